@@ -1,0 +1,284 @@
+// The HTTP contract of the Keysmith daemon (see shared/API.md), as TypeScript types.
+// This is the ONLY daemon file the extension may import, and only with `import type`:
+// keep it free of runtime code so importing it never drags the daemon into the extension bundle.
+
+export const API_VERSION = 'v1' as const;
+
+export type Environment = 'test' | 'production';
+/** How a key is presented to the platform that receives it. */
+export type AuthScheme = 'bearer' | 'basic' | 'pair';
+/** Stored status; `scheduled` and `expired` are derived from the dates. */
+export type KeyStatus = 'active' | 'inactive' | 'revoked';
+export type KeyState = KeyStatus | 'scheduled' | 'expired';
+export type KeySort = 'startsAt' | 'createdAt' | 'name';
+export type SortOrder = 'asc' | 'desc';
+
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    /** For validation errors: one entry per bad field, keyed by its dotted path. */
+    details?: Record<string, string> | unknown;
+  };
+}
+
+export interface Health {
+  status: 'ok';
+  version: string;
+}
+
+/** Written to `<dataDir>/daemon.json` (mode 0600) while a daemon runs. */
+export interface DaemonInfo {
+  port: number;
+  pid: number;
+  token: string;
+  version: string;
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  code?: string;
+  description?: string;
+  endpoint?: string;
+  enabled: boolean;
+  /** Why a disabled catalogue entry is unavailable, shown next to it (e.g. "needs a Cabinet subscription"). */
+  disabledReason?: string;
+  scheme: AuthScheme;
+  prefix: string;
+  /** The methods a key of this service may be granted; empty means the service has no method permissions. */
+  permissions: string[];
+  /** Whether keys of this service may carry company restrictions. */
+  supportsCompanies?: boolean;
+  defaultValidityDays?: number;
+  builtIn: boolean;
+}
+
+export interface ServiceCreate {
+  name: string;
+  code?: string;
+  description?: string;
+  endpoint?: string;
+  enabled?: boolean;
+  disabledReason?: string;
+  scheme?: AuthScheme;
+  prefix?: string;
+  permissions?: string[];
+  supportsCompanies?: boolean;
+  defaultValidityDays?: number;
+}
+export type ServicePatch = Partial<ServiceCreate>;
+
+export interface KeyView {
+  id: string;
+  serviceId: string;
+  environment: Environment;
+  name: string;
+  reference: string;
+  hint: string;
+  /** `****` + hint. */
+  masked: string;
+  status: KeyStatus;
+  state: KeyState;
+  retrievable: boolean;
+  /** `generated` here, or `imported` from an outside platform. */
+  origin: 'generated' | 'imported';
+  startsAt: string;
+  expiresAt?: string;
+  permissions: string[];
+  companies: string[];
+  ipAllowList: string[];
+  organization?: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  lastUsedAt?: string;
+  lastUsedIp?: string;
+  useCount: number;
+  rotatedFrom?: string;
+  rotatedTo?: string;
+  graceUntil?: string;
+  revokedAt?: string;
+}
+
+export interface KeyList {
+  items: KeyView[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface KeyQuery {
+  serviceId?: string;
+  environment?: Environment;
+  status?: KeyState;
+  q?: string;
+  sort?: KeySort;
+  order?: SortOrder;
+  page?: number;
+  pageSize?: number;
+}
+
+export type InjectValue = 'secret' | 'reference' | 'authorization' | 'pair';
+export type InjectFormat = 'env' | 'json' | 'jsonc' | 'yaml' | 'properties' | 'ini' | 'toml' | 'xml';
+
+export interface InjectTarget {
+  /** Relative to the workspace folder. */
+  file: string;
+  /** Guessed from the file name when omitted. */
+  format?: InjectFormat;
+  /** A variable name or a dotted path. For `pair`, the path receiving the secret. */
+  path: string;
+  /** For `pair`: the path receiving the reference. */
+  referencePath?: string;
+  value: InjectValue;
+}
+
+export interface InjectResult {
+  file: string;
+  path: string;
+  changed: boolean;
+  gitTracked: boolean;
+  /** Preview only: the file's text before and after. */
+  before?: string;
+  after?: string;
+  /** SHA-256 of the file as previewed; pass back as `expectedHash` to refuse a write over a changed file. */
+  hash?: string;
+  error?: { code: string; message: string };
+}
+
+export interface InjectRequest {
+  keyId: string;
+  workspace: string;
+  targets: Array<InjectTarget & { expectedHash?: string }>;
+  secret?: string;
+  force?: boolean;
+}
+
+export interface InjectResponse {
+  results: InjectResult[];
+}
+
+/** `.vscode/keysmith.json` in a workspace. */
+export interface WorkspaceMappings {
+  $schema?: string;
+  mappings: Array<{
+    serviceId: string;
+    environment: Environment;
+    targets: InjectTarget[];
+  }>;
+}
+
+export interface KeyCreate {
+  serviceId: string;
+  environment: Environment;
+  name: string;
+  startsAt?: string;
+  expiresAt?: string;
+  permissions?: string[];
+  companies?: string[];
+  ipAllowList?: string[];
+  organization?: string;
+  workspace?: string;
+  inject?: InjectTarget[];
+  force?: boolean;
+}
+
+export interface KeyImport extends Omit<KeyCreate, 'inject'> {
+  secret: string;
+  reference?: string;
+}
+
+export interface KeyPatch {
+  name?: string;
+  startsAt?: string;
+  expiresAt?: string | null;
+  permissions?: string[];
+  companies?: string[];
+  ipAllowList?: string[];
+  organization?: string | null;
+}
+
+export interface SecretMaterial {
+  reference: string;
+  secret: string;
+  /** The ready-made `Authorization` header value, where the scheme has one. */
+  authorization?: string;
+}
+
+export interface KeyCreated {
+  key: KeyView;
+  secret: SecretMaterial;
+  injected?: InjectResult[];
+}
+
+export interface KeyRegenerate {
+  graceSeconds?: number;
+  workspace?: string;
+  force?: boolean;
+}
+
+export interface KeyRegenerated extends KeyCreated {
+  previous: KeyView;
+}
+
+export interface RevealResponse {
+  secret: SecretMaterial;
+}
+
+export interface VerifyRequest {
+  key?: string;
+  authorization?: string;
+  method?: string;
+  company?: string;
+  clientIp?: string;
+}
+
+export type VerifyFailure =
+  | 'UNKNOWN'
+  | 'REVOKED'
+  | 'INACTIVE'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'FORBIDDEN_METHOD'
+  | 'FORBIDDEN_COMPANY'
+  | 'IP_NOT_ALLOWED'
+  | 'MALFORMED';
+
+export type VerifyResponse =
+  | {
+      valid: true;
+      keyId: string;
+      serviceId: string;
+      environment: Environment;
+      permissions: string[];
+      organization?: string;
+    }
+  | { valid: false; code: VerifyFailure };
+
+export interface TokenCreate {
+  name: string;
+  role: 'verify';
+}
+
+export interface TokenCreated {
+  id: string;
+  name: string;
+  role: 'verify';
+  /** Shown once. */
+  token: string;
+  createdAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  keyId?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditList {
+  items: AuditEvent[];
+}

@@ -1,0 +1,38 @@
+// Bundles every runtime entry point into dist/. `--production` minifies and drops source maps;
+// `--watch` rebuilds on change. Entry points that do not exist yet are skipped, so each part of
+// the product can land on its own.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // Extension-host tests run inside VS Code: bundled so the vsix needs no node_modules.
+  { ...node, entryPoints: { 'test/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode'] },
+  // Webview scripts run in the browser sandbox of a webview.
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production,
+    minify: production, logLevel: 'warning',
+    entryPoints: { 'webview/main': 'media/webview/main.ts' }, outdir: 'dist',
+  },
+].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
