@@ -1,0 +1,80 @@
+// What the daemon persists, and the interface every store implements. The lowdb file store is the
+// embedded default; a PostgreSQL store for teams can implement the same interface later.
+import type { AuditEvent, Environment, KeyStatus, Service } from '../protocol';
+
+/** A key as stored: never the secret itself, only its hash and, where retrievable, a sealed copy. */
+export interface KeyRecord {
+  id: string;
+  serviceId: string;
+  environment: Environment;
+  name: string;
+  reference: string;
+  hint: string;
+  /** Hex SHA-256 of the secret: verify is a lookup by this hash. */
+  secretHash: string;
+  /** AES-256-GCM sealed secret, base64 `iv.tag.ciphertext`; only for test-environment and imported keys. */
+  sealed?: string;
+  origin: 'generated' | 'imported';
+  status: KeyStatus;
+  startsAt: string;
+  expiresAt?: string;
+  permissions: string[];
+  companies: string[];
+  ipAllowList: string[];
+  organization?: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  lastUsedAt?: string;
+  lastUsedIp?: string;
+  useCount: number;
+  rotatedFrom?: string;
+  rotatedTo?: string;
+  graceUntil?: string;
+  revokedAt?: string;
+}
+
+export type ServiceRecord = Service;
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: 'verify';
+  /** Hex SHA-256 of the token. */
+  tokenHash: string;
+  createdAt: string;
+}
+
+export interface StoreData {
+  version: 1;
+  services: ServiceRecord[];
+  keys: KeyRecord[];
+  tokens: TokenRecord[];
+}
+
+export interface KeyUse {
+  keyId: string;
+  at: string;
+  ip?: string;
+}
+
+export interface KeyStore {
+  /** The current state, including every change whose transact() has resolved. Do not mutate. */
+  read(): Readonly<StoreData>;
+  /**
+   * Runs `mutate` on the state and resolves with its result once the change is durable on disk.
+   * Concurrent calls share one durable write (group commit). If `mutate` throws, or the write fails,
+   * nothing of this change remains and the promise rejects: a request never half-applies.
+   */
+  transact<T>(mutate: (data: StoreData) => T): Promise<T>;
+  /** Records a verify hit without waiting for disk; uses are batched into a later write. */
+  recordUse(use: KeyUse): void;
+  /** Appends audit events (own append-only log, never a secret). Resolves when durable. */
+  appendAudit(events: AuditEvent[]): Promise<void>;
+  /** Newest first, optionally for one key. */
+  readAudit(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]>;
+  /** Writes everything pending (batched uses included). */
+  flush(): Promise<void>;
+  /** Flushes, then releases the data-dir lock. */
+  close(): Promise<void>;
+}
