@@ -1,0 +1,79 @@
+// Writing files that hold secrets or their hashes: private (0600) from the first byte and atomic
+// (a reader or a crash sees the old content or the new, never half of it), and durable when the
+// promise resolves (file and directory entry fsynced).
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { nodeStoreFs, type DurableFileFs, type StoreFs } from './storeFs';
+
+const PRIVATE_MODE = 0o600;
+
+/** Temp files are named `<target>.<pid>.<random>.tmp` so a crash leftover can be recognised and removed. */
+export function tempPathFor(target: string): string {
+  return `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+export function isTempFileOf(targetBaseName: string, candidate: string): boolean {
+  return candidate.startsWith(`${targetBaseName}.`) && candidate.endsWith('.tmp');
+}
+
+/**
+ * Atomically replaces `target` with `data`: a temp file in the same directory, created exclusively
+ * (`wx`) with mode 0600 so it is never readable by others (no chmod window), written, fsynced, renamed
+ * over the target, then the directory fsynced so the rename itself survives a power cut.
+ */
+export async function writeFileAtomic(fs: DurableFileFs, target: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPathFor(target);
+  let renamed = false;
+  try {
+    const handle = await fs.open(temp, 'wx', PRIVATE_MODE);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, target);
+    renamed = true;
+    await syncDirectory(fs, path.dirname(target));
+  } catch (error) {
+    if (!renamed) await fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** fsync of a directory makes a create/rename in it durable. Windows cannot open directories. */
+export async function syncDirectory(fs: DurableFileFs, directory: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** For `daemon.json` and `master.key`: atomic, durable, 0600 from the first byte. */
+export function writePrivateFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  return writeFileAtomic(nodeStoreFs, target, data);
+}
+
+/**
+ * Refuses a file that group or others may access in any way: a secret readable by another local user
+ * is not a secret. Mode bits mean nothing on Windows, so the check is skipped there.
+ */
+export async function assertPrivateFile(file: string, fs: Pick<StoreFs, 'stat'> = nodeStoreFs): Promise<void> {
+  if (process.platform === 'win32') return;
+  const { mode } = await fs.stat(file);
+  const groupAndOther = mode & 0o077;
+  if (groupAndOther !== 0) {
+    throw new Error(
+      `${file} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); ` +
+        `it must be private to you (mode 600). Fix it with: chmod 600 ${shellQuote(file)}`,
+    );
+  }
+}
+
+/** Quotes a path for a command the user will copy into a POSIX shell. */
+export function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

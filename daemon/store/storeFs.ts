@@ -1,0 +1,40 @@
+// The few fs/promises calls the store makes, behind an interface so tests can stand in a disk that
+// fails (ENOSPC, EROFS, EACCES) without touching the real one. Production uses `nodeStoreFs`.
+import * as fsp from 'node:fs/promises';
+
+export interface StoreFileHandle {
+  writeFile(data: string | Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What an atomic, durable file write needs. */
+export interface DurableFileFs {
+  open(path: string, flags: string, mode?: number): Promise<StoreFileHandle>;
+  readFile(path: string): Promise<Buffer>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+/** What the whole store needs: the durable write plus listing, stat and creating the data dir. */
+export interface StoreFs extends DurableFileFs {
+  readdir(path: string): Promise<string[]>;
+  stat(path: string): Promise<{ mode: number; size: number }>;
+  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+}
+
+export const nodeStoreFs: StoreFs = {
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  readFile: (path) => fsp.readFile(path),
+  rename: (from, to) => fsp.rename(from, to),
+  unlink: (path) => fsp.unlink(path),
+  readdir: (path) => fsp.readdir(path),
+  stat: (path) => fsp.stat(path),
+  mkdir: (path, options) => fsp.mkdir(path, options),
+};
+
+/** The errno code of a Node fs error, if it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
