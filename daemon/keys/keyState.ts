@@ -1,0 +1,76 @@
+// Status rules. Stored status: active, inactive (can be reactivated), revoked (final). On top of it,
+// dates derive `scheduled` (before startsAt) and `expired` (from expiresAt on); a key rotated with a grace
+// period stays valid until graceUntil and counts as revoked from then on, without any write.
+import type { KeyState, KeyStatus, KeyView } from '../protocol';
+import type { KeyRecord } from '../store/types';
+import { HttpError } from '../http/errors';
+import { maskedOf } from './keyFormat';
+
+type Dated = Pick<KeyRecord, 'status' | 'startsAt' | 'expiresAt' | 'graceUntil'>;
+
+export function effectiveStatus(key: Dated, now: Date): KeyStatus {
+  if (key.status !== 'revoked' && key.graceUntil !== undefined && now.getTime() >= Date.parse(key.graceUntil)) {
+    return 'revoked';
+  }
+  return key.status;
+}
+
+export function deriveState(key: Dated, now: Date): KeyState {
+  const status = effectiveStatus(key, now);
+  if (status !== 'active') return status;
+  if (now.getTime() < Date.parse(key.startsAt)) return 'scheduled';
+  if (key.expiresAt !== undefined && now.getTime() >= Date.parse(key.expiresAt)) return 'expired';
+  return 'active';
+}
+
+/** Test-environment and imported secrets are sealed and can be shown again; generated production ones never. */
+export function isRetrievable(key: Pick<KeyRecord, 'environment' | 'origin'>): boolean {
+  return key.environment === 'test' || key.origin === 'imported';
+}
+
+export function toKeyView(key: KeyRecord, now: Date): KeyView {
+  const { secretHash: _hash, sealed: _sealed, ...visible } = key;
+  return {
+    ...visible,
+    status: effectiveStatus(key, now),
+    state: deriveState(key, now),
+    masked: maskedOf(key.hint),
+    retrievable: isRetrievable(key) && key.sealed !== undefined,
+  };
+}
+
+export type Transition = 'deactivate' | 'reactivate' | 'revoke';
+
+const TARGET_STATUS: Record<Transition, KeyStatus> = {
+  deactivate: 'inactive',
+  reactivate: 'active',
+  revoke: 'revoked',
+};
+
+/**
+ * The status a transition leads to, or an HttpError 409 when it is not allowed. Asking for the status a
+ * key already has is allowed (a double click must not fail); revoked is final.
+ */
+export function nextStatus(key: Dated, transition: Transition, now: Date): KeyStatus {
+  const current = effectiveStatus(key, now);
+  const target = TARGET_STATUS[transition];
+  if (current === 'revoked' && target !== 'revoked') {
+    throw new HttpError(409, 'KEY_REVOKED', `This key is revoked, which is final: it cannot be ${transition}d. Generate a new key instead.`);
+  }
+  return target;
+}
+
+export function assertCanRegenerate(key: KeyRecord, now: Date): void {
+  if (effectiveStatus(key, now) === 'revoked') {
+    throw new HttpError(409, 'KEY_REVOKED', 'This key is revoked; only active or inactive keys can be regenerated.');
+  }
+  if (key.rotatedTo !== undefined) {
+    throw new HttpError(409, 'ALREADY_ROTATED', `This key was already regenerated as ${key.rotatedTo}; regenerate that key instead.`);
+  }
+}
+
+export function assertCanDelete(key: KeyRecord, now: Date): void {
+  if (effectiveStatus(key, now) !== 'revoked') {
+    throw new HttpError(409, 'KEY_NOT_REVOKED', 'Only revoked keys can be deleted; revoke the key first.');
+  }
+}

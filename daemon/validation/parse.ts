@@ -1,0 +1,33 @@
+// Turns a zod failure into the API's 400: `details` maps each bad field's dotted path to a sentence
+// saying what is wrong and what is accepted. Received values are never echoed (they may be secrets).
+import type { z } from 'zod';
+import { HttpError } from '../http/errors';
+
+export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 'request body'): z.output<T> {
+  const result = schema.safeParse(input ?? (what === 'request body' ? undefined : {}));
+  if (result.success) return result.data;
+  const details: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        details[[...issue.path, key].join('.')] ??= `"${key}" is not a field of this ${what}`;
+      }
+      continue;
+    }
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
+    details[field] ??= issue.code === 'invalid_type' && issue.path.length === 0
+      ? `the ${what} must be a JSON object`
+      : issue.message;
+  }
+  const fields = Object.keys(details).join(', ');
+  return throwValidation(`Some fields of the ${what} are not valid: ${fields}.`, details);
+}
+
+export function throwValidation(message: string, details: Record<string, string>): never {
+  throw new HttpError(400, 'VALIDATION_FAILED', message, details);
+}
+
+/** A 400 naming one field, for rules checked beyond the schema (unknown service, permission not offered). */
+export function fieldError(field: string, problem: string): HttpError {
+  return new HttpError(400, 'VALIDATION_FAILED', `The field ${field} is not valid: ${problem}`, { [field]: problem });
+}
