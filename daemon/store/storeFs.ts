@@ -14,12 +14,13 @@ export interface DurableFileFs {
   readFile(path: string): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  stat(path: string): Promise<{ mode: number; size: number }>;
 }
 
-/** What the whole store needs: the durable write plus listing, stat and creating the data dir. */
+/** What the whole store needs: the durable file plus the lock, listing and creating the data dir. */
 export interface StoreFs extends DurableFileFs {
   readdir(path: string): Promise<string[]>;
-  stat(path: string): Promise<{ mode: number; size: number }>;
+  link(existing: string, newPath: string): Promise<void>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
 }
 
@@ -29,6 +30,7 @@ export const nodeStoreFs: StoreFs = {
   rename: (from, to) => fsp.rename(from, to),
   unlink: (path) => fsp.unlink(path),
   readdir: (path) => fsp.readdir(path),
+  link: (existing, newPath) => fsp.link(existing, newPath),
   stat: (path) => fsp.stat(path),
   mkdir: (path, options) => fsp.mkdir(path, options),
 };
