@@ -1,0 +1,38 @@
+// Headless Debian Chromium driven by playwright-core, with a throwaway profile (E2E.md's flags).
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/**
+ * Launches Chromium with clipboard access granted for `origin`, so tests can read what a command
+ * copied the way a user would paste it. `locale` sets navigator.language (VS Code web reads it too).
+ */
+export async function launchBrowser({ root, origin, locale = 'en-US' }) {
+  mkdirSync(root, { recursive: true });
+  const profileDir = mkdtempSync(path.join(root, 'chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    locale,
+    viewport: { width: 1400, height: 900 },
+    args: ARGS,
+    env: { ...process.env, HOME: path.join(root, 'home') },
+  });
+  if (origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}

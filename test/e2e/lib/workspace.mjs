@@ -1,0 +1,16 @@
+// A throwaway workspace folder whose settings point the extension at its own data dir, so the daemon
+// it starts (and the keys the tests create) never touch a real user's store or another suite's.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export function createWorkspace(root, name, extraSettings = {}) {
+  const folder = path.join(root, 'workspaces', name);
+  const dataDir = path.join(root, 'data', name);
+  mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const settings = { 'keysmith.dataDir': dataDir, ...extraSettings };
+  writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  // Something for "inject into config" flows to find.
+  writeFileSync(path.join(folder, '.env'), '# Keysmith e2e workspace\nAPP_NAME=demo\n');
+  return { folder, dataDir };
+}
