@@ -65,6 +65,10 @@ export interface KeyStore {
    * Runs `mutate` on the state and resolves with its result once the change is durable on disk.
    * Concurrent calls share one durable write (group commit). If `mutate` throws, or the write fails,
    * nothing of this change remains and the promise rejects: a request never half-applies.
+   * `mutate` must be deterministic (take ids, secrets and `now` from outside): after another change
+   * fails, the durable store rebuilds its state from the last durable write and runs the surviving
+   * mutations again.
+   * Do not keep references to `data` objects past the call; return copies.
    */
   transact<T>(mutate: (data: StoreData) => T): Promise<T>;
   /** Records a verify hit without waiting for disk; uses are batched into a later write. */
