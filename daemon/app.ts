@@ -1,0 +1,31 @@
+// The Express application as a value (only server.ts listens): security middleware once, HTTP-only
+// routes, a JSON 404, one error handler.
+import express, { type Express } from 'express';
+import type { Core } from './core/createCore';
+import { consoleLogger, errorHandler, notFoundHandler, type Logger } from './http/errorHandler';
+import { securityMiddleware } from './http/middleware';
+import { accessRoutes } from './routes/access';
+import { healthRoutes } from './routes/health';
+import { injectRoutes } from './routes/inject';
+import { keyRoutes } from './routes/keys';
+import { serviceRoutes } from './routes/services';
+
+export interface AppDeps {
+  core: Core;
+  logger?: Logger;
+}
+
+export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityMiddleware(core.tokens));
+  app.use(healthRoutes());
+  app.use(serviceRoutes(core));
+  app.use(keyRoutes(core));
+  app.use(injectRoutes(core));
+  app.use(accessRoutes(core));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

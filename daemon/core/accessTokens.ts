@@ -1,0 +1,83 @@
+// Bearer tokens: the admin token (daemon.json, regenerated each start) and verify-only tokens (stored as
+// SHA-256, shown once). Comparisons hash both sides and use timingSafeEqual, so response time says
+// nothing about how much of a guess was right.
+import { timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { TokenCreated } from '../protocol';
+import { notFound } from '../http/errors';
+import { randomBase62 } from '../keys/base62';
+import { newId } from '../keys/keyFormat';
+import type { TokenRecord } from '../store/types';
+import type { Actor, CoreContext } from './context';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function newAdminToken(): string {
+  return `ksa_${randomBase62(43)}`;
+}
+
+export type TokenSummary = Omit<TokenCreated, 'token'>;
+
+export class AccessTokens {
+  private readonly adminDigest: Buffer;
+  private readonly verifyTokens = new Map<string, TokenRecord>();
+
+  constructor(
+    private readonly context: CoreContext,
+    adminToken: string,
+    private readonly adminName: string,
+  ) {
+    this.adminDigest = digest(adminToken);
+    for (const token of context.store.read().tokens) this.verifyTokens.set(token.tokenHash, structuredClone(token));
+  }
+
+  /** The caller behind an `Authorization` header, or undefined for a missing, odd or unknown token. */
+  authenticate(header: string | undefined): Actor | undefined {
+    const match = header === undefined ? null : BEARER.exec(header);
+    if (!match) return undefined;
+    const presented = digest(match[1]!);
+    if (timingSafeEqual(presented, this.adminDigest)) return { name: this.adminName, role: 'admin' };
+    const hex = presented.toString('hex');
+    const record = this.verifyTokens.get(hex);
+    if (record && timingSafeEqual(Buffer.from(record.tokenHash, 'hex'), presented)) {
+      return { name: `token:${record.name}`, role: 'verify' };
+    }
+    return undefined;
+  }
+
+  list(): TokenSummary[] {
+    return this.context.store.read().tokens.map(({ id, name, role, createdAt }) => ({ id, name, role, createdAt }));
+  }
+
+  async create(name: string, actor: Actor): Promise<TokenCreated> {
+    const token = `ksv_${randomBase62(43)}`;
+    const record: TokenRecord = {
+      id: newId('tok'),
+      name,
+      role: 'verify',
+      tokenHash: digest(token).toString('hex'),
+      createdAt: this.context.clock.now().toISOString(),
+    };
+    await this.context.store.transact((data) => {
+      data.tokens.push(structuredClone(record));
+    });
+    this.verifyTokens.set(record.tokenHash, record);
+    await this.context.audit.record(actor, 'token.created', undefined, { tokenId: record.id, name });
+    return { id: record.id, name, role: 'verify', token, createdAt: record.createdAt };
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const removed = await this.context.store.transact((data) => {
+      const record = data.tokens.find((candidate) => candidate.id === id);
+      if (!record) throw notFound('token', id);
+      data.tokens = data.tokens.filter((candidate) => candidate.id !== id);
+      return structuredClone(record);
+    });
+    this.verifyTokens.delete(removed.tokenHash);
+    await this.context.audit.record(actor, 'token.deleted', undefined, { tokenId: id, name: removed.name });
+  }
+}

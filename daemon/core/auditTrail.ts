@@ -1,0 +1,91 @@
+// Audit events for every change, reveal and injection, and verify failures folded into bursts: a
+// misconfigured client failing 10,000 times a minute yields one event per key and code with a count,
+// not 10,000 events. Details never carry a secret; callers pass ids, names, files and paths only.
+import type { AuditEvent, VerifyFailure } from '../protocol';
+import type { Clock } from '../keys/clock';
+import { newId } from '../keys/keyFormat';
+import type { KeyStore } from '../store/types';
+import type { Actor } from './context';
+
+interface Burst {
+  keyId?: string;
+  code: VerifyFailure;
+  actor: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface AuditTrailOptions {
+  /** How long failures of one key and code are gathered before one event is written. */
+  burstWindowMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export class AuditTrail {
+  private readonly bursts = new Map<string, Burst>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly clock: Clock,
+    private readonly options: AuditTrailOptions = {},
+  ) {
+    this.windowMs = options.burstWindowMs ?? 10_000;
+  }
+
+  event(actor: Actor, action: string, keyId?: string, details?: Record<string, unknown>): AuditEvent {
+    const event: AuditEvent = { id: newId('evt'), at: this.clock.now().toISOString(), actor: actor.name, action };
+    if (keyId !== undefined) event.keyId = keyId;
+    if (details !== undefined) event.details = details;
+    return event;
+  }
+
+  async record(actor: Actor, action: string, keyId?: string, details?: Record<string, unknown>): Promise<void> {
+    await this.store.appendAudit([this.event(actor, action, keyId, details)]);
+  }
+
+  async recordAll(events: AuditEvent[]): Promise<void> {
+    if (events.length > 0) await this.store.appendAudit(events);
+  }
+
+  /** Counts a failed verify; written as one `verify.failed` event per key and code when the window closes. */
+  verifyFailed(actor: Actor, code: VerifyFailure, keyId?: string): void {
+    const at = this.clock.now().toISOString();
+    const burstKey = `${keyId ?? ''}\u0000${code}\u0000${actor.name}`;
+    const burst = this.bursts.get(burstKey);
+    if (burst) {
+      burst.count += 1;
+      burst.lastAt = at;
+    } else {
+      this.bursts.set(burstKey, { keyId, code, actor: actor.name, count: 1, firstAt: at, lastAt: at });
+    }
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.flushBursts().catch((error) => this.options.onError?.(error));
+      }, this.windowMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the gathered bursts now (on audit reads and on shutdown, so nothing is lost or stale). */
+  async flushBursts(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.bursts.size === 0) return;
+    const events = [...this.bursts.values()].map((burst) => {
+      const event: AuditEvent = {
+        id: newId('evt'),
+        at: burst.lastAt,
+        actor: burst.actor,
+        action: 'verify.failed',
+        details: { code: burst.code, count: burst.count, firstAt: burst.firstAt, lastAt: burst.lastAt },
+      };
+      if (burst.keyId !== undefined) event.keyId = burst.keyId;
+      return event;
+    });
+    this.bursts.clear();
+    await this.store.appendAudit(events);
+  }
+}

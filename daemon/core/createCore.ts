@@ -1,0 +1,66 @@
+// Assembles the application layer from its dependencies. One Core per running daemon.
+import * as realInjector from '../inject';
+import type { Clock } from '../keys/clock';
+import type { Sealer } from '../keys/sealing';
+import type { KeyStore } from '../store/types';
+import { AccessTokens } from './accessTokens';
+import { AuditTrail } from './auditTrail';
+import type { CoreContext, Injector } from './context';
+import { Injection } from './injection';
+import { KeyCommands } from './keyCommands';
+import { KeyIndex } from './keyIndex';
+import { KeyQueries } from './keyQueries';
+import { KeyRotation } from './keyRotation';
+import { ServiceCatalog } from './serviceCatalog';
+import { Verification } from './verification';
+
+export interface CoreOptions {
+  store: KeyStore;
+  clock: Clock;
+  sealer: Sealer;
+  adminToken: string;
+  /** Recorded as actor/createdBy for admin-token requests: the OS user. */
+  adminName: string;
+  injector?: Injector;
+  auditBurstWindowMs?: number;
+  onBackgroundError?: (error: unknown) => void;
+}
+
+export interface Core {
+  context: CoreContext;
+  catalog: ServiceCatalog;
+  commands: KeyCommands;
+  rotation: KeyRotation;
+  queries: KeyQueries;
+  verification: Verification;
+  injection: Injection;
+  tokens: AccessTokens;
+  audit: AuditTrail;
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const { store, clock } = options;
+  const audit = new AuditTrail(store, clock, { burstWindowMs: options.auditBurstWindowMs, onError: options.onBackgroundError });
+  const context: CoreContext = {
+    store,
+    clock,
+    sealer: options.sealer,
+    injector: options.injector ?? realInjector,
+    audit,
+    index: new KeyIndex(store.read().keys),
+  };
+  const catalog = new ServiceCatalog(context);
+  await catalog.ensurePresets();
+  const injection = new Injection(context);
+  return {
+    context,
+    catalog,
+    commands: new KeyCommands(context, catalog, injection),
+    rotation: new KeyRotation(context, catalog, injection),
+    queries: new KeyQueries(context),
+    verification: new Verification(context),
+    injection,
+    tokens: new AccessTokens(context, options.adminToken, options.adminName),
+    audit,
+  };
+}

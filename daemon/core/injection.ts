@@ -1,0 +1,81 @@
+// Writing key material into workspace config files. The formats live in daemon/inject; this decides
+// which material may be used (a secret the caller holds and proves by hash, or the sealed copy), masks
+// it for previews so preview text never holds a secret, and audits every write (file and path only).
+import type { InjectResult, InjectTarget, Service } from '../protocol';
+import type { InjectMaterial, PlannedTarget } from '../inject';
+import { conflict } from '../http/errors';
+import { secretMaterial } from '../keys/authorization';
+import { sha256Hex } from '../keys/hashing';
+import { maskedOf } from '../keys/keyFormat';
+import { isRetrievable } from '../keys/keyState';
+import type { KeyRecord } from '../store/types';
+import { fieldError } from '../validation/parse';
+import type { InjectInput } from '../validation/schemas';
+import type { Actor, CoreContext } from './context';
+import { readKey } from './keyLookup';
+
+export class Injection {
+  constructor(private readonly context: CoreContext) {}
+
+  async preview(input: InjectInput, actor: Actor): Promise<InjectResult[]> {
+    const { key, service } = this.keyAndService(input.keyId);
+    // Proves the caller may use this key's material, then shows the edit with the masked value only.
+    this.material(key, service, input.secret);
+    const masked = secretMaterial(service.scheme, key.reference, maskedOf(key.hint));
+    void actor;
+    return this.context.injector.previewInjection(input.workspace, input.targets, masked, { force: input.force });
+  }
+
+  async inject(input: InjectInput, actor: Actor): Promise<InjectResult[]> {
+    const { key, service } = this.keyAndService(input.keyId);
+    const material = this.material(key, service, input.secret);
+    const results = await this.context.injector.applyInjection(input.workspace, input.targets, material, { force: input.force });
+    await this.auditWrites(actor, key.id, input.workspace, results);
+    return results;
+  }
+
+  /** Explicit targets, else the workspace's mapped targets for the service and environment. */
+  async targetsFor(workspace: string | undefined, explicit: InjectTarget[] | undefined, key: Pick<KeyRecord, 'serviceId' | 'environment'>): Promise<PlannedTarget[]> {
+    if (workspace === undefined) return [];
+    return explicit ?? (await this.context.injector.mappedTargets(workspace, key.serviceId, key.environment));
+  }
+
+  /** Plans every target with the real material and throws if any is refused; writes nothing. */
+  async check(workspace: string | undefined, targets: PlannedTarget[], material: InjectMaterial, force?: boolean): Promise<void> {
+    if (workspace === undefined || targets.length === 0) return;
+    await this.context.injector.previewInjection(workspace, targets, material, { force });
+  }
+
+  async apply(workspace: string | undefined, targets: PlannedTarget[], material: InjectMaterial, keyId: string, actor: Actor, force?: boolean): Promise<InjectResult[] | undefined> {
+    if (workspace === undefined || targets.length === 0) return undefined;
+    const results = await this.context.injector.applyInjection(workspace, targets, material, { force });
+    await this.auditWrites(actor, keyId, workspace, results);
+    return results;
+  }
+
+  private async auditWrites(actor: Actor, keyId: string, workspace: string, results: InjectResult[]): Promise<void> {
+    await this.context.audit.recordAll(results.map((result) =>
+      this.context.audit.event(actor, 'key.injected', keyId, { workspace, file: result.file, path: result.path, changed: result.changed })));
+  }
+
+  private keyAndService(keyId: string): { key: KeyRecord; service: Service } {
+    const data = this.context.store.read();
+    const key = readKey(data, keyId);
+    const service = data.services.find((candidate) => candidate.id === key.serviceId);
+    if (!service) throw conflict('SERVICE_MISSING', `The service "${key.serviceId}" of this key no longer exists.`);
+    return { key, service };
+  }
+
+  private material(key: KeyRecord, service: Service, secret: string | undefined): InjectMaterial {
+    if (secret !== undefined) {
+      if (sha256Hex(secret) !== key.secretHash) {
+        throw fieldError('secret', 'does not match this key; pass the secret shown when the key was created, or omit it for retrievable keys');
+      }
+      return secretMaterial(service.scheme, key.reference, secret);
+    }
+    if (!isRetrievable(key) || key.sealed === undefined) {
+      throw conflict('NOT_RETRIEVABLE', 'This production key was generated here and its secret was shown only once; inject it when you create or regenerate it, or pass the secret you still hold.');
+    }
+    return secretMaterial(service.scheme, key.reference, this.context.sealer.unseal(key.sealed, key.id));
+  }
+}

@@ -1,0 +1,13 @@
+// Finding records by id, in the committed state or inside a transaction's draft.
+import { notFound } from '../http/errors';
+import type { KeyRecord, StoreData } from '../store/types';
+
+export function findKey(data: Readonly<StoreData>, id: string): KeyRecord {
+  const key = data.keys.find((candidate) => candidate.id === id);
+  if (!key) throw notFound('key', id);
+  return key;
+}
+
+export function readKey(data: Readonly<StoreData>, id: string): KeyRecord {
+  return structuredClone(findKey(data, id));
+}

@@ -1,0 +1,49 @@
+// Reading keys: the filtered, sorted, paged list, one key, and the audited reveal of a retrievable secret.
+import type { KeyList, KeyView, RevealResponse } from '../protocol';
+import { conflict } from '../http/errors';
+import { secretMaterial } from '../keys/authorization';
+import { isRetrievable, toKeyView } from '../keys/keyState';
+import type { KeyQueryInput } from '../validation/schemas';
+import type { Actor, CoreContext } from './context';
+import { readKey } from './keyLookup';
+
+export class KeyQueries {
+  constructor(private readonly context: CoreContext) {}
+
+  list(query: KeyQueryInput): KeyList {
+    const now = this.context.clock.now();
+    const needle = query.q?.normalize('NFC').toLowerCase();
+    const matches: KeyView[] = [];
+    for (const key of this.context.store.read().keys) {
+      if (query.serviceId !== undefined && key.serviceId !== query.serviceId) continue;
+      if (query.environment !== undefined && key.environment !== query.environment) continue;
+      if (needle && !key.name.toLowerCase().includes(needle) && !key.reference.toLowerCase().includes(needle)) continue;
+      const view = toKeyView(key, now);
+      if (query.status !== undefined && view.state !== query.status && view.status !== query.status) continue;
+      matches.push(view);
+    }
+    const direction = query.order === 'asc' ? 1 : -1;
+    const field = query.sort;
+    matches.sort((a, b) => {
+      const byField = field === 'name' ? a.name.localeCompare(b.name) : a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : 0;
+      return (byField || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) * direction;
+    });
+    const start = (query.page - 1) * query.pageSize;
+    return { items: matches.slice(start, start + query.pageSize), total: matches.length, page: query.page, pageSize: query.pageSize };
+  }
+
+  get(id: string): KeyView {
+    return toKeyView(readKey(this.context.store.read(), id), this.context.clock.now());
+  }
+
+  async reveal(id: string, actor: Actor): Promise<RevealResponse> {
+    const key = readKey(this.context.store.read(), id);
+    if (!isRetrievable(key) || key.sealed === undefined) {
+      throw conflict('NOT_RETRIEVABLE', 'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.');
+    }
+    const service = this.context.store.read().services.find((candidate) => candidate.id === key.serviceId);
+    const secret = this.context.sealer.unseal(key.sealed, key.id);
+    await this.context.audit.record(actor, 'key.revealed', id);
+    return { secret: secretMaterial(service?.scheme ?? 'bearer', key.reference, secret) };
+  }
+}

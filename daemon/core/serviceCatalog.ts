@@ -1,0 +1,131 @@
+// The service catalogue: built-in presets (seeded once, never deleted) and user-defined services, plus
+// the checks a key's settings must pass against its service.
+import type { Service } from '../protocol';
+import { conflict, HttpError, notFound } from '../http/errors';
+import { newId } from '../keys/keyFormat';
+import { BUILT_IN_SERVICES } from '../keys/presets';
+import type { StoreData } from '../store/types';
+import { fieldError } from '../validation/parse';
+import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
+import type { Actor, CoreContext } from './context';
+
+/** What a built-in may change: availability and display, not how its keys look or what they grant. */
+const BUILT_IN_EDITABLE = new Set(['enabled', 'disabledReason', 'endpoint', 'description', 'defaultValidityDays']);
+
+function prefixFromName(name: string): string {
+  const letters = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^[0-9]+/, '');
+  return letters.length >= 2 ? letters.slice(0, 8) : 'key';
+}
+
+export class ServiceCatalog {
+  constructor(private readonly context: CoreContext) {}
+
+  list(): Service[] {
+    return this.context.store.read().services.map((service) => structuredClone(service));
+  }
+
+  get(id: string): Service {
+    const service = this.context.store.read().services.find((candidate) => candidate.id === id);
+    if (!service) throw notFound('service', id);
+    return structuredClone(service);
+  }
+
+  /** Adds the built-in presets a store does not have yet (first start, or a preset added in an update). */
+  async ensurePresets(): Promise<void> {
+    const known = new Set(this.context.store.read().services.map((service) => service.id));
+    const missing = BUILT_IN_SERVICES.filter((preset) => !known.has(preset.id));
+    if (missing.length === 0) return;
+    await this.context.store.transact((data) => {
+      for (const preset of missing) {
+        if (!data.services.some((service) => service.id === preset.id)) data.services.push(structuredClone(preset));
+      }
+    });
+  }
+
+  /** The service a new key would belong to, refused (400 on `serviceId`) when unknown or disabled. */
+  requireForNewKey(serviceId: string): Service {
+    const service = this.context.store.read().services.find((candidate) => candidate.id === serviceId);
+    if (!service) {
+      throw fieldError('serviceId', `no service "${serviceId}"; GET /v1/services lists the catalogue`);
+    }
+    if (!service.enabled) {
+      throw fieldError('serviceId', `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`);
+    }
+    return structuredClone(service);
+  }
+
+  /** Permissions must come from the service's list; companies only where the service supports them. */
+  checkKeySettings(service: Service, settings: { permissions?: string[] | undefined; companies?: string[] | undefined }): void {
+    const offered = new Set(service.permissions);
+    const unknown = (settings.permissions ?? []).filter((permission) => !offered.has(permission));
+    if (unknown.length > 0) {
+      const accepted = service.permissions.length > 0 ? `accepted: ${service.permissions.join(', ')}` : 'this service has no method permissions';
+      throw fieldError('permissions', `unknown permission ${unknown.map((p) => `"${p}"`).join(', ')} for ${service.name}; ${accepted}`);
+    }
+    if ((settings.companies ?? []).length > 0 && !service.supportsCompanies) {
+      throw fieldError('companies', `${service.name} has no company restrictions; leave companies empty`);
+    }
+  }
+
+  async create(input: ServiceCreateInput, actor: Actor): Promise<Service> {
+    const service: Service = {
+      id: newId('svc'),
+      name: input.name,
+      enabled: input.enabled ?? true,
+      scheme: input.scheme ?? 'bearer',
+      prefix: input.prefix ?? prefixFromName(input.name),
+      permissions: input.permissions ?? [],
+      builtIn: false,
+    };
+    for (const field of ['code', 'description', 'endpoint', 'disabledReason', 'supportsCompanies', 'defaultValidityDays'] as const) {
+      if (input[field] !== undefined) Object.assign(service, { [field]: input[field] });
+    }
+    await this.context.store.transact((data) => {
+      data.services.push(structuredClone(service));
+    });
+    await this.context.audit.record(actor, 'service.created', undefined, { serviceId: service.id, name: service.name });
+    return service;
+  }
+
+  async patch(id: string, input: ServicePatchInput, actor: Actor): Promise<Service> {
+    const current = this.get(id);
+    const fields = Object.keys(input) as (keyof ServicePatchInput)[];
+    if (current.builtIn) {
+      const locked = fields.filter((field) => !BUILT_IN_EDITABLE.has(field));
+      if (locked.length > 0) {
+        throw new HttpError(400, 'VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE].join(', ')}.`,
+          Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])));
+      }
+    }
+    const updated = await this.context.store.transact((data) => {
+      const service = data.services.find((candidate) => candidate.id === id);
+      if (!service) throw notFound('service', id);
+      if (input.scheme !== undefined && input.scheme !== service.scheme && hasKeys(data, id)) {
+        throw conflict('SERVICE_IN_USE', `The scheme of "${service.name}" cannot change while keys use it; revoke and delete them first.`);
+      }
+      Object.assign(service, input);
+      if (input.enabled === true && input.disabledReason === undefined) delete service.disabledReason;
+      return structuredClone(service);
+    });
+    await this.context.audit.record(actor, 'service.updated', undefined, { serviceId: id, fields });
+    return updated;
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const current = this.get(id);
+    if (current.builtIn) {
+      throw conflict('BUILT_IN', `"${current.name}" is a built-in service: it can be disabled (PATCH enabled=false), not deleted.`);
+    }
+    await this.context.store.transact((data) => {
+      if (hasKeys(data, id)) {
+        throw conflict('SERVICE_IN_USE', `Keys still belong to "${current.name}"; revoke and delete them before deleting the service.`);
+      }
+      data.services = data.services.filter((service) => service.id !== id);
+    });
+    await this.context.audit.record(actor, 'service.deleted', undefined, { serviceId: id, name: current.name });
+  }
+}
+
+function hasKeys(data: StoreData, serviceId: string): boolean {
+  return data.keys.some((key) => key.serviceId === serviceId);
+}

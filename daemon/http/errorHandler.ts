@@ -1,0 +1,50 @@
+// The single error handler and the JSON 404. Known refusals (HttpError) become the API's error shape;
+// anything else is a 500 with a generic message, logged by name and stack only (never the request body,
+// which may hold a secret).
+import type { NextFunction, Request, Response } from 'express';
+import { SealError } from '../keys/sealing';
+import { StoreWriteError } from '../store/errors';
+import { HttpError } from './errors';
+import { sendError } from './respond';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  error: (message) => console.error(message),
+};
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpError(404, 'NOT_FOUND', `No endpoint ${req.method} ${req.path}; see API.md for the v1 endpoints.`));
+}
+
+export function toHttpError(error: unknown, logger: Logger, where: string): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof SealError) {
+    logger.error(`${where}: ${error.message}`);
+    return new HttpError(500, 'SEALED_SECRET_DAMAGED', 'The stored copy of this secret cannot be unsealed: it was altered or the master key changed.');
+  }
+  if (error instanceof StoreWriteError) {
+    // Its message names the file and the disk's complaint (full, read-only...), never store content.
+    logger.error(`${where}: ${error.message}`);
+    return new HttpError(500, 'STORE_WRITE_FAILED', error.message);
+  }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Raised by Express itself (e.g. a malformed URL); its message holds no secret.
+    return new HttpError(status, 'BAD_REQUEST', 'The request could not be understood.');
+  }
+  const described = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  logger.error(`${where}: unexpected error: ${described}`);
+  return new HttpError(500, 'INTERNAL', 'The daemon hit an unexpected error; nothing was changed. Details are in its log.');
+}
+
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const httpError = toHttpError(error, logger, `${req.method} ${req.path}`);
+    sendError(res, httpError, httpError.status === 413);
+  };
+}

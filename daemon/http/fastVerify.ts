@@ -1,0 +1,32 @@
+// POST /v1/verify served straight from node:http, ahead of Express: the same guard functions as the
+// middleware (Host, Origin, token, content type, size, forbidden keys), then a hash and a Map lookup.
+// Express's router and response helpers cost more than the verify itself.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Core } from '../core/createCore';
+import { toHttpError, type Logger } from './errorHandler';
+import { checkContentType, checkTransport, unauthorized } from './guards';
+import { readJsonBody } from './jsonBody';
+import { VERIFY_PATH } from './middleware';
+import { sendError, sendJson } from './respond';
+
+export function isFastVerify(req: IncomingMessage): boolean {
+  return req.method === 'POST' && req.url === VERIFY_PATH;
+}
+
+export function fastVerifyHandler(core: Core, logger: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const refused = checkTransport(req);
+    if (refused) return sendError(res, refused, true);
+    const actor = core.tokens.authenticate(req.headers.authorization);
+    if (!actor) return sendError(res, unauthorized(), true);
+    const badType = checkContentType(req);
+    if (badType) return sendError(res, badType, true);
+    readJsonBody(req).then(
+      (body) => sendJson(res, 200, core.verification.verify(body, actor, req.socket.remoteAddress)),
+      (error: unknown) => {
+        const httpError = toHttpError(error, logger, 'POST /v1/verify');
+        sendError(res, httpError, httpError.status === 413);
+      },
+    );
+  };
+}

@@ -1,0 +1,43 @@
+// The master key that seals retrievable secrets: 32 bytes, from KEYSMITH_MASTER_KEY (base64) when set,
+// else `<dataDir>/master.key` (base64 text, mode 0600), created on first start.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { assertPrivateFile, writePrivateFileAtomic } from '../store/secureFiles';
+import { MASTER_KEY_BYTES } from './sealing';
+
+export const MASTER_KEY_FILE = 'master.key';
+export const MASTER_KEY_ENV = 'KEYSMITH_MASTER_KEY';
+
+export class MasterKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MasterKeyError';
+  }
+}
+
+function decode(text: string, source: string): Buffer {
+  const trimmed = text.trim();
+  const key = Buffer.from(trimmed, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== MASTER_KEY_BYTES) {
+    throw new MasterKeyError(`${source} must hold ${MASTER_KEY_BYTES} bytes in base64 (e.g. from \`openssl rand -base64 32\`)`);
+  }
+  return key;
+}
+
+export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+  const fromEnv = env[MASTER_KEY_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return decode(fromEnv, `the environment variable ${MASTER_KEY_ENV}`);
+  const file = path.join(dataDir, MASTER_KEY_FILE);
+  let text: string;
+  try {
+    await assertPrivateFile(file);
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const key = randomBytes(MASTER_KEY_BYTES);
+    await writePrivateFileAtomic(file, `${key.toString('base64')}\n`);
+    return key;
+  }
+  return decode(text, file);
+}

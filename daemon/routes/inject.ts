@@ -1,0 +1,16 @@
+import { Router } from 'express';
+import type { Core } from '../core/createCore';
+import { actorOf } from '../http/middleware';
+import { validate } from '../validation/parse';
+import { injectSchema } from '../validation/schemas';
+
+export function injectRoutes(core: Core): Router {
+  const router = Router();
+  router.post('/v1/inject/preview', async (req, res) => {
+    res.json({ results: await core.injection.preview(validate(injectSchema, req.body), actorOf(res)) });
+  });
+  router.post('/v1/inject', async (req, res) => {
+    res.json({ results: await core.injection.inject(validate(injectSchema, req.body), actorOf(res)) });
+  });
+  return router;
+}
