@@ -1,0 +1,53 @@
+// Group commit under pressure: 100 creates at once share durable writes, and each must still come
+// back with its own key and secret, all of them on disk.
+import assert from 'node:assert/strict';
+import type { KeyCreated } from '../../daemon/protocol';
+import { listAllKeys, validKeyBody } from './support/api';
+import { keepAliveAgent, send } from './support/http';
+import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { findStoreFile, readStoreFile } from './support/storeFile';
+import { TempDirs } from './support/tempDir';
+
+const CONCURRENT = 100;
+
+describe('reliability: concurrent creates', function () {
+  const temp = new TempDirs();
+  let daemon: InProcessDaemon | undefined;
+  afterEach(async function () {
+    await daemon?.stop();
+    daemon = undefined;
+    await temp.removeAll();
+  });
+
+  it(`persists ${CONCURRENT} concurrent creates as ${CONCURRENT} keys with ${CONCURRENT} distinct secrets`, async function () {
+    this.timeout(60_000);
+    const dataDir = await temp.make('concurrent');
+    daemon = await startInProcessDaemon({ dataDir });
+    const agent = keepAliveAgent(CONCURRENT);
+    const answers = await Promise.all(
+      Array.from({ length: CONCURRENT }, (_, i) =>
+        send(daemon!, 'POST', '/v1/keys', { agent, json: validKeyBody({ name: `concurrent ${i}`, environment: i % 2 ? 'test' : 'production' }) }),
+      ),
+    );
+    agent.destroy();
+    for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+    const created = answers.map((answer) => answer.body as KeyCreated);
+    const ids = new Set(created.map((c) => c.key.id));
+    const secrets = new Set(created.map((c) => c.secret.secret));
+    assert.equal(ids.size, CONCURRENT, 'key ids collided');
+    assert.equal(secrets.size, CONCURRENT, 'secrets collided');
+
+    const listed = await listAllKeys(daemon);
+    assert.deepEqual(new Set(listed.map((key) => key.id)), ids, 'the daemon lists other keys than it created');
+
+    await daemon.stop();
+    daemon = undefined;
+    const store = await readStoreFile(await findStoreFile(dataDir));
+    assert.deepEqual(new Set(store.keys.map((key) => key.id)), ids, 'the store file holds other keys than were created');
+    assert.equal(new Set(store.keys.map((key) => key.secretHash)).size, CONCURRENT, 'two stored keys share a secret hash');
+    const text = JSON.stringify(store);
+    for (const { secret } of created) {
+      assert.ok(!text.includes(secret.secret), 'a secret is in the store file in plain text');
+    }
+  });
+});

@@ -1,0 +1,155 @@
+// SQLite-style crash testing: kill -9 the daemon process at random moments while clients create,
+// regenerate and revoke keys, 20 times over one data dir. After every kill the store file must parse
+// and hold every change that was answered 2xx; a regenerate is whole or absent (the new key exists iff
+// the old one shows rotatedTo); and the next start cleans up the temp files the kill left behind.
+import assert from 'node:assert/strict';
+import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
+import type { KeyRecord, StoreData } from '../../daemon/store/types';
+import { validKeyBody } from './support/api';
+import { delay, ensureDaemonBuilt, killHard, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
+import { keepAliveAgent, send } from './support/http';
+import { reliabilitySeed, seededRandom, type Random } from './support/seededRandom';
+import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
+import { TempDirs } from './support/tempDir';
+
+const LOOPS = 20;
+const CLIENTS = 4;
+
+/** Changes the daemon confirmed with a 2xx: each must survive any crash after the answer. */
+interface Acknowledged {
+  created: Set<string>;
+  revoked: Set<string>;
+  /** old key id -> new key id */
+  regenerated: Map<string, string>;
+  serverErrors: string[];
+}
+
+/** Sends a stream of changes from several clients until `stopped()`; records what was answered 2xx. */
+async function changeStream(daemon: RunningDaemon, random: Random, candidates: string[], acked: Acknowledged, stopped: () => boolean) {
+  const agent = keepAliveAgent(CLIENTS);
+  const client = async () => {
+    while (!stopped()) {
+      const roll = random.next();
+      try {
+        if (roll < 0.5 || candidates.length === 0) {
+          const answer = await send(daemon, 'POST', '/v1/keys', { agent, json: validKeyBody({ name: `crash ${random.int(0, 1e6)}` }) });
+          if (answer.status === 201) {
+            const { key } = answer.body as KeyCreated;
+            acked.created.add(key.id);
+            candidates.push(key.id);
+          } else if (answer.status >= 500) acked.serverErrors.push(`create: ${answer.status} ${answer.text}`);
+        } else {
+          const keyId = candidates.splice(random.int(0, candidates.length - 1), 1)[0]!;
+          if (roll < 0.75) {
+            const graceSeconds = random.pick([0, 3600]);
+            const answer = await send(daemon, 'POST', `/v1/keys/${keyId}/regenerate`, { agent, json: { graceSeconds } });
+            if (answer.status === 201) {
+              const { key } = answer.body as KeyRegenerated;
+              acked.created.add(key.id);
+              acked.regenerated.set(keyId, key.id);
+              candidates.push(key.id);
+            } else if (answer.status >= 500) acked.serverErrors.push(`regenerate: ${answer.status} ${answer.text}`);
+          } else {
+            const answer = await send(daemon, 'POST', `/v1/keys/${keyId}/revoke`, { agent, json: {} });
+            if (answer.status === 200) acked.revoked.add(keyId);
+            else if (answer.status >= 500) acked.serverErrors.push(`revoke: ${answer.status} ${answer.text}`);
+          }
+        }
+      } catch {
+        return; // the connection died with the daemon: this request's outcome is unknown, as in real life
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  agent.destroy();
+}
+
+/** Every acknowledged change is in the store, and no regenerate is half-applied. */
+function checkStore(store: StoreData, acked: Acknowledged, context: string): void {
+  const byId = new Map<string, KeyRecord>(store.keys.map((key) => [key.id, key]));
+  for (const id of acked.created) assert.ok(byId.has(id), `${context}: key ${id} was created (201) but is not in the store`);
+  for (const id of acked.revoked) {
+    assert.equal(byId.get(id)?.status, 'revoked', `${context}: key ${id} was revoked (200) but the store says ${byId.get(id)?.status}`);
+  }
+  for (const [oldId, newId] of acked.regenerated) {
+    assert.equal(byId.get(oldId)?.rotatedTo, newId, `${context}: regenerate of ${oldId} answered 201 but rotatedTo is lost`);
+  }
+  for (const key of store.keys) {
+    if (key.rotatedTo !== undefined) {
+      const successor = byId.get(key.rotatedTo);
+      assert.ok(successor, `${context}: half-applied regenerate: ${key.id} rotatedTo ${key.rotatedTo}, which does not exist`);
+      assert.equal(successor.rotatedFrom, key.id, `${context}: ${key.rotatedTo} does not point back to ${key.id}`);
+    }
+    if (key.rotatedFrom !== undefined) {
+      assert.equal(byId.get(key.rotatedFrom)?.rotatedTo, key.id, `${context}: half-applied regenerate: ${key.id} rotatedFrom ${key.rotatedFrom}, which does not show rotatedTo`);
+    }
+  }
+  assert.equal(new Set(store.keys.map((key) => key.secretHash)).size, store.keys.length, `${context}: two keys share a secret hash`);
+}
+
+describe('reliability: kill -9 during a stream of changes', function () {
+  this.timeout(170_000);
+  const temp = new TempDirs();
+  let daemon: RunningDaemon | undefined;
+
+  before(function () {
+    this.timeout(120_000);
+    ensureDaemonBuilt();
+  });
+  after(async function () {
+    if (daemon) await stopDaemonProcess(daemon);
+    await temp.removeAll();
+  });
+
+  it(`keeps every acknowledged change and never half-applies a regenerate, over ${LOOPS} kills`, async function () {
+    const seed = reliabilitySeed(20_261_123);
+    const random = seededRandom(seed);
+    const dataDir = await temp.make('crash');
+    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [] };
+    let candidates: string[] = [];
+    let storeFile: string | undefined;
+    let killedWithTempFiles = 0;
+
+    for (let loop = 1; loop <= LOOPS; loop++) {
+      const context = `loop ${loop} (replay with KEYSMITH_RELIABILITY_SEED=${seed})`;
+      daemon = await startDaemonProcess(dataDir);
+      assert.deepEqual(await tempFilesIn(dataDir), [], `${context}: the restarted daemon left stale temp files`);
+
+      let killed = false;
+      const stream = changeStream(daemon, random, candidates, acked, () => killed);
+      await delay(random.int(20, 400));
+      killed = true;
+      const exit = await killHard(daemon);
+      await stream;
+      assert.equal(exit.signal, 'SIGKILL', `${context}: the daemon had exited before the kill:\n${daemon.output()}`);
+      if ((await tempFilesIn(dataDir)).length > 0) killedWithTempFiles++;
+
+      storeFile ??= await findStoreFile(dataDir).catch(() => undefined);
+      if (storeFile === undefined) {
+        assert.equal(acked.created.size, 0, `${context}: keys were acknowledged but no store file exists`);
+        continue;
+      }
+      const store = await readStoreFile(storeFile);
+      checkStore(store, acked, context);
+      candidates = store.keys.filter((key) => key.status === 'active' && key.rotatedTo === undefined).map((key) => key.id);
+    }
+    assert.deepEqual(acked.serverErrors, [], 'the daemon answered 5xx during the stream');
+
+    daemon = await startDaemonProcess(dataDir);
+    assert.deepEqual(await tempFilesIn(dataDir), [], 'stale temp files after the final restart');
+    const listed = new Map<string, KeyView>();
+    for (let page = 1; ; page++) {
+      const answer = await send(daemon, 'GET', `/v1/keys?page=${page}&pageSize=100`);
+      assert.equal(answer.status, 200, answer.text);
+      for (const key of answer.body.items as KeyView[]) listed.set(key.id, key);
+      if (answer.body.items.length === 0 || listed.size >= answer.body.total) break;
+    }
+    for (const id of acked.created) assert.ok(listed.has(id), `key ${id} acknowledged but not listed after restart`);
+    for (const id of acked.revoked) assert.equal(listed.get(id)?.status, 'revoked');
+    console.log(
+      `      crash loop: ${LOOPS} kills, ${acked.created.size} creates/regenerates, ${acked.regenerated.size} regenerates, ` +
+        `${acked.revoked.size} revokes acknowledged; ${killedWithTempFiles} kills left temp files; seed ${seed}`,
+    );
+    assert.ok(acked.created.size >= LOOPS, 'the stream made too few changes to test anything');
+  });
+});

@@ -1,0 +1,73 @@
+// A raw HTTP client for attacking the daemon: unlike fetch, node:http lets a test set any Host,
+// Origin or Authorization header and send bytes that are not JSON. Every answer is read whole and
+// parsed when it is JSON, so tests can assert on the API's error shape.
+import http from 'node:http';
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Parsed JSON, or undefined when the body was empty or not JSON. */
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  /** Bearer token; `null` sends no Authorization header. */
+  token?: string | null;
+  /** A JSON value to send, serialised with JSON.stringify. */
+  json?: unknown;
+  /** Bytes sent as they are (with `contentType`, default application/json). */
+  raw?: string | Buffer;
+  contentType?: string;
+  /** Extra or overriding headers (`host` replaces the default `127.0.0.1:<port>`). */
+  headers?: Record<string, string>;
+  agent?: http.Agent;
+}
+
+export interface Target {
+  port: number;
+  token: string;
+}
+
+export function send(target: Target, method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+  const payload = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+  const headers: Record<string, string> = { host: `127.0.0.1:${target.port}` };
+  const token = options.token === undefined ? target.token : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers['content-type'] = options.contentType ?? 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
+  Object.assign(headers, options.headers);
+  return new Promise<Answer>((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port: target.port, method, path, headers, agent: options.agent ?? false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parseJson(text), text });
+        });
+      },
+    );
+    request.on('error', reject);
+    if (payload !== undefined) request.write(payload);
+    request.end();
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A keep-alive agent for load tests: `sockets` connections reused across requests. */
+export function keepAliveAgent(sockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+}
