@@ -4,6 +4,7 @@
 import type { Adapter } from 'lowdb';
 import { stringifyInSlices } from './chunkedJson';
 import { StoreCorruptError, type CorruptionDetail } from './errors';
+import { describeJsonSyntaxError } from './jsonSyntaxError';
 import { writeFileAtomic } from './secureFiles';
 import { errnoCode, nodeStoreFs, type DurableFileFs } from './storeFs';
 
@@ -59,10 +60,9 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
   private async validate(text: string): Promise<T> {
     let parsed: unknown;
     try {
-      if (text.trim() === '') throw new SyntaxError(`the file is empty (${Buffer.byteLength(text)} bytes)`);
       parsed = JSON.parse(text);
-    } catch (error) {
-      throw await this.corrupt(describeSyntaxError(error, text));
+    } catch {
+      throw await this.corrupt(describeJsonSyntaxError(text));
     }
     try {
       return this.options.validate(parsed);
@@ -79,23 +79,4 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     );
     return new StoreCorruptError(this.file, detail, this.options.backupFile, backupExists);
   }
-}
-
-/**
- * V8 says "... in JSON at position N", "Unexpected end of JSON input", or quotes the start of the text
- * ('Unexpected token 'x', "..." is not valid JSON'). The quote could hold a hash or sealed secret, so it
- * is dropped; a position becomes a line and column.
- */
-function describeSyntaxError(error: unknown, text: string): CorruptionDetail {
-  const message = error instanceof Error ? error.message : String(error);
-  let reason = message.replace(/ in JSON at position \d+.*$/s, '');
-  if (/is not valid JSON$/.test(message)) reason = 'it is not JSON (unexpected character)';
-  if (/^Unexpected end of JSON input/.test(message)) reason = 'the JSON ends too early (truncated file?)';
-  const reported = /position (\d+)/.exec(message)?.[1];
-  const charOffset = reported !== undefined ? Number(reported) : /end of JSON/.test(message) ? text.length : undefined;
-  if (charOffset === undefined) return { reason };
-  const before = text.slice(0, charOffset);
-  const line = before.split('\n').length;
-  const column = charOffset - before.lastIndexOf('\n');
-  return { reason, position: { offset: Buffer.byteLength(before), line, column } };
 }

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { stringifyInSlices } from '../../daemon/store/chunkedJson';
+import { dataWithKeys } from './storeTestSupport';
+
+describe('store: sliced JSON serialisation', () => {
+  it('produces exactly JSON.stringify for a store of 2,500 keys (several slices)', async () => {
+    const data = dataWithKeys(2500);
+    assert.equal(await stringifyInSlices(data, 1000), JSON.stringify(data));
+  });
+
+  it('produces exactly JSON.stringify for any object of JSON values and any slice size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.string(), fc.oneof(fc.array(fc.jsonValue(), { maxLength: 30 }), fc.jsonValue())),
+        fc.integer({ min: 1, max: 7 }),
+        async (data, sliceSize) => {
+          assert.equal(await stringifyInSlices(data, sliceSize), JSON.stringify(data));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('yields to the event loop between slices instead of blocking until the end', async () => {
+    let turns = 0;
+    let counting = true;
+    const countTurn = () => {
+      turns++;
+      if (counting) setImmediate(countTurn);
+    };
+    setImmediate(countTurn);
+    await stringifyInSlices(dataWithKeys(5000), 500); // 10 slices
+    counting = false;
+    assert.ok(turns >= 5, `other work ran only ${turns} times during 10 slices`);
+  });
+});
