@@ -1,0 +1,62 @@
+// `keysmith-daemon [--data-dir DIR] [--port N]`: runs the daemon in the foreground until SIGINT/SIGTERM.
+// Refuses to start, with a message saying what to do, when another daemon holds the data dir, when the
+// store is damaged, or when daemon.json / master.key could be read by other users.
+import * as path from 'node:path';
+import { parseArgs, parsePort, UsageError } from './args';
+import { assertPrivateIfPresent, daemonFilePath, removeDaemonFile, resolveDataDir, writeDaemonFile } from './daemonFile';
+import { MASTER_KEY_FILE } from './keys/masterKey';
+import { startServer, type RunningServer } from './server';
+import { DAEMON_VERSION } from './version';
+
+const USAGE = `Usage: keysmith-daemon [--data-dir DIR] [--port N]
+
+  --data-dir DIR  where keys, audit log and daemon.json live
+                  (default: $KEYSMITH_DATA_DIR, else $XDG_DATA_HOME/keysmith, else ~/.local/share/keysmith)
+  --port N        port on 127.0.0.1 (default: $KEYSMITH_PORT, else any free port)
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['data-dir', 'port'], ['help', 'version']);
+  if (args.flags.has('help')) return void process.stdout.write(USAGE);
+  if (args.flags.has('version')) return void process.stdout.write(`${DAEMON_VERSION}\n`);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+  const dataDir = resolveDataDir(args.options.get('data-dir'));
+  const port = parsePort(args.options.get('port'), '--port') ?? parsePort(process.env.KEYSMITH_PORT, 'KEYSMITH_PORT') ?? 0;
+
+  await assertPrivateIfPresent(daemonFilePath(dataDir));
+  await assertPrivateIfPresent(path.join(dataDir, MASTER_KEY_FILE));
+  const server = await startServer({ dataDir, port });
+  await writeDaemonFile(dataDir, { port: server.port, pid: process.pid, token: server.token, version: DAEMON_VERSION });
+  console.log(`Keysmith daemon ${DAEMON_VERSION} listening on ${server.url}`);
+  console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
+  stopOnSignals(server, dataDir);
+}
+
+function stopOnSignals(server: RunningServer, dataDir: string): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Received ${signal}: stopping (finishing requests, writing pending changes).`);
+    server.close()
+      .then(() => removeDaemonFile(dataDir))
+      .then(() => {
+        console.log('Keysmith daemon stopped.');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error(`Keysmith daemon failed to stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Known refusals (lock, corrupt store, file modes, bad arguments) carry a message meant for a person.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`keysmith-daemon: ${message}`);
+  if (error instanceof UsageError) console.error(USAGE);
+  process.exit(1);
+});
