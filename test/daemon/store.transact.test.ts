@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import type { StoreData } from '../../daemon/store/types';
+import { emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+
+describe('store: lowdb transact (durability and group commit)', () => {
+  let dir: string;
+  let fs: ScriptedFs;
+  let store: LowdbKeyStore | undefined;
+  const storeFile = () => path.join(dir, 'store.json');
+  const onDisk = async (): Promise<StoreData> => JSON.parse(await fsp.readFile(storeFile(), 'utf8')) as StoreData;
+  const open = () => openLowdbStore({ dataDir: dir, initialData: emptyData, fs });
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    fs = new ScriptedFs();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    await removeDir(dir);
+  });
+
+  it('is on disk by the time transact resolves, and survives a reopen', async () => {
+    store = await open();
+    const id = await store.transact((data) => {
+      data.keys.push(sampleKey(1));
+      return 'key_1';
+    });
+    assert.equal(id, 'key_1');
+    assert.deepEqual((await onDisk()).keys.map((k) => k.id), ['key_1']);
+    await store.close();
+    store = await open();
+    assert.deepEqual(store.read().keys, [sampleKey(1)]);
+  });
+
+  it('writes each store file private from creation (wx, 0600) and keeps store.json at 0600', async () => {
+    store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    const tempOpens = fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
+    assert.ok(tempOpens.length >= 2, 'the initial store, its backup and the change were written via temp files');
+    for (const call of tempOpens) {
+      assert.equal(call.flags, 'wx', call.path);
+      assert.equal(call.mode, 0o600, call.path);
+    }
+    for (const name of ['store.json', 'store.json.bak', 'audit.jsonl', 'daemon.lock']) {
+      assert.equal((await fsp.stat(path.join(dir, name))).mode & 0o777, 0o600, name);
+    }
+  });
+
+  it('fsyncs the data directory after renaming the new store file into place', async () => {
+    store = await open();
+    fs.calls.length = 0;
+    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    const steps = fs.calls.filter((c) => c.op === 'rename' || (c.op === 'sync' && c.path === dir)).map((c) => c.op);
+    assert.deepEqual(steps, ['rename', 'sync']);
+  });
+
+  it('shares one write among concurrent transacts and keeps every change', async () => {
+    store = await open();
+    const writesBefore = store.writeCount;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store!.transact((data) => data.keys.push(sampleKey(i)))),
+    );
+    assert.equal(results.length, 50);
+    assert.ok(store.writeCount - writesBefore < 50, `expected fewer writes than transacts, got ${store.writeCount - writesBefore}`);
+    assert.ok(store.writeCount - writesBefore <= 2, `50 concurrent transacts took ${store.writeCount - writesBefore} writes`);
+    assert.equal((await onDisk()).keys.length, 50);
+  });
+
+  it('queues transacts made while a write is in flight into one next write', async () => {
+    store = await open();
+    const held = fs.pause('rename', named('store.json'));
+    const first = store.transact((data) => void data.keys.push(sampleKey(0)));
+    await held.reached;
+    const writesBefore = store.writeCount;
+    const later = Array.from({ length: 20 }, (_, i) => store!.transact((data) => void data.keys.push(sampleKey(i + 1))));
+    held.release();
+    await Promise.all([first, ...later]);
+    assert.equal(store.writeCount - writesBefore, 2, 'the held write, then one write for all 20 queued');
+    assert.equal((await onDisk()).keys.length, 21);
+  });
+
+  it('leaves nothing of a mutation that throws halfway, while its batch-mates commit', async () => {
+    store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    const [before, failing, after] = await Promise.allSettled([
+      store.transact((data) => void data.keys.push(sampleKey(2))),
+      store.transact((data) => {
+        data.keys[0]!.status = 'revoked';
+        data.keys.push(sampleKey(99));
+        throw new Error('KEY_REVOKED');
+      }),
+      store.transact((data) => void data.keys.push(sampleKey(3))),
+    ]);
+    assert.equal(before.status, 'fulfilled');
+    assert.equal(after.status, 'fulfilled');
+    assert.equal(failing.status, 'rejected');
+    assert.match(String((failing as PromiseRejectedResult).reason), /KEY_REVOKED/);
+    for (const state of [store.read(), await onDisk()]) {
+      assert.deepEqual(state.keys.map((k) => k.id), ['key_1', 'key_2', 'key_3']);
+      assert.equal(state.keys[0]!.status, 'active');
+    }
+  });
+
+  it('writes nothing and rejects when the store is closed', async () => {
+    store = await open();
+    await store.close();
+    await assert.rejects(store.transact(() => undefined), /closed/);
+    store = undefined;
+  });
+
+  it('removes its temp file when a write fails, so none pile up', async () => {
+    store = await open();
+    fs.failOnce('rename', 'EACCES', named('store.json'));
+    await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(1))));
+    assert.equal((await fsp.readdir(dir)).filter(tempOf('store.json')).length, 0);
+  });
+});
