@@ -9,3 +9,4 @@ export const FIXTURES_DIR = path.join(E2E_DIR, 'fixtures');
 export const CODE_SERVER_BIN = path.join(E2E_DIR, 'node_modules', '.bin', 'code-server');
 export const VSCE_BIN = path.join(E2E_DIR, 'node_modules', '.bin', 'vsce');
 export const MOCHA_BIN = path.join(E2E_DIR, 'node_modules', '.bin', 'mocha');
+export const CHROMIUM_PATH = process.env.CHROMIUM || '/usr/bin/chromium';

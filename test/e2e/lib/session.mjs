@@ -1,0 +1,76 @@
+// One UI suite's world: its own workspace and data dir (so its own daemon and keys), a fresh
+// Chromium on the code-server for its language, numbered screenshots at each milestone into
+// test/e2e/out/<suite>/, one on failure, and everything closed after the suite.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { launchBrowser } from './browser.mjs';
+import { OUT_DIR } from './paths.mjs';
+import { runContext } from './runContext.mjs';
+import { Workbench } from './workbench.mjs';
+import { createWorkspace } from './workspace.mjs';
+
+/**
+ * Call inside a mocha `describe`: registers the hooks and returns a handle whose fields are filled
+ * in by the `before` hook. `name` names the workspace, the data dir and the screenshot folder.
+ */
+export function useWorkbench({ name, locale = 'en', settings = {} }) {
+  const session = { name, outDir: path.join(OUT_DIR, name), shots: 0 };
+
+  before(async function () {
+    this.timeout(180_000);
+    const context = runContext();
+    const server = context.servers[locale];
+    if (!server) throw new Error(`run.mjs started no code-server for locale "${locale}"`);
+    mkdirSync(session.outDir, { recursive: true });
+    session.workspace = createWorkspace(context.root, name, settings);
+    session.browser = await launchBrowser({ root: context.root, origin: server.origin, locale: locale === 'fr' ? 'fr-FR' : 'en-US' });
+    session.page = session.browser.page;
+    session.workbench = new Workbench(session.page);
+    await session.page.goto(`${server.origin}/?folder=${encodeURIComponent(session.workspace.folder)}`);
+    await session.workbench.waitUntilReady();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session.page) {
+      await session.page.screenshot({ path: path.join(session.outDir, `failure-${slug(this.currentTest.title)}.png`) }).catch(() => {});
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await session.browser?.close();
+    if (session.workspace) await stopDaemon(session.workspace.dataDir);
+  });
+
+  /** A milestone screenshot: out/<suite>/<NN>-<label>.png, numbered in the order taken. */
+  session.shot = async (label) => {
+    session.shots += 1;
+    const file = path.join(session.outDir, `${String(session.shots).padStart(2, '0')}-${slug(label)}.png`);
+    await session.page.screenshot({ path: file });
+    return file;
+  };
+
+  return session;
+}
+
+/** The daemon this suite's extension started, found through its calling card. */
+async function stopDaemon(dataDir) {
+  const card = path.join(dataDir, 'daemon.json');
+  if (!existsSync(card)) return;
+  let pid;
+  try {
+    pid = JSON.parse(readFileSync(card, 'utf8')).pid;
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone; run.mjs sweeps anything left under the run's root anyway.
+  }
+}
+
+function slug(text) {
+  return String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}

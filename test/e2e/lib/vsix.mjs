@@ -1,0 +1,17 @@
+// Packages extensions with vsce so the tests install exactly what a user would install.
+import path from 'node:path';
+import { VSCE_BIN } from './paths.mjs';
+import { run } from './process.mjs';
+
+/**
+ * `vsce package --no-dependencies`: the extension is bundled by esbuild, so node_modules stay out.
+ * The flags answer vsce's interactive questions (missing repository/LICENSE) so it never waits on
+ * stdin in CI; whether the real package has them is the extension's concern, not the harness's.
+ */
+export async function packageExtension(folder, outFile) {
+  await run(VSCE_BIN, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', outFile], {
+    cwd: folder,
+    label: `vsce package (${path.basename(folder)})`,
+  });
+  return outFile;
+}
