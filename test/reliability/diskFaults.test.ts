@@ -1,0 +1,98 @@
+// A full disk (ENOSPC) or a read-only / forbidden store (EROFS, EACCES), injected through the store's fs
+// facade under a real server: a change fails with the documented 500 STORE_WRITE_FAILED naming the disk's
+// complaint, the previous store file is intact, reads and verify keep working, and once the fault clears
+// changes succeed again. Nothing of a refused change may show up later.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { KeyView } from '../../daemon/protocol';
+import { initialStoreData } from '../../daemon/server';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { createKey, listAllKeys, validKeyBody, verifyKey } from './support/api';
+import { delay } from './support/daemonProcess';
+import { expectApiError } from './support/expectations';
+import { faultyDisk, type DiskFault } from './support/faultyDisk';
+import { send } from './support/http';
+import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
+import { TempDirs } from './support/tempDir';
+
+const FAULTS: Array<[DiskFault, RegExp]> = [
+  ['ENOSPC', /ENOSPC|disk space/i],
+  ['EROFS', /EROFS|read-only/i],
+  ['EACCES', /EACCES|permission|may write/i],
+];
+
+describe('reliability: disk faults under a running server', function () {
+  const temp = new TempDirs();
+  let daemon: InProcessDaemon | undefined;
+  afterEach(async function () {
+    await daemon?.stop().catch(() => undefined);
+    daemon = undefined;
+    await temp.removeAll();
+  });
+
+  for (const [fault, explanation] of FAULTS) {
+    it(`answers 500 STORE_WRITE_FAILED on ${fault}, keeps the store intact and serving, and recovers`, async function () {
+      this.timeout(30_000);
+      const dataDir = await temp.make(`fault-${fault}`);
+      const disk = faultyDisk();
+      const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
+      daemon = await startInProcessDaemon({ dataDir, store });
+
+      const kept = await createKey(daemon, { name: 'kept' });
+      const storeFile = await findStoreFile(dataDir);
+      const durableBefore = await readFile(storeFile);
+
+      disk.setFault(fault);
+      const refusals = [
+        await send(daemon, 'POST', '/v1/keys', { json: validKeyBody({ name: 'refused by the disk' }) }),
+        await send(daemon, 'POST', `/v1/keys/${kept.key.id}/regenerate`, { json: { graceSeconds: 0 } }),
+        await send(daemon, 'POST', `/v1/keys/${kept.key.id}/revoke`, { json: {} }),
+        await send(daemon, 'PATCH', `/v1/keys/${kept.key.id}`, { json: { name: 'renamed on a broken disk' } }),
+      ];
+      for (const answer of refusals) {
+        expectApiError(answer, 500, 'STORE_WRITE_FAILED');
+        assert.match(answer.body.error.message, explanation, 'the message says what the disk refused');
+        assert.ok(!answer.text.includes(kept.secret.secret), 'a secret in the error');
+      }
+      assert.ok(disk.refused > 0, 'the fault was never hit: the test proves nothing');
+
+      // Reads and verify keep working on the state as it was; nothing of the refused changes shows.
+      assert.deepEqual(await readFile(storeFile), durableBefore, 'the store file changed while the disk refused writes');
+      assert.deepEqual(await tempFilesIn(dataDir), [], 'a failed write left its temp file behind');
+      const during = await listAllKeys(daemon);
+      assert.deepEqual(during.map((key) => key.id), [kept.key.id]);
+      assert.equal(during[0]!.name, 'kept');
+      assert.equal(during[0]!.status, 'active');
+      const verified = await verifyKey(daemon, kept.secret.secret);
+      assert.equal(verified.valid, true, `verify during ${fault}: ${JSON.stringify(verified)}`);
+      await delay(100); // let the batched lastUsed write hit the fault too
+      assert.equal((await verifyKey(daemon, kept.secret.secret)).valid, true);
+      assert.equal((await send(daemon, 'GET', '/v1/health', { token: null })).status, 200);
+
+      disk.setFault(undefined);
+      const after = await createKey(daemon, { name: 'after recovery' });
+      assert.equal((await verifyKey(daemon, after.secret.secret)).valid, true);
+      const revoked = await send(daemon, 'POST', `/v1/keys/${kept.key.id}/revoke`, { json: {} });
+      assert.equal(revoked.status, 200, revoked.text);
+
+      const logged = daemon.logs.join('\n');
+      assert.match(logged, new RegExp(fault), 'the daemon logged the disk fault');
+      for (const secret of [kept.secret.secret, after.secret.secret]) assert.ok(!logged.includes(secret), 'a secret reached the log');
+
+      await daemon.stop();
+      daemon = undefined;
+      const onDisk = await readStoreFile(storeFile);
+      const names = onDisk.keys.map((key) => key.name).sort();
+      assert.deepEqual(names, ['after recovery', 'kept']);
+      assert.equal(onDisk.keys.find((key) => key.id === kept.key.id)?.status, 'revoked');
+
+      // And a fresh daemon on the same dir sees exactly that.
+      daemon = await startInProcessDaemon({ dataDir });
+      const reopened: KeyView[] = await listAllKeys(daemon);
+      assert.deepEqual(reopened.map((key) => key.name).sort(), ['after recovery', 'kept']);
+      assert.deepEqual(await tempFilesIn(path.dirname(storeFile)), []);
+    });
+  }
+});

@@ -1,0 +1,88 @@
+// Random JSON at every endpoint (fast-check, fixed seed, bounded runs): the daemon never answers 5xx and
+// never dies, every refusal has the API's error shape, and afterwards the store file parses and holds
+// exactly the keys that the 2xx calls created (minus the ones 2xx deletes removed).
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { createKey } from './support/api';
+import { fuzzCall, type FuzzCall } from './support/fuzzRequests';
+import { keepAliveAgent, send } from './support/http';
+import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { reliabilitySeed } from './support/seededRandom';
+import { findStoreFile, readStoreFile } from './support/storeFile';
+import { TempDirs } from './support/tempDir';
+
+const RUNS = Number(process.env.KEYSMITH_FUZZ_RUNS) || 600;
+
+describe('reliability: fuzzing every endpoint with random JSON', function () {
+  const temp = new TempDirs();
+  let daemon: InProcessDaemon | undefined;
+  after(async function () {
+    await daemon?.stop().catch(() => undefined);
+    await temp.removeAll();
+  });
+
+  it(`answers ${RUNS} random requests without a 5xx, and the store holds exactly what 2xx calls created`, async function () {
+    this.timeout(120_000);
+    const seed = reliabilitySeed(424_242);
+    const dataDir = await temp.make('fuzz');
+    const workspace = await temp.make('fuzz-workspace');
+    daemon = await startInProcessDaemon({ dataDir });
+    const live = daemon;
+    const agent = keepAliveAgent(1);
+
+    const expectedKeys = new Set<string>();
+    const secrets: string[] = [];
+    for (const environment of ['test', 'production'] as const) {
+      const created = await createKey(live, { environment, name: `seed ${environment}` });
+      expectedKeys.add(created.key.id);
+      secrets.push(created.secret.secret);
+    }
+    const tally: Record<string, number> = {};
+
+    const resolve = (call: FuzzCall, services: string[]): FuzzCall => {
+      const ids = [...expectedKeys];
+      const choose = (list: string[]) => (typeof call.pick === 'number' && list.length > 0 ? list[call.pick % list.length]! : String(call.pick));
+      const keyId = choose(ids);
+      const secret = typeof call.pick === 'number' && secrets.length > 0 ? secrets[call.pick % secrets.length]! : 'not-a-secret';
+      const fill = (value: string) =>
+        value.replaceAll('{key}', encodeURIComponent(keyId)).replaceAll('{service}', encodeURIComponent(choose(services)));
+      const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body).replaceAll('{key}', keyId).replaceAll('{secret}', secret));
+      return { ...call, path: fill(call.path), body };
+    };
+
+    const property = fc.asyncProperty(fuzzCall(workspace), async (generated) => {
+      const services = ((await send(live, 'GET', '/v1/services', { agent })).body?.items ?? []).map((s: { id: string }) => s.id);
+      const call = resolve(generated, services);
+      const answer = await send(live, call.method, call.path, { agent, json: call.body });
+      const where = `${call.method} ${call.path} ${JSON.stringify(call.body)?.slice(0, 300)}`;
+      tally[`${answer.status}`] = (tally[`${answer.status}`] ?? 0) + 1;
+      assert.ok(answer.status < 500, `${where} -> ${answer.status} ${answer.text.slice(0, 300)}`);
+      if (answer.status >= 400) {
+        assert.ok(answer.body?.error?.code && answer.body.error.message, `${where} -> ${answer.status} without the error shape: ${answer.text.slice(0, 200)}`);
+      }
+      const createsKey = answer.status === 201 && /^\/v1\/keys(\/import|\/[^/]+\/regenerate)?$/.test(call.path);
+      if (createsKey) {
+        expectedKeys.add(answer.body.key.id);
+        if (answer.body.secret?.secret) secrets.push(answer.body.secret.secret);
+      }
+      if (answer.status === 204 && call.method === 'DELETE' && call.path.startsWith('/v1/keys/')) {
+        expectedKeys.delete(decodeURIComponent(call.path.slice('/v1/keys/'.length)));
+      }
+    });
+
+    try {
+      await fc.assert(property, { seed, numRuns: RUNS, endOnFailure: true });
+    } finally {
+      agent.destroy();
+    }
+    console.log(`      fuzz: ${RUNS} requests, answers by status ${JSON.stringify(tally)}, ${expectedKeys.size} keys expected, seed ${seed}`);
+    assert.equal((await send(live, 'GET', '/v1/health', { token: null })).status, 200, 'the daemon stopped serving');
+
+    await live.stop();
+    daemon = undefined;
+    const store = await readStoreFile(await findStoreFile(dataDir));
+    assert.deepEqual(new Set(store.keys.map((key) => key.id)), expectedKeys, 'the store holds other keys than the 2xx calls created');
+    const storeText = JSON.stringify(store);
+    for (const secret of secrets) assert.ok(!storeText.includes(secret), 'a secret is in the store file in plain text');
+  });
+});
