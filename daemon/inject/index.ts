@@ -1,26 +1,30 @@
 // Public face of injection for the rest of the daemon. The HTTP routes call only these functions.
-// (Stub with the agreed signatures; the implementation lands with the injection work.)
-import type { Environment, InjectRequest, InjectResult, InjectTarget } from '../protocol';
+import type { Environment, InjectResult, InjectTarget } from '../protocol';
+import { HttpError } from '../http/errors';
+import { writeFileAtomic } from './atomicWrite';
+import { currentHash, encodeText } from './fileText';
+import { readMappings } from './mappings';
+import { planInjection, resultFor, type PlannedTarget } from './plan';
+import { maskOldSecrets, maskValues } from './previewMask';
+import type { InjectMaterial } from './targetChanges';
+import { shownName } from './targetFile';
 
-/** What a target's `value` can draw on. `authorization` is absent for schemes without a header. */
-export interface InjectMaterial {
-  reference: string;
-  secret: string;
-  authorization?: string;
-}
+export type { InjectMaterial } from './targetChanges';
+export type { PlannedTarget } from './plan';
 
 export interface InjectOptions {
   /** Write into files that git tracks and does not ignore. */
   force?: boolean;
 }
 
-export type PlannedTarget = InjectRequest['targets'][number];
-
 /**
  * Computes every target's new text without writing anything. Returns one result per target with
  * `before`, `after` and `hash`. Throws HttpError: 400 for a path outside the workspace, a bad format
  * or an unparsable file (with line and column); 409 TRACKED_BY_GIT unless `force`; 409
  * FILE_CHANGED when a target's `expectedHash` no longer matches the file.
+ *
+ * Secrets are masked in `before` (the values secret targets replace) and in `after` (the material).
+ * `hash` is the SHA-256 of the file as it is now: pass it back as `expectedHash`.
  */
 export async function previewInjection(
   workspace: string,
@@ -28,8 +32,13 @@ export async function previewInjection(
   material: InjectMaterial,
   options: InjectOptions = {},
 ): Promise<InjectResult[]> {
-  void workspace; void targets; void material; void options;
-  throw new Error('injection not implemented yet');
+  const plan = await planInjection(workspace, targets, material, options.force ?? false);
+  const secrets = [material.secret, material.authorization ?? ''];
+  const texts = new Map(plan.files.map((file) => [file, {
+    before: maskOldSecrets(file.content.text, file.changes, file.writers),
+    after: maskValues(file.after, secrets),
+  }]));
+  return targets.map((target, i) => ({ ...resultFor(plan.fileOf[i]!, target), ...texts.get(plan.fileOf[i]!)! }));
 }
 
 /**
@@ -42,8 +51,19 @@ export async function applyInjection(
   material: InjectMaterial,
   options: InjectOptions = {},
 ): Promise<InjectResult[]> {
-  void workspace; void targets; void material; void options;
-  throw new Error('injection not implemented yet');
+  return exclusively(async () => {
+    const plan = await planInjection(workspace, targets, material, options.force ?? false);
+    const writes = plan.files.filter((file) => file.after !== file.content.text);
+    const encoded = writes.map((file) => encodeText(file.after, file.content.encoding, file.resolved.file));
+    // Last look before writing: a file edited while we planned is refused, not overwritten.
+    for (const file of writes) {
+      if ((await currentHash(file.resolved.real)) !== file.content.hash) {
+        throw new HttpError(409, 'FILE_CHANGED', `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`, { file: shownName(file.resolved.file) });
+      }
+    }
+    for (const [i, file] of writes.entries()) await writeFileAtomic(file.resolved.real, encoded[i]!);
+    return targets.map((target, i) => resultFor(plan.fileOf[i]!, target));
+  });
 }
 
 /** Targets mapped in `<workspace>/.vscode/keysmith.json` for a service and environment; [] without that file. */
@@ -52,6 +72,17 @@ export async function mappedTargets(
   serviceId: string,
   environment: Environment,
 ): Promise<InjectTarget[]> {
-  void workspace; void serviceId; void environment;
-  return [];
+  const mappings = await readMappings(workspace);
+  return mappings
+    .filter((m) => m.serviceId === serviceId && m.environment === environment)
+    .flatMap((m) => m.targets);
+}
+
+// One injection writes at a time in this daemon, so two requests never interleave their
+// check-then-write on the same file.
+let queue: Promise<unknown> = Promise.resolve();
+function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work, work);
+  queue = run.catch(() => undefined);
+  return run;
 }

@@ -1,0 +1,119 @@
+// Planning an injection: every target resolved, read, checked and edited in memory, grouped by the
+// real file it lands in so several targets on one file compose into one write. Any refusal throws
+// before anything is written.
+import type { InjectResult, InjectTarget } from '../protocol';
+import { HttpError } from '../http/errors';
+import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter } from './formats';
+import { readFileText, type FileText } from './fileText';
+import { gitTracking, howToUntrack } from './gitStatus';
+import { changesFor, type InjectMaterial, type PlannedChange } from './targetChanges';
+import { realWorkspace, resolveTargetFile, shownName, type ResolvedTarget } from './targetFile';
+
+export type PlannedTarget = InjectTarget & { expectedHash?: string };
+
+export interface FilePlan {
+  resolved: ResolvedTarget;
+  content: FileText;
+  gitTracked: boolean;
+  /** Indexes of the targets landing in this file, in request order. */
+  targets: number[];
+  changes: PlannedChange[];
+  /** The writer for each change (targets on one file may name different formats). */
+  writers: ConfigWriter[];
+  after: string;
+}
+
+export interface InjectionPlan {
+  files: FilePlan[];
+  /** One per target, in request order, pointing at its file's plan. */
+  fileOf: FilePlan[];
+}
+
+export async function planInjection(
+  workspace: string, targets: PlannedTarget[], material: InjectMaterial, force: boolean,
+): Promise<InjectionPlan> {
+  const root = await realWorkspace(workspace);
+  const byReal = new Map<string, FilePlan>();
+  const fileOf: FilePlan[] = [];
+  for (const [index, target] of targets.entries()) {
+    const resolved = await resolveTargetFile(root, target.file);
+    const writer = writerFor(target);
+    const changes = changesFor(target, material);
+    let plan = byReal.get(resolved.real);
+    if (!plan) {
+      plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, targets: [], changes: [], writers: [], after: '' };
+      byReal.set(resolved.real, plan);
+    }
+    plan.targets.push(index);
+    plan.changes.push(...changes);
+    plan.writers.push(...changes.map(() => writer));
+    fileOf.push(plan);
+  }
+  const files = [...byReal.values()];
+  for (const plan of files) await checkAndEdit(plan, targets, force);
+  return { files, fileOf };
+}
+
+function writerFor(target: PlannedTarget): ConfigWriter {
+  const format = target.format ?? formatForFile(target.file);
+  if (format && Object.hasOwn(WRITERS, format)) return WRITERS[format];
+  throw new HttpError(400, 'UNKNOWN_FORMAT',
+    `Cannot tell the format of "${shownName(target.file)}" from its name; set "format" to one of ${FORMATS.join(', ')}.`,
+    { format: `one of ${FORMATS.join(', ')}` });
+}
+
+async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boolean): Promise<void> {
+  const { resolved } = plan;
+  const name = shownName(resolved.file);
+  plan.content = await readFileText(resolved.real, resolved.exists, resolved.file);
+  const git = resolved.exists ? await gitTracking(resolved.real) : { tracked: false };
+  plan.gitTracked = git.tracked;
+  if (git.tracked && !force) {
+    throw new HttpError(409, 'TRACKED_BY_GIT',
+      `"${name}" is tracked by git, so the key would end up in a commit. To keep it out: ${howToUntrack(git.repoPath!)}.`,
+      { file: name });
+  }
+  for (const index of plan.targets) {
+    const expected = targets[index]!.expectedHash;
+    if (expected !== undefined && expected !== plan.content.hash) {
+      throw new HttpError(409, 'FILE_CHANGED',
+        `"${name}" changed on disk since it was previewed; preview again to see the edit on its current content.`,
+        { file: name });
+    }
+  }
+  let text = plan.content.text;
+  plan.changes.forEach((change, i) => {
+    text = applyWriter(plan.writers[i]!, text, change, name);
+  });
+  plan.after = text;
+}
+
+/** Runs one writer, turning its refusals into the API's errors (none of which quote the file). */
+export function applyWriter(writer: ConfigWriter, text: string, change: PlannedChange, name: string): string {
+  try {
+    return writer(text, { path: change.path, value: change.value });
+  } catch (error) {
+    if (error instanceof FormatError) {
+      throw new HttpError(400, 'UNPARSABLE_FILE',
+        `"${name}" is not valid ${error.format} at line ${error.line}, column ${error.column}: ${error.reason}. Fix the file, or set the target's "format" if it was guessed wrong.`,
+        { file: name, line: String(error.line), column: String(error.column), reason: error.reason });
+    }
+    if (error instanceof PathError) {
+      throw new HttpError(400, 'INVALID_PATH', `The path "${change.path}" in "${name}": ${error.message}`, { file: name, path: change.path });
+    }
+    if (error instanceof UnrepresentableValueError) {
+      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path: change.path });
+    }
+    throw error;
+  }
+}
+
+export function resultFor(plan: FilePlan, target: PlannedTarget): InjectResult {
+  return {
+    file: target.file,
+    path: target.path,
+    changed: plan.after !== plan.content.text,
+    gitTracked: plan.gitTracked,
+    hash: plan.content.hash,
+  };
+}
