@@ -1,0 +1,204 @@
+// The one typed client of the daemon's HTTP API (shared/API.md). Tree, commands and webviews all
+// go through it; nothing else in the extension speaks HTTP to the daemon.
+import * as http from 'node:http';
+import type {
+  AuditList, ErrorBody, Health, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
+  KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,
+} from '../daemon/protocol';
+import { DaemonError, DaemonUnavailableError } from './daemonErrors';
+
+export interface DaemonEndpoint {
+  port: number;
+  token: string;
+}
+
+/** Where the client learns how to reach the daemon; implemented by DaemonProcess. */
+export interface EndpointSource {
+  current(): DaemonEndpoint | undefined;
+  /** Re-reads `daemon.json`: another window may have restarted the daemon on a new port or token. */
+  refresh(): Promise<DaemonEndpoint | undefined>;
+  /** Told when the daemon stopped answering, so the status bar can say so. */
+  lost(reason: string): void;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Failures where the request certainly never reached a live daemon, so retrying cannot double-apply. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EADDRNOTAVAIL', 'ENOTFOUND']);
+
+class ConnectionFailure extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+export class DaemonClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  constructor(private readonly source: EndpointSource) {}
+
+  health(): Promise<Health> {
+    return this.request('GET', '/v1/health');
+  }
+  async listServices(): Promise<Service[]> {
+    return (await this.request<{ items: Service[] }>('GET', '/v1/services')).items;
+  }
+  listKeys(query: KeyQuery = {}): Promise<KeyList> {
+    return this.request('GET', `/v1/keys${toQueryString(query)}`);
+  }
+  getKey(id: string): Promise<KeyView> {
+    return this.request('GET', `/v1/keys/${encodeURIComponent(id)}`);
+  }
+  createKey(body: KeyCreate): Promise<KeyCreated> {
+    return this.request('POST', '/v1/keys', body);
+  }
+  async importKey(body: KeyImport): Promise<KeyView> {
+    return (await this.request<{ key: KeyView }>('POST', '/v1/keys/import', body)).key;
+  }
+  updateKey(id: string, patch: KeyPatch): Promise<KeyView> {
+    return this.request('PATCH', `/v1/keys/${encodeURIComponent(id)}`, patch);
+  }
+  async deleteKey(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`);
+  }
+  deactivateKey(id: string): Promise<KeyView> {
+    return this.request('POST', `/v1/keys/${encodeURIComponent(id)}/deactivate`, {});
+  }
+  reactivateKey(id: string): Promise<KeyView> {
+    return this.request('POST', `/v1/keys/${encodeURIComponent(id)}/reactivate`, {});
+  }
+  revokeKey(id: string): Promise<KeyView> {
+    return this.request('POST', `/v1/keys/${encodeURIComponent(id)}/revoke`, {});
+  }
+  regenerateKey(id: string, body: KeyRegenerate): Promise<KeyRegenerated> {
+    return this.request('POST', `/v1/keys/${encodeURIComponent(id)}/regenerate`, body);
+  }
+  revealKey(id: string): Promise<RevealResponse> {
+    return this.request('POST', `/v1/keys/${encodeURIComponent(id)}/reveal`, {});
+  }
+  previewInjection(body: InjectRequest): Promise<InjectResponse> {
+    return this.request('POST', '/v1/inject/preview', body);
+  }
+  inject(body: InjectRequest): Promise<InjectResponse> {
+    return this.request('POST', '/v1/inject', body);
+  }
+  listAudit(filter: { keyId?: string; limit?: number } = {}): Promise<AuditList> {
+    return this.request('GET', `/v1/audit${toQueryString(filter)}`);
+  }
+
+  dispose(): void {
+    this.agent.destroy();
+  }
+
+  private async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    let endpoint = this.source.current() ?? (await this.source.refresh());
+    if (!endpoint) throw new DaemonUnavailableError('no daemon.json');
+    try {
+      return await this.send<T>(endpoint, method, path, body);
+    } catch (error) {
+      const retryable =
+        (error instanceof ConnectionFailure && (NOT_SENT.has(error.code) || method === 'GET')) ||
+        (error instanceof DaemonError && error.status === 401);
+      if (!retryable) throw this.translate(error);
+      const fresh = await this.source.refresh();
+      const changed = fresh && (fresh.port !== endpoint.port || fresh.token !== endpoint.token);
+      if (!fresh || !changed) throw this.translate(error);
+      endpoint = fresh;
+      return this.send<T>(endpoint, method, path, body).catch((e: unknown) => {
+        throw this.translate(e);
+      });
+    }
+  }
+
+  private translate(error: unknown): unknown {
+    if (!(error instanceof ConnectionFailure)) return error;
+    this.source.lost(error.code);
+    return new DaemonUnavailableError(error.code);
+  }
+
+  private send<T>(endpoint: DaemonEndpoint, method: Method, path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: endpoint.port,
+          method,
+          path,
+          agent: this.agent,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers: {
+            authorization: `Bearer ${endpoint.token}`,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => reject(new ConnectionFailure('ECONNRESET')));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (status >= 200 && status < 300) {
+              resolve((text ? JSON.parse(text) : undefined) as T);
+            } else {
+              reject(toDaemonError(status, text));
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new ConnectionFailure('ETIMEDOUT')));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(e instanceof ConnectionFailure ? e : new ConnectionFailure(e.code ?? 'ECONNRESET')),
+      );
+      req.end(payload);
+    });
+  }
+}
+
+function toDaemonError(status: number, text: string): DaemonError {
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    if (body.error && typeof body.error.code === 'string') {
+      return new DaemonError(status, body.error.code, body.error.message, body.error.details);
+    }
+  } catch {
+    // Not the API's error shape: fall through to a generic message.
+  }
+  return new DaemonError(status, `HTTP_${status}`, `The Keysmith daemon answered with status ${status}.`);
+}
+
+function toQueryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * Asks `GET /v1/health` on a port, without a token (the one unauthenticated route). Used by
+ * DaemonProcess to tell a live daemon from a stale `daemon.json`; resolves undefined when none answers.
+ */
+export function probeHealth(port: number, timeoutMs = 2_000): Promise<Health | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', timeout: timeoutMs, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', () => resolve(undefined));
+      res.on('end', () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Health;
+          resolve(res.statusCode === 200 && body.status === 'ok' ? body : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}

@@ -1,0 +1,23 @@
+// What every command needs, handed over once by extension.ts instead of each command reaching
+// for globals. Tests get the same objects through the API activate() returns.
+import type * as vscode from 'vscode';
+import type { DaemonClient } from '../client';
+import type { KeysmithSettings } from '../config';
+import type { DaemonProcess } from '../daemonProcess';
+import type { PreviewDocuments } from '../inject/previewDocuments';
+import type { Log } from '../log';
+import type { KeyTreeProvider } from '../tree/keyTreeProvider';
+import type { ClipboardGuard } from '../webviews/clipboardGuard';
+
+export interface CommandContext {
+  readonly client: DaemonClient;
+  readonly daemon: DaemonProcess;
+  readonly keyTree: KeyTreeProvider;
+  readonly log: Log;
+  readonly clipboard: ClipboardGuard;
+  readonly previews: PreviewDocuments;
+  readonly extensionUri: vscode.Uri;
+  readonly settings: () => KeysmithSettings;
+  /** Tells every view that keys changed (tree, open details panel). */
+  keysChanged(keyId?: string): void;
+}

@@ -1,0 +1,31 @@
+// keysmith.copyAuthorization: the ready-made Authorization header of a retrievable key. It holds the
+// secret, so it is cleared from the clipboard after the configured delay.
+import * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { resolveKey } from './pickers';
+
+export function copyAuthorization(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<boolean> => {
+    const key = await resolveKey(ctx, arg, {
+      placeHolder: vscode.l10n.t('Key whose Authorization header to copy'),
+      accept: (k) => k.retrievable,
+    });
+    if (!key.retrievable) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The secret of "{0}" was shown once and is not stored; regenerate the key to get a new one.', key.name),
+      );
+      return false;
+    }
+    const { secret } = await ctx.client.revealKey(key.id);
+    const header = secret.authorization ?? `Bearer ${secret.secret}`;
+    const seconds = await ctx.clipboard.copySecret(`Authorization: ${header}`);
+    ctx.log.info(`Copied the Authorization header of key ${key.id}.`);
+    void vscode.window.setStatusBarMessage(
+      seconds > 0
+        ? vscode.l10n.t('Copied the Authorization header; the clipboard is cleared in {0} s.', seconds)
+        : vscode.l10n.t('Copied the Authorization header.'),
+      4000,
+    );
+    return true;
+  };
+}

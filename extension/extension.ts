@@ -1,0 +1,81 @@
+// Entry point: wiring only. Everything created here goes into context.subscriptions; the returned
+// API gives extension-host tests the same objects the commands use.
+import * as vscode from 'vscode';
+import { DaemonClient } from './client';
+import type { CommandContext } from './commands/commandContext';
+import { COMMAND_IDS, registerCommands } from './commands/index';
+import { AUDIT_SCHEME, AuditDocuments } from './commands/openAudit';
+import { readSettings } from './config';
+import { DaemonProcess } from './daemonProcess';
+import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
+import { Log } from './log';
+import { DaemonStatusBar } from './statusBar';
+import { isFilterActive } from './tree/keyFilter';
+import { KeyTreeProvider } from './tree/keyTreeProvider';
+import { ClipboardGuard } from './webviews/clipboardGuard';
+import { DetailsPanel } from './webviews/detailsPanel';
+
+export interface KeysmithApi {
+  client: DaemonClient;
+  keyTree: KeyTreeProvider;
+  daemon: DaemonProcess;
+  statusBar: DaemonStatusBar;
+  log: Log;
+  clipboard: ClipboardGuard;
+  commands: readonly string[];
+  /** Settles once the first connect (or auto-start) attempt is over. */
+  ready: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): KeysmithApi {
+  const log = new Log();
+  const daemon = new DaemonProcess({ daemonScript: context.asAbsolutePath('dist/daemon.js'), settings: readSettings, log });
+  const client = new DaemonClient(daemon);
+  const keyTree = new KeyTreeProvider(client, readSettings, log);
+  const treeView = vscode.window.createTreeView('keysmith.keys', { treeDataProvider: keyTree, showCollapseAll: true });
+  const statusBar = new DaemonStatusBar(daemon);
+  const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
+  const previews = new PreviewDocuments();
+  const ctx: CommandContext = {
+    client, daemon, keyTree, log, clipboard, previews,
+    extensionUri: context.extensionUri,
+    settings: readSettings,
+    keysChanged: () => {
+      keyTree.refresh();
+      void DetailsPanel.current?.reload();
+    },
+  };
+
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  setContext('keysmith.daemonState', daemon.state);
+  setContext('keysmith.filterActive', false);
+
+  context.subscriptions.push(
+    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
+    ...registerCommands(ctx),
+    daemon.onDidChangeState((state) => {
+      setContext('keysmith.daemonState', state);
+      // Back from a loss (or first connection): whatever the tree showed may be stale.
+      if (state === 'connected' || state === 'unreachable') keyTree.refresh();
+    }),
+    keyTree.onDidChangeFilter((filter) => {
+      treeView.description = keyTree.describeFilter();
+      setContext('keysmith.filterActive', isFilterActive(filter));
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('keysmith.dataDir')) void daemon.connect();
+      else if (e.affectsConfiguration('keysmith.expiryWarningDays')) keyTree.refresh();
+    }),
+  );
+
+  const ready = daemon.connect().catch((error: unknown) => {
+    log.error(`Could not connect to the daemon: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return { client, keyTree, daemon, statusBar, log, clipboard, commands: COMMAND_IDS, ready };
+}
+
+export function deactivate(): void {
+  // The daemon is shared with other windows and scripts: it keeps running.
+}
