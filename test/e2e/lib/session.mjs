@@ -14,7 +14,7 @@ import { createWorkspace } from './workspace.mjs';
  * in by the `before` hook. `name` names the workspace, the data dir and the screenshot folder.
  */
 export function useWorkbench({ name, locale = 'en', settings = {} }) {
-  const session = { name, outDir: path.join(OUT_DIR, name), shots: 0 };
+  const session = { name, locale, outDir: path.join(OUT_DIR, name), shots: 0 };
 
   before(async function () {
     this.timeout(180_000);
