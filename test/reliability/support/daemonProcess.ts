@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { DaemonInfo } from '../../../daemon/protocol';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
-const DAEMON_BUNDLE = path.join(REPO_ROOT, 'dist/daemon.js');
+/** KEYSMITH_DAEMON_BUNDLE runs the suite against another build of the daemon (then nothing is rebuilt). */
+const DAEMON_BUNDLE = process.env.KEYSMITH_DAEMON_BUNDLE || path.join(REPO_ROOT, 'dist/daemon.js');
 
 export interface Exit {
   code: number | null;
@@ -40,6 +41,7 @@ export interface SpawnOptions {
 
 /** Builds dist/daemon.js when it is missing or older than a daemon source file. */
 export function ensureDaemonBuilt(): void {
+  if (process.env.KEYSMITH_DAEMON_BUNDLE) return;
   if (existsSync(DAEMON_BUNDLE) && statSync(DAEMON_BUNDLE).mtimeMs >= newestSourceMtime(path.join(REPO_ROOT, 'daemon'))) {
     return;
   }
