@@ -19,10 +19,10 @@ export interface DurableJsonFileOptions<T> {
 export class DurableJsonFile<T extends object> implements Adapter<T> {
   private readonly fs: DurableFileFs;
   /**
-   * The exact text of the file as last read or durably written: the state to return to when a later
-   * write fails. Kept as text (not objects) so it costs no clone per write, only a parse on failure.
+   * The exact text of the file as last read or durably written (as slices): the state to return to
+   * when a later write fails. Kept as text, not objects: no clone per write, only a parse on failure.
    */
-  lastDurableText: string | null = null;
+  lastDurableJson: readonly string[] | null = null;
 
   constructor(
     readonly file: string,
@@ -41,20 +41,20 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
       throw error;
     }
     const value = await this.validate(text);
-    this.lastDurableText = text;
+    this.lastDurableJson = [text];
     return value;
   }
 
   async write(data: T): Promise<void> {
-    const text = await stringifyInSlices(data);
-    await writeFileAtomic(this.fs, this.file, text);
-    this.lastDurableText = text;
+    const json = await stringifyInSlices(data);
+    await writeFileAtomic(this.fs, this.file, json);
+    this.lastDurableJson = json;
   }
 
   /** A fresh copy of the last durable state, for rolling back after a failed write. */
   parseLastDurable(): T {
-    if (this.lastDurableText === null) throw new Error(`${this.file} has not been read or written yet.`);
-    return JSON.parse(this.lastDurableText) as T;
+    if (this.lastDurableJson === null) throw new Error(`${this.file} has not been read or written yet.`);
+    return JSON.parse(this.lastDurableJson.join('')) as T;
   }
 
   private async validate(text: string): Promise<T> {

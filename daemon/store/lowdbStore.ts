@@ -46,7 +46,7 @@ export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<Lo
       fs,
     });
     const db = await loadOrCreate(fs, file, options.initialData);
-    await writeFileAtomic(fs, path.join(dataDir, BACKUP_FILE_NAME), file.lastDurableText!).catch((error: unknown) => {
+    await writeFileAtomic(fs, path.join(dataDir, BACKUP_FILE_NAME), file.lastDurableJson!).catch((error: unknown) => {
       throw new StoreWriteError(path.join(dataDir, BACKUP_FILE_NAME), error);
     });
     const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
@@ -67,7 +67,7 @@ async function loadOrCreate(
   await assertPrivateIfExists(fs, file.file);
   const db = new Low<StoreData>(file, { version: 1, services: [], keys: [], tokens: [] });
   await db.read(); // throws StoreCorruptError, leaving the file as it is
-  if (file.lastDurableText === null) {
+  if (file.lastDurableJson === null) {
     db.data = initialData();
     await db.write().catch((error: unknown) => {
       throw new StoreWriteError(file.file, error);

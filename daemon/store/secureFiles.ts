@@ -3,7 +3,7 @@
 // promise resolves (file and directory entry fsynced).
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { nodeStoreFs, type DurableFileFs, type StoreFs } from './storeFs';
+import { nodeStoreFs, type DurableFileFs, type FileContent, type StoreFs } from './storeFs';
 
 const PRIVATE_MODE = 0o600;
 
@@ -21,7 +21,7 @@ export function isTempFileOf(targetBaseName: string, candidate: string): boolean
  * (`wx`) with mode 0600 so it is never readable by others (no chmod window), written, fsynced, renamed
  * over the target, then the directory fsynced so the rename itself survives a power cut.
  */
-export async function writeFileAtomic(fs: DurableFileFs, target: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(fs: DurableFileFs, target: string, data: FileContent): Promise<void> {
   const temp = tempPathFor(target);
   let renamed = false;
   try {

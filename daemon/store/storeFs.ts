@@ -2,8 +2,11 @@
 // fails (ENOSPC, EROFS, EACCES) without touching the real one. Production uses `nodeStoreFs`.
 import * as fsp from 'node:fs/promises';
 
+/** A whole file's content; a big JSON document comes as slices so it is never one giant string. */
+export type FileContent = string | Uint8Array | readonly string[];
+
 export interface StoreFileHandle {
-  writeFile(data: string | Uint8Array): Promise<void>;
+  writeFile(data: FileContent): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,7 +28,7 @@ export interface StoreFs extends DurableFileFs {
 }
 
 export const nodeStoreFs: StoreFs = {
-  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  open: async (path, flags, mode) => nodeFileHandle(await fsp.open(path, flags, mode)),
   readFile: (path) => fsp.readFile(path),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (path) => fsp.unlink(path),
@@ -34,6 +37,23 @@ export const nodeStoreFs: StoreFs = {
   stat: (path) => fsp.stat(path),
   mkdir: (path, options) => fsp.mkdir(path, options),
 };
+
+function nodeFileHandle(handle: fsp.FileHandle): StoreFileHandle {
+  return {
+    async writeFile(data) {
+      if (typeof data === 'string' || data instanceof Uint8Array) return handle.writeFile(data);
+      // Slice by slice: encoding one 60 MB string at once would block the event loop for ~50 ms.
+      for (const slice of data) {
+        const bytes = Buffer.from(slice, 'utf8');
+        for (let offset = 0; offset < bytes.length; ) {
+          offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+        }
+      }
+    },
+    sync: () => handle.sync(),
+    close: () => handle.close(),
+  };
+}
 
 /** The errno code of a Node fs error, if it has one. */
 export function errnoCode(error: unknown): string | undefined {

@@ -19,6 +19,12 @@ describe('store: private atomic files', () => {
     assert.deepEqual(await fsp.readdir(dir), ['daemon.json']);
   });
 
+  it('writes content given as slices exactly, multi-byte characters included', async () => {
+    const file = path.join(dir, 'store.json');
+    await writePrivateFileAtomic(file, ['{"name":"Zoë', ' — ', 'café"}']);
+    assert.equal(await fsp.readFile(file, 'utf8'), '{"name":"Zoë — café"}');
+  });
+
   it('creates the temp file exclusively with mode 0600 (private from its first byte, no chmod)', async () => {
     const fs = new ScriptedFs();
     const file = path.join(dir, 'master.key');
