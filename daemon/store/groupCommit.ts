@@ -105,6 +105,9 @@ export class GroupCommitter {
       if (!change.mutate) continue;
       try {
         change.result = change.mutate(this.db.data);
+        if (isPromiseLike(change.result)) {
+          throw new TypeError('A transact mutation must be synchronous: changes made after an await would escape the write.');
+        }
         applied.push(change);
       } catch (error) {
         change.reject(error);
@@ -168,6 +171,10 @@ export class GroupCommitter {
     this.keyIndex ??= new Map(this.db.data.keys.map((key) => [key.id, key]));
     return this.keyIndex.get(keyId);
   }
+}
+
+function isPromiseLike(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function mergeTallies(into: Map<string, KeyUsageTally>, from: Map<string, KeyUsageTally>): void {

@@ -53,7 +53,7 @@ export async function syncDirectory(fs: DurableFileFs, directory: string): Promi
 }
 
 /** For `daemon.json` and `master.key`: atomic, durable, 0600 from the first byte. */
-export function writePrivateFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export function writePrivateFileAtomic(target: string, data: FileContent): Promise<void> {
   return writeFileAtomic(nodeStoreFs, target, data);
 }
 

@@ -105,6 +105,18 @@ describe('store: lowdb transact (durability and group commit)', () => {
     }
   });
 
+  it('refuses an async mutation and undoes what it changed before its first await', async () => {
+    store = await open();
+    await assert.rejects(
+      store.transact(async (data) => {
+        data.keys.push(sampleKey(1));
+        await Promise.resolve();
+      }),
+      /must be synchronous/,
+    );
+    assert.deepEqual(store.read().keys, []);
+  });
+
   it('writes nothing and rejects when the store is closed', async () => {
     store = await open();
     await store.close();
