@@ -18,8 +18,8 @@ export function writeJson(text: string, change: ValueChange): string {
   const { body, restore } = withoutBom(text);
   const root = body.trim() === '' ? undefined : parseJsonTree(body);
   const path = toJsonPath(root, pathSegments(change.path));
-  const compact = root && compactParent(body, root, path);
-  if (compact) return restore(insertIntoCompactObject(body, compact, change.value));
+  const point = root && insertionPoint(root, path);
+  if (point) return restore(insertProperty(body, point, change.value));
   let edits;
   try {
     edits = modify(body, path, change.value, { formattingOptions: detectFormatting(body) });
@@ -46,40 +46,66 @@ function describeJsonError(code: string): string {
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-interface CompactParent {
+interface InsertionPoint {
+  /** The existing, non-empty object the missing path starts in. */
   node: Node;
   /** Path segments below `node` that do not exist yet. */
   missing: JSONPath;
 }
 
 /**
- * The existing object a missing path would be added to, when it is written on one line.
- * jsonc-parser's formatter would spread such an object over several lines; we keep it on one.
+ * Where a missing path joins the document, when that is a non-empty object. jsonc-parser's own
+ * insertion re-formats neighbouring properties; we add lines and leave every other byte alone.
  */
-function compactParent(body: string, root: Node, path: JSONPath): CompactParent | undefined {
+function insertionPoint(root: Node, path: JSONPath): InsertionPoint | undefined {
   if (findNodeAtLocation(root, path)) return undefined;
   for (let depth = path.length - 1; depth >= 0; depth--) {
     const node = findNodeAtLocation(root, path.slice(0, depth));
     if (!node) continue;
-    const text = body.slice(node.offset, node.offset + node.length);
-    const oneLine = node.type === 'object' && node.children?.length && !text.includes('\n');
-    return oneLine ? { node, missing: path.slice(depth) } : undefined;
+    return node.type === 'object' && node.children?.length ? { node, missing: path.slice(depth) } : undefined;
   }
   return undefined;
 }
 
-/** `{"a": 1}` + b.c -> `{"a": 1, "b": {"c": "v"}}`, spaced like the object's first property. */
-function insertIntoCompactObject(body: string, { node, missing }: CompactParent, value: string): string {
+function insertProperty(body: string, { node, missing }: InsertionPoint, value: string): string {
   const first = node.children![0]!;
-  const colon = first.colonOffset ?? first.offset;
-  const afterColon = body.slice(colon + 1, first.children?.[1]?.offset ?? colon + 1);
-  const separator = `:${afterColon}`;
-  let inner = JSON.stringify(value);
-  for (let i = missing.length - 1; i >= 1; i--) inner = `{${JSON.stringify(String(missing[i]))}${separator}${inner}}`;
   const last = node.children!.at(-1)!;
-  const insertAt = last.offset + last.length;
-  const property = `, ${JSON.stringify(String(missing[0]))}${separator}${inner}`;
-  return body.slice(0, insertAt) + property + body.slice(insertAt);
+  const lastEnd = last.offset + last.length;
+  const close = node.offset + node.length - 1;
+  const lineBreak = body.indexOf('\n', lastEnd);
+  const separator = `:${body.slice((first.colonOffset ?? first.offset) + 1, first.children?.[1]?.offset)}`;
+  if (lineBreak === -1 || lineBreak > close) {
+    // `{"a": 1}` or `..., "a": 1 }`: stay on that line.
+    const inline = nested(missing, value, separator, null);
+    return `${body.slice(0, lastEnd)}, ${inline}${body.slice(lastEnd)}`;
+  }
+  const { eol, insertSpaces, tabSize } = detectFormatting(body);
+  const unit = insertSpaces ? ' '.repeat(tabSize ?? 2) : '\t';
+  const indent = /^[ \t]*/.exec(body.slice(body.lastIndexOf('\n', last.offset) + 1))![0];
+  const trailingComma = /^[ \t]*,/.test(body.slice(lastEnd));
+  const property = nested(missing, value, separator, { eol: eol!, indent, unit });
+  const line = `${indent}${property}${trailingComma ? ',' : ''}${eol}`;
+  const afterLine = lineBreak + 1;
+  const withLine = body.slice(0, afterLine) + line + body.slice(afterLine);
+  return trailingComma ? withLine : `${withLine.slice(0, lastEnd)},${withLine.slice(lastEnd)}`;
+}
+
+/** `"a": {"b": "v"}` on one line, or spread over lines at `indent` plus one `unit` per level. */
+function nested(
+  missing: JSONPath, value: string, separator: string,
+  lines: { eol: string; indent: string; unit: string } | null,
+): string {
+  let inner = JSON.stringify(value);
+  for (let i = missing.length - 1; i >= 1; i--) {
+    const key = `${JSON.stringify(String(missing[i]))}${separator}${inner}`;
+    if (!lines) inner = `{${key}}`;
+    else {
+      const pad = lines.indent + lines.unit.repeat(i);
+      const closePad = lines.indent + lines.unit.repeat(i - 1);
+      inner = `{${lines.eol}${pad}${key}${lines.eol}${closePad}}`;
+    }
+  }
+  return `${JSON.stringify(String(missing[0]))}${separator}${inner}`;
 }
 
 /** Digit segments index into arrays that exist; everywhere else they are property names. */

@@ -36,8 +36,9 @@ export function writeYaml(text: string, change: ValueChange): string {
   return restore(out);
 }
 
+/** Block scalars (`|`, `>`) become plain or quoted: a secret is one line. */
 function styleOf(node: Scalar): Style {
-  return node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN' ? node.type : 'QUOTE_DOUBLE';
+  return node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE' ? node.type : 'PLAIN';
 }
 
 export function encodeScalar(value: string, preferred: Style, flow: boolean): string {
