@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
-import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
+import { acquireDataDirLock, isRunning, LOCK_FILE_NAME, type DataDirLock } from './dataDirLock';
 import { DurableJsonFile } from './durableJsonFile';
 import { StoreWriteError } from './errors';
 import { GroupCommitter } from './groupCommit';
@@ -84,10 +84,15 @@ async function assertPrivateIfExists(fs: StoreFs, file: string): Promise<void> {
   }
 }
 
-/** A crash between creating a temp file and renaming it leaves `store.json.<pid>.<random>.tmp`. */
+/**
+ * A crash between creating a temp file and renaming it leaves `store.json.<pid>.<random>.tmp` (we hold
+ * the lock, so no live writer owns one). A lock temp file belongs to a dead process only if its pid is gone.
+ */
 async function removeStaleTempFiles(fs: StoreFs, dataDir: string): Promise<void> {
   for (const name of await fs.readdir(dataDir)) {
-    if (isTempFileOf(STORE_FILE_NAME, name)) {
+    const lockTempPid = isTempFileOf(LOCK_FILE_NAME, name) ? Number(name.split('.')[2]) : undefined;
+    const stale = isTempFileOf(STORE_FILE_NAME, name) || (lockTempPid !== undefined && !isRunning(lockTempPid));
+    if (stale) {
       await fs.unlink(path.join(dataDir, name)).catch((error: unknown) => {
         if (errnoCode(error) !== 'ENOENT') throw error;
       });
@@ -104,6 +109,7 @@ function createLowdbKeyStore(
 ): LowdbKeyStore {
   const committer = new GroupCommitter(db, file, usageFlushMs);
   let closed = false;
+  let closing: Promise<void> | undefined;
   const closedError = () => new Error('The Keysmith store is closed.');
 
   return {
@@ -119,16 +125,19 @@ function createLowdbKeyStore(
     appendAudit: (events: AuditEvent[]) => (closed ? Promise.reject(closedError()) : audit.append(events)),
     readAudit: (filter) => audit.read(filter),
     flush: () => committer.flush(),
-    async close() {
-      if (closed) return;
+    close() {
       closed = true;
-      try {
-        await committer.flush();
-      } finally {
-        committer.stopTimers();
-        await audit.close();
-        await lock.release();
-      }
+      // Every caller of close() waits for the same shutdown, and it runs once.
+      closing ??= (async () => {
+        try {
+          await committer.flush();
+        } finally {
+          committer.stopTimers();
+          await audit.close();
+          await lock.release();
+        }
+      })();
+      return closing;
     },
   };
 }

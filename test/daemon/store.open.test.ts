@@ -171,6 +171,26 @@ describe('store: opening the lowdb store', () => {
     assert.deepEqual(names, ['audit.jsonl', 'daemon.lock', 'notes.txt', 'store.json', 'store.json.bak']);
   });
 
+  it('removes a lock temp file left by a dead process, but not one of a live process', async () => {
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await once(gone, 'exit');
+    const deadTemp = `daemon.lock.${gone.pid}.abcdef.tmp`;
+    const liveTemp = `daemon.lock.${process.pid}.fedcba.tmp`;
+    await fsp.writeFile(file(deadTemp), `${gone.pid}\n`, { mode: 0o600 });
+    await fsp.writeFile(file(liveTemp), `${process.pid}\n`, { mode: 0o600 });
+    await open();
+    const names = await fsp.readdir(dir);
+    assert.ok(!names.includes(deadTemp), 'dead process temp removed');
+    assert.ok(names.includes(liveTemp), 'live process temp kept');
+  });
+
+  it('lets close() be called twice, both waiting for the same shutdown', async () => {
+    const store = await open();
+    store.recordUse({ keyId: 'none', at: '2026-01-01T00:00:00.000Z' });
+    await Promise.all([store.close(), store.close()]);
+    await assert.rejects(fsp.stat(file('daemon.lock')), { code: 'ENOENT' });
+  });
+
   it('keeps store.json.bak as the last good copy at each open', async () => {
     const first = await open();
     await first.transact((data) => void data.keys.push(sampleKey(5)));
