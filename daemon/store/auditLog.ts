@@ -1,12 +1,12 @@
 // The audit trail: an append-only JSON Lines file (one event per line, private 0600). Appends are
 // group-committed like store writes: events arriving while a write is in flight share the next one,
 // and each append resolves only after fsync. Recent events stay in memory so listing them is cheap.
+import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { selectAudit, type AuditFilter } from './auditQuery';
 import { StoreWriteError } from './errors';
 import { syncDirectory } from './secureFiles';
 import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
-import * as path from 'node:path';
 
 interface PendingAppend {
   events: AuditEvent[];
@@ -44,7 +44,11 @@ export class AuditLog {
     const recent = all.slice(-memoryLimit);
     const log = new AuditLog(fs, file, recent, all.length > recent.length, text !== '' && !text.endsWith('\n'), memoryLimit);
     log.handle = await fs.open(file, 'a', 0o600);
-    if (!existed) await syncDirectory(fs, path.dirname(file));
+    // A new file's directory entry must be durable too, or the first events could vanish in a crash.
+    if (!existed) await syncDirectory(fs, path.dirname(file)).catch(async (error: unknown) => {
+      await log.close();
+      throw error;
+    });
     return log;
   }
 

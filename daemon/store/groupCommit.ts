@@ -28,14 +28,18 @@ export class GroupCommitter {
   private useTimer: NodeJS.Timeout | null = null;
   private draining = false;
   private keyIndex: Map<string, KeyRecord> | null = null;
-  /** Number of durable writes performed (for tests and diagnostics). */
-  writes = 0;
+  private durableWrites = 0;
 
   constructor(
     private readonly db: Low<StoreData>,
     private readonly file: DurableJsonFile<StoreData>,
     private readonly usageFlushMs: number,
   ) {}
+
+  /** Durable writes performed since open (for tests and diagnostics). */
+  get writes(): number {
+    return this.durableWrites;
+  }
 
   transact<T>(mutate: (data: StoreData) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -123,7 +127,7 @@ export class GroupCommitter {
 
     try {
       await this.db.write();
-      this.writes++;
+      this.durableWrites++;
       for (const change of [...applied, ...flushes]) change.resolve(change.result);
     } catch (error) {
       const refused = new StoreWriteError(this.file.file, error);
