@@ -19,7 +19,7 @@ export class KeyQueries {
       if (query.environment !== undefined && key.environment !== query.environment) continue;
       if (needle && !key.name.toLowerCase().includes(needle) && !key.reference.toLowerCase().includes(needle)) continue;
       const view = toKeyView(key, now);
-      if (query.status !== undefined && view.state !== query.status && view.status !== query.status) continue;
+      if (query.status !== undefined && view.state !== query.status) continue;
       matches.push(view);
     }
     const direction = query.order === 'asc' ? 1 : -1;
