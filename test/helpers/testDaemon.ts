@@ -70,7 +70,8 @@ export function sendRequest<T = any>(port: number, method: string, urlPath: stri
     payload = JSON.stringify(body);
     headers['content-type'] = 'application/json';
   }
-  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  const chunked = options.headers?.['transfer-encoding'] !== undefined;
+  if (payload !== undefined && !chunked) headers['content-length'] = String(Buffer.byteLength(payload));
   if (token) headers.authorization = `Bearer ${token}`;
   Object.assign(headers, options.headers);
   return new Promise((resolve, reject) => {
