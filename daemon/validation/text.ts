@@ -19,14 +19,19 @@ export function textProblem(value: string): string | undefined {
 export function humanText(what: string, max = 200) {
   return z
     .string({ error: `${what} must be a string of 1 to ${max} characters` })
-    .transform((value) => value.normalize('NFC').trim())
-    .superRefine((value, ctx) => {
+    .transform((raw, ctx) => {
+      // Checked before trimming: trim() would silently drop a leading/trailing BOM or newline.
+      const problem = textProblem(raw);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
+        return z.NEVER;
+      }
+      const value = raw.normalize('NFC').trim();
       if (value.length === 0 || value.length > max) {
         ctx.addIssue({ code: 'custom', message: `${what} must be 1 to ${max} characters long (got ${value.length})` });
-        return;
+        return z.NEVER;
       }
-      const problem = textProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
+      return value;
     });
 }
 

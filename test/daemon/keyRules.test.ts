@@ -16,7 +16,7 @@ const baseKey: VerifiableKey = {
   companies: [],
   ipAllowList: [],
 };
-const allowAll = () => true;
+const allowAll = (_clientIp: string) => true;
 
 describe('key state rules', () => {
   it('derives scheduled before startsAt and expired from expiresAt on', () => {
