@@ -121,6 +121,7 @@ describe('store: opening the lowdb store', () => {
           assert.ok(error instanceof StoreCorruptError, String(error));
           assert.ok(error.message.includes(file('store.json')), error.message);
           assert.ok(error.message.includes(`cp ${file('store.json.bak')} ${file('store.json')}`), error.message);
+          assert.match(error.message, /saved when the daemon last started \(\d{4}-\d\d-\d\dT/);
           return true;
         });
         assert.equal(await fsp.readFile(file('store.json'), 'utf8'), content);

@@ -159,7 +159,7 @@ export class ScriptedFs implements StoreFs {
     return nodeStoreFs.readdir(dir);
   }
 
-  stat(file: string): Promise<{ mode: number; size: number }> {
+  stat(file: string): Promise<{ mode: number; size: number; mtimeMs: number }> {
     this.calls.push({ op: 'stat', path: file });
     return nodeStoreFs.stat(file);
   }
