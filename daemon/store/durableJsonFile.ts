@@ -73,10 +73,10 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
 
   private async corrupt(detail: CorruptionDetail): Promise<StoreCorruptError> {
     // Whether a backup exists decides the advice: restore it, or move the damaged file aside.
-    const backupExists = await this.fs.stat(this.options.backupFile).then(
-      () => true,
-      () => false,
+    const backupSavedAt = await this.fs.stat(this.options.backupFile).then(
+      (stats) => new Date(stats.mtimeMs),
+      () => undefined,
     );
-    return new StoreCorruptError(this.file, detail, this.options.backupFile, backupExists);
+    return new StoreCorruptError(this.file, detail, this.options.backupFile, backupSavedAt);
   }
 }

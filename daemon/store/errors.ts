@@ -31,13 +31,15 @@ export class StoreCorruptError extends Error {
     readonly file: string,
     readonly detail: CorruptionDetail,
     readonly backupFile: string,
-    backupExists: boolean,
+    /** When the backup was taken (the last successful start), or undefined when there is none. */
+    backupSavedAt: Date | undefined,
   ) {
     const where = detail.position
       ? ` at line ${detail.position.line}, column ${detail.position.column} (byte ${detail.position.offset})`
       : '';
-    const advice = backupExists
-      ? `The last good copy is ${backupFile}. To restore it, stop the daemon and run: ` +
+    const advice = backupSavedAt
+      ? `The last good copy is ${backupFile}, saved when the daemon last started ` +
+        `(${backupSavedAt.toISOString()}); changes made after that are not in it. To restore it, run: ` +
         `cp ${shellQuote(backupFile)} ${shellQuote(file)}`
       : `There is no backup (${backupFile} does not exist). To start with an empty store, move the ` +
         `damaged file aside: mv ${shellQuote(file)} ${shellQuote(`${file}.damaged`)}`;

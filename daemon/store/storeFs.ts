@@ -17,7 +17,7 @@ export interface DurableFileFs {
   readFile(path: string): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
-  stat(path: string): Promise<{ mode: number; size: number }>;
+  stat(path: string): Promise<{ mode: number; size: number; mtimeMs: number }>;
 }
 
 /** What the whole store needs: the durable file plus the lock, listing and creating the data dir. */
