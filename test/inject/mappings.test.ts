@@ -1,0 +1,87 @@
+// `.vscode/keysmith.json`: read as JSONC, validated, filtered per service and environment; its
+// JSON schema (shipped for the editor) accepts and refuses the same things.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { mappedTargets } from '../../daemon/inject';
+import { HttpError } from '../../daemon/http/errors';
+import { tempWorkspace, type TempWorkspace } from './support/workspace';
+
+describe('workspace mappings (.vscode/keysmith.json)', function () {
+  let ws: TempWorkspace;
+  beforeEach(async function () {
+    ws = await tempWorkspace();
+    await mkdir(ws.at('.vscode'));
+  });
+  afterEach(async function () {
+    await ws.cleanup();
+  });
+
+  it('answers [] when the workspace has no mappings file', async function () {
+    assert.deepEqual(await mappedTargets(ws.root, 'payline', 'test'), []);
+  });
+
+  it('reads JSONC and returns the targets of the matching service and environment only', async function () {
+    await ws.write('.vscode/keysmith.json', `{
+      "$schema": "../schemas/keysmith.schema.json",
+      // Payline kit, homologation
+      "mappings": [
+        { "serviceId": "payline", "environment": "test", "targets": [
+          { "file": "payline.properties", "path": "payline.accessKey", "referencePath": "payline.merchantId", "value": "pair" },
+        ] },
+        { "serviceId": "payline", "environment": "production", "targets": [{ "file": "prod.env", "path": "K", "value": "secret" }] },
+        { "serviceId": "payline", "environment": "test", "targets": [{ "file": ".env", "path": "H", "value": "authorization" }] },
+      ],
+    }`);
+    assert.deepEqual(await mappedTargets(ws.root, 'payline', 'test'), [
+      { file: 'payline.properties', path: 'payline.accessKey', referencePath: 'payline.merchantId', value: 'pair' },
+      { file: '.env', path: 'H', value: 'authorization' },
+    ]);
+    assert.deepEqual(await mappedTargets(ws.root, 'cloudmc', 'test'), []);
+  });
+
+  async function expectInvalid(text: string, field: string): Promise<HttpError> {
+    await ws.write('.vscode/keysmith.json', text);
+    const error = await mappedTargets(ws.root, 'payline', 'test').then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof HttpError);
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'INVALID_MAPPINGS');
+    assert.ok(field in (error.details as Record<string, string>), `details should name ${field}: ${JSON.stringify(error.details)}`);
+    return error;
+  }
+
+  it('refuses a file that does not parse, with line and column', async function () {
+    const error = await expectInvalid('{\n  "mappings": [\n    oops\n  ]\n}', 'line');
+    assert.match(error.message, /line 3, column 5/);
+    assert.doesNotMatch(error.message, /oops/);
+  });
+
+  it('refuses a wrong shape, naming the field and what is accepted', async function () {
+    const error = await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "staging", "targets": []}]}', 'mappings.0.environment');
+    assert.match(error.message, /test or production/);
+    await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "pair"}]}]}', 'mappings.0.targets.0.referencePath');
+    await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "secret", "fmt": "env"}]}]}', 'mappings.0.targets.0');
+    await expectInvalid('{}', 'mappings');
+  });
+
+  it('refuses a mappings file that is a symlink leading outside the workspace', async function () {
+    const outsideFile = path.join(ws.outside, 'keysmith.json');
+    await writeFile(outsideFile, '{"mappings": []}');
+    await symlink(outsideFile, ws.at('.vscode/keysmith.json'));
+    await assert.rejects(mappedTargets(ws.root, 'payline', 'test'), { code: 'INVALID_TARGET' });
+  });
+
+  it('ships a draft-07 JSON schema describing the same fields', function () {
+    const schema = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/keysmith.schema.json'), 'utf8'));
+    assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+    assert.deepEqual(schema.required, ['mappings']);
+    const target = schema.definitions.target;
+    assert.deepEqual(Object.keys(target.properties).sort(), ['file', 'format', 'path', 'referencePath', 'value']);
+    assert.deepEqual(target.properties.format.enum, ['env', 'json', 'jsonc', 'yaml', 'properties', 'ini', 'toml', 'xml']);
+    assert.deepEqual(target.properties.value.enum, ['secret', 'reference', 'authorization', 'pair']);
+    const file = new RegExp(target.properties.file.pattern);
+    for (const ok of ['.env', 'config/app.yaml', 'a..b/c']) assert.ok(file.test(ok), ok);
+    for (const bad of ['/etc/passwd', '../x', 'a/../../b', 'C:\\x', '\\\\server\\share']) assert.ok(!file.test(bad), bad);
+  });
+});
