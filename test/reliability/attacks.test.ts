@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createKey, createVerifyToken, expectStillServing } from './support/api';
 import { expectApiError } from './support/expectations';
-import { send } from './support/http';
+import { describeAnswer, send } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 
 describe('reliability: attacks on the local daemon', function () {
@@ -38,7 +38,7 @@ describe('reliability: attacks on the local daemon', function () {
           ['GET', '/v1/no-such-route', null],
         ] as const) {
           const answer = await send(daemon, method, path, { token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
-          assert.equal(answer.status, 403, `Host ${host} ${method} ${path} -> ${answer.status} ${answer.text.slice(0, 200)}`);
+          assert.equal(answer.status, 403, `Host ${host} ${method} ${path} -> ${describeAnswer(answer)}`);
           expectApiError(answer, 403);
         }
       }
@@ -102,7 +102,7 @@ describe('reliability: attacks on the local daemon', function () {
       for (const [label, authorization] of Object.entries(badAuthorizations(daemon.token))) {
         const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
         const answer = await send(daemon, 'GET', '/v1/keys', { token: null, headers });
-        assert.equal(answer.status, 401, `${label}: ${answer.status} ${answer.text.slice(0, 200)}`);
+        assert.equal(answer.status, 401, `${label}: ${describeAnswer(answer)}`);
         expectApiError(answer, 401);
       }
       await expectStillServing(daemon);
@@ -158,7 +158,7 @@ describe('reliability: attacks on the local daemon', function () {
       ];
       for (const [method, path, json] of adminCalls) {
         const answer = await send(daemon, method, path, { ...asVerifier, json });
-        assert.equal(answer.status, 403, `${method} ${path} with a verify token -> ${answer.status} ${answer.text.slice(0, 200)}`);
+        assert.equal(answer.status, 403, `${method} ${path} with a verify token -> ${describeAnswer(answer)}`);
         expectApiError(answer, 403);
         assert.ok(!answer.text.includes(created.secret.secret), 'no secret in the refusal');
       }

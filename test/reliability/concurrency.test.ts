@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { KeyCreated } from '../../daemon/protocol';
 import { listAllKeys, validKeyBody } from './support/api';
-import { keepAliveAgent, send } from './support/http';
+import { describeAnswer, keepAliveAgent, send } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 import { findStoreFile, readStoreFile } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
@@ -30,7 +30,7 @@ describe('reliability: concurrent creates', function () {
       ),
     );
     agent.destroy();
-    for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+    for (const answer of answers) assert.equal(answer.status, 201, describeAnswer(answer));
     const created = answers.map((answer) => answer.body as KeyCreated);
     const ids = new Set(created.map((c) => c.key.id));
     const secrets = new Set(created.map((c) => c.secret.secret));

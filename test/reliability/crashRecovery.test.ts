@@ -7,7 +7,7 @@ import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol'
 import type { KeyRecord, StoreData } from '../../daemon/store/types';
 import { validKeyBody } from './support/api';
 import { delay, ensureDaemonBuilt, killHard, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
-import { keepAliveAgent, send } from './support/http';
+import { describeAnswer, keepAliveAgent, send } from './support/http';
 import { reliabilitySeed, seededRandom, type Random } from './support/seededRandom';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
@@ -37,7 +37,7 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
             const { key } = answer.body as KeyCreated;
             acked.created.add(key.id);
             candidates.push(key.id);
-          } else if (answer.status >= 500) acked.serverErrors.push(`create: ${answer.status} ${answer.text}`);
+          } else if (answer.status >= 500) acked.serverErrors.push(`create: ${describeAnswer(answer)}`);
         } else {
           const keyId = candidates.splice(random.int(0, candidates.length - 1), 1)[0]!;
           if (roll < 0.75) {
@@ -48,11 +48,11 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
               acked.created.add(key.id);
               acked.regenerated.set(keyId, key.id);
               candidates.push(key.id);
-            } else if (answer.status >= 500) acked.serverErrors.push(`regenerate: ${answer.status} ${answer.text}`);
+            } else if (answer.status >= 500) acked.serverErrors.push(`regenerate: ${describeAnswer(answer)}`);
           } else {
             const answer = await send(daemon, 'POST', `/v1/keys/${keyId}/revoke`, { agent, json: {} });
             if (answer.status === 200) acked.revoked.add(keyId);
-            else if (answer.status >= 500) acked.serverErrors.push(`revoke: ${answer.status} ${answer.text}`);
+            else if (answer.status >= 500) acked.serverErrors.push(`revoke: ${describeAnswer(answer)}`);
           }
         }
       } catch {
@@ -140,7 +140,7 @@ describe('reliability: kill -9 during a stream of changes', function () {
     const listed = new Map<string, KeyView>();
     for (let page = 1; ; page++) {
       const answer = await send(daemon, 'GET', `/v1/keys?page=${page}&pageSize=100`);
-      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.status, 200, describeAnswer(answer));
       for (const key of answer.body.items as KeyView[]) listed.set(key.id, key);
       if (answer.body.items.length === 0 || listed.size >= answer.body.total) break;
     }

@@ -12,7 +12,7 @@ import { createKey, listAllKeys, validKeyBody, verifyKey } from './support/api';
 import { delay } from './support/daemonProcess';
 import { expectApiError } from './support/expectations';
 import { faultyDisk, type DiskFault } from './support/faultyDisk';
-import { send } from './support/http';
+import { describeAnswer, send } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
@@ -75,7 +75,7 @@ describe('reliability: disk faults under a running server', function () {
       const after = await createKey(daemon, { name: 'after recovery' });
       assert.equal((await verifyKey(daemon, after.secret.secret)).valid, true);
       const revoked = await send(daemon, 'POST', `/v1/keys/${kept.key.id}/revoke`, { json: {} });
-      assert.equal(revoked.status, 200, revoked.text);
+      assert.equal(revoked.status, 200, describeAnswer(revoked));
 
       const logged = daemon.logs.join('\n');
       assert.match(logged, new RegExp(fault), 'the daemon logged the disk fault');

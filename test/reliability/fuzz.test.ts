@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createKey } from './support/api';
 import { fuzzCall, type FuzzCall } from './support/fuzzRequests';
-import { keepAliveAgent, send } from './support/http';
+import { describeAnswer, keepAliveAgent, redactSecrets, send } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 import { reliabilitySeed } from './support/seededRandom';
 import { findStoreFile, readStoreFile } from './support/storeFile';
@@ -54,11 +54,11 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
       const services = ((await send(live, 'GET', '/v1/services', { agent })).body?.items ?? []).map((s: { id: string }) => s.id);
       const call = resolve(generated, services);
       const answer = await send(live, call.method, call.path, { agent, json: call.body });
-      const where = `${call.method} ${call.path} ${JSON.stringify(call.body)?.slice(0, 300)}`;
+      const where = `${call.method} ${call.path} ${redactSecrets(call.body).slice(0, 300)}`;
       tally[`${answer.status}`] = (tally[`${answer.status}`] ?? 0) + 1;
-      assert.ok(answer.status < 500, `${where} -> ${answer.status} ${answer.text.slice(0, 300)}`);
+      assert.ok(answer.status < 500, `${where} -> ${describeAnswer(answer)}`);
       if (answer.status >= 400) {
-        assert.ok(answer.body?.error?.code && answer.body.error.message, `${where} -> ${answer.status} without the error shape: ${answer.text.slice(0, 200)}`);
+        assert.ok(answer.body?.error?.code && answer.body.error.message, `${where} -> without the error shape: ${describeAnswer(answer)}`);
       }
       const createsKey = answer.status === 201 && /^\/v1\/keys(\/import|\/[^/]+\/regenerate)?$/.test(call.path);
       if (createsKey) {

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeys, createKey, expectStillServing, validKeyBody } from './support/api';
 import { expectApiError } from './support/expectations';
-import { send, type Answer } from './support/http';
+import { describeAnswer, send, type Answer } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 import { TempDirs } from './support/tempDir';
 
@@ -15,7 +15,7 @@ function expectRefusedNaming(answer: Answer, field: string, mention: string): vo
   expectApiError(answer, 400);
   const { details, message } = answer.body.error as { details?: Record<string, unknown>; message: string };
   const named = Object.keys(details ?? {}).some((key) => key === field || key.startsWith(`${field}.`));
-  assert.ok(named || message.includes(mention), `expected the refusal to name ${field} or "${mention}": ${answer.text.slice(0, 300)}`);
+  assert.ok(named || message.includes(mention), `expected the refusal to name ${field} or "${mention}": ${describeAnswer(answer)}`);
 }
 
 describe('reliability: injection paths that escape the workspace', function () {
@@ -96,7 +96,7 @@ describe('reliability: injection paths that escape the workspace', function () {
     const answer = await send(daemon, 'POST', '/v1/inject', {
       json: { keyId, workspace, targets: [{ file: 'config/app.env', path: 'API_KEY', value: 'reference' }] },
     });
-    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.status, 200, describeAnswer(answer));
     assert.match(await readFile(path.join(workspace, 'config/app.env'), 'utf8'), /^API_KEY=/m);
   });
 });
@@ -120,7 +120,7 @@ describe('reliability: a config file changed between preview and write', functio
     const target = { file: '.env', path: 'API_KEY', value: 'reference' };
 
     const preview = await send(daemon, 'POST', '/v1/inject/preview', { json: { keyId: key.id, workspace, targets: [target] } });
-    assert.equal(preview.status, 200, preview.text);
+    assert.equal(preview.status, 200, describeAnswer(preview));
     const hash = preview.body.results[0].hash as string;
     assert.match(hash, /^[0-9a-f]{64}$/);
 

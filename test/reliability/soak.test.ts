@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { KeyCreated, KeyRegenerated } from '../../daemon/protocol';
 import { createVerifyToken, validKeyBody } from './support/api';
 import { delay, ensureDaemonBuilt, residentKiB, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
-import { keepAliveAgent, send } from './support/http';
+import { describeAnswer, keepAliveAgent, send } from './support/http';
 import { reliabilitySeed, seededRandom } from './support/seededRandom';
 import { judge, type Observation, type TrackedKey } from './support/soakModel';
 import { findStoreFile, readStoreFile } from './support/storeFile';
@@ -22,6 +22,8 @@ const RSS_GROWTH_BOUND = (baselineKiB: number) => Math.max(0.5 * baselineKiB, 64
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+const rssEveryTenSeconds = (samples: Array<{ at: number; kib: number }>) =>
+  samples.filter((sample, i) => i === 0 || Math.floor(sample.at / 10_000) > Math.floor(samples[i - 1]!.at / 10_000)).map((sample) => (sample.kib / 1024).toFixed(0));
 
 describe('reliability: soak (verify under a stream of changes)', function () {
   this.timeout((SOAK_SECONDS + 90) * 1000);
@@ -60,7 +62,7 @@ describe('reliability: soak (verify under a stream of changes)', function () {
         const roll = random.next();
         if (active.length < 5 || (roll < 0.4 && active.length < MAX_LIVE_KEYS)) {
           const answer = await send(live, 'POST', '/v1/keys', { agent, json: validKeyBody({ name: `soak ${writes.creates}`, environment: random.pick(['test', 'production'] as const) }) });
-          if (answer.status !== 201) { writes.failed.push(`create ${answer.status} ${answer.text}`); continue; }
+          if (answer.status !== 201) { writes.failed.push(`create ${describeAnswer(answer)}`); continue; }
           const { key, secret } = answer.body as KeyCreated;
           const entry: TrackedKey = { id: key.id, secret: secret.secret, createdAck: Date.now() };
           tracked.push(entry);
@@ -71,7 +73,7 @@ describe('reliability: soak (verify under a stream of changes)', function () {
           const graceSeconds = random.int(1, 3);
           old.regenerateSent = Date.now();
           const answer = await send(live, 'POST', `/v1/keys/${old.id}/regenerate`, { agent, json: { graceSeconds } });
-          if (answer.status !== 201) { writes.failed.push(`regenerate ${answer.status} ${answer.text}`); continue; }
+          if (answer.status !== 201) { writes.failed.push(`regenerate ${describeAnswer(answer)}`); continue; }
           old.regenerateAck = Date.now();
           const { key, secret, previous } = answer.body as KeyRegenerated;
           old.graceUntil = Date.parse(previous.graceUntil ?? '');
@@ -84,7 +86,7 @@ describe('reliability: soak (verify under a stream of changes)', function () {
           const doomed = active.splice(random.int(0, active.length - 1), 1)[0]!;
           doomed.revokeSent = Date.now();
           const answer = await send(live, 'POST', `/v1/keys/${doomed.id}/revoke`, { agent, json: {} });
-          if (answer.status !== 200) { writes.failed.push(`revoke ${answer.status} ${answer.text}`); continue; }
+          if (answer.status !== 200) { writes.failed.push(`revoke ${describeAnswer(answer)}`); continue; }
           doomed.revokeAck = Date.now();
           writes.revokes++;
         }
@@ -125,7 +127,10 @@ describe('reliability: soak (verify under a stream of changes)', function () {
 
     const wrong = observations.map((o) => ({ o, verdict: judge(o, GRACE_MARGIN_MS) })).filter(({ verdict }) => verdict !== 'ok');
     const sortedLatencies = [...latencies].sort((a, b) => a - b);
-    const baseline = median(rss.filter((s) => s.at >= 10_000 && s.at < 15_000).map((s) => s.kib)) || median(rss.slice(0, 5).map((s) => s.kib));
+    // The warm-up level is the top of the GC sawtooth between 10 and 15 s, the end level the median of
+    // the last 5 s: a leak shows as the end level climbing past it, a GC cycle does not.
+    const warmUp = rss.filter((s) => s.at >= 10_000 && s.at < 15_000).map((s) => s.kib);
+    const baseline = warmUp.length > 0 ? Math.max(...warmUp) : median(rss.slice(0, 5).map((s) => s.kib));
     const final = median(rss.filter((s) => s.at >= SOAK_SECONDS * 1000 - 5_000).map((s) => s.kib));
     const elapsed = (Date.now() - started) / 1000;
 
@@ -148,8 +153,9 @@ describe('reliability: soak (verify under a stream of changes)', function () {
           `p50 ${percentile(sortedLatencies, 0.5).toFixed(2)} ms, p99 ${percentile(sortedLatencies, 0.99).toFixed(2)} ms, wrong ${wrong.length}`,
         `      writes: ${writes.creates} creates, ${writes.regenerates} regenerates (grace 1-3 s), ${writes.revokes} revokes, ` +
           `${writes.failed.length} failed, ${lost.length} lost; ${tracked.length} keys tracked`,
-        `      daemon RSS: ${(baseline / 1024).toFixed(1)} MiB at 10-15 s, ${(final / 1024).toFixed(1)} MiB at the end ` +
+        `      daemon RSS: ${(baseline / 1024).toFixed(1)} MiB at 10-15 s (max), ${(final / 1024).toFixed(1)} MiB at the end ` +
           `(bound +${(RSS_GROWTH_BOUND(baseline) / 1024).toFixed(0)} MiB), peak ${(Math.max(...rss.map((s) => s.kib)) / 1024).toFixed(1)} MiB`,
+        `      daemon RSS every 10 s (MiB): ${rssEveryTenSeconds(rss).join(' ')}`,
       ].join('\n'),
     );
 

@@ -1,12 +1,12 @@
 // Assertions shared by the reliability tests: the API's error shape, and "refused, naming the field".
 import assert from 'node:assert/strict';
-import type { Answer } from './http';
+import { describeAnswer, type Answer } from './http';
 
 /** The answer is `status` with the API's `{"error": {code, message}}` shape and a readable message. */
 export function expectApiError(answer: Answer, status: number, code?: string): void {
-  assert.equal(answer.status, status, `expected ${status}, got ${answer.status}: ${answer.text.slice(0, 300)}`);
+  assert.equal(answer.status, status, `expected ${status}, got ${describeAnswer(answer)}`);
   const error = answer.body?.error;
-  assert.ok(error && typeof error === 'object', `expected an {"error": {...}} body, got: ${answer.text.slice(0, 300)}`);
+  assert.ok(error && typeof error === 'object', `expected an {"error": {...}} body, got: ${describeAnswer(answer)}`);
   assert.match(String(error.code), /^[A-Z][A-Z0-9_]*$/, 'error.code is UPPER_SNAKE');
   assert.ok(typeof error.message === 'string' && error.message.length > 10, 'error.message is a sentence for a person');
   assert.doesNotMatch(answer.text, /\n\s+at .+\(.*:\d+:\d+\)/, 'no stack trace in the response');
@@ -26,6 +26,6 @@ export function expectFieldRefused(answer: Answer, field: string): void {
 
 /** Any 4xx in the API's error shape: the request was refused as the caller's fault, not a crash. */
 export function expectClientError(answer: Answer): void {
-  assert.ok(answer.status >= 400 && answer.status < 500, `expected a 4xx, got ${answer.status}: ${answer.text.slice(0, 300)}`);
+  assert.ok(answer.status >= 400 && answer.status < 500, `expected a 4xx, got ${describeAnswer(answer)}`);
   expectApiError(answer, answer.status);
 }

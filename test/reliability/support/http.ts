@@ -71,3 +71,19 @@ function parseJson(text: string): unknown {
 export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 }
+
+const SECRET_FIELDS = new Set(['secret', 'key', 'token', 'authorization', 'sealed', 'secretHash', 'before', 'after']);
+
+/**
+ * The answer for a failure message: status and body with every secret-bearing field redacted, so a
+ * failing test never prints a secret (a create that should have been refused answers with one).
+ */
+export function describeAnswer(answer: Answer, maxLength = 300): string {
+  const body = answer.body === undefined ? answer.text : redactSecrets(answer.body);
+  return `${answer.status} ${body.slice(0, maxLength)}`;
+}
+
+/** JSON text of a request or response body with every secret-bearing field replaced by `[redacted]`. */
+export function redactSecrets(value: unknown): string {
+  return JSON.stringify(value, (field, inner) => (SECRET_FIELDS.has(field) && typeof inner === 'string' ? '[redacted]' : inner)) ?? 'undefined';
+}
