@@ -14,6 +14,8 @@ import { isFilterActive } from './tree/keyFilter';
 import { KeyTreeProvider } from './tree/keyTreeProvider';
 import { ClipboardGuard } from './webviews/clipboardGuard';
 import { DetailsPanel } from './webviews/detailsPanel';
+import { GeneratePanel } from './webviews/generatePanel';
+import { RevealPanel } from './webviews/revealPanel';
 
 export interface KeysmithApi {
   client: DaemonClient;
@@ -23,6 +25,8 @@ export interface KeysmithApi {
   log: Log;
   clipboard: ClipboardGuard;
   commands: readonly string[];
+  /** The open panels, if any (tests drive them through `receive`, as their webview would). */
+  panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
   /** Settles once the first connect (or auto-start) attempt is over. */
   ready: Promise<void>;
 }
@@ -73,7 +77,8 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const ready = daemon.connect().catch((error: unknown) => {
     log.error(`Could not connect to the daemon: ${error instanceof Error ? error.message : String(error)}`);
   });
-  return { client, keyTree, daemon, statusBar, log, clipboard, commands: COMMAND_IDS, ready };
+  const panels = () => ({ generate: GeneratePanel.current, reveal: RevealPanel.current, details: DetailsPanel.current });
+  return { client, keyTree, daemon, statusBar, log, clipboard, commands: COMMAND_IDS, panels, ready };
 }
 
 export function deactivate(): void {

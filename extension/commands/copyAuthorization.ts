@@ -17,8 +17,14 @@ export function copyAuthorization(ctx: CommandContext) {
       return false;
     }
     const { secret } = await ctx.client.revealKey(key.id);
-    const header = secret.authorization ?? `Bearer ${secret.secret}`;
-    const seconds = await ctx.clipboard.copySecret(`Authorization: ${header}`);
+    if (!secret.authorization) {
+      // `pair` services take the reference and the secret as two values: there is no header.
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('"{0}" belongs to a service without an Authorization header: copy its reference and secret instead.', key.name),
+      );
+      return false;
+    }
+    const seconds = await ctx.clipboard.copySecret(`Authorization: ${secret.authorization}`);
     ctx.log.info(`Copied the Authorization header of key ${key.id}.`);
     void vscode.window.setStatusBarMessage(
       seconds > 0

@@ -1,7 +1,7 @@
 // keysmith.editKey: change a key's dates, permissions, companies, IP allow-list or organisation,
 // one field at a time through quick picks and input boxes.
 import * as vscode from 'vscode';
-import type { KeyPatch, KeyView } from '../../daemon/protocol';
+import type { KeyPatch, KeyView, Service } from '../../daemon/protocol';
 import type { CommandContext } from './commandContext';
 import { parseList, resolveKey } from './pickers';
 import { required } from './runCommand';
@@ -11,7 +11,8 @@ type Field = 'startsAt' | 'expiresAt' | 'permissions' | 'companies' | 'ipAllowLi
 export function editKey(ctx: CommandContext) {
   return async (arg?: unknown, preset?: Field): Promise<KeyView> => {
     const key = await resolveKey(ctx, arg, { placeHolder: vscode.l10n.t('Key to edit'), query: { order: 'desc' } });
-    const field = preset ?? (await pickField(key));
+    const service = (await ctx.client.listServices()).find((s) => s.id === key.serviceId);
+    const field = preset ?? (await pickField(key, service));
     const patch = await askPatch(ctx, key, field);
     const updated = await ctx.client.updateKey(key.id, patch);
     ctx.log.info(`Edited ${field} of key ${key.id}.`);
@@ -20,8 +21,8 @@ export function editKey(ctx: CommandContext) {
   };
 }
 
-async function pickField(key: KeyView): Promise<Field> {
-  const items: Array<vscode.QuickPickItem & { field: Field }> = [
+async function pickField(key: KeyView, service: Service | undefined): Promise<Field> {
+  const all: Array<vscode.QuickPickItem & { field: Field }> = [
     { label: vscode.l10n.t('Start date'), description: key.startsAt.slice(0, 10), field: 'startsAt' },
     { label: vscode.l10n.t('Expiry date'), description: key.expiresAt?.slice(0, 10) ?? vscode.l10n.t('Never'), field: 'expiresAt' },
     { label: vscode.l10n.t('Permissions'), description: key.permissions.join(', '), field: 'permissions' },
@@ -29,6 +30,10 @@ async function pickField(key: KeyView): Promise<Field> {
     { label: vscode.l10n.t('IP allow-list'), description: key.ipAllowList.join(', '), field: 'ipAllowList' },
     { label: vscode.l10n.t('Organization'), description: key.organization ?? '', field: 'organization' },
   ];
+  // Offer only what the service accepts: the daemon refuses companies where it has none.
+  const items = all.filter(
+    (i) => (i.field !== 'permissions' || (service?.permissions.length ?? 0) > 0) && (i.field !== 'companies' || service?.supportsCompanies),
+  );
   return required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('What to change on "{0}"', key.name) })).field;
 }
 

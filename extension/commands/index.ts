@@ -1,7 +1,7 @@
 // Every `keysmith.*` command is registered here and only here, each wrapped by runCommand so a
 // daemon error or a missing daemon is shown to the user instead of thrown.
 import * as vscode from 'vscode';
-import type { EnvironmentNode } from '../tree/nodes';
+import type { EnvironmentNode, LoadMoreNode } from '../tree/nodes';
 import type { CommandContext } from './commandContext';
 import { copyAuthorization } from './copyAuthorization';
 import { copyReference } from './copyReference';
@@ -44,7 +44,8 @@ const COMMANDS: Record<string, Factory> = {
   'keysmith.filterKeys': filterKeys,
   'keysmith.clearFilter': clearFilter,
   'keysmith.refresh': (ctx) => async () => ctx.keysChanged(),
-  'keysmith.loadMore': (ctx) => async (node: EnvironmentNode) => ctx.keyTree.loadMore(node),
+  'keysmith.loadMore': (ctx) => async (node: LoadMoreNode | EnvironmentNode) =>
+    ctx.keyTree.loadMore(node.kind === 'loadMore' ? node.parent : node),
   'keysmith.startDaemon': startDaemon,
   'keysmith.stopDaemon': stopDaemon,
   'keysmith.restartDaemon': restartDaemon,

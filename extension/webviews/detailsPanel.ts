@@ -60,7 +60,7 @@ export class DetailsPanel extends PanelBase {
       ]);
       const service = services.find((s) => s.id === key.serviceId);
       this.panel.title = vscode.l10n.t('Key "{0}"', key.name);
-      this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], audit: audit.items });
+      this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], companiesAllowed: Boolean(service?.supportsCompanies), audit: audit.items });
     } catch (error) {
       if (error instanceof DaemonError && error.status === 404) this.dispose();
       else this.log.warn(`Could not load key ${this.keyId} into the details panel: ${error instanceof Error ? error.message : String(error)}`);

@@ -57,7 +57,7 @@ export type ToWebview =
       injected: string[];
     }
   | { type: 'reveal/copied'; what: CopyWhat; clearSeconds: number }
-  | { type: 'details/init'; key: KeyView; serviceName: string; offeredPermissions: string[]; audit: AuditEvent[] }
+  | { type: 'details/init'; key: KeyView; serviceName: string; offeredPermissions: string[]; companiesAllowed: boolean; audit: AuditEvent[] }
   | { type: 'details/result'; requestId: string; ok: boolean; message?: string; fieldErrors?: Record<string, string> };
 
 const isString = (v: unknown): v is string => typeof v === 'string';

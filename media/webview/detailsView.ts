@@ -21,6 +21,7 @@ function handle(message: ToWebview): void {
   if (message.type === 'details/init') {
     key = message.key;
     render(message.key, message.serviceName, message.offeredPermissions);
+    byId<Valued>('edit-companies').disabled = !message.companiesAllowed && message.key.companies.length === 0;
     renderAudit(message.audit);
   } else if (message.type === 'details/result') {
     byId<Valued>('action-save').disabled = false;

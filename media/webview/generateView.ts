@@ -83,6 +83,10 @@ function refreshDependents(): void {
   const permissions = service?.permissions ?? [];
   checkboxes(byId('permissions'), permissions, []);
   byId('permissions-help').textContent = permissions.length ? initialHelp('permissions-help') : text('noPermissions');
+  const companies = byId<Valued>('companies');
+  companies.disabled = !service?.supportsCompanies;
+  if (companies.disabled) companies.value = '';
+  byId('companies-help').textContent = service?.supportsCompanies ? '' : text('noCompanies');
   fillTargets(service ? targetsFor(service.id, environment) : []);
 }
 

@@ -27,7 +27,7 @@ ${field('starts-at', th('Valid from'), '<vscode-textfield id="starts-at" data-te
 ${field('expires-at', th('Valid until'), '<vscode-textfield id="expires-at" data-testid="expires-at" type="date"></vscode-textfield>', th('Empty: the service default, or never.'))}
 </div>
 ${field('permissions', th('Permissions'), '<vscode-checkbox-group id="permissions" data-testid="permissions" variant="vertical"></vscode-checkbox-group>', `<span id="permissions-help">${th('None checked: every method of the service.')}</span>`)}
-${field('companies', th('Companies'), `<vscode-textarea id="companies" data-testid="companies" rows="2" placeholder="${th('One per line; empty: any company')}"></vscode-textarea>`)}
+${field('companies', th('Companies'), `<vscode-textarea id="companies" data-testid="companies" rows="2" placeholder="${th('One per line; empty: any company')}"></vscode-textarea>`, '<span id="companies-help"></span>')}
 ${field('ip-allow-list', th('IP allow-list'), `<vscode-textarea id="ip-allow-list" data-testid="ip-allow-list" rows="2" placeholder="${th('IP addresses or CIDR ranges, one per line; empty: any')}"></vscode-textarea>`)}
 ${field('inject', th('Write into config files'), '<div id="inject" data-testid="inject-targets"></div>', `<span id="inject-help">${th('Files mapped in .vscode/keysmith.json for this service and environment.')}</span>`)}
 <div class="form-error" role="alert" data-testid="error-form" id="error-form" hidden></div>
@@ -39,6 +39,7 @@ ${field('inject', th('Write into config files'), '<div id="inject" data-testid="
   data-unavailable="${th('Unavailable')}"
   data-no-mapping="${th('No config file is mapped for this service and environment: after generating, use "Write into config files".')}"
   data-no-workspace="${th('Open a folder to write the key into its config files.')}"
+  data-no-companies="${th('This service takes no company restrictions.')}"
   data-no-permissions="${th('This service has no method permissions.')}"
   data-name-required="${th('A name is required.')}"
   data-service-required="${th('Choose an available service.')}"

@@ -1,0 +1,50 @@
+// Writing a key into the workspace's config files: targets pre-filled from .vscode/keysmith.json,
+// a diff preview, then the write, which changes only the mapped variable.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { answerQuickPicks, clickFirstAction, createKey, keysmith, useSandbox } from './helpers';
+
+describe('Inject into config files', () => {
+  const sandbox = useSandbox();
+  const folder = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  const mappingFile = () => path.join(folder(), '.vscode', 'keysmith.json');
+  const envFile = () => path.join(folder(), 'inject-test.env');
+
+  afterEach(async () => {
+    await fs.rm(mappingFile(), { force: true });
+    await fs.rm(envFile(), { force: true });
+  });
+
+  it('writes the mapped variable after showing a diff preview, and keeps the rest of the file', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.writeFile(envFile(), '# app settings\nAPP_NAME=demo\nAPI_REF=old\n');
+    await fs.writeFile(mappingFile(), JSON.stringify({
+      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
+    }));
+    const pick = sandbox().stub(vscode.window, 'showQuickPick');
+    answerQuickPicks(pick, (i) => i.label === 'inject-test.env');
+    const confirm = sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
+    const diff = sandbox().spy(vscode.commands, 'executeCommand');
+    await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+    assert.ok(pick.calledOnce, 'mapped targets were offered');
+    assert.ok(confirm.calledOnce, 'the write was confirmed after the preview');
+    assert.ok(diff.getCalls().some((c) => c.args[0] === 'vscode.diff'), 'a diff preview was opened');
+    assert.equal(await fs.readFile(envFile(), 'utf8'), `# app settings\nAPP_NAME=demo\nAPI_REF=${key.reference}\n`);
+  });
+
+  it('writes nothing when the preview is not confirmed', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.writeFile(envFile(), 'API_REF=old\n');
+    await fs.writeFile(mappingFile(), JSON.stringify({
+      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
+    }));
+    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'inject-test.env');
+    sandbox().stub(vscode.window, 'showInformationMessage').resolves(undefined);
+    await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+    assert.equal(await fs.readFile(envFile(), 'utf8'), 'API_REF=old\n');
+  });
+});
