@@ -1,0 +1,123 @@
+// The real entry point, dist/daemon.js, as a child process (npm test builds it first).
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { sendRequest, spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
+
+const DAEMON = path.resolve(__dirname, '../../dist/daemon.js');
+
+/** Runs the daemon expecting it to refuse to start; resolves with its exit code and output. */
+function runToExit(dataDir: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DAEMON, '--data-dir', dataDir, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEYSMITH_MASTER_KEY: '' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`daemon did not exit:\n${output}`));
+    }, 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('keysmith-daemon process', () => {
+  let dataDir: string;
+  const children: DaemonProcess[] = [];
+  const start = async (args: string[] = []) => {
+    const child = await spawnDaemonProcess(dataDir, args);
+    children.push(child);
+    return child;
+  };
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-proc-'));
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill('SIGKILL');
+        await child.exited;
+      }
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts on 127.0.0.1, writes daemon.json 0600 and says where it listens and where daemon.json is', async () => {
+    const daemon = await start();
+    const file = path.join(dataDir, 'daemon.json');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    const info = JSON.parse(await readFile(file, 'utf8'));
+    assert.deepEqual(Object.keys(info).sort(), ['pid', 'port', 'token', 'version']);
+    assert.equal(info.pid, daemon.process.pid);
+    assert.match(daemon.output(), new RegExp(`listening on http://127\\.0\\.0\\.1:${info.port}`));
+    assert.ok(daemon.output().includes(file));
+    assert.ok(!daemon.output().includes(info.token), 'the token is not printed');
+    assert.equal((await sendRequest(info.port, 'GET', '/v1/keys', undefined, { token: info.token })).status, 200);
+    assert.equal((await stat(path.join(dataDir, 'master.key'))).mode & 0o777, 0o600);
+  });
+
+  it('refuses a second daemon on the same data dir with a clear message', async () => {
+    const first = await start();
+    const second = await runToExit(dataDir);
+    assert.notEqual(second.code, 0);
+    assert.match(second.output, new RegExp(`Another Keysmith daemon \\(pid ${first.process.pid}\\)`));
+    assert.equal(JSON.parse(await readFile(path.join(dataDir, 'daemon.json'), 'utf8')).pid, first.process.pid, 'the first daemon keeps its daemon.json');
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops on ${signal}: exits 0, removes daemon.json, keeps every change for the next start`, async () => {
+      const first = await start();
+      const created = await sendRequest(first.info.port, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' }, { token: first.info.token });
+      assert.equal(created.status, 201);
+      await sendRequest(first.info.port, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: first.info.token });
+      first.process.kill(signal);
+      assert.equal(await first.exited, 0);
+      await assert.rejects(stat(path.join(dataDir, 'daemon.json')), { code: 'ENOENT' });
+
+      const second = await start();
+      assert.notEqual(second.info.token, first.info.token, 'a fresh admin token per start');
+      const key = await sendRequest(second.info.port, 'GET', `/v1/keys/${created.body.key.id}`, undefined, { token: second.info.token });
+      assert.equal(key.body.name, 'kept');
+      assert.equal(key.body.useCount, 1, 'the batched verify use was flushed on stop');
+      const verified = await sendRequest(second.info.port, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: second.info.token });
+      assert.equal(verified.body.valid, true);
+    });
+  }
+
+  it('refuses a corrupt store, naming the file, and leaves it untouched', async () => {
+    const store = path.join(dataDir, 'store.json');
+    await writeFile(store, '{"version": 1, "keys": [', { mode: 0o600 });
+    const result = await runToExit(dataDir);
+    assert.equal(result.code, 1);
+    assert.ok(result.output.includes(store), result.output);
+    assert.equal(await readFile(store, 'utf8'), '{"version": 1, "keys": [');
+  });
+
+  it('refuses a daemon.json or master.key that other users can read', async () => {
+    for (const name of ['daemon.json', 'master.key']) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'keysmith-mode-'));
+      try {
+        await writeFile(path.join(dir, name), name === 'master.key' ? `${Buffer.alloc(32, 7).toString('base64')}\n` : '{}');
+        await chmod(path.join(dir, name), 0o644);
+        const result = await runToExit(dir);
+        assert.equal(result.code, 1, name);
+        assert.match(result.output, /accessible by other users.*chmod 600/, name);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('rejects a bad --port with usage help', async () => {
+    const result = await runToExit(dataDir, ['--port', 'eighty']);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /--port must be a port number/);
+    assert.match(result.output, /Usage: keysmith-daemon/);
+  });
+});
