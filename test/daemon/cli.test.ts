@@ -1,0 +1,71 @@
+// The keysmith CLI (dist/cli.js) against a real daemon process found through daemon.json.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function keysmith(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args, '--data-dir', dataDir], { timeout: 15_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('keysmith CLI', () => {
+  let dataDir: string;
+  let daemon: DaemonProcess;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-'));
+    daemon = await spawnDaemonProcess(dataDir);
+  });
+  after(async () => {
+    daemon.process.kill('SIGTERM');
+    await daemon.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists services', async () => {
+    const table = await keysmith(dataDir, 'services', 'list');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /cegid-loop-cabinet\s+Cegid Loop - APIKey Cabinet\s+P04454\s+pair\s+no \(requires a Cabinet subscription\)/);
+    const json = JSON.parse((await keysmith(dataDir, 'services', 'list', '--json')).stdout);
+    assert.equal(json.items.length, 5);
+  });
+
+  it('creates, lists, verifies and revokes a key', async () => {
+    const created = JSON.parse((await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'production', '--name', 'cli key', '--json')).stdout);
+    assert.match(created.secret.secret, /^cmc_live_/);
+    const list = await keysmith(dataDir, 'keys', 'list', '--q', 'cli');
+    assert.match(list.stdout, new RegExp(`${created.key.id}\\s+cli key\\s+cloudmc\\s+production\\s+active\\s+\\*\\*\\*\\*`));
+    assert.ok(!list.stdout.includes(created.secret.secret));
+    const valid = await keysmith(dataDir, 'keys', 'verify', created.secret.secret);
+    assert.equal(valid.code, 0);
+    assert.match(valid.stdout, /^valid: /);
+    assert.equal((await keysmith(dataDir, 'keys', 'revoke', created.key.id)).code, 0);
+    const revoked = await keysmith(dataDir, 'keys', 'verify', created.secret.secret);
+    assert.equal(revoked.code, 2);
+    assert.match(revoked.stdout, /invalid: REVOKED/);
+  });
+
+  it('explains validation errors field by field and exits 1', async () => {
+    const result = await keysmith(dataDir, 'keys', 'create', '--service', 'nope', '--env', 'test', '--name', 'x');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /serviceId: no service "nope"/);
+  });
+
+  it('says how to start a daemon when none runs for the data dir', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-empty-'));
+    try {
+      const result = await keysmith(empty, 'keys', 'list');
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /No Keysmith daemon runs for .* Start one with: keysmith-daemon --data-dir/);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
