@@ -24,7 +24,11 @@ export async function runKeysmithCommand(session, commandId) {
 export async function openGenerateForm(session) {
   await runKeysmithCommand(session, 'keysmith.generateKey');
   const form = await session.workbench.webviewWith('name');
-  await form.locator('[data-testid="service"] vscode-option').first().waitFor({ state: 'attached' });
+  // The form is usable once the host's init message has filled the service select.
+  await form.locator('[data-testid="service"] vscode-option').first().waitFor({ state: 'attached', timeout: 30_000 })
+    .catch(() => {
+      throw new Error('the "Generate key" form lists no service 30 s after opening (the catalogue never reached it)');
+    });
   return form;
 }
 
@@ -63,9 +67,12 @@ export async function keyRow(session, name) {
   return session.workbench.revealTreeRow(name);
 }
 
-/** The text of a testid'd element in a webview frame, trimmed. */
+/** The text of a testid'd element in a webview frame, trimmed, once the view has filled it in. */
 export async function textOf(frame, testId) {
-  return (await frame.locator(`[data-testid="${testId}"]`).first().innerText()).trim();
+  const element = frame.locator(`[data-testid="${testId}"]`).first();
+  // Views render their template first and fill values when the host's init message arrives.
+  await element.filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
+  return (await element.innerText()).trim();
 }
 
 /** The whole DOM of the page and of every webview in it, hidden parts and attributes included. */

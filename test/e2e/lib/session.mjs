@@ -1,7 +1,7 @@
 // One UI suite's world: its own workspace and data dir (so its own daemon and keys), a fresh
 // Chromium on the code-server for its language, numbered screenshots at each milestone into
 // test/e2e/out/<suite>/, one on failure, and everything closed after the suite.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './browser.mjs';
 import { OUT_DIR } from './paths.mjs';
@@ -11,9 +11,10 @@ import { createWorkspace } from './workspace.mjs';
 
 /**
  * Call inside a mocha `describe`: registers the hooks and returns a handle whose fields are filled
- * in by the `before` hook. `name` names the workspace, the data dir and the screenshot folder.
+ * in by the `before` hook. `name` names the workspace, the data dir and the screenshot folder;
+ * `journey` makes each test a step that needs the previous ones to have passed.
  */
-export function useWorkbench({ name, locale = 'en', settings = {} }) {
+export function useWorkbench({ name, locale = 'en', settings = {}, journey = false }) {
   const session = { name, locale, outDir: path.join(OUT_DIR, name), shots: 0 };
 
   before(async function () {
@@ -25,12 +26,25 @@ export function useWorkbench({ name, locale = 'en', settings = {} }) {
     session.workspace = createWorkspace(context.root, name, settings);
     session.browser = await launchBrowser({ root: context.root, origin: server.origin, locale: locale === 'fr' ? 'fr-FR' : 'en-US' });
     session.page = session.browser.page;
+    // The workbench's console explains most UI failures (a webview error, a refused clipboard write).
+    const consoleLog = path.join(session.outDir, 'console.log');
+    session.page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`);
+    });
     session.workbench = new Workbench(session.page);
     await session.page.goto(`${server.origin}/?folder=${encodeURIComponent(session.workspace.folder)}`);
     await session.workbench.waitUntilReady();
   });
 
+  // A journey's steps build on each other as a user's session does: after a broken step the later
+  // ones fail fast, naming it, instead of timing out on a state that never came. (Mocha's own
+  // suite-level bail also silently drops later suites once anything failed, so it is not used.)
+  beforeEach(function () {
+    if (journey && session.brokenStep) throw new Error(`an earlier step failed: "${session.brokenStep}"`);
+  });
+
   afterEach(async function () {
+    if (this.currentTest?.state === 'failed') session.brokenStep ??= this.currentTest.title;
     if (this.currentTest?.state === 'failed' && session.page) {
       await session.page.screenshot({ path: path.join(session.outDir, `failure-${slug(this.currentTest.title)}.png`) }).catch(() => {});
     }

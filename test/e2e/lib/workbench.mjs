@@ -30,15 +30,27 @@ export class Workbench {
     await sidebar.waitFor({ state: 'visible', timeout: TIMEOUT });
   }
 
-  /** Runs a command through the palette by the label it is listed under. */
-  async runCommand(label) {
+  /**
+   * Runs a command through the palette by the label it is listed under. Right after start-up the
+   * palette may not list an extension's commands yet, so the query is retyped until it does.
+   */
+  async runCommand(label, { timeout = TIMEOUT } = {}) {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ timeout: TIMEOUT });
-    await input.fill(`>${label}`);
+    await input.waitFor({ timeout });
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    await row.waitFor({ timeout: TIMEOUT });
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await input.fill(`>${label}`);
+      try {
+        await row.waitFor({ timeout: 2_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`the command palette lists no "${label}" after ${timeout / 1000}s`);
+        await input.fill('>');
+      }
+    }
     await row.click();
   }
 
@@ -67,7 +79,12 @@ export class Workbench {
     await row.click({ button: 'right' });
     const entry = this.page.locator('.context-view .monaco-menu .action-item', { hasText: entryText }).first();
     await entry.waitFor({ timeout: TIMEOUT });
-    await entry.click();
+    // A freshly opened menu ignores the mouse for a moment (so the right-click's own mouseup does
+    // not pick an entry); hovering focuses the entry and Enter runs it, as from the keyboard.
+    await entry.hover();
+    await this.page.locator('.context-view .monaco-menu .action-item.focused', { hasText: entryText }).first().waitFor({ timeout: TIMEOUT });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: TIMEOUT });
   }
 
   async contextMenuEntries(row) {

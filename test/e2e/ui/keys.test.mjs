@@ -6,9 +6,7 @@ import { keysViewContainerTitle } from '../lib/manifest.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
 describe('Managing a key from the API Keys view', function () {
-  // Each step builds on the previous one, as a user's session does; stop at the first broken step.
-  this.bail(true);
-  const session = useWorkbench({ name: 'keys' });
+  const session = useWorkbench({ name: 'keys', journey: true });
   const key = { service: 'payline', environment: 'test', name: 'billing-e2e' };
   let reference;
 

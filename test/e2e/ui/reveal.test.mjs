@@ -2,16 +2,16 @@
 // never again — the tree offers no "reveal" for it and no later view holds it. A test key, being
 // retrievable, keeps its "reveal" action.
 import assert from 'node:assert/strict';
-import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, textOf } from '../lib/keysmith.mjs';
+import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysView, textOf } from '../lib/keysmith.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
 describe('The reveal panel of a production key', function () {
-  this.bail(true);
-  const session = useWorkbench({ name: 'reveal' });
+  const session = useWorkbench({ name: 'reveal', journey: true });
   const key = { service: 'payline', environment: 'production', name: 'checkout-prod-e2e' };
   let secret;
 
   it('shows the production secret once, masked until the eye is toggled, with the shown-once warning', async function () {
+    await openKeysView(session);
     const form = await openGenerateForm(session);
     const reveal = await generateThroughForm(session, form, key);
     assert.equal(await reveal.locator('[data-testid="warning-once"]').isVisible(), true, 'the shown-once warning is visible');
