@@ -2,6 +2,8 @@
 // never dies, every refusal has the API's error shape, and afterwards the store file parses and holds
 // exactly the keys that the 2xx calls created (minus the ones 2xx deletes removed).
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
 import { createKey } from './support/api';
 import { fuzzCall, type FuzzCall } from './support/fuzzRequests';
@@ -46,7 +48,8 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
       const secret = typeof call.pick === 'number' && secrets.length > 0 ? secrets[call.pick % secrets.length]! : 'not-a-secret';
       const fill = (value: string) =>
         value.replaceAll('{key}', encodeURIComponent(keyId)).replaceAll('{service}', encodeURIComponent(choose(services)));
-      const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body).replaceAll('{key}', keyId).replaceAll('{secret}', secret));
+      const inJson = (value: string) => JSON.stringify(value).slice(1, -1);
+      const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body).replaceAll('{key}', inJson(keyId)).replaceAll('{secret}', inJson(secret)));
       return { ...call, path: fill(call.path), body };
     };
 
@@ -82,7 +85,15 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
     daemon = undefined;
     const store = await readStoreFile(await findStoreFile(dataDir));
     assert.deepEqual(new Set(store.keys.map((key) => key.id)), expectedKeys, 'the store holds other keys than the 2xx calls created');
-    const storeText = JSON.stringify(store);
-    for (const secret of secrets) assert.ok(!storeText.includes(secret), 'a secret is in the store file in plain text');
+    const auditFiles = (await readdir(dataDir)).filter((name) => /audit/i.test(name));
+    assert.ok(auditFiles.length > 0, 'no audit log in the data dir');
+    const places: Array<[string, string]> = [
+      ['the store file', JSON.stringify(store)],
+      ['the daemon log', live.logs.join('\n')],
+      ...(await Promise.all(auditFiles.map(async (name): Promise<[string, string]> => [name, await readFile(path.join(dataDir, name), 'utf8')]))),
+    ];
+    for (const [place, text] of places) {
+      assert.equal(secrets.filter((secret) => text.includes(secret)).length, 0, `a secret is in ${place} in plain text`);
+    }
   });
 });
