@@ -1,6 +1,7 @@
 // One daemon per data directory: two daemons writing the same store would silently lose each other's
-// changes. The lock file holds the owner's pid; a lock whose pid is no longer running is left over from
-// a crash and is taken over.
+// changes. The lock file holds the owner's pid (and, on Linux, the boot id); a lock whose owner is no
+// longer running is left over from a crash and is taken over.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StoreLockedError } from './errors';
 import { tempPathFor } from './secureFiles';
@@ -13,14 +14,25 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
+interface LockOwner {
+  pid: number;
+  bootId?: string;
+}
+
+/** Locks this process holds: a lock naming our own pid that is not in here is a previous life's. */
+const heldByThisProcess = new Set<string>();
+
 export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<DataDirLock> {
   const file = path.join(dataDir, LOCK_FILE_NAME);
   // A few rounds: each round either creates the lock, refuses because it is held, or removes a stale one.
   for (let round = 0; round < 5; round++) {
-    if (await createWithPid(fs, file)) return { file, release: () => releaseIfOurs(fs, file) };
-    const holder = await readPid(fs, file);
-    if (holder === 'gone') continue;
-    if (holder !== 'unreadable' && isRunning(holder)) throw new StoreLockedError(holder, file);
+    if (await createLockFile(fs, file)) {
+      heldByThisProcess.add(file);
+      return { file, release: () => releaseIfOurs(fs, file) };
+    }
+    const owner = await readOwner(fs, file);
+    if (owner === 'gone') continue;
+    if (owner !== 'unreadable' && ownerIsAlive(owner, file)) throw new StoreLockedError(owner.pid, file);
     await fs.unlink(file).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
@@ -29,14 +41,15 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
 }
 
 /**
- * Writes the pid to a private temp file, then hard-links it to the lock name: link fails if the lock
+ * Writes the owner to a private temp file, then hard-links it to the lock name: link fails if the lock
  * exists, so the lock appears atomically and always complete (never an empty file a rival could misread).
  */
-async function createWithPid(fs: StoreFs, file: string): Promise<boolean> {
+async function createLockFile(fs: StoreFs, file: string): Promise<boolean> {
   const temp = tempPathFor(file);
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${process.pid}\n`);
+    const bootId = currentBootId();
+    await handle.writeFile(`${process.pid}\n${bootId ? `boot ${bootId}\n` : ''}`);
     await handle.sync();
   } finally {
     await handle.close();
@@ -52,7 +65,7 @@ async function createWithPid(fs: StoreFs, file: string): Promise<boolean> {
   }
 }
 
-async function readPid(fs: StoreFs, file: string): Promise<number | 'gone' | 'unreadable'> {
+async function readOwner(fs: StoreFs, file: string): Promise<LockOwner | 'gone' | 'unreadable'> {
   let text: string;
   try {
     text = (await fs.readFile(file)).toString('utf8');
@@ -60,8 +73,22 @@ async function readPid(fs: StoreFs, file: string): Promise<number | 'gone' | 'un
     if (errnoCode(error) === 'ENOENT') return 'gone';
     throw error;
   }
-  const pid = Number(text.trim());
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : 'unreadable';
+  const [pidLine = '', ...rest] = text.split('\n');
+  const pid = Number(pidLine.trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) return 'unreadable';
+  const bootId = rest.find((line) => line.startsWith('boot '))?.slice('boot '.length).trim();
+  return bootId ? { pid, bootId } : { pid };
+}
+
+/**
+ * After a crash and a reboot the old pid may belong to an unrelated process, or even to us: a lock from
+ * another boot, or naming our pid without our having taken it, is stale whatever the pid says.
+ */
+function ownerIsAlive(owner: LockOwner, file: string): boolean {
+  const bootId = currentBootId();
+  if (owner.bootId && bootId && owner.bootId !== bootId) return false;
+  if (owner.pid === process.pid) return heldByThisProcess.has(file);
+  return isRunning(owner.pid);
 }
 
 /** Signal 0 checks existence only. EPERM means it exists but belongs to another user: still running. */
@@ -74,8 +101,24 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+let bootIdCache: string | null | undefined;
+
+/** Linux names each boot with a random id; elsewhere there is none and the pid check alone decides. */
+function currentBootId(): string | undefined {
+  if (bootIdCache === undefined) {
+    try {
+      bootIdCache = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootIdCache = null;
+    }
+  }
+  return bootIdCache ?? undefined;
+}
+
 async function releaseIfOurs(fs: StoreFs, file: string): Promise<void> {
-  if ((await readPid(fs, file)) === process.pid) {
+  heldByThisProcess.delete(file);
+  const owner = await readOwner(fs, file);
+  if (typeof owner === 'object' && owner.pid === process.pid) {
     await fs.unlink(file).catch(() => undefined);
   }
 }

@@ -83,13 +83,34 @@ describe('store: opening the lowdb store', () => {
       await once(gone, 'exit');
       await fsp.writeFile(file('daemon.lock'), `${gone.pid}\n`, { mode: 0o600 });
       await open();
-      assert.equal(await fsp.readFile(file('daemon.lock'), 'utf8'), `${process.pid}\n`);
+      assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\n`));
+    });
+
+    it('refuses a lock of a live process written during this boot', async () => {
+      const holder = spawnNode('setTimeout(() => {}, 60000)');
+      await once(holder, 'spawn');
+      const bootId = (await fsp.readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+      await fsp.writeFile(file('daemon.lock'), `${holder.pid}\nboot ${bootId}\n`, { mode: 0o600 });
+      await assert.rejects(open(), { name: 'StoreLockedError', pid: holder.pid });
+    });
+
+    it('takes over a lock written before a reboot, even if its pid now belongs to a live process', async () => {
+      const unrelated = spawnNode('setTimeout(() => {}, 60000)');
+      await once(unrelated, 'spawn');
+      await fsp.writeFile(file('daemon.lock'), `${unrelated.pid}\nboot 00000000-0000-4000-8000-000000000000\n`, { mode: 0o600 });
+      await open();
+      assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\n`));
+    });
+
+    it('takes over a lock naming this very process when this process never took it (pid reused)', async () => {
+      await fsp.writeFile(file('daemon.lock'), `${process.pid}\n`, { mode: 0o600 });
+      await open();
     });
 
     it('takes over a lock whose content is unreadable', async () => {
       await fsp.writeFile(file('daemon.lock'), 'not a pid', { mode: 0o600 });
       await open();
-      assert.equal(await fsp.readFile(file('daemon.lock'), 'utf8'), `${process.pid}\n`);
+      assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\n`));
     });
 
     it('releases the lock on close so the next daemon can open', async () => {
