@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { HttpError } from '../http/errors';
 
 export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 'request body'): z.output<T> {
-  const result = schema.safeParse(input ?? (what === 'request body' ? undefined : {}));
+  // A JSON `null` body is a body (and refused by object schemas), not the absence of one.
+  const result = schema.safeParse(input === undefined && what !== 'request body' ? {} : input);
   if (result.success) return result.data;
   const details: Record<string, string> = {};
   for (const issue of result.error.issues) {

@@ -20,13 +20,13 @@ export function humanText(what: string, max = 200) {
   return z
     .string({ error: `${what} must be a string of 1 to ${max} characters` })
     .transform((raw, ctx) => {
-      // Checked before trimming: trim() would silently drop a leading/trailing BOM or newline.
-      const problem = textProblem(raw);
+      // Surrounding whitespace and a byte-order mark are paste artifacts: trimmed, not refused.
+      const value = raw.normalize('NFC').trim();
+      const problem = textProblem(value);
       if (problem) {
         ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
         return z.NEVER;
       }
-      const value = raw.normalize('NFC').trim();
       if (value.length === 0 || value.length > max) {
         ctx.addIssue({ code: 'custom', message: `${what} must be 1 to ${max} characters long (got ${value.length})` });
         return z.NEVER;

@@ -21,10 +21,14 @@ describe('request validation', () => {
   };
 
   it('refuses names that are empty, too long, or hold control, zero-width or bidi characters', async () => {
-    for (const name of ['', '   ', 'x'.repeat(201), 'tab\there', 'line\nbreak', 'zero\u200Bwidth', 'rtl\u202Eoverride', 'isolate\u2066x', 'bom\uFEFF', 7, null]) {
+    for (const name of ['', '   ', 'x'.repeat(201), 'tab\there', 'line\nbreak', 'zero\u200Bwidth', 'rtl\u202Eoverride', 'isolate\u2066x', 'inner\uFEFFbom', 7, null]) {
       const details = await refusedFields({ name });
       assert.ok(details.name, JSON.stringify(name));
     }
+  });
+
+  it('trims surrounding spaces and a pasted byte-order mark', async () => {
+    assert.equal((await daemon.request('POST', '/v1/keys', { ...valid, name: '\uFEFF  padded \n' })).body.key.name, 'padded');
   });
 
   it('NFC-normalises names (é typed as e + combining accent is stored as one character)', async () => {
@@ -114,5 +118,9 @@ describe('request validation', () => {
     const response = await daemon.request('POST', `/v1/keys/${body.key.id}/revoke`, { reason: 'x' });
     assert.equal(response.status, 400);
     assert.match(response.body.error.details.reason, /not a field/);
+    for (const action of ['revoke', 'regenerate', 'reveal']) {
+      const nullBody = await daemon.request('POST', `/v1/keys/${body.key.id}/${action}`, undefined, { raw: 'null', headers: { 'content-type': 'application/json' } });
+      assert.equal(nullBody.status, 400, `${action} with a null body`);
+    }
   });
 });
