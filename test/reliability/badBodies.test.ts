@@ -95,6 +95,29 @@ describe('reliability: bad request bodies', function () {
     await expectRefusedEverywhere('65 KiB body', 413, JSON.stringify({ serviceId: 'ingeneo', environment: 'test', name: padding }));
   });
 
+  it('answers 413 to a chunked body over 64 KiB sent without a Content-Length', async function () {
+    const before = await snapshot(daemon, keyId);
+    const raw = JSON.stringify({ serviceId: 'ingeneo', environment: 'test', name: 'c'.repeat(BODY_LIMIT + 1024) });
+    for (const path of ['/v1/keys', '/v1/verify']) {
+      expectApiError(await send(daemon, 'POST', path, { raw, chunked: true }), 413);
+    }
+    assert.equal(await snapshot(daemon, keyId), before);
+    await expectStillServing(daemon);
+  });
+
+  it('answers 400 to JSON nested 10,000 deep (arrays and objects), without a stack overflow', async function () {
+    const deepArray = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const deepObject = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    for (const nested of [deepArray, deepObject]) {
+      const raw = `{"serviceId":"ingeneo","environment":"test","name":"deep","permissions":${nested}}`;
+      assert.ok(raw.length < BODY_LIMIT);
+      await expectRefusedEverywhere('deeply nested JSON', 400, raw);
+      const verify = await send(daemon, 'POST', '/v1/verify', { raw: `{"key":${nested}}` });
+      assert.ok(verify.status === 400 || (verify.status === 200 && verify.body.valid === false), `verify of nested JSON: ${describeAnswer(verify)}`);
+    }
+    assert.ok(!daemon.logs.some((line) => /RangeError|call stack/i.test(line)), 'a stack overflow reached the log');
+  });
+
   it('reads a body just under 64 KiB (and refuses it for its content, not its size)', async function () {
     const name = 'n'.repeat(BODY_LIMIT - 200);
     const answer = await send(daemon, 'POST', '/v1/keys', { json: { serviceId: 'ingeneo', environment: 'test', name } });

@@ -19,6 +19,8 @@ export interface RequestOptions {
   /** Bytes sent as they are (with `contentType`, default application/json). */
   raw?: string | Buffer;
   contentType?: string;
+  /** Send the body with Transfer-Encoding: chunked (no Content-Length), in 1 KiB chunks. */
+  chunked?: boolean;
   /** Extra or overriding headers (`host` replaces the default `127.0.0.1:<port>`). */
   headers?: Record<string, string>;
   agent?: http.Agent;
@@ -36,7 +38,8 @@ export function send(target: Target, method: string, path: string, options: Requ
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (payload !== undefined) {
     headers['content-type'] = options.contentType ?? 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
+    if (options.chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = String(Buffer.byteLength(payload));
   }
   Object.assign(headers, options.headers);
   return new Promise<Answer>((resolve, reject) => {
@@ -53,7 +56,10 @@ export function send(target: Target, method: string, path: string, options: Requ
       },
     );
     request.on('error', reject);
-    if (payload !== undefined) request.write(payload);
+    if (payload !== undefined && options.chunked) {
+      const bytes = Buffer.from(payload);
+      for (let offset = 0; offset < bytes.length; offset += 1024) request.write(bytes.subarray(offset, offset + 1024));
+    } else if (payload !== undefined) request.write(payload);
     request.end();
   });
 }
