@@ -23,6 +23,10 @@ export function createMemoryStore(initial: StoreData): KeyStore {
       // full copy is fine for a test double; the durable store avoids it.
       const draft = structuredClone(data);
       const result = mutate(draft);
+      if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+        // Same contract as the durable store, so domain tests catch what production would refuse.
+        throw new TypeError('A transact mutation must be synchronous: changes made after an await would escape the write.');
+      }
       data = draft;
       return result;
     },

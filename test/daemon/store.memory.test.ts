@@ -27,6 +27,17 @@ describe('store: in-memory test double', () => {
     assert.equal(store.read().keys[0]!.status, 'active');
   });
 
+  it('refuses an async mutation, like the durable store', async () => {
+    const store = createMemoryStore(emptyData());
+    await assert.rejects(
+      store.transact(async (data) => {
+        data.keys.push(sampleKey(1));
+      }),
+      /must be synchronous/,
+    );
+    assert.deepEqual(store.read().keys, []);
+  });
+
   it('does not share objects with the initial data it was given', async () => {
     const initial = { ...emptyData(), keys: [sampleKey(1)] };
     const store = createMemoryStore(initial);
