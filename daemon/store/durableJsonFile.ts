@@ -22,7 +22,7 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
    * The exact text of the file as last read or durably written (as slices): the state to return to
    * when a later write fails. Kept as text, not objects: no clone per write, only a parse on failure.
    */
-  lastDurableJson: readonly string[] | null = null;
+  private durableJson: readonly string[] | null = null;
 
   constructor(
     readonly file: string,
@@ -31,30 +31,35 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     this.fs = options.fs ?? nodeStoreFs;
   }
 
+  get lastDurableJson(): readonly string[] | null {
+    return this.durableJson;
+  }
+
   /** null when the file does not exist; throws StoreCorruptError when it exists but is unusable. */
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = (await this.fs.readFile(this.file)).toString('utf8');
+      // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
+      text = (await this.fs.readFile(this.file)).toString('utf8').replace(/^\uFEFF/, '');
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
     const value = await this.validate(text);
-    this.lastDurableJson = [text];
+    this.durableJson = [text];
     return value;
   }
 
   async write(data: T): Promise<void> {
     const json = await stringifyInSlices(data);
     await writeFileAtomic(this.fs, this.file, json);
-    this.lastDurableJson = json;
+    this.durableJson = json;
   }
 
   /** A fresh copy of the last durable state, for rolling back after a failed write. */
   parseLastDurable(): T {
-    if (this.lastDurableJson === null) throw new Error(`${this.file} has not been read or written yet.`);
-    return JSON.parse(this.lastDurableJson.join('')) as T;
+    if (this.durableJson === null) throw new Error(`${this.file} has not been read or written yet.`);
+    return JSON.parse(this.durableJson.join('')) as T;
   }
 
   private async validate(text: string): Promise<T> {

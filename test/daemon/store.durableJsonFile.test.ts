@@ -69,6 +69,11 @@ describe('store: durable JSON file adapter', () => {
     });
   }
 
+  it('reads a file that starts with a byte-order mark', async () => {
+    await fsp.writeFile(file, `\uFEFF${JSON.stringify(dataWithKeys(1))}`, { mode: 0o600 });
+    assert.deepEqual(await adapter().read(), dataWithKeys(1));
+  });
+
   it('reports a syntax error with its line and column, and leaves the file untouched', async () => {
     const text = '{\n  "version": 1,\n  "keys": [}\n';
     await fsp.writeFile(file, text, { mode: 0o600 });
