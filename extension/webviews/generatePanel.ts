@@ -1,7 +1,7 @@
 // The "Generate key" form. The webview posts `key/generate`; the host calls the daemon and either
 // opens the one-time reveal panel or sends the daemon's field errors back to show inline.
 import * as vscode from 'vscode';
-import type { KeyCreate, KeyView } from '../../daemon/protocol';
+import type { KeyCreate, KeyView, Service } from '../../daemon/protocol';
 import { toIsoDate } from '../commands/editKey';
 import type { CommandContext } from '../commands/commandContext';
 import { Cancelled } from '../commands/runCommand';
@@ -19,6 +19,8 @@ export class GeneratePanel extends PanelBase {
   static current: GeneratePanel | undefined;
   /** The key this form generated, once it did (for tests; never the secret). */
   generated: KeyView | undefined;
+  /** Set while the catalogue could not be sent (daemon not up yet): sent as soon as it connects. */
+  private initPending = false;
 
   static createOrShow(ctx: CommandContext): GeneratePanel {
     if (GeneratePanel.current && !GeneratePanel.current.isDisposed) {
@@ -36,6 +38,12 @@ export class GeneratePanel extends PanelBase {
     super(panel, 'generate', ctx.log);
     panel.iconPath = panelIcon(ctx.extensionUri);
     panel.webview.html = renderPage(panel.webview, ctx.extensionUri, 'generate', vscode.l10n.t('Generate Key'), generateBody());
+    // Opened first thing in a fresh window, the form may be ready before the daemon is.
+    this._disposables.push(
+      ctx.daemon.onDidChangeState((state) => {
+        if (state === 'connected' && this.initPending) void this.sendInit();
+      }),
+    );
   }
 
   protected async onMessage(message: FromWebview): Promise<void> {
@@ -50,10 +58,16 @@ export class GeneratePanel extends PanelBase {
 
   private async sendInit(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const [services, mappings] = await Promise.all([
-      this.ctx.client.listServices().catch(() => []),
-      folder ? readMappings(folder.uri) : Promise.resolve([]),
-    ]);
+    let services: Service[];
+    try {
+      services = await this.ctx.client.listServices();
+    } catch (error) {
+      this.initPending = true;
+      this.log.info(`The generate form waits for the daemon: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.initPending = false;
+    const mappings = folder ? await readMappings(folder.uri) : [];
     this.post({
       type: 'generate/init',
       services,

@@ -21,7 +21,7 @@ ${field('environment', th('Environment'), `<vscode-single-select id="environment
     <vscode-option value="test" description="${th('The secret can be shown again later')}">${th('Test')}</vscode-option>
     <vscode-option value="production" description="${th('The secret is shown once, never again')}">${th('Production')}</vscode-option>
   </vscode-single-select>`)}
-${field('name', th('Name'), `<vscode-textfield id="name" data-testid="name" required placeholder="${th('e.g. billing-service')}"></vscode-textfield>`, th('One key per application is recommended.'))}
+${field('name', th('Name'), `<vscode-textfield id="name" data-testid="name" placeholder="${th('e.g. billing-service')}"></vscode-textfield>`, th('One key per application is recommended.'))}
 <div class="row">
 ${field('starts-at', th('Valid from'), '<vscode-textfield id="starts-at" data-testid="starts-at" type="date"></vscode-textfield>', th('Empty: now.'))}
 ${field('expires-at', th('Valid until'), '<vscode-textfield id="expires-at" data-testid="expires-at" type="date"></vscode-textfield>', th('Empty: the service default, or never.'))}
