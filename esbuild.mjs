@@ -15,6 +15,9 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD file whose dynamic requires
+  // esbuild cannot follow, so the bundle would fail at run time with "Cannot find module".
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
@@ -22,7 +25,9 @@ const builds = [
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // Extension-host tests run inside VS Code: bundled so the vsix needs no node_modules.
-  { ...node, entryPoints: { 'test/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode'] },
+  // mocha stays external: it is loaded from the repository's node_modules (the tests run with the
+  // repository as extensionDevelopmentPath), and its worker files cannot be bundled.
+  { ...node, entryPoints: { 'test/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
   // Webview scripts run in the browser sandbox of a webview.
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production,
