@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import type { StoreData } from '../../daemon/store/types';
+import { emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+
+type Step =
+  | { kind: 'add'; n: number }
+  | { kind: 'addThenThrow'; n: number }
+  | { kind: 'diskFull' }
+  | { kind: 'use'; n: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('add' as const), n: fc.nat(10_000) }), weight: 5 },
+  { arbitrary: fc.record({ kind: fc.constant('addThenThrow' as const), n: fc.nat(10_000) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('diskFull' as const) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('use' as const), n: fc.nat(10_000) }), weight: 2 },
+);
+
+describe('store: group commit against a model (random concurrent changes, throws and disk faults)', () => {
+  it('ends with exactly the changes whose transact resolved, the same in memory and on disk', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (waves) => {
+        const dir = await makeTempDir();
+        const fs = new ScriptedFs();
+        const store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
+        try {
+          const committed = new Set<string>();
+          let id = 0;
+          for (const wave of waves) {
+            // Each wave runs concurrently: its transacts share batches, a disk fault hits one write.
+            const pending: Promise<void>[] = [];
+            for (const s of wave) {
+              const keyId = `key_${id++}`;
+              if (s.kind === 'diskFull') fs.failOnce('write', 'ENOSPC', tempOf('store.json'));
+              if (s.kind === 'use') store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
+              if (s.kind === 'add' || s.kind === 'addThenThrow') {
+                const outcome = store.transact((data) => {
+                  data.keys.push(sampleKey(s.n, { id: keyId }));
+                  if (data.keys.length > 1) data.keys[0]!.name = `touched by ${keyId}`;
+                  if (s.kind === 'addThenThrow') throw new Error('refused by a domain rule');
+                });
+                pending.push(outcome.then(() => void committed.add(keyId), () => undefined));
+              }
+            }
+            await Promise.all(pending);
+          }
+          fs.heal();
+          await store.flush();
+          const onDisk = JSON.parse(await fsp.readFile(path.join(dir, 'store.json'), 'utf8')) as StoreData;
+          const inMemory = store.read();
+          assert.deepEqual(new Set(inMemory.keys.map((k) => k.id)), committed);
+          assert.deepEqual(onDisk, JSON.parse(JSON.stringify(inMemory)));
+        } finally {
+          fs.heal();
+          await store.close();
+          await removeDir(dir);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
