@@ -282,3 +282,16 @@ export interface AuditEvent {
 export interface AuditList {
   items: AuditEvent[];
 }
+
+/** `GET /v1/services`. */
+export interface ServiceList {
+  items: Service[];
+}
+
+/** A verify token as listed by `GET /v1/tokens`: never the token itself. */
+export type TokenSummary = Omit<TokenCreated, 'token'>;
+
+/** `GET /v1/tokens`. */
+export interface TokenList {
+  items: TokenSummary[];
+}

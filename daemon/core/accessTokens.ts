@@ -1,9 +1,8 @@
 // Bearer tokens: the admin token (daemon.json, regenerated each start) and verify-only tokens (stored as
 // SHA-256, shown once). Comparisons hash both sides and use timingSafeEqual, so response time says
 // nothing about how much of a guess was right.
-import { timingSafeEqual } from 'node:crypto';
-import { createHash } from 'node:crypto';
-import type { TokenCreated } from '../protocol';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TokenCreated, TokenSummary } from '../protocol';
 import { notFound } from '../http/errors';
 import { randomBase62 } from '../keys/base62';
 import { newId } from '../keys/keyFormat';
@@ -19,8 +18,6 @@ function digest(token: string): Buffer {
 export function newAdminToken(): string {
   return `ksa_${randomBase62(43)}`;
 }
-
-export type TokenSummary = Omit<TokenCreated, 'token'>;
 
 export class AccessTokens {
   private readonly adminDigest: Buffer;
