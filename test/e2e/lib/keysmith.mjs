@@ -9,6 +9,18 @@ export async function openKeysView(session) {
   await session.workbench.openViewContainer(keysViewContainerTitle(session.locale));
 }
 
+/**
+ * Waits until the status bar shows the daemon connected (the `$(key)` icon; starting and unreachable
+ * show other icons), as a user would before acting. Opening the view activates the extension.
+ */
+export async function openKeysViewConnected(session) {
+  await openKeysView(session);
+  await session.page.locator('.part.statusbar .statusbar-item .codicon-key').first().waitFor({ timeout: 60_000 })
+    .catch(() => {
+      throw new Error('the status bar never showed the Keysmith daemon connected (see out/logs/daemon-*.log)');
+    });
+}
+
 /** The title a command shows in a menu (no category), in the session's language. */
 export function menuTitle(commandId, locale = 'en') {
   const command = (manifest().contributes?.commands ?? []).find((c) => c.command === commandId);
@@ -58,7 +70,10 @@ export async function generateThroughForm(session, form, key) {
   for (const permission of key.permissions ?? []) await form.locator(`[data-testid="permission-${permission}"]`).click();
   await session.shot(`generate-form-${key.environment}`);
   await form.locator('[data-testid="submit"]').click();
-  return session.workbench.webviewWith('secret');
+  const reveal = await session.workbench.webviewWith('secret');
+  // The panel renders its template first; the key arrives with the host's init message.
+  await textOf(reveal, 'reference');
+  return reveal;
 }
 
 /** The key's row in the API Keys tree, expanding its service and environment on the way. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openGenerateForm, openKeysView, textOf } from '../lib/keysmith.mjs';
+import { openGenerateForm, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { keysViewContainerTitle } from '../lib/manifest.mjs';
 import { REPO_ROOT } from '../lib/paths.mjs';
 import { useWorkbench } from '../lib/session.mjs';
@@ -18,7 +18,7 @@ describe('Keysmith in French', function () {
   it('shows the API Keys container under its French title', async function () {
     const french = keysViewContainerTitle('fr');
     assert.notEqual(french, keysViewContainerTitle('en'), 'package.nls.fr.json translates the container title');
-    await openKeysView(session);
+    await openKeysViewConnected(session);
     await session.page.locator('.part.sidebar .composite.title', { hasText: new RegExp(french, 'i') }).first().waitFor();
     await session.shot('keys-view-fr');
   });

@@ -1,7 +1,7 @@
 // A developer's everyday flow in the API Keys view: generate a key through the form, find it in the
 // tree, copy its reference, revoke it behind the modal confirmation and see its state change.
 import assert from 'node:assert/strict';
-import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysView, textOf } from '../lib/keysmith.mjs';
+import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { keysViewContainerTitle } from '../lib/manifest.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
@@ -11,7 +11,7 @@ describe('Managing a key from the API Keys view', function () {
   let reference;
 
   it('opens the API Keys view from the activity bar', async function () {
-    await openKeysView(session);
+    await openKeysViewConnected(session);
     const title = keysViewContainerTitle();
     await session.page.locator('.part.sidebar .composite.title', { hasText: new RegExp(title, 'i') }).first().waitFor();
     await session.shot('keys-view-open');

@@ -2,7 +2,7 @@
 // never again — the tree offers no "reveal" for it and no later view holds it. A test key, being
 // retrievable, keeps its "reveal" action.
 import assert from 'node:assert/strict';
-import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysView, textOf } from '../lib/keysmith.mjs';
+import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
 describe('The reveal panel of a production key', function () {
@@ -11,7 +11,7 @@ describe('The reveal panel of a production key', function () {
   let secret;
 
   it('shows the production secret once, masked until the eye is toggled, with the shown-once warning', async function () {
-    await openKeysView(session);
+    await openKeysViewConnected(session);
     const form = await openGenerateForm(session);
     const reveal = await generateThroughForm(session, form, key);
     assert.equal(await reveal.locator('[data-testid="warning-once"]').isVisible(), true, 'the shown-once warning is visible');
