@@ -17,12 +17,12 @@ import { readKey } from './keyLookup';
 export class Injection {
   constructor(private readonly context: CoreContext) {}
 
-  async preview(input: InjectInput, actor: Actor): Promise<InjectResult[]> {
+  /** Not audited: a preview changes nothing and shows no secret. */
+  async preview(input: InjectInput): Promise<InjectResult[]> {
     const { key, service } = this.keyAndService(input.keyId);
     // Proves the caller may use this key's material, then shows the edit with the masked value only.
     this.material(key, service, input.secret);
     const masked = secretMaterial(service.scheme, key.reference, maskedOf(key.hint));
-    void actor;
     return this.context.injector.previewInjection(input.workspace, input.targets, masked, { force: input.force });
   }
 

@@ -7,7 +7,7 @@ import { injectSchema } from '../validation/schemas';
 export function injectRoutes(core: Core): Router {
   const router = Router();
   router.post('/v1/inject/preview', async (req, res) => {
-    res.json({ results: await core.injection.preview(validate(injectSchema, req.body), actorOf(res)) });
+    res.json({ results: await core.injection.preview(validate(injectSchema, req.body)) });
   });
   router.post('/v1/inject', async (req, res) => {
     res.json({ results: await core.injection.inject(validate(injectSchema, req.body), actorOf(res)) });
