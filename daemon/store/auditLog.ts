@@ -69,9 +69,14 @@ export class AuditLog {
     return selectAudit(parseAuditLines(text), filter);
   }
 
+  /** Resolves once every append made so far has settled (each append reports its own failure). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
   /** Waits for queued appends, then closes the file. */
   async close(): Promise<void> {
-    await this.writing;
+    await this.idle();
     const handle = this.handle;
     this.handle = null;
     await handle?.close();

@@ -124,7 +124,9 @@ function createLowdbKeyStore(
     },
     appendAudit: (events: AuditEvent[]) => (closed ? Promise.reject(closedError()) : audit.append(events)),
     readAudit: (filter) => audit.read(filter),
-    flush: () => committer.flush(),
+    flush: async () => {
+      await Promise.all([committer.flush(), audit.idle()]);
+    },
     close() {
       closed = true;
       // Every caller of close() waits for the same shutdown, and it runs once.

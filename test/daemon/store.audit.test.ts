@@ -87,6 +87,18 @@ describe('store: audit log', () => {
     assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_3', 'evt_1']);
   });
 
+  it('flush() waits for audit appends still in flight', async () => {
+    await open();
+    const held = fs.pause('sync', named('audit.jsonl'));
+    let appended = false;
+    void store!.appendAudit([event(1)]).then(() => (appended = true));
+    await held.reached;
+    const flushed = store!.flush();
+    held.release();
+    await flushed;
+    assert.equal(appended, true);
+  });
+
   it('reads history older than it keeps in memory from the file', async () => {
     const log = await AuditLog.open(fs, path.join(dir, 'audit.jsonl'), 5);
     try {
