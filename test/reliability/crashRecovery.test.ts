@@ -1,7 +1,7 @@
 // SQLite-style crash testing: kill -9 the daemon process at random moments while clients create,
-// regenerate and revoke keys, 20 times over one data dir. After every kill the store file must parse
-// and hold every change that was answered 2xx; a regenerate is whole or absent (the new key exists iff
-// the old one shows rotatedTo); and the next start cleans up the temp files the kill left behind.
+// regenerate, revoke and verify keys, 20 times over one data dir. After every kill the store file must
+// parse and hold every change that was answered 2xx; a regenerate is whole or absent (the new key
+// exists iff the old one shows rotatedTo); and the next start cleans up the temp files the kill left.
 import assert from 'node:assert/strict';
 import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
 import type { KeyRecord, StoreData } from '../../daemon/store/types';
@@ -22,11 +22,13 @@ interface Acknowledged {
   /** old key id -> new key id */
   regenerated: Map<string, string>;
   serverErrors: string[];
+  /** Secrets from the 201 answers (in memory only), to drive verify traffic. */
+  secrets: string[];
 }
 
 /** Sends a stream of changes from several clients until `stopped()`; records what was answered 2xx. */
 async function changeStream(daemon: RunningDaemon, random: Random, candidates: string[], acked: Acknowledged, stopped: () => boolean) {
-  const agent = keepAliveAgent(CLIENTS);
+  const agent = keepAliveAgent(CLIENTS + 1);
   const client = async () => {
     while (!stopped()) {
       const roll = random.next();
@@ -34,8 +36,9 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
         if (roll < 0.5 || candidates.length === 0) {
           const answer = await send(daemon, 'POST', '/v1/keys', { agent, json: validKeyBody({ name: `crash ${random.int(0, 1e6)}` }) });
           if (answer.status === 201) {
-            const { key } = answer.body as KeyCreated;
+            const { key, secret } = answer.body as KeyCreated;
             acked.created.add(key.id);
+            acked.secrets.push(secret.secret);
             candidates.push(key.id);
           } else if (answer.status >= 500) acked.serverErrors.push(`create: ${describeAnswer(answer)}`);
         } else {
@@ -44,8 +47,9 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
             const graceSeconds = random.pick([0, 3600]);
             const answer = await send(daemon, 'POST', `/v1/keys/${keyId}/regenerate`, { agent, json: { graceSeconds } });
             if (answer.status === 201) {
-              const { key } = answer.body as KeyRegenerated;
+              const { key, secret } = answer.body as KeyRegenerated;
               acked.created.add(key.id);
+              acked.secrets.push(secret.secret);
               acked.regenerated.set(keyId, key.id);
               candidates.push(key.id);
             } else if (answer.status >= 500) acked.serverErrors.push(`regenerate: ${describeAnswer(answer)}`);
@@ -60,7 +64,19 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
       }
     }
   };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
+  // Verify traffic alongside, so batched lastUsed writes interleave with the changes and get killed too.
+  const verifier = async () => {
+    while (!stopped()) {
+      if (acked.secrets.length === 0) { await delay(5); continue; }
+      try {
+        const answer = await send(daemon, 'POST', '/v1/verify', { agent, json: { key: random.pick(acked.secrets) } });
+        if (answer.status !== 200) acked.serverErrors.push(`verify: ${describeAnswer(answer)}`);
+      } catch {
+        return;
+      }
+    }
+  };
+  await Promise.all([...Array.from({ length: CLIENTS }, client), verifier()]);
   agent.destroy();
 }
 
@@ -105,7 +121,7 @@ describe('reliability: kill -9 during a stream of changes', function () {
     const seed = reliabilitySeed(20_261_123);
     const random = seededRandom(seed);
     const dataDir = await temp.make('crash');
-    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [] };
+    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [], secrets: [] };
     let candidates: string[] = [];
     let storeFile: string | undefined;
     let killedWithTempFiles = 0;
