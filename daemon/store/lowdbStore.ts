@@ -35,6 +35,10 @@ export interface LowdbKeyStore extends KeyStore {
 
 export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<LowdbKeyStore> {
   const fs = options.fs ?? nodeStoreFs;
+  const usageFlushMs = options.usageFlushMs ?? 1000;
+  if (!Number.isFinite(usageFlushMs) || usageFlushMs < 0) {
+    throw new RangeError(`usageFlushMs must be a number of milliseconds >= 0, got ${String(options.usageFlushMs)}.`);
+  }
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(fs, dataDir);
@@ -52,7 +56,7 @@ export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<Lo
     const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
     await assertPrivateIfExists(fs, auditFile);
     const audit = await AuditLog.open(fs, auditFile);
-    return createLowdbKeyStore(db, file, audit, lock, options.usageFlushMs ?? 1000);
+    return createLowdbKeyStore(db, file, audit, lock, usageFlushMs);
   } catch (error) {
     await lock.release();
     throw error;

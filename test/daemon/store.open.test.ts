@@ -182,6 +182,12 @@ describe('store: opening the lowdb store', () => {
     await assert.rejects(open(), new RegExp(`chmod 600 ${file('store.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
+  it('refuses a usage flush period that is not a number of milliseconds', async () => {
+    for (const usageFlushMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await assert.rejects(openLowdbStore({ dataDir: dir, initialData: emptyData, usageFlushMs }), /usageFlushMs must be a number of milliseconds >= 0/);
+    }
+  });
+
   it('removes temp files left by a crash and nothing else', async () => {
     await (await open(() => dataWithKeys(1))).close();
     stores = [];
