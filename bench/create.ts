@@ -1,0 +1,112 @@
+// Bench 2: key creation with 1k, 10k and 100k keys already stored. For each size: a fresh data dir is
+// seeded through the store API, the real daemon process is started with the stall probe preloaded, and
+// POST /v1/keys is driven by 1 client (sequential) then by 50 concurrent clients, each phase bounded by
+// a count and a time limit. The longest event-loop stall is read from inside the daemon per phase.
+// Baseline: bare durable rewrites of a store file of the same size (bench/durableRewrite.ts).
+import type { KeyCreate } from '../daemon/protocol';
+import type { StallStats } from './daemonProcess';
+import { measureDurableRewrite } from './durableRewrite';
+import { JsonCaller } from './httpJson';
+import { startSeededDaemon } from './seededDaemon';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRate, percentile, verdict } from './stats';
+import type { Row } from './table';
+
+export interface CreateSize {
+  storedKeys: number;
+  sequential: PhaseLimits;
+  concurrent: PhaseLimits;
+}
+
+export interface PhaseLimits {
+  maxCreates: number;
+  maxMs: number;
+}
+
+export interface CreateBenchResult {
+  rows: Row[];
+  notes: string[];
+}
+
+interface PhaseResult {
+  created: number;
+  failed: number;
+  perSecond: number;
+  p99Ms: number;
+  stall: StallStats;
+}
+
+const CONCURRENT_CLIENTS = 50;
+const WARMUP_CREATES = 10;
+const GOALS = { storedKeys: 10_000, sequential: 200, concurrent: 1_000, stallMs: 50 };
+
+export async function benchCreate(root: string, sizes: readonly CreateSize[], log: (line: string) => void): Promise<CreateBenchResult> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const size of sizes) {
+    log(`creation: seeding ${formatCount(size.storedKeys)} keys...`);
+    const target = await startSeededDaemon(root, size.storedKeys, { probeStalls: true });
+    const baseline = await measureDurableRewrite(target.dataDir, { maxWrites: 200, maxMs: 3_000 });
+    let sequential: PhaseResult;
+    let concurrent: PhaseResult;
+    try {
+      const client = new JsonCaller(target.daemon.port, target.daemon.token, CONCURRENT_CLIENTS);
+      await runPhase(client, 1, { maxCreates: WARMUP_CREATES, maxMs: 60_000 });
+      log(`creation: ${formatCount(size.storedKeys)} keys, sequential...`);
+      await target.daemon.stallWindow(); // start a clean window
+      sequential = { ...(await runPhase(client, 1, size.sequential)), stall: await target.daemon.stallWindow() };
+      log(`creation: ${formatCount(size.storedKeys)} keys, ${CONCURRENT_CLIENTS} concurrent...`);
+      concurrent = { ...(await runPhase(client, CONCURRENT_CLIENTS, size.concurrent)), stall: await target.daemon.stallWindow() };
+      client.close();
+    } finally {
+      await target.daemon.stop();
+    }
+    rows.push({
+      'Stored keys': formatCount(size.storedKeys),
+      'Store file': formatBytes(baseline.bytes),
+      'Sequential creates/s (p99)': `${formatRate(sequential.perSecond)} (${formatMs(sequential.p99Ms)})`,
+      [`${CONCURRENT_CLIENTS} concurrent creates/s (p99)`]: `${formatRate(concurrent.perSecond)} (${formatMs(concurrent.p99Ms)})`,
+      'Longest stall seq / conc': `${formatMs(sequential.stall.maxStallMs)} / ${formatMs(concurrent.stall.maxStallMs)}`,
+      'Baseline: bare durable rewrites/s': formatRate(baseline.perSecond),
+      'Sequential vs baseline': formatPercent(sequential.perSecond, baseline.perSecond),
+      'Daemon startup': formatMs(target.daemon.startupMs),
+    });
+    const failed = sequential.failed + concurrent.failed;
+    if (failed > 0) notes.push(`${formatCount(size.storedKeys)} keys: ${failed} creates failed (not counted in the rates).`);
+    if (size.storedKeys === GOALS.storedKeys) {
+      notes.unshift(
+        `Goals at ${formatCount(GOALS.storedKeys)} keys: sequential >= ${GOALS.sequential}/s — ${verdict(sequential.perSecond >= GOALS.sequential)} (${formatRate(sequential.perSecond)}/s); ` +
+          `${CONCURRENT_CLIENTS} concurrent >= ${formatCount(GOALS.concurrent)}/s — ${verdict(concurrent.perSecond >= GOALS.concurrent)} (${formatRate(concurrent.perSecond)}/s); ` +
+          `no stall over ${GOALS.stallMs} ms — ${verdict(Math.max(sequential.stall.maxStallMs, concurrent.stall.maxStallMs) <= GOALS.stallMs)} ` +
+          `(${formatMs(Math.max(sequential.stall.maxStallMs, concurrent.stall.maxStallMs))}).`,
+      );
+    }
+    notes.push(
+      `${formatCount(size.storedKeys)} keys: ${sequential.created} sequential and ${concurrent.created} concurrent creates measured ` +
+        `(limits ${size.sequential.maxCreates} / ${size.concurrent.maxCreates} creates or ${size.sequential.maxMs / 1000} / ${size.concurrent.maxMs / 1000} s).`,
+    );
+  }
+  return { rows, notes };
+}
+
+/** `clients` loops creating keys until the phase's count or time is used up. */
+async function runPhase(client: JsonCaller, clients: number, limits: PhaseLimits): Promise<Omit<PhaseResult, 'stall'>> {
+  let issued = 0;
+  let created = 0;
+  let failed = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const worker = async () => {
+    while (issued < limits.maxCreates && performance.now() - started < limits.maxMs) {
+      issued += 1;
+      const body: KeyCreate = { serviceId: 'payline', environment: issued % 2 === 0 ? 'test' : 'production', name: `bench create ${issued}` };
+      const sent = performance.now();
+      const answer = await client.request('POST', '/v1/keys', body);
+      latencies.push(performance.now() - sent);
+      if (answer.status === 201) created += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { created, failed, perSecond: created / seconds, p99Ms: percentile(latencies, 99) };
+}

@@ -1,0 +1,121 @@
+// `npm run bench`: builds, then measures everything in one run on this machine and prints markdown
+// tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
+// Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
+//   tsx bench/run.ts [--only=verify,tree,create,inject,extension] [--quick]
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchCreate, type CreateSize } from './create';
+import { benchExtensionSize, benchTreeLoad } from './extension';
+import { startSeededDaemon } from './seededDaemon';
+import { section, type Row } from './table';
+import { benchVerify } from './verify';
+
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'extension'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const FULL = {
+  verify: { connections: 50, durationMs: 5_000, warmupMs: 1_000, rounds: 5 },
+  create: [
+    { storedKeys: 1_000, sequential: { maxCreates: 1_000, maxMs: 5_000 }, concurrent: { maxCreates: 3_000, maxMs: 5_000 } },
+    { storedKeys: 10_000, sequential: { maxCreates: 1_000, maxMs: 8_000 }, concurrent: { maxCreates: 3_000, maxMs: 8_000 } },
+    { storedKeys: 100_000, sequential: { maxCreates: 30, maxMs: 10_000 }, concurrent: { maxCreates: 500, maxMs: 10_000 } },
+  ] satisfies CreateSize[],
+};
+const QUICK = {
+  verify: { connections: 50, durationMs: 2_000, warmupMs: 500, rounds: 2 },
+  create: FULL.create.slice(0, 2).map((size) => ({
+    ...size,
+    sequential: { maxCreates: 200, maxMs: 2_000 },
+    concurrent: { maxCreates: 500, maxMs: 2_000 },
+  })),
+};
+const TREE_KEYS = 10_000;
+
+function parseOptions(argv: readonly string[]): { only: Set<BenchName>; quick: boolean } {
+  let only = new Set<BenchName>(BENCHES);
+  let quick = false;
+  for (const arg of argv) {
+    if (arg === '--quick') quick = true;
+    else if (arg.startsWith('--only=')) {
+      const names = arg.slice('--only='.length).split(',');
+      const unknown = names.filter((name) => !(BENCHES as readonly string[]).includes(name));
+      if (unknown.length > 0) throw new Error(`unknown bench "${unknown.join(', ')}"; choose from ${BENCHES.join(', ')}`);
+      only = new Set(names as BenchName[]);
+    } else {
+      throw new Error(`unknown argument "${arg}"; usage: tsx bench/run.ts [--only=${BENCHES.join(',')}] [--quick]`);
+    }
+  }
+  return { only, quick };
+}
+
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+async function main(): Promise<void> {
+  const { only, quick } = parseOptions(process.argv.slice(2));
+  const settings = quick ? QUICK : FULL;
+  const started = performance.now();
+  const root = await mkdtemp(path.join(os.tmpdir(), 'keysmith-bench-'));
+  const cpus = os.cpus();
+  print(`## Keysmith benchmarks${quick ? ' (quick run: shorter phases, no 100k case)' : ''}\n`);
+  print(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+    'Every ratio compares with a baseline measured in this same run.\n');
+  try {
+    if (only.has('verify') || only.has('tree')) {
+      progress(`seeding ${TREE_KEYS.toLocaleString('en-US')} keys and starting the daemon...`);
+      const target = await startSeededDaemon(root, TREE_KEYS);
+      try {
+        if (only.has('verify')) {
+          progress('verify: baseline then daemon...');
+          const result = await benchVerify(target, settings.verify);
+          print(section('Verify (POST /v1/verify)', 'The real daemon process (verify-only token, valid key) against a bare node:http server doing the same JSON read, SHA-256 and Map lookup in its own process.', result.rows, result.notes));
+        }
+        if (only.has('tree')) {
+          progress('tree: first page through the extension client...');
+          const result = await benchTreeLoad(target);
+          print(section('Extension: first tree page with 10,000 keys', "The extension's DaemonClient fetching what the API Keys tree shows first, against a bare health round trip.", result.rows, result.notes));
+        }
+      } finally {
+        await target.daemon.stop();
+      }
+    }
+    if (only.has('create')) {
+      const result = await benchCreate(root, settings.create, progress);
+      print(section('Key creation (POST /v1/keys) by store size', 'The real daemon process with the stall probe preloaded; each create answers once durable. Baseline: bare durable rewrites of a store file of the same size (stringify + temp file + fsync + rename + dir fsync).', result.rows, result.notes));
+    }
+    if (only.has('inject')) {
+      progress('inject...');
+      const result = await runInjectBench();
+      print(section('Injection into 1 MB files', 'ms per write into a 1 MB file against one raw parse of that file with the same library (goal: within 3x).', result.rows, result.notes));
+    }
+    if (only.has('extension')) {
+      progress('extension: production bundle and vsix...');
+      const result = await benchExtensionSize(root);
+      print(section('Extension package size', 'Built with `node esbuild.mjs --production` (in a scratch folder, so dist/ is untouched).', result.rows, result.notes));
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  print(`_Total bench run time: ${Math.round((performance.now() - started) / 1000)} s._`);
+}
+
+/** bench/inject.ts belongs to the injection work: `benchInject()` resolves to table rows. */
+async function runInjectBench(): Promise<{ rows: Row[]; notes: string[] }> {
+  const file = path.join(__dirname, 'inject.ts');
+  if (!existsSync(file)) return { rows: [], notes: ['bench/inject.ts has not landed yet: no injection figures.'] };
+  const module = (await import(file)) as { benchInject?: () => Promise<unknown> | unknown };
+  if (typeof module.benchInject !== 'function') return { rows: [], notes: ['bench/inject.ts exports no benchInject(): no injection figures.'] };
+  const rows = await module.benchInject();
+  if (!Array.isArray(rows) || !rows.every((row) => typeof row === 'object' && row !== null)) {
+    return { rows: [], notes: ['benchInject() did not return an array of row objects.'] };
+  }
+  return { rows: rows as Row[], notes: [] };
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

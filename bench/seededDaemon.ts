@@ -1,0 +1,23 @@
+// A daemon process on a data dir pre-filled with N keys: what the verify and tree benches run against.
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { startDaemon, type BenchDaemon } from './daemonProcess';
+import { seedStore, type SeededStore } from './storeSeed';
+
+export interface SeededDaemon {
+  dataDir: string;
+  seeded: SeededStore;
+  daemon: BenchDaemon;
+  /** Time to write the seeded store (not part of any measurement, shown so the run time adds up). */
+  seedMs: number;
+}
+
+export async function startSeededDaemon(root: string, keyCount: number, options: { probeStalls?: boolean } = {}): Promise<SeededDaemon> {
+  const dataDir = path.join(root, `keys-${keyCount}`);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const seedStarted = performance.now();
+  const seeded = await seedStore(dataDir, keyCount);
+  const seedMs = performance.now() - seedStarted;
+  const daemon = await startDaemon(dataDir, options);
+  return { dataDir, seeded, daemon, seedMs };
+}
