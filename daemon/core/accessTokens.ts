@@ -1,18 +1,20 @@
 // Bearer tokens: the admin token (daemon.json, regenerated each start) and verify-only tokens (stored as
 // SHA-256, shown once). Comparisons hash both sides and use timingSafeEqual, so response time says
 // nothing about how much of a guess was right.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { TokenCreated, TokenSummary } from '../protocol';
 import { notFound } from '../http/errors';
 import { randomBase62 } from '../keys/base62';
+import { sha256Hex } from '../keys/hashing';
 import { newId } from '../keys/keyFormat';
 import type { TokenRecord } from '../store/types';
 import type { Actor, CoreContext } from './context';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
 
+/** Hex SHA-256 as latin1 bytes: what timingSafeEqual compares (equal lengths, whatever the input). */
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return Buffer.from(sha256Hex(token), 'latin1');
 }
 
 export function newAdminToken(): string {
@@ -38,9 +40,8 @@ export class AccessTokens {
     if (!match) return undefined;
     const presented = digest(match[1]!);
     if (timingSafeEqual(presented, this.adminDigest)) return { name: this.adminName, role: 'admin' };
-    const hex = presented.toString('hex');
-    const record = this.verifyTokens.get(hex);
-    if (record && timingSafeEqual(Buffer.from(record.tokenHash, 'hex'), presented)) {
+    const record = this.verifyTokens.get(presented.toString('latin1'));
+    if (record && timingSafeEqual(Buffer.from(record.tokenHash, 'latin1'), presented)) {
       return { name: `token:${record.name}`, role: 'verify' };
     }
     return undefined;
@@ -56,7 +57,7 @@ export class AccessTokens {
       id: newId('tok'),
       name,
       role: 'verify',
-      tokenHash: digest(token).toString('hex'),
+      tokenHash: sha256Hex(token),
       createdAt: this.context.clock.now().toISOString(),
     };
     await this.context.store.transact((data) => {
