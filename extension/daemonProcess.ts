@@ -67,7 +67,8 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
     await this.pending?.catch(() => undefined);
     const info = (await readDaemonFile(this.dataDir)) ?? this.info;
     this.info = undefined;
-    if (info && isProcessAlive(info.pid)) {
+    // Only a pid whose port still answers as a Keysmith daemon: a stale card's pid may be reused.
+    if (info && isProcessAlive(info.pid) && (await probeHealth(info.port))) {
       this.options.log.info(`Stopping the daemon (pid ${info.pid}).`);
       process.kill(info.pid, 'SIGTERM');
       if (!(await waitFor(() => !isProcessAlive(info.pid), 10_000))) {
