@@ -32,6 +32,27 @@ describe('reliability: disk faults under a running server', function () {
     await temp.removeAll();
   });
 
+  it('never answers an error for a change it kept: with only the audit log failing, a change is either refused whole or answered 2xx', async function () {
+    this.timeout(30_000);
+    const dataDir = await temp.make('audit-only');
+    const disk = faultyDisk();
+    const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
+    daemon = await startInProcessDaemon({ dataDir, store });
+    const kept = await createKey(daemon, { name: 'kept' });
+
+    disk.setFault('ENOSPC', (file) => path.basename(file).startsWith('audit'));
+    const create = await send(daemon, 'POST', '/v1/keys', { json: validKeyBody({ name: 'created while the audit log fails', environment: 'production' }) });
+    const revoke = await send(daemon, 'POST', `/v1/keys/${kept.key.id}/revoke`, { json: {} });
+    assert.ok(disk.refused > 0, 'the audit fault was never hit: the test proves nothing');
+    disk.setFault(undefined);
+
+    const names = (await listAllKeys(daemon)).map((key) => key.name);
+    const createKept = names.includes('created while the audit log fails');
+    assert.equal(createKept, create.status === 201, `create answered ${describeAnswer(create)} but the key was ${createKept ? '' : 'not '}stored`);
+    const revokeKept = (await send(daemon, 'GET', `/v1/keys/${kept.key.id}`)).body.status === 'revoked';
+    assert.equal(revokeKept, revoke.status === 200, `revoke answered ${describeAnswer(revoke)} but the key is ${revokeKept ? '' : 'not '}revoked`);
+  });
+
   for (const [fault, explanation] of FAULTS) {
     it(`answers 500 STORE_WRITE_FAILED on ${fault}, keeps the store intact and serving, and recovers`, async function () {
       this.timeout(30_000);

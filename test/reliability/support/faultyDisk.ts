@@ -22,8 +22,11 @@ function faultError(fault: DiskFault, syscall: string, path?: string): NodeJS.Er
 
 export interface FaultyDisk {
   fs: StoreFs;
-  /** Start failing writes with this error, or stop failing (undefined). */
-  setFault(fault: DiskFault | undefined): void;
+  /**
+   * Start failing writes with this error, or stop failing (undefined). With `onlyFiles`, only writes to
+   * paths it accepts fail (e.g. just the audit log: a bad sector, or the disk filling between two writes).
+   */
+  setFault(fault: DiskFault | undefined, onlyFiles?: (path: string) => boolean): void;
   /** How many writes the fault refused. */
   readonly refused: number;
 }
@@ -31,20 +34,24 @@ export interface FaultyDisk {
 const isWriteFlag = (flags: string) => /[wa+]/.test(flags);
 
 export function faultyDisk(): FaultyDisk {
-  let fault: DiskFault | undefined;
+  let activeFault: DiskFault | undefined;
+  let affects: (path: string) => boolean = () => true;
   let refused = 0;
-  const refuse = (syscall: string, path?: string) => {
+  const faultFor = (path: string) => (activeFault && affects(path) ? activeFault : undefined);
+  const refuse = (fault: DiskFault, syscall: string, path: string) => {
     refused++;
-    return faultError(fault!, syscall, path);
+    return faultError(fault, syscall, path);
   };
   const wrapHandle = (handle: StoreFileHandle, path: string): StoreFileHandle => ({
     // ENOSPC shows up when data is written or flushed; EROFS/EACCES on an already open file too.
     writeFile: async (data) => {
-      if (fault) throw refuse('write', path);
+      const fault = faultFor(path);
+      if (fault) throw refuse(fault, 'write', path);
       return handle.writeFile(data);
     },
     sync: async () => {
-      if (fault === 'ENOSPC') throw refuse('fsync', path);
+      const fault = faultFor(path);
+      if (fault === 'ENOSPC') throw refuse(fault, 'fsync', path);
       return handle.sync();
     },
     close: () => handle.close(),
@@ -53,25 +60,32 @@ export function faultyDisk(): FaultyDisk {
     ...nodeStoreFs,
     async open(path, flags, mode) {
       // A full disk still lets a file be created (an inode is free); read-only and no-permission do not.
-      if (fault && fault !== 'ENOSPC' && isWriteFlag(flags)) throw refuse('open', path);
+      const fault = faultFor(path);
+      if (fault && fault !== 'ENOSPC' && isWriteFlag(flags)) throw refuse(fault, 'open', path);
       return wrapHandle(await nodeStoreFs.open(path, flags, mode), path);
     },
     async rename(from, to) {
-      if (fault && fault !== 'ENOSPC') throw refuse('rename', to);
+      const fault = faultFor(to);
+      if (fault && fault !== 'ENOSPC') throw refuse(fault, 'rename', to);
       return nodeStoreFs.rename(from, to);
     },
     async link(existing, newPath) {
-      if (fault) throw refuse('link', newPath);
+      const fault = faultFor(newPath);
+      if (fault) throw refuse(fault, 'link', newPath);
       return nodeStoreFs.link(existing, newPath);
     },
     async mkdir(path, options) {
-      if (fault) throw refuse('mkdir', path);
+      const fault = faultFor(path);
+      if (fault) throw refuse(fault, 'mkdir', path);
       return nodeStoreFs.mkdir(path, options);
     },
   };
   return {
     fs,
-    setFault: (next) => (fault = next),
+    setFault: (next, onlyFiles) => {
+      activeFault = next;
+      affects = onlyFiles ?? (() => true);
+    },
     get refused() {
       return refused;
     },
