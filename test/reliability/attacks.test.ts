@@ -71,6 +71,11 @@ describe('reliability: attacks on the local daemon', function () {
       }
     });
 
+    it('answers 403 to an Origin on the verify fast path too', async function () {
+      const answer = await send(daemon, 'POST', '/v1/verify', { headers: { origin: 'https://evil.example' }, json: { key: 'anything' } });
+      expectApiError(answer, 403);
+    });
+
     it('gives a CORS preflight no Access-Control-Allow-* header', async function () {
       const answer = await send(daemon, 'OPTIONS', '/v1/keys', {
         token: null,
@@ -103,6 +108,16 @@ describe('reliability: attacks on the local daemon', function () {
         const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
         const answer = await send(daemon, 'GET', '/v1/keys', { token: null, headers });
         assert.equal(answer.status, 401, `${label}: ${describeAnswer(answer)}`);
+        expectApiError(answer, 401);
+      }
+      await expectStillServing(daemon);
+    });
+
+    it('answers 401 to the same bad tokens on the verify fast path, which checks tokens on its own', async function () {
+      for (const [label, authorization] of Object.entries(badAuthorizations(daemon.token))) {
+        const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+        const answer = await send(daemon, 'POST', '/v1/verify', { token: null, headers, json: { key: 'anything' } });
+        assert.equal(answer.status, 401, `verify, ${label}: ${describeAnswer(answer)}`);
         expectApiError(answer, 401);
       }
       await expectStillServing(daemon);
@@ -161,6 +176,15 @@ describe('reliability: attacks on the local daemon', function () {
         assert.equal(answer.status, 403, `${method} ${path} with a verify token -> ${describeAnswer(answer)}`);
         expectApiError(answer, 403);
         assert.ok(!answer.text.includes(created.secret.secret), 'no secret in the refusal');
+      }
+
+      // Path tricks do not turn the verify route into an admin one.
+      for (const [method, path] of [
+        ['GET', '/v1/verify/../keys'], ['GET', '/v1/verify/..%2Fkeys'], ['POST', '/v1/keys/../verify'],
+        ['GET', '//v1/keys'], ['POST', '/v1//keys'], ['GET', '/V1/KEYS'],
+      ] as const) {
+        const answer = await send(daemon, method, path, { ...asVerifier, json: method === 'POST' ? { key: 'x' } : undefined });
+        assert.ok([403, 404].includes(answer.status), `${method} ${path} with a verify token -> ${describeAnswer(answer)}`);
       }
 
       const after = await send(daemon, 'GET', `/v1/keys/${keyId}`);
