@@ -4,7 +4,8 @@
 // downloads a binary from GitHub unless its cache already holds one — so we seed that cache with
 // Debian's `rg`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { E2E_DIR } from './paths.mjs';
@@ -27,9 +28,20 @@ export function harnessInstallEnv() {
   };
 }
 
+// Written after a successful install; holds the hash of the lockfile it installed, so a changed
+// lockfile (a version bump) reinstalls instead of testing with stale packages.
+const STAMP = path.join(E2E_DIR, 'node_modules', '.keysmith-e2e-installed');
+
+function lockfileHash() {
+  return createHash('sha256').update(readFileSync(path.join(E2E_DIR, 'package-lock.json'))).digest('hex');
+}
+
 export function isHarnessInstalled() {
-  return ['code-server', 'playwright-core', '@vscode/vsce', 'mocha']
-    .every((name) => existsSync(path.join(E2E_DIR, 'node_modules', name, 'package.json')));
+  try {
+    return readFileSync(STAMP, 'utf8').trim() === lockfileHash();
+  } catch {
+    return false;
+  }
 }
 
 /** Puts Debian's rg where @vscode/ripgrep's postinstall looks before it tries to download. */
@@ -56,5 +68,6 @@ export async function ensureHarnessInstalled({ rgPath, log }) {
   log(`installing the e2e harness into ${path.relative(process.cwd(), E2E_DIR) || '.'} (code-server is large; about a minute or two)`);
   const started = Date.now();
   await run('npm', ['ci', '--prefix', E2E_DIR, '--no-audit', '--no-fund'], { env: harnessInstallEnv(), label: 'npm ci (e2e harness)' });
+  writeFileSync(STAMP, `${lockfileHash()}\n`);
   return (Date.now() - started) / 1000;
 }
