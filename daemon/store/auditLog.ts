@@ -96,7 +96,7 @@ export class AuditLog {
       } catch (error) {
         // A partial line may have reached the file; the next append starts a fresh line after it.
         this.startWithNewline = true;
-        const refused = new StoreWriteError(this.file, error);
+        const refused = new StoreWriteError(this.file, error, 'these audit events were not recorded');
         for (const pending of batch) pending.reject(refused);
       }
     }

@@ -54,10 +54,12 @@ export class StoreWriteError extends Error {
   constructor(
     readonly file: string,
     cause: unknown,
+    /** What did not happen, for the person reading the message. */
+    lost = 'the change was not saved',
   ) {
     const code = errnoCode(cause) ?? 'EIO';
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`The disk refused to write ${file} (${code}: ${why}); the change was not saved. ${hintFor(code)}`, {
+    super(`The disk refused to write ${file} (${code}: ${why}); ${lost}. ${hintFor(code)}`, {
       cause,
     });
     this.code = code;

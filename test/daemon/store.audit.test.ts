@@ -81,7 +81,12 @@ describe('store: audit log', () => {
     await open();
     await store!.appendAudit([event(1)]);
     fs.failOnce('sync', 'ENOSPC', named('audit.jsonl'));
-    await assert.rejects(store!.appendAudit([event(2)]), { code: 'ENOSPC', name: 'StoreWriteError' });
+    await assert.rejects(store!.appendAudit([event(2)]), (error: Error & { code?: string }) => {
+      assert.equal(error.name, 'StoreWriteError');
+      assert.equal(error.code, 'ENOSPC');
+      assert.match(error.message, /audit\.jsonl.*audit events were not recorded/);
+      return true;
+    });
     assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_1']);
     await store!.appendAudit([event(3)]);
     assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_3', 'evt_1']);
