@@ -77,7 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       adminName: options.adminName ?? osUserName(),
       injector: options.injector,
       auditBurstWindowMs: options.auditBurstWindowMs,
-      onBackgroundError: (error) => logger.error(`audit write failed: ${(error as Error).message}`),
+      onBackgroundError: (error) => logger.error((error as Error).message),
     });
     const app = createApp({ core, logger });
     const fastVerify = fastVerifyHandler(core, logger);

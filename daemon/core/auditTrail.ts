@@ -1,6 +1,10 @@
 // Audit events for every change, reveal and injection, and verify failures folded into bursts: a
 // misconfigured client failing 10,000 times a minute yields one event per key and code with a count,
 // not 10,000 events. Details never carry a secret; callers pass ids, names, files and paths only.
+//
+// Audit writes never fail the request they describe: by then the change is durable (and for a new key,
+// its secret exists only in the answer), so answering an error would lie and lose the secret. Events the
+// log refused are kept in order and written ahead of the next ones; the failure is logged.
 import type { AuditEvent, VerifyFailure } from '../protocol';
 import type { Clock } from '../keys/clock';
 import { newId } from '../keys/keyFormat';
@@ -16,6 +20,9 @@ interface Burst {
   lastAt: string;
 }
 
+/** Refused events kept for a later write; beyond this, the oldest are dropped (and that is logged). */
+const MAX_BACKLOG = 10_000;
+
 export interface AuditTrailOptions {
   /** How long failures of one key and code are gathered before one event is written. */
   burstWindowMs?: number;
@@ -24,6 +31,7 @@ export interface AuditTrailOptions {
 
 export class AuditTrail {
   private readonly bursts = new Map<string, Burst>();
+  private backlog: AuditEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly windowMs: number;
 
@@ -43,11 +51,32 @@ export class AuditTrail {
   }
 
   async record(actor: Actor, action: string, keyId?: string, details?: Record<string, unknown>): Promise<void> {
-    await this.store.appendAudit([this.event(actor, action, keyId, details)]);
+    await this.append([this.event(actor, action, keyId, details)]);
   }
 
   async recordAll(events: AuditEvent[]): Promise<void> {
-    if (events.length > 0) await this.store.appendAudit(events);
+    if (events.length > 0) await this.append(events);
+  }
+
+  /** Events refused by the log and not yet written. */
+  get pending(): number {
+    return this.backlog.length;
+  }
+
+  /** Writes the backlog then `events`; on failure keeps them all for the next write. Never rejects. */
+  private async append(events: AuditEvent[]): Promise<void> {
+    const batch = this.backlog.length > 0 ? [...this.backlog, ...events] : events;
+    this.backlog = [];
+    try {
+      await this.store.appendAudit(batch);
+    } catch (error) {
+      this.backlog = [...batch, ...this.backlog];
+      const dropped = this.backlog.length - MAX_BACKLOG;
+      if (dropped > 0) this.backlog.splice(0, dropped);
+      this.options.onError?.(new Error(
+        `the audit log refused ${batch.length} event(s), kept to retry (${this.backlog.length} pending${dropped > 0 ? `, ${dropped} oldest dropped` : ''}): ${(error as Error).message}`,
+      ));
+    }
   }
 
   /** Counts a failed verify; written as one `verify.failed` event per key and code when the window closes. */
@@ -63,7 +92,7 @@ export class AuditTrail {
     }
     if (this.timer === undefined) {
       this.timer = setTimeout(() => {
-        this.flushBursts().catch((error) => this.options.onError?.(error));
+        void this.flushBursts();
       }, this.windowMs);
       this.timer.unref();
     }
@@ -73,7 +102,10 @@ export class AuditTrail {
   async flushBursts(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.bursts.size === 0) return;
+    if (this.bursts.size === 0) {
+      if (this.backlog.length > 0) await this.append([]);
+      return;
+    }
     const events = [...this.bursts.values()].map((burst) => {
       const event: AuditEvent = {
         id: newId('evt'),
@@ -86,6 +118,6 @@ export class AuditTrail {
       return event;
     });
     this.bursts.clear();
-    await this.store.appendAudit(events);
+    await this.append(events);
   }
 }
