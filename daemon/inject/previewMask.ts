@@ -59,7 +59,9 @@ export function changedRegion(before: string, after: string): { start: number; e
 /** Every occurrence of the material's secrets in a text, masked (defence in depth for `after`). */
 export function maskValues(text: string, secrets: string[]): string {
   let out = text;
-  for (const secret of secrets.filter((s) => s.length >= 8).sort((a, b) => b.length - a.length)) {
+  // Material the daemon already masked (`****abcd`) is left as it is.
+  const real = secrets.filter((s) => s.length >= 8 && !s.startsWith('****'));
+  for (const secret of real.sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join(maskSecret(secret));
   }
   return out;
