@@ -2,6 +2,7 @@
 // workbench is opened with a payload naming the extension under development and its tests module,
 // and VS Code reports the tests' outcome through `codeAutomationExit`.
 import { mkdirSync } from 'node:fs';
+import { format } from 'node:util';
 import path from 'node:path';
 import { launchBrowser } from './browser.mjs';
 
@@ -24,7 +25,8 @@ export async function runExtensionHostTests(server, { folder, extensionPath, tes
   let finish;
   const exited = new Promise((resolve) => (finish = resolve));
   try {
-    await page.exposeFunction('codeAutomationLog', (type, args) => log(`[extension host ${type}] ${args.join(' ')}`));
+    // VS Code forwards console calls as (type, args); args[0] may be a printf format, as mocha's are.
+    await page.exposeFunction('codeAutomationLog', (type, args) => log(`[extension host ${type}] ${format(...args)}`));
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
     await page.goto(extensionTestsUrl(server, { folder, extensionPath, testsPath }));
     let timer;
