@@ -34,6 +34,10 @@ describe('.properties writer', function () {
     assert.equal(write('k=v\n', 'k', ' a\\b é\t'), 'k=\\ a\\\\b \\u00E9\\t\n');
   });
 
+  it('escapes a leading "=" or ":" that a blank separator would swallow', function () {
+    assert.equal(write('key old\n', 'key', ':v=1'), 'key \\:v=1\n');
+  });
+
   it('matches keys by their unescaped form', function () {
     assert.equal(write('my\\ key=old\n', 'my key', 'new'), 'my\\ key=new\n');
     assert.equal(write('cl\\u00E9=old\n', 'clé', 'new'), 'cl\\u00E9=new\n');

@@ -101,7 +101,8 @@ export function escapeProperty(value: string, isKey: boolean): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\f') out += '\\f';
     else if (ch === ' ' && (i === 0 || isKey)) out += '\\ ';
-    else if (isKey && '=:#!'.includes(ch)) out += `\\${ch}`;
+    // In a value only a leading "=" or ":" needs it: after a blank separator it would be read as one.
+    else if ('=:#!'.includes(ch) && (isKey || (i === 0 && '=:'.includes(ch)))) out += `\\${ch}`;
     // \u escapes read the same whether the file is decoded as ISO-8859-1 or UTF-8.
     else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0').toUpperCase()}`;
     else out += ch;
