@@ -106,7 +106,7 @@ describe('keysmith-daemon process', () => {
         await writeFile(path.join(dir, name), name === 'master.key' ? `${Buffer.alloc(32, 7).toString('base64')}\n` : '{}');
         await chmod(path.join(dir, name), 0o644);
         const result = await runToExit(dir);
-        assert.equal(result.code, 1, name);
+        assert.equal(result.code, 1, `${name}: ${result.output}`);
         assert.match(result.output, /accessible by other users.*chmod 600/, name);
       } finally {
         await rm(dir, { recursive: true, force: true });
