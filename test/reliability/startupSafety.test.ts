@@ -3,7 +3,7 @@
 // damaged store (keeping the file and saying how to restore the backup), and beside another daemon.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKey, expectStillServing, regenerateKey } from './support/api';
 import {
@@ -16,7 +16,7 @@ import {
 } from './support/daemonProcess';
 import { send } from './support/http';
 import { fileModes, findStoreFile } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { makeTempDir, TempDirs } from './support/tempDir';
 
 const CHMOD_SPY = path.join(__dirname, 'support/chmodSpy.cjs');
 
@@ -25,13 +25,20 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
   const temp = new TempDirs();
   const running: RunningDaemon[] = [];
 
-  before(function () {
+  let usedTemplate: string;
+
+  before(async function () {
     this.timeout(120_000);
     ensureDaemonBuilt();
+    usedTemplate = await makeTempDir('used-template');
+    await useDataDir(usedTemplate);
   });
   afterEach(async function () {
     await Promise.all(running.splice(0).map((daemon) => stopDaemonProcess(daemon)));
     await temp.removeAll();
+  });
+  after(async function () {
+    if (usedTemplate) await rm(usedTemplate, { recursive: true, force: true });
   });
 
   async function start(dataDir: string, options?: Parameters<typeof startDaemonProcess>[1]): Promise<RunningDaemon> {
@@ -41,18 +48,26 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
   }
 
   /**
-   * A data dir that has held a daemon twice (so whatever automatic backup the store keeps exists), with
-   * a few keys, the audit log and the master key, now stopped cleanly.
+   * Runs a daemon twice on `dataDir` (so whatever automatic backup the store keeps exists), leaving a few
+   * keys, the audit log and the master key, stopped cleanly.
    */
+  async function useDataDir(dataDir: string): Promise<void> {
+    for (const run of [1, 2]) {
+      const daemon = await startDaemonProcess(dataDir);
+      try {
+        const { key } = await createKey(daemon, { name: `run ${run}` });
+        await regenerateKey(daemon, key.id);
+        await createKey(daemon, { name: `run ${run} production`, environment: 'production' });
+      } finally {
+        await stopDaemonProcess(daemon);
+      }
+    }
+  }
+
+  /** A fresh copy of the used data dir (modes kept), made once in `before` to spare daemon starts. */
   async function usedDataDir(): Promise<string> {
     const dataDir = await temp.make('used');
-    for (const run of [1, 2]) {
-      const daemon = await start(dataDir);
-      const { key } = await createKey(daemon, { name: `run ${run}` });
-      await regenerateKey(daemon, key.id);
-      await createKey(daemon, { name: `run ${run} production`, environment: 'production' });
-      await stopDaemonProcess(daemon);
-    }
+    await cp(usedTemplate, dataDir, { recursive: true });
     return dataDir;
   }
 
@@ -96,13 +111,13 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
   }
 
   const damages: Array<[string, (file: string, original: Buffer) => Promise<void>]> = [
-    ['truncated', async (file, original) => truncate(file, Math.floor(original.length / 2))],
-    ['empty', async (file) => truncate(file, 0)],
-    ['garbage', async (file) => writeFile(file, randomBytes(4096))],
-    ['valid JSON of the wrong shape', async (file) => writeFile(file, '{"version": 1, "keys": "not a list"}')],
+    ['a truncated', async (file, original) => truncate(file, Math.floor(original.length / 2))],
+    ['an empty', async (file) => truncate(file, 0)],
+    ['a garbage', async (file) => writeFile(file, randomBytes(4096))],
+    ['a valid JSON but wrong-shape', async (file) => writeFile(file, '{"version": 1, "keys": "not a list"}')],
   ];
   for (const [damage, inflict] of damages) {
-    it(`refuses to start on a ${damage} store, keeps it byte-identical and says how to restore the backup`, async function () {
+    it(`refuses to start on ${damage} store, keeps it byte-identical and says how to restore the backup`, async function () {
       const dataDir = await usedDataDir();
       const storeFile = await findStoreFile(dataDir);
       await inflict(storeFile, await readFile(storeFile));
