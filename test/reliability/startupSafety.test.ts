@@ -127,7 +127,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
       const refused = launchDaemonProcess(dataDir);
       const exit = await expectRefusal(refused);
       const output = refused.output();
-      assert.notEqual(exit.code, 0, `the daemon started on a ${damage} store:\n${output}`);
+      assert.notEqual(exit.code, 0, `the daemon started on ${damage} store:\n${output}`);
       assert.deepEqual(await readFile(storeFile), damaged, 'the damaged store file was modified');
       assert.ok(output.includes(storeFile), `the message names the store file ${storeFile}:\n${output}`);
       assert.deepEqual((await readdir(dataDir)).filter((name) => name !== 'daemon.lock'), filesBefore.filter((name) => name !== 'daemon.lock'));
