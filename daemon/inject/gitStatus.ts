@@ -11,7 +11,8 @@ export interface GitTracking {
 
 function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
   return new Promise((resolve) => {
-    execFile('git', ['-C', cwd, ...args], { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+    // core.fsmonitor off: a repository's config must not get to run a command of its choosing here.
+    execFile('git', ['-c', 'core.fsmonitor=false', '-C', cwd, ...args], { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
       (error, stdout) => resolve({ ok: !error, stdout: String(stdout) }));
   });
 }

@@ -79,15 +79,11 @@ export function encodeIniValue(value: string, preferred: IniEntry['quote']): str
 }
 
 export function splitIniPath(path: string[] | string): { section: string; key: string } {
-  const segments = Array.isArray(path) ? pathSegments(path) : path;
-  if (Array.isArray(segments)) {
-    return { section: segments.slice(0, -1).join('.'), key: segments.at(-1)! };
-  }
-  const dot = segments.lastIndexOf('.');
-  pathSegments(segments);
-  return dot === -1
-    ? { section: '', key: segments }
-    : { section: segments.slice(0, dot), key: segments.slice(dot + 1) };
+  const segments = pathSegments(path);
+  if (Array.isArray(path)) return { section: segments.slice(0, -1).join('.'), key: segments.at(-1)! };
+  // A dotted string: section names carry dots more often than keys do, so the last dot splits.
+  const dot = path.lastIndexOf('.');
+  return dot === -1 ? { section: '', key: path } : { section: path.slice(0, dot), key: path.slice(dot + 1) };
 }
 
 export function writeIni(text: string, change: ValueChange): string {
