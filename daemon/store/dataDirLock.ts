@@ -30,9 +30,17 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
       heldByThisProcess.add(file);
       return { file, release: () => releaseIfOurs(fs, file) };
     }
-    const owner = await readOwner(fs, file);
-    if (owner === 'gone') continue;
-    if (owner !== 'unreadable' && ownerIsAlive(owner, file)) throw new StoreLockedError(owner.pid, file);
+    const text = await readLockText(fs, file);
+    if (text === null) continue;
+    if (text === '' && round < 4) {
+      // Created but not yet written (only possible on the no-hard-link fallback): give its owner a moment.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    const owner = parseOwner(text);
+    if (owner && ownerIsAlive(owner, file)) throw new StoreLockedError(owner.pid, file);
+    // Stale. Another starting daemon may have replaced it meanwhile: remove only what we judged.
+    if ((await readLockText(fs, file)) !== text) continue;
     await fs.unlink(file).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
@@ -48,8 +56,7 @@ async function createLockFile(fs: StoreFs, file: string): Promise<boolean> {
   const temp = tempPathFor(file);
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
-    const bootId = currentBootId();
-    await handle.writeFile(`${process.pid}\n${bootId ? `boot ${bootId}\n` : ''}`);
+    await handle.writeFile(lockContent());
     await handle.sync();
   } finally {
     await handle.close();
@@ -58,24 +65,56 @@ async function createLockFile(fs: StoreFs, file: string): Promise<boolean> {
     await fs.link(temp, file);
     return true;
   } catch (error) {
-    if (errnoCode(error) === 'EEXIST') return false;
+    const code = errnoCode(error);
+    if (code === 'EEXIST') return false;
+    if (code && LINK_UNSUPPORTED.has(code)) return createDirectly(fs, file);
     throw error;
   } finally {
     await fs.unlink(temp).catch(() => undefined);
   }
 }
 
-async function readOwner(fs: StoreFs, file: string): Promise<LockOwner | 'gone' | 'unreadable'> {
-  let text: string;
+/** File systems without hard links (FAT, some network mounts) report one of these for link(). */
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/** Fallback: exclusive create, then write. A rival may see it empty for an instant, and then waits. */
+async function createDirectly(fs: StoreFs, file: string): Promise<boolean> {
+  let handle;
   try {
-    text = (await fs.readFile(file)).toString('utf8');
+    handle = await fs.open(file, 'wx', 0o600);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return 'gone';
+    if (errnoCode(error) === 'EEXIST') return false;
     throw error;
   }
+  try {
+    await handle.writeFile(lockContent());
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+function lockContent(): string {
+  const bootId = currentBootId();
+  return `${process.pid}\n${bootId ? `boot ${bootId}\n` : ''}`;
+}
+
+/** null when there is no lock file. */
+async function readLockText(fs: StoreFs, file: string): Promise<string | null> {
+  try {
+    return (await fs.readFile(file)).toString('utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** undefined when the content names no pid (damaged): such a lock protects nothing. */
+function parseOwner(text: string): LockOwner | undefined {
   const [pidLine = '', ...rest] = text.split('\n');
   const pid = Number(pidLine.trim());
-  if (!Number.isSafeInteger(pid) || pid <= 0) return 'unreadable';
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
   const bootId = rest.find((line) => line.startsWith('boot '))?.slice('boot '.length).trim();
   return bootId ? { pid, bootId } : { pid };
 }
@@ -117,8 +156,8 @@ function currentBootId(): string | undefined {
 
 async function releaseIfOurs(fs: StoreFs, file: string): Promise<void> {
   heldByThisProcess.delete(file);
-  const owner = await readOwner(fs, file);
-  if (typeof owner === 'object' && owner.pid === process.pid) {
+  const text = await readLockText(fs, file);
+  if (text !== null && parseOwner(text)?.pid === process.pid) {
     await fs.unlink(file).catch(() => undefined);
   }
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, emptyData, makeTempDir, removeDir, sampleKey } from './storeTestSupport';
+import { dataWithKeys, emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
 
 describe('store: opening the lowdb store', () => {
   let dir: string;
@@ -111,6 +111,22 @@ describe('store: opening the lowdb store', () => {
       await fsp.writeFile(file('daemon.lock'), 'not a pid', { mode: 0o600 });
       await open();
       assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\n`));
+    });
+
+    it('takes over an empty lock left by a crash, after giving a starting owner a moment', async () => {
+      await fsp.writeFile(file('daemon.lock'), '', { mode: 0o600 });
+      await open();
+      assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\\n`));
+    });
+
+    it('still locks on a file system without hard links, and still refuses a second daemon', async () => {
+      const fs = new ScriptedFs();
+      fs.fail('link', 'EPERM');
+      const first = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs });
+      stores.push(first);
+      assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\\n`));
+      assert.equal((await fsp.stat(file('daemon.lock'))).mode & 0o777, 0o600);
+      await assert.rejects(openLowdbStore({ dataDir: dir, initialData: emptyData, fs }), StoreLockedError);
     });
 
     it('releases the lock on close so the next daemon can open', async () => {

@@ -45,10 +45,10 @@ export function dataWithKeys(count: number): StoreData {
   return { ...emptyData(), keys: Array.from({ length: count }, (_, i) => sampleKey(i)) };
 }
 
-type FaultyOp = 'open' | 'write' | 'sync' | 'rename' | 'unlink';
+type FaultyOp = 'open' | 'write' | 'sync' | 'rename' | 'unlink' | 'link';
 
 export interface FsCall {
-  op: FaultyOp | 'close' | 'readFile' | 'readdir' | 'stat' | 'link' | 'mkdir';
+  op: FaultyOp | 'close' | 'readFile' | 'readdir' | 'stat' | 'mkdir';
   path: string;
   flags?: string;
   mode?: number;
@@ -164,8 +164,8 @@ export class ScriptedFs implements StoreFs {
     return nodeStoreFs.stat(file);
   }
 
-  link(existing: string, newPath: string): Promise<void> {
-    this.calls.push({ op: 'link', path: newPath });
+  async link(existing: string, newPath: string): Promise<void> {
+    await this.intercept('link', newPath);
     return nodeStoreFs.link(existing, newPath);
   }
 
