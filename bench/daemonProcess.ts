@@ -20,6 +20,11 @@ export interface StallStats {
   samples: number;
   maxStallMs: number;
   p99StallMs: number;
+  /** The timer-drift probe's longest gap, and the process CPU time spent during it. */
+  longestGapMs: number;
+  longestGapCpuMs: number;
+  /** Longest gap counted only up to the CPU the daemon used in it: the stall it caused itself, at most. */
+  maxBusyStallMs: number;
 }
 
 export interface BenchDaemon {
@@ -37,7 +42,7 @@ export interface BenchDaemon {
 export async function startDaemon(dataDir: string, options: { probeStalls?: boolean } = {}): Promise<BenchDaemon> {
   if (!existsSync(DAEMON_BUNDLE)) throw new Error(`${DAEMON_BUNDLE} is missing: run npm run build first (or set KEYSMITH_DAEMON_BUNDLE)`);
   const stallFile = path.join(dataDir, '..', `${path.basename(dataDir)}.stalls.json`);
-  const nodeArgs = options.probeStalls ? ['--require', STALL_PROBE] : [];
+  const nodeArgs = [...extraNodeArgs(), ...(options.probeStalls ? ['--require', STALL_PROBE] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, DAEMON_BUNDLE, '--data-dir', dataDir, '--port', '0'], {
     env: { ...process.env, KEYSMITH_STALL_FILE: stallFile },
@@ -66,6 +71,11 @@ export async function startDaemon(dataDir: string, options: { probeStalls?: bool
     },
     stop: () => stopChild(child, exited),
   };
+}
+
+/** KEYSMITH_BENCH_DAEMON_NODE_ARGS adds node flags to every bench daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+function extraNodeArgs(): string[] {
+  return (process.env.KEYSMITH_BENCH_DAEMON_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 async function waitForDaemonFile(dataDir: string, exitCode: () => number | null | undefined, output: () => string) {
