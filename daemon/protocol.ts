@@ -52,6 +52,8 @@ export interface Service {
   supportsCompanies?: boolean;
   defaultValidityDays?: number;
   builtIn: boolean;
+  /** How the platform names its environments when it differs from ours (Payline: test = "homologation"). */
+  environmentLabels?: Partial<Record<Environment, string>>;
 }
 
 export interface ServiceCreate {

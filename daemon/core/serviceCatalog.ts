@@ -3,14 +3,13 @@
 import type { Service } from '../protocol';
 import { conflict, HttpError, notFound } from '../http/errors';
 import { newId } from '../keys/keyFormat';
-import { BUILT_IN_SERVICES } from '../keys/presets';
+import { BUILT_IN_EDITABLE_FIELDS, BUILT_IN_SERVICES } from '../keys/presets';
 import type { StoreData } from '../store/types';
 import { fieldError } from '../validation/parse';
 import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 
-/** What a built-in may change: availability and display, not how its keys look or what they grant. */
-const BUILT_IN_EDITABLE = new Set(['enabled', 'disabledReason', 'endpoint', 'description', 'defaultValidityDays']);
+const BUILT_IN_EDITABLE = BUILT_IN_EDITABLE_FIELDS;
 
 function prefixFromName(name: string): string {
   const letters = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^[0-9]+/, '');
@@ -30,14 +29,30 @@ export class ServiceCatalog {
     return structuredClone(service);
   }
 
-  /** Adds the built-in presets a store does not have yet (first start, or a preset added in an update). */
+  /**
+   * Brings the built-in presets up to date: adds missing ones (first start, or a preset added in an
+   * update) and refreshes the fields users cannot edit, keeping what they chose (enabled, endpoint...).
+   */
   async ensurePresets(): Promise<void> {
-    const known = new Set(this.context.store.read().services.map((service) => service.id));
-    const missing = BUILT_IN_SERVICES.filter((preset) => !known.has(preset.id));
-    if (missing.length === 0) return;
+    const stale = (service: Service | undefined, preset: Service) =>
+      !service || lockedFieldsDiffer(service, preset);
+    const current = new Map(this.context.store.read().services.map((service) => [service.id, service]));
+    if (!BUILT_IN_SERVICES.some((preset) => stale(current.get(preset.id), preset))) return;
     await this.context.store.transact((data) => {
-      for (const preset of missing) {
-        if (!data.services.some((service) => service.id === preset.id)) data.services.push(structuredClone(preset));
+      for (const preset of BUILT_IN_SERVICES) {
+        const index = data.services.findIndex((service) => service.id === preset.id);
+        if (index === -1) {
+          data.services.push(structuredClone(preset));
+          continue;
+        }
+        // Editable fields follow the stored record entirely (one the user cleared stays cleared).
+        const existing = data.services[index]! as unknown as Record<string, unknown>;
+        const refreshed = structuredClone(preset) as unknown as Record<string, unknown>;
+        for (const field of BUILT_IN_EDITABLE) {
+          if (field in existing) refreshed[field] = existing[field];
+          else delete refreshed[field];
+        }
+        data.services[index] = refreshed as unknown as Service;
       }
     });
   }
@@ -124,6 +139,12 @@ export class ServiceCatalog {
     });
     await this.context.audit.record(actor, 'service.deleted', undefined, { serviceId: id, name: current.name });
   }
+}
+
+function lockedFieldsDiffer(service: Service, preset: Service): boolean {
+  const locked = (value: Service) =>
+    JSON.stringify(Object.entries(value).filter(([field]) => !BUILT_IN_EDITABLE.has(field)).sort(([a], [b]) => a.localeCompare(b)));
+  return locked(service) !== locked(preset);
 }
 
 function hasKeys(data: StoreData, serviceId: string): boolean {

@@ -37,6 +37,7 @@ export const BUILT_IN_SERVICES: readonly Service[] = [
     permissions: [],
     defaultValidityDays: 365,
     builtIn: true,
+    environmentLabels: { test: 'homologation', production: 'production' },
   },
   {
     id: 'ingeneo',
@@ -62,5 +63,5 @@ export const BUILT_IN_SERVICES: readonly Service[] = [
   },
 ];
 
-/** Which test-environment name a platform uses (Payline says "homologation"). */
-export const TEST_ENVIRONMENT_LABELS: Readonly<Record<string, string>> = { payline: 'homologation' };
+/** What a user may change on a built-in: availability and display, not how its keys look or what they grant. */
+export const BUILT_IN_EDITABLE_FIELDS: ReadonlySet<string> = new Set(['enabled', 'disabledReason', 'endpoint', 'description', 'defaultValidityDays']);

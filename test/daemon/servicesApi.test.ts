@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Service } from '../../daemon/protocol';
+import { initialStoreData } from '../../daemon/server';
+import { createMemoryStore } from '../../daemon/store/memoryStore';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
 describe('services API', () => {
@@ -70,5 +72,28 @@ describe('services API', () => {
     assert.match(details.scheme, /bearer, basic, pair/);
     assert.match(details.endpoint, /http\(s\) URL/);
     assert.match(details.defaultValidityDays, /1 to 3650/);
+  });
+
+  it('refreshes outdated built-ins on start, keeping what the user chose', async () => {
+    const data = initialStoreData();
+    const payline = data.services.find((service) => service.id === 'payline')!;
+    delete payline.environmentLabels;
+    Object.assign(payline, { scheme: 'bearer', enabled: false, endpoint: 'https://my-proxy.example/payline' });
+    const cabinet = data.services.find((service) => service.id === 'cegid-loop-cabinet')!;
+    Object.assign(cabinet, { enabled: true, prefix: 'old' });
+    delete cabinet.disabledReason;
+    const upgraded = await startTestDaemon({ store: createMemoryStore(data) });
+    try {
+      const services = new Map(((await upgraded.request('GET', '/v1/services')).body.items as Service[]).map((service) => [service.id, service]));
+      assert.deepEqual(services.get('payline')!.environmentLabels, { test: 'homologation', production: 'production' });
+      assert.equal(services.get('payline')!.scheme, 'basic');
+      assert.equal(services.get('payline')!.enabled, false);
+      assert.equal(services.get('payline')!.endpoint, 'https://my-proxy.example/payline');
+      assert.equal(services.get('cegid-loop-cabinet')!.prefix, 'loopcab');
+      assert.equal(services.get('cegid-loop-cabinet')!.enabled, true);
+      assert.equal(services.get('cegid-loop-cabinet')!.disabledReason, undefined);
+    } finally {
+      await upgraded.stop();
+    }
   });
 });
