@@ -25,7 +25,7 @@ const heldByThisProcess = new Set<string>();
 export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<DataDirLock> {
   const file = path.join(dataDir, LOCK_FILE_NAME);
   // A few rounds: each round either creates the lock, refuses because it is held, or removes a stale one.
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 8; round++) {
     if (await createLockFile(fs, file)) {
       heldByThisProcess.add(file);
       return { file, release: () => releaseIfOurs(fs, file) };
