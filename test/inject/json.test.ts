@@ -52,6 +52,10 @@ describe('JSON / JSONC writer', function () {
     assert.equal(write('{"a":1}', 'x.y', 'v'), '{"a":1, "x":{"y":"v"}}');
   });
 
+  it('changes the last of duplicate keys, the one JSON.parse keeps', function () {
+    assert.equal(write('{"a": "1", "b": 2, "a": "3"}', 'a', 'x'), '{"a": "1", "b": 2, "a": "x"}');
+  });
+
   it('indexes into an existing array with a digit segment', function () {
     assert.equal(write('{"keys": ["a", "b"]}', 'keys.1', 'z'), '{"keys": ["a", "z"]}');
   });

@@ -1,8 +1,8 @@
-// JSON / JSONC writer: jsonc-parser computes the smallest edit, with formatting options read from
-// the file itself so a created property looks like its neighbours.
+// JSON / JSONC writer on jsonc-parser's syntax tree: an existing value's bytes are replaced; a new
+// property is inserted as a line in its object's own indentation; jsonc-parser's modify (with
+// formatting options read from the file) handles what remains: empty objects, empty files.
 import {
   applyEdits,
-  findNodeAtLocation,
   modify,
   parseTree,
   printParseErrorCode,
@@ -18,6 +18,11 @@ export function writeJson(text: string, change: ValueChange): string {
   const { body, restore } = withoutBom(text);
   const root = body.trim() === '' ? undefined : parseJsonTree(body);
   const path = toJsonPath(root, pathSegments(change.path));
+  const existing = root && nodeAt(root, path);
+  if (existing) {
+    const replaced = body.slice(0, existing.offset) + JSON.stringify(change.value) + body.slice(existing.offset + existing.length);
+    return restore(replaced);
+  }
   const point = root && insertionPoint(root, path);
   if (point) return restore(insertProperty(body, point, change.value));
   let edits;
@@ -58,9 +63,8 @@ interface InsertionPoint {
  * insertion re-formats neighbouring properties; we add lines and leave every other byte alone.
  */
 function insertionPoint(root: Node, path: JSONPath): InsertionPoint | undefined {
-  if (findNodeAtLocation(root, path)) return undefined;
   for (let depth = path.length - 1; depth >= 0; depth--) {
-    const node = findNodeAtLocation(root, path.slice(0, depth));
+    const node = nodeAt(root, path.slice(0, depth));
     if (!node) continue;
     return node.type === 'object' && node.children?.length ? { node, missing: path.slice(depth) } : undefined;
   }
@@ -108,11 +112,30 @@ function nested(
   return `${JSON.stringify(String(missing[0]))}${separator}${inner}`;
 }
 
+/**
+ * The node at a path, taking the LAST of duplicate keys: that is the one JSON.parse and most
+ * readers keep (jsonc-parser's findNodeAtLocation takes the first).
+ */
+function nodeAt(root: Node, path: JSONPath): Node | undefined {
+  let node: Node | undefined = root;
+  for (const segment of path) {
+    if (node?.type === 'object' && typeof segment === 'string') {
+      const property: Node | undefined = node.children?.filter((p) => p.children?.[0]?.value === segment).at(-1);
+      node = property?.children?.[1];
+    } else if (node?.type === 'array' && typeof segment === 'number') {
+      node = node.children?.[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
+
 /** Digit segments index into arrays that exist; everywhere else they are property names. */
 function toJsonPath(root: Node | undefined, segments: string[]): JSONPath {
   const path: JSONPath = [];
   for (const segment of segments) {
-    const parent = root ? findNodeAtLocation(root, path) : undefined;
+    const parent = root ? nodeAt(root, path) : undefined;
     path.push(parent?.type === 'array' && /^\d+$/.test(segment) ? Number(segment) : segment);
   }
   return path;
