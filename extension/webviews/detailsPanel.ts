@@ -59,7 +59,7 @@ export class DetailsPanel extends PanelBase {
         this.ctx.client.listAudit({ keyId: this.keyId, limit: AUDIT_LIMIT }),
       ]);
       const service = services.find((s) => s.id === key.serviceId);
-      this.panel.title = vscode.l10n.t('Key "{0}"', key.name);
+      this.panel.title = vscode.l10n.t('Details of "{0}"', key.name);
       this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], companiesAllowed: Boolean(service?.supportsCompanies), audit: audit.items });
     } catch (error) {
       if (error instanceof DaemonError && error.status === 404) this.dispose();
