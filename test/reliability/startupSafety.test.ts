@@ -7,9 +7,11 @@ import { chmod, copyFile, cp, readdir, readFile, rm, truncate, writeFile } from 
 import path from 'node:path';
 import { createKey, expectStillServing, regenerateKey } from './support/api';
 import {
+  delay,
   ensureDaemonBuilt,
   expectRefusal,
   launchDaemonProcess,
+  readDaemonInfo,
   startDaemonProcess,
   stopDaemonProcess,
   type RunningDaemon,
@@ -159,6 +161,31 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     assert.equal(info.pid, first.pid, 'daemon.json no longer names the first daemon');
     assert.equal(info.token, first.token);
     assert.equal((await send(first, 'GET', `/v1/keys/${key.id}`)).status, 200);
+  });
+
+  it('lets exactly one of two daemons started at the same instant on a fresh data dir serve', async function () {
+    for (let round = 1; round <= 3; round++) {
+      const dataDir = await temp.make(`race-${round}`);
+      const rivals = [launchDaemonProcess(dataDir), launchDaemonProcess(dataDir)];
+      const loser = await Promise.race([...rivals.map((rival) => rival.exited.then(() => rival)), delay(15_000).then(() => undefined)]);
+      if (!loser) {
+        rivals.forEach((rival) => rival.child.kill('SIGKILL'));
+        assert.fail(`round ${round}: both daemons kept running on one data dir`);
+      }
+      const winner = rivals.find((rival) => rival !== loser)!;
+      assert.notEqual((await loser.exited).code, 0, `round ${round}: a daemon exited 0 instead of refusing:\n${loser.output()}`);
+      assert.match(loser.output(), /another|already|in use|lock/i, `round ${round}: unclear message:\n${loser.output()}`);
+      let info = await readDaemonInfo(dataDir);
+      for (let waited = 0; info?.pid !== winner.pid && waited < 15_000; waited += 50) {
+        await delay(50);
+        info = await readDaemonInfo(dataDir);
+      }
+      assert.equal(info?.pid, winner.pid, `round ${round}: the surviving daemon never wrote daemon.json:\n${winner.output()}`);
+      const survivor = { ...winner, port: info!.port, token: info!.token, info: info! };
+      running.push(survivor);
+      const { secret } = await createKey(survivor, { name: `round ${round}` });
+      assert.equal((await send(survivor, 'POST', '/v1/verify', { json: { key: secret.secret } })).body.valid, true);
+    }
   });
 
   it('stops cleanly on SIGTERM: exit 0, daemon.json removed, keys kept for the next start', async function () {
