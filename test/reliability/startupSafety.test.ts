@@ -167,7 +167,12 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     for (let round = 1; round <= 3; round++) {
       const dataDir = await temp.make(`race-${round}`);
       const rivals = [launchDaemonProcess(dataDir), launchDaemonProcess(dataDir)];
-      const loser = await Promise.race([...rivals.map((rival) => rival.exited.then(() => rival)), delay(15_000).then(() => undefined)]);
+      let timer: NodeJS.Timeout | undefined;
+      const loser = await Promise.race([
+        ...rivals.map((rival) => rival.exited.then(() => rival)),
+        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 15_000))),
+      ]);
+      clearTimeout(timer);
       if (!loser) {
         rivals.forEach((rival) => rival.child.kill('SIGKILL'));
         assert.fail(`round ${round}: both daemons kept running on one data dir`);
