@@ -167,7 +167,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     for (let round = 1; round <= 3; round++) {
       const dataDir = await temp.make(`race-${round}`);
       const rivals = [launchDaemonProcess(dataDir), launchDaemonProcess(dataDir)];
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const loser = await Promise.race([
         ...rivals.map((rival) => rival.exited.then(() => rival)),
         new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 15_000))),
