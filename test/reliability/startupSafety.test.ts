@@ -167,11 +167,10 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     for (let round = 1; round <= 3; round++) {
       const dataDir = await temp.make(`race-${round}`);
       const rivals = [launchDaemonProcess(dataDir), launchDaemonProcess(dataDir)];
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const loser = await Promise.race([
-        ...rivals.map((rival) => rival.exited.then(() => rival)),
-        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 15_000))),
-      ]);
+      let giveUp: (value: undefined) => void = () => undefined;
+      const bothStillRunning = new Promise<undefined>((resolve) => (giveUp = resolve));
+      const timer = setTimeout(() => giveUp(undefined), 15_000);
+      const loser = await Promise.race([...rivals.map((rival) => rival.exited.then(() => rival)), bothStillRunning]);
       clearTimeout(timer);
       if (!loser) {
         rivals.forEach((rival) => rival.child.kill('SIGKILL'));
