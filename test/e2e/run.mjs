@@ -18,7 +18,7 @@ import { RUN_CONTEXT_ENV } from './lib/runContext.mjs';
 import { prepareProfiles } from './lib/profiles.mjs';
 import { selectUiTests } from './lib/selection.mjs';
 import { packageExtension } from './lib/vsix.mjs';
-import { createWorkspace } from './lib/workspace.mjs';
+import { createWorkspace, stopWorkspaceDaemon } from './lib/workspace.mjs';
 
 const log = (message) => console.log(`[e2e] ${message}`);
 const results = [];
@@ -95,6 +95,7 @@ async function extensionHostSuite(server, hasExtension) {
     folder: workspace.folder, extensionPath: REPO_ROOT, testsPath, outDir: path.join(OUT_DIR, 'extension-host'),
     log: (line) => { lines.push(line); console.log(line); },
   });
+  stopWorkspaceDaemon(workspace);
   const text = lines.join('\n');
   const passing = Number(/(\d+) passing/.exec(text)?.[1] ?? (code === 0 ? 1 : 0));
   const failing = Number(/(\d+) failing/.exec(text)?.[1] ?? (code === 0 ? 0 : 1));
@@ -117,7 +118,7 @@ async function cleanUp() {
   for (const server of servers) await server.stop().catch((e) => log(`stopping code-server: ${e.message}`));
   if (!root) return;
   const leftovers = await stopLeftoversUnder(root);
-  if (leftovers.length) log(`stopped ${leftovers.length} leftover process(es): ${leftovers.map((p) => p.pid).join(', ')}`);
+  if (leftovers.length) log(`stopped ${leftovers.length} leftover process(es):\n${leftovers.map((p) => `  ${p.pid} ${p.cmdline}`).join('\n')}`);
   // Keep the server and daemon logs beside the screenshots: they explain most failures.
   const logs = path.join(OUT_DIR, 'logs');
   mkdirSync(logs, { recursive: true });

@@ -1,13 +1,13 @@
 // One UI suite's world: its own workspace and data dir (so its own daemon and keys), a fresh
 // Chromium on the code-server for its language, numbered screenshots at each milestone into
 // test/e2e/out/<suite>/, one on failure, and everything closed after the suite.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './browser.mjs';
 import { OUT_DIR } from './paths.mjs';
 import { runContext } from './runContext.mjs';
 import { Workbench } from './workbench.mjs';
-import { createWorkspace } from './workspace.mjs';
+import { createWorkspace, stopWorkspaceDaemon } from './workspace.mjs';
 
 /**
  * Call inside a mocha `describe`: registers the hooks and returns a handle whose fields are filled
@@ -53,7 +53,7 @@ export function useWorkbench({ name, locale = 'en', settings = {}, journey = fal
   after(async function () {
     this.timeout(60_000);
     await session.browser?.close();
-    if (session.workspace) await stopDaemon(session.workspace.dataDir);
+    if (session.workspace) stopWorkspaceDaemon(session.workspace);
   });
 
   /** A milestone screenshot: out/<suite>/<NN>-<label>.png, numbered in the order taken. */
@@ -65,24 +65,6 @@ export function useWorkbench({ name, locale = 'en', settings = {}, journey = fal
   };
 
   return session;
-}
-
-/** The daemon this suite's extension started, found through its calling card. */
-async function stopDaemon(dataDir) {
-  const card = path.join(dataDir, 'daemon.json');
-  if (!existsSync(card)) return;
-  let pid;
-  try {
-    pid = JSON.parse(readFileSync(card, 'utf8')).pid;
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid)) return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // Already gone; run.mjs sweeps anything left under the run's root anyway.
-  }
 }
 
 function slug(text) {
