@@ -17,10 +17,11 @@ import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessD
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
 
+/** Each fault, and the advice the daemon must add to the kernel's errno (not just repeat it). */
 const FAULTS: Array<[DiskFault, RegExp]> = [
-  ['ENOSPC', /ENOSPC|disk space/i],
-  ['EROFS', /EROFS|read-only/i],
-  ['EACCES', /EACCES|permission|may write/i],
+  ['ENOSPC', /free some disk space/i],
+  ['EROFS', /read-only.*(remount|another data directory)/i],
+  ['EACCES', /own the data directory|may write/i],
 ];
 
 describe('reliability: disk faults under a running server', function () {
@@ -54,6 +55,27 @@ describe('reliability: disk faults under a running server', function () {
   });
 
   for (const [fault, explanation] of FAULTS) {
+    it(`refuses to open a store on ${fault} with a clear message, leaving no lock behind, and opens once it clears`, async function () {
+      const dataDir = await temp.make(`open-${fault}`);
+      const disk = faultyDisk();
+      disk.setFault(fault);
+      await assert.rejects(
+        openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs }),
+        (error: Error) => {
+          assert.match(error.message, explanation, `the message gives no advice for ${fault}: ${error.message}`);
+          assert.ok(error.message.includes(dataDir), `the message names the data dir: ${error.message}`);
+          return true;
+        },
+      );
+      disk.setFault(undefined);
+      const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs });
+      daemon = await startInProcessDaemon({ dataDir, store });
+      const { secret } = await createKey(daemon, { name: 'after the disk came back' });
+      assert.equal((await verifyKey(daemon, secret.secret)).valid, true);
+    });
+  }
+
+  for (const [fault, explanation] of FAULTS) {
     it(`answers 500 STORE_WRITE_FAILED on ${fault}, keeps the store intact and serving, and recovers`, async function () {
       this.timeout(30_000);
       const dataDir = await temp.make(`fault-${fault}`);
@@ -74,7 +96,7 @@ describe('reliability: disk faults under a running server', function () {
       ];
       for (const answer of refusals) {
         expectApiError(answer, 500, 'STORE_WRITE_FAILED');
-        assert.match(answer.body.error.message, explanation, 'the message says what the disk refused');
+        assert.match(answer.body.error.message, explanation, 'the message says what to do about the disk');
         assert.ok(!answer.text.includes(kept.secret.secret), 'a secret in the error');
       }
       assert.ok(disk.refused > 0, 'the fault was never hit: the test proves nothing');

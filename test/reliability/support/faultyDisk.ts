@@ -75,8 +75,10 @@ export function faultyDisk(): FaultyDisk {
       return nodeStoreFs.link(existing, newPath);
     },
     async mkdir(path, options) {
+      // Like the kernel, a recursive mkdir of a folder that exists writes nothing and cannot fail.
       const fault = faultFor(path);
-      if (fault) throw refuse(fault, 'mkdir', path);
+      const exists = await nodeStoreFs.stat(path).then(() => true, () => false);
+      if (fault && !exists) throw refuse(fault, 'mkdir', path);
       return nodeStoreFs.mkdir(path, options);
     },
   };
