@@ -27,7 +27,8 @@ const POLL_MS = 150;
 
 export class DaemonProcess implements EndpointSource, vscode.Disposable {
   private info: DaemonInfo | undefined;
-  private currentState: DaemonState = 'unreachable';
+  /** `starting` until the first connect attempt settles, so nothing claims "unreachable" too early. */
+  private currentState: DaemonState = 'starting';
   private pending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -59,7 +60,12 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
 
   /** Starts a daemon unless one already answers; concurrent calls share one attempt. */
   start(): Promise<void> {
-    this.pending ??= this.startOnce().finally(() => (this.pending = undefined));
+    this.pending ??= this.startOnce()
+      .catch((error: unknown) => {
+        // e.g. a data dir that cannot be created: say so rather than stay "starting" forever.
+        this.setUnreachable(vscode.l10n.t('The daemon did not start: {0}. See the Keysmith log.', error instanceof Error ? error.message : String(error)));
+      })
+      .finally(() => (this.pending = undefined));
     return this.pending;
   }
 

@@ -67,7 +67,11 @@ export function keyTooltip(key: KeyView, service: Service | undefined, state: Di
     [vscode.l10n.t('Last used'), key.lastUsedAt ? `${fullDate(key.lastUsedAt)}${key.lastUsedIp ? ` — ${key.lastUsedIp}` : ''}` : vscode.l10n.t('Never')],
     [vscode.l10n.t('Uses'), String(key.useCount)],
     [vscode.l10n.t('Grace until'), key.graceUntil ? fullDate(key.graceUntil) : undefined],
+    [vscode.l10n.t('Replaces'), key.rotatedFrom],
+    [vscode.l10n.t('Replaced by'), key.rotatedTo],
     [vscode.l10n.t('Revoked'), key.revokedAt ? fullDate(key.revokedAt) : undefined],
+    [vscode.l10n.t('Updated'), fullDate(key.updatedAt)],
+    [vscode.l10n.t('Id'), key.id],
   ];
   const md = new vscode.MarkdownString(`**${escapeMarkdown(key.name)}**\n\n| | |\n|---|---|\n`);
   for (const [label, value] of rows) {
