@@ -1,5 +1,5 @@
 // A daemon process on a data dir pre-filled with N keys: what the verify and tree benches run against.
-import { mkdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startDaemon, type BenchDaemon } from './daemonProcess';
 import { seedStore, type SeededStore } from './storeSeed';
@@ -13,8 +13,8 @@ export interface SeededDaemon {
 }
 
 export async function startSeededDaemon(root: string, keyCount: number, options: { probeStalls?: boolean } = {}): Promise<SeededDaemon> {
-  const dataDir = path.join(root, `keys-${keyCount}`);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // A data dir of its own per start: two benches seeding the same size must not add up their keys.
+  const dataDir = await mkdtemp(path.join(root, `keys-${keyCount}-`));
   const seedStarted = performance.now();
   const seeded = await seedStore(dataDir, keyCount);
   const seedMs = performance.now() - seedStarted;
