@@ -42,7 +42,10 @@ export async function resolveTargetFile(workspaceReal: string, file: string): Pr
   if (path.isAbsolute(file) || /^[a-zA-Z]:|^[\\/]/.test(file)) {
     throw refuse(file, 'is absolute; give a path relative to the workspace folder, e.g. config/.env.');
   }
-  if (file.split(/[\\/]/).includes('..')) throw refuse(file, 'uses ".."; give a path that stays inside the workspace folder.');
+  const segments = file.split(/[\\/]/);
+  if (segments.includes('..')) throw refuse(file, 'uses ".."; give a path that stays inside the workspace folder.');
+  // git's own files (config, hooks) are never a place for a key, whatever a mapping says.
+  if (segments.some((s) => s.toLowerCase() === '.git')) throw refuse(file, 'is inside .git; name a config file of the project.');
   const joined = path.resolve(workspaceReal, file);
   if (!isInside(workspaceReal, joined)) throw refuse(file, 'is not a file inside the workspace folder.');
 
@@ -60,6 +63,7 @@ export async function resolveTargetFile(workspaceReal: string, file: string): Pr
     throw refuse(file, link.isSymbolicLink() ? 'is a symbolic link to nothing (dangling); remove it or point it at a file in the workspace.' : 'cannot be resolved.');
   }
   if (!isInside(workspaceReal, real)) throw refuse(file, 'leads outside the workspace folder through a symbolic link.');
+  if (path.relative(workspaceReal, real).split(path.sep).includes('.git')) throw refuse(file, 'leads into .git through a symbolic link.');
   const info = await stat(real);
   if (info.isDirectory()) throw refuse(file, 'is a folder; name a file inside it.');
   if (!info.isFile()) throw refuse(file, 'is not a regular file (a device, pipe or socket).');

@@ -68,6 +68,14 @@ describe('injection safety', function () {
     assert.deepEqual(await readdir(ws.outside), ['victim.env']);
   });
 
+  it('refuses a file inside .git, directly or through a symlink', async function () {
+    git(ws.root, 'init', '-q');
+    const config = ws.at('.git/config');
+    await symlink('.git/config', ws.at('git.ini'));
+    await refusedBoth([secretAt('.git/config', 'core.key')], 400, 'INVALID_TARGET', [config], '.git/config');
+    await refusedBoth([secretAt('git.ini', 'core.key')], 400, 'INVALID_TARGET', [config], 'git.ini');
+  });
+
   it('refuses a dangling symlink and creates nothing where it points', async function () {
     await symlink(path.join(ws.outside, 'created.env'), ws.at('app.env'));
     await refusedBoth([secretAt('app.env')], 400, 'INVALID_TARGET', [], 'app.env');
