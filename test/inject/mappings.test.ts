@@ -81,7 +81,7 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     assert.deepEqual(target.properties.format.enum, ['env', 'json', 'jsonc', 'yaml', 'properties', 'ini', 'toml', 'xml']);
     assert.deepEqual(target.properties.value.enum, ['secret', 'reference', 'authorization', 'pair']);
     const file = new RegExp(target.properties.file.pattern);
-    for (const ok of ['.env', 'config/app.yaml', 'a..b/c']) assert.ok(file.test(ok), ok);
-    for (const bad of ['/etc/passwd', '../x', 'a/../../b', 'C:\\x', '\\\\server\\share']) assert.ok(!file.test(bad), bad);
+    for (const ok of ['.env', 'config/app.yaml', 'a..b/c', '.github/x.yml', 'my.git/x']) assert.ok(file.test(ok), ok);
+    for (const bad of ['/etc/passwd', '../x', 'a/../../b', 'C:\\x', '\\\\server\\share', '.git/config', 'sub/.GIT/hooks/x']) assert.ok(!file.test(bad), bad);
   });
 });
