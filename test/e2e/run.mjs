@@ -143,6 +143,15 @@ function printSummary(code) {
   return code;
 }
 
+// Interrupted (Ctrl-C, a CI timeout): code-server and the daemons run detached, so they would outlive
+// us unless we stop them here.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`[e2e] ${signal}: stopping code-server and the daemons before exiting`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
 let exitCode = 1;
 try {
   process.chdir(REPO_ROOT);

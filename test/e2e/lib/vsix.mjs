@@ -6,10 +6,11 @@ import { run } from './process.mjs';
 /**
  * `vsce package --no-dependencies`: the extension is bundled by esbuild, so node_modules stay out.
  * The flags answer vsce's interactive questions (missing repository/LICENSE) so it never waits on
- * stdin in CI; whether the real package has them is the extension's concern, not the harness's.
+ * stdin in CI, and keep README's relative links as they are (without a repository URL vsce refuses
+ * to rewrite them); what the published package needs is the extension's concern, not the harness's.
  */
 export async function packageExtension(folder, outFile) {
-  await run(VSCE_BIN, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', outFile], {
+  await run(VSCE_BIN, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', outFile], {
     cwd: folder,
     label: `vsce package (${path.basename(folder)})`,
   });
