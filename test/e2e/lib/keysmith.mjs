@@ -96,3 +96,12 @@ export async function everyFrameHtml(page) {
   for (const frame of page.frames()) html.push(await frame.content().catch(() => ''));
   return html.join('\n');
 }
+
+/** Opens the key's "Key details" panel from its tree row; resolves once it shows that key. */
+export async function openKeyDetails(session, name) {
+  const row = await keyRow(session, name);
+  await session.workbench.contextMenu(row, menuTitle('keysmith.showKeyDetails', session.locale));
+  const details = await session.workbench.webviewWith('detail-name');
+  await details.locator('[data-testid="detail-name"]', { hasText: name }).waitFor({ timeout: 30_000 });
+  return details;
+}

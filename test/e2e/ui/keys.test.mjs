@@ -1,7 +1,7 @@
 // A developer's everyday flow in the API Keys view: generate a key through the form, find it in the
 // tree, copy its reference, revoke it behind the modal confirmation and see its state change.
 import assert from 'node:assert/strict';
-import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
+import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeyDetails, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { keysViewContainerTitle } from '../lib/manifest.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
@@ -55,5 +55,13 @@ describe('Managing a key from the API Keys view', function () {
     const revoked = session.workbench.treeRow(key.name).locator('.label-description', { hasText: /revoked/i });
     await revoked.waitFor();
     await session.shot('key-revoked');
+  });
+
+  it('shows the key as revoked in its details panel', async function () {
+    const details = await openKeyDetails(session, key.name);
+    const state = details.locator('[data-testid="detail-state"]');
+    await state.and(details.locator('[data-state="revoked"]')).waitFor();
+    assert.equal(await textOf(details, 'detail-name'), key.name);
+    await session.shot('key-details-revoked');
   });
 });

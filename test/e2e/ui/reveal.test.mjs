@@ -2,7 +2,7 @@
 // never again — the tree offers no "reveal" for it and no later view holds it. A test key, being
 // retrievable, keeps its "reveal" action.
 import assert from 'node:assert/strict';
-import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
+import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeyDetails, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
 describe('The reveal panel of a production key', function () {
@@ -44,7 +44,8 @@ describe('The reveal panel of a production key', function () {
     const row = await keyRow(session, key.name);
     const entries = await session.workbench.contextMenuEntries(row);
     assert.ok(!entries.includes(menuTitle('keysmith.revealKey')), `no reveal action for a production key; menu: ${entries.join(', ')}`);
-    await row.click();
+    const details = await openKeyDetails(session, key.name);
+    assert.equal(await details.locator('[data-testid="action-reveal"]').isVisible(), false, 'the details panel offers no reveal');
     await session.shot('production-key-after-reveal');
     assert.ok(!(await everyFrameHtml(session.page)).includes(secret), 'the secret is nowhere in the workbench');
   });
