@@ -26,6 +26,7 @@ const servers = [];
 let root;
 
 async function main() {
+  const selection = selectUiTests(process.argv.slice(2));
   const verdict = prerequisiteVerdict(missingPrerequisites());
   if (verdict.action !== 'run') {
     console.error(verdict.message);
@@ -36,7 +37,6 @@ async function main() {
   const installSeconds = await ensureHarnessInstalled({ rgPath: RG_PATH, log });
   if (installSeconds) log(`harness installed in ${installSeconds.toFixed(0)} s`);
 
-  const selection = selectUiTests(process.argv.slice(2));
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   const hasExtension = existsSync(path.join(REPO_ROOT, 'extension', 'extension.ts'));
@@ -66,13 +66,13 @@ async function main() {
     const fr = await startCodeServer(profiles.fr);
     servers.push(fr);
     log(`code-server (fr) ready at ${fr.origin}`);
-    process.env[RUN_CONTEXT_ENV] = JSON.stringify({ root, servers: { en: describe(en), fr: describe(fr) } });
+    process.env[RUN_CONTEXT_ENV] = JSON.stringify({ root, servers: { en: serverInfo(en), fr: serverInfo(fr) } });
     await uiSuite(selection.ui.filter((file) => hasExtension || path.basename(file) === 'smoke.test.mjs'));
   }
   return results.every((r) => r.failed === 0) && results.length > 0 ? 0 : 1;
 }
 
-function describe(server) {
+function serverInfo(server) {
   return { origin: server.origin, port: server.port, userDataDir: server.profile.userDataDir };
 }
 
