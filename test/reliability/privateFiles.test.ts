@@ -1,0 +1,54 @@
+// Every file the store creates or appends to (store temp files, the backup, the audit log, the lock) is
+// opened with mode 0600 in the open call itself, seen through the store's fs facade: private from the
+// first byte, with no window in which another user could open it.
+import assert from 'node:assert/strict';
+import { initialStoreData } from '../../daemon/server';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { nodeStoreFs, type StoreFs } from '../../daemon/store/storeFs';
+import { createKey, regenerateKey, verifyKey } from './support/api';
+import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { TempDirs } from './support/tempDir';
+
+interface OpenCall {
+  path: string;
+  flags: string;
+  mode: number | undefined;
+}
+
+function recordingFs(calls: OpenCall[]): StoreFs {
+  return {
+    ...nodeStoreFs,
+    open: (path, flags, mode) => {
+      calls.push({ path, flags, mode });
+      return nodeStoreFs.open(path, flags, mode);
+    },
+  };
+}
+
+describe('reliability: private files from the first byte', function () {
+  const temp = new TempDirs();
+  let daemon: InProcessDaemon | undefined;
+  afterEach(async function () {
+    await daemon?.stop();
+    daemon = undefined;
+    await temp.removeAll();
+  });
+
+  it('opens every file it writes with mode 0600', async function () {
+    const dataDir = await temp.make('private');
+    const calls: OpenCall[] = [];
+    const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: recordingFs(calls), usageFlushMs: 10 });
+    daemon = await startInProcessDaemon({ dataDir, store });
+    const { key, secret } = await createKey(daemon, { name: 'private' });
+    await regenerateKey(daemon, key.id, 60);
+    await verifyKey(daemon, secret.secret);
+    await daemon.stop();
+    daemon = undefined;
+
+    const writes = calls.filter((call) => /[wa+]/.test(call.flags));
+    assert.ok(writes.some((call) => call.path.includes('store.json')), 'the store file was never written');
+    assert.ok(writes.some((call) => /audit/.test(call.path)), 'the audit log was never opened');
+    const open = writes.filter((call) => call.mode !== 0o600).map((call) => `${call.path} (${call.flags}, mode ${call.mode?.toString(8)})`);
+    assert.deepEqual(open, [], 'files opened for writing without mode 0600');
+  });
+});
