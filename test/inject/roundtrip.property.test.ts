@@ -47,9 +47,11 @@ describe('writers keep every other entry and read back the new value (property t
       flatDoc(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/)), fc.array(entry, { minLength: 8, maxLength: 8 }), eol, fc.boolean(),
       pathPick, fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), newValue,
       (doc, styles, newline, finalNewline, pick, fresh, value) => {
-        const lines = ['# generated', ...Object.entries(doc).map(([k, v], i) => {
+        // Comments that look like assignments, blank lines and an earlier duplicate dotenv overrides.
+        const lines = ['# generated', ...Object.entries(doc).flatMap(([k, v], i) => {
           const s = styles[i % styles.length]!;
-          return `${s.exported ? 'export ' : ''}${k}${s.spaced ? ' = ' : '='}${s.quote}${v}${s.quote}${s.comment ? ' # note' : ''}`;
+          const line = `${s.exported ? 'export ' : ''}${k}${s.spaced ? ' = ' : '='}${s.quote}${v}${s.quote}${s.comment ? ' # note' : ''}`;
+          return i % 3 === 0 ? [`# ${k}=commented-out`, `${k}=shadowed`, '', line] : [line];
         })];
         const text = lines.join(newline) + (finalNewline ? newline : '');
         const key = flatPath(doc, pick, fresh);
@@ -79,7 +81,8 @@ describe('writers keep every other entry and read back the new value (property t
     fc.assert(fc.property(
       treeOf(awkwardKey, plainValue, 3), style, eol, pathPick, newValue,
       (tree, options, newline, pick, value) => {
-        const text = `# settings\n${stringifyYaml(tree, options)}`.replace(/\n/g, newline);
+        // A comment line above every top-level entry, as hand-kept files have.
+        const text = `# settings\n${stringifyYaml(tree, options).replace(/^(?=[^\s#\-{}[\]])/gm, '# about the next entry\n')}`.replace(/\n/g, newline);
         const path = choosePath(tree, pick);
         const out = writeYaml(text, { path, value });
         assert.deepEqual(parseYaml(out) ?? {}, setIn(tree, path, value));
@@ -102,7 +105,10 @@ describe('writers keep every other entry and read back the new value (property t
       flatDoc(fc.stringMatching(/^[a-z][a-z0-9_.]{0,10}$/)), fc.constantFrom('=', ' = ', ': ', ' '), eol, pathPick,
       fc.stringMatching(/^[a-z][a-z0-9_. ]{0,10}$/), newValue,
       (doc, separator, newline, pick, fresh, value) => {
-        const text = ['# kit settings', ...Object.entries(doc).map(([k, v]) => `${k}${separator}${v}`)].join(newline) + newline;
+        // Every other value continued over two lines, as long values are in real kits.
+        const text = ['# kit settings', ...Object.entries(doc).map(([k, v], i) => (i % 2 === 1 && v.length > 1
+          ? `${k}${separator}${v.slice(0, 1)}\\${newline}    ${v.slice(1)}`
+          : `${k}${separator}${v}`))].join(newline) + newline;
         const key = flatPath(doc, pick, fresh);
         const out = writeProperties(text, { path: key, value });
         assert.deepEqual(readProperties(out), { ...doc, [key]: value });
