@@ -56,6 +56,18 @@ describe('Key tree', () => {
     }
   });
 
+  it('shows an active key that expires within keysmith.expiryWarningDays with the warning icon', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const later = new Date(Date.now() + 90 * 86_400_000).toISOString();
+    const iconOf = async () => ((ks.keyTree.getTreeItem((await keyRows(key.name))[0]!).iconPath) as vscode.ThemeIcon).id;
+    await ks.client.updateKey(key.id, { expiresAt: soon });
+    assert.equal(await iconOf(), 'warning');
+    await ks.client.updateKey(key.id, { expiresAt: later });
+    assert.notEqual(await iconOf(), 'warning');
+  });
+
   it('marks production keys generated here as not retrievable, so "reveal" is not offered', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'production');

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { GenerateForm } from '../../extension/webviews/protocol';
-import { createKey, enabledService, keysmith, uniqueName, useSandbox } from './helpers';
+import { createKey, enabledService, eventually, keysmith, uniqueName, useSandbox } from './helpers';
 
 function form(serviceId: string, overrides: Partial<GenerateForm> = {}): GenerateForm {
   return {
@@ -106,6 +106,29 @@ describe('Webviews', () => {
     panel.panel.dispose();
     assert.equal(panel.holdsSecret, false);
     assert.ok(ks.log.recent().every((l) => !l.includes(init.secret)), 'the secret never reaches the log');
+  });
+
+  it('clears a copied secret from the clipboard after keysmith.clipboardClearSeconds', async () => {
+    const ks = await keysmith();
+    const settings = vscode.workspace.getConfiguration('keysmith');
+    await settings.update('clipboardClearSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const created = await createKey(ks, 'test');
+      assert.equal(await vscode.commands.executeCommand('keysmith.copyAuthorization', created.key.id), true);
+      assert.notEqual(await vscode.env.clipboard.readText(), '');
+      await eventually(async () => (await vscode.env.clipboard.readText()) === '', 'the clipboard to be cleared');
+    } finally {
+      await settings.update('clipboardClearSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
+    const ks = await keysmith();
+    const created = await createKey(ks, 'test');
+    await vscode.commands.executeCommand('keysmith.copyAuthorization', created.key.id);
+    await vscode.env.clipboard.writeText('something the user copied');
+    assert.equal(await ks.clipboard.clearNow(), false);
+    assert.equal(await vscode.env.clipboard.readText(), 'something the user copied');
   });
 
   it('the details panel saves edits and runs actions against the daemon', async () => {
