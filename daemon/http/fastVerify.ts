@@ -21,12 +21,12 @@ export function fastVerifyHandler(core: Core, logger: Logger) {
     if (!actor) return sendError(res, unauthorized(), true);
     const badType = checkContentType(req);
     if (badType) return sendError(res, badType, true);
-    readJsonBody(req).then(
-      (body) => sendJson(res, 200, core.verification.verify(body, actor, req.socket.remoteAddress)),
-      (error: unknown) => {
+    // .catch after .then: an unexpected throw in verify must become a 500, not an unhandled rejection.
+    readJsonBody(req)
+      .then((body) => sendJson(res, 200, core.verification.verify(body, actor, req.socket.remoteAddress)))
+      .catch((error: unknown) => {
         const httpError = toHttpError(error, logger, 'POST /v1/verify');
         sendError(res, httpError, httpError.status === 413);
-      },
-    );
+      });
   };
 }

@@ -131,6 +131,16 @@ describe('security at the edge', () => {
     assert.ok(daemon.logs.every((line) => !line.includes('LOGGED-BODY-MARKER')));
   });
 
+  it('answers an unexpected error on the verify fast path with 500 INTERNAL and keeps serving', async () => {
+    sandbox.stub(daemon.server.core.verification, 'verify').throws(new Error('index exploded'));
+    const response = await daemon.request('POST', '/v1/verify', { key: 'abc-abc-abc' });
+    assert.equal(response.status, 500);
+    assert.equal(response.body.error.code, 'INTERNAL');
+    assert.ok(!response.text.includes('exploded'));
+    sandbox.restore();
+    assert.equal((await daemon.request('POST', '/v1/verify', { key: 'abc-abc-abc' })).body.code, 'UNKNOWN');
+  });
+
   it('sends no-store and nosniff headers and no X-Powered-By', async () => {
     for (const [method, urlPath, body] of paths) {
       const response = await daemon.request(method, urlPath, body);
