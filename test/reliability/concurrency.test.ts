@@ -2,7 +2,7 @@
 // back with its own key and secret, all of them on disk.
 import assert from 'node:assert/strict';
 import type { KeyCreated } from '../../daemon/protocol';
-import { listAllKeys, validKeyBody } from './support/api';
+import { createKey, listAllKeys, validKeyBody } from './support/api';
 import { describeAnswer, keepAliveAgent, send } from './support/http';
 import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
 import { findStoreFile, readStoreFile } from './support/storeFile';
@@ -49,5 +49,39 @@ describe('reliability: concurrent creates', function () {
     for (const { secret } of created) {
       assert.ok(!text.includes(secret.secret), 'a secret is in the store file in plain text');
     }
+  });
+
+  it('stores a secret imported 20 times at once only once (409 DUPLICATE_SECRET for the rest), so revoking it refuses it', async function () {
+    daemon = await startInProcessDaemon({ dataDir: await temp.make('imports') });
+    const secret = 'imported-from-the-platform-0123456789';
+    const agent = keepAliveAgent(20);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send(daemon!, 'POST', '/v1/keys/import', { agent, json: { ...validKeyBody({ name: `import ${i}`, environment: 'production' }), secret } }),
+      ),
+    );
+    agent.destroy();
+    const statuses = answers.map((answer) => answer.status).sort();
+    assert.deepEqual(statuses, [201, ...Array<number>(19).fill(409)], `statuses of 20 concurrent imports of one secret: ${statuses.join(',')}`);
+    for (const refused of answers.filter((answer) => answer.status === 409)) assert.equal(refused.body.error.code, 'DUPLICATE_SECRET');
+    assert.equal((await listAllKeys(daemon)).length, 1, 'one secret is stored as several keys');
+
+    const stored = answers.find((answer) => answer.status === 201)!.body.key.id as string;
+    assert.equal((await send(daemon, 'POST', `/v1/keys/${stored}/revoke`, { json: {} })).status, 200);
+    const verified = await send(daemon, 'POST', '/v1/verify', { json: { key: secret } });
+    assert.equal(verified.body.valid, false, `the revoked secret is still accepted: ${describeAnswer(verified)}`);
+  });
+
+  it('lets exactly one of 10 concurrent regenerates of a key win; the rest get 409', async function () {
+    daemon = await startInProcessDaemon({ dataDir: await temp.make('regenerates') });
+    const { key } = await createKey(daemon, { name: 'rotated once' });
+    const agent = keepAliveAgent(10);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => send(daemon!, 'POST', `/v1/keys/${key.id}/regenerate`, { agent, json: { graceSeconds: 60 } })),
+    );
+    agent.destroy();
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [201, ...Array<number>(9).fill(409)]);
+    const successors = (await listAllKeys(daemon)).filter((listed) => listed.rotatedFrom === key.id);
+    assert.equal(successors.length, 1, 'a key was regenerated into several successors');
   });
 });
