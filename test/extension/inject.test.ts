@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { answerQuickPicks, clickFirstAction, createKey, keysmith, useSandbox } from './helpers';
+import type { KeyView } from '../../daemon/protocol';
+import { answerQuickPicks, clickFirstAction, createKey, enabledService, keysmith, uniqueName, useSandbox } from './helpers';
 
 describe('Inject into config files', () => {
   const sandbox = useSandbox();
@@ -33,6 +34,38 @@ describe('Inject into config files', () => {
     assert.ok(confirm.calledOnce, 'the write was confirmed after the preview');
     assert.ok(diff.getCalls().some((c) => c.args[0] === 'vscode.diff'), 'a diff preview was opened');
     assert.equal(await fs.readFile(envFile(), 'utf8'), `# app settings\nAPP_NAME=demo\nAPI_REF=${key.reference}\n`);
+  });
+
+  it('the generate form writes the new key into the mapped files it was given', async () => {
+    const ks = await keysmith();
+    const service = await enabledService(ks, false, true);
+    await fs.writeFile(envFile(), 'API_REF=old\n');
+    await vscode.commands.executeCommand('keysmith.generateKey');
+    const panel = ks.panels().generate!;
+    await panel.receive({
+      type: 'key/generate', requestId: 'req-inject',
+      form: {
+        serviceId: service.id, environment: 'test', name: uniqueName('form-inject'), startsAt: '', expiresAt: '',
+        permissions: [], companies: [], ipAllowList: [], inject: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }],
+      },
+    });
+    assert.ok(panel.generated);
+    assert.equal(await fs.readFile(envFile(), 'utf8'), `API_REF=${panel.generated.reference}\n`);
+    ks.panels().reveal?.dispose();
+  });
+
+  it('regenerateKey rewrites the files the workspace maps for the key', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.writeFile(envFile(), 'API_REF=old\n');
+    await fs.writeFile(mappingFile(), JSON.stringify({
+      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
+    }));
+    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => (i as { seconds?: number }).seconds === 0);
+    const fresh = await vscode.commands.executeCommand<KeyView>('keysmith.regenerateKey', key.id);
+    assert.ok(fresh);
+    assert.equal(await fs.readFile(envFile(), 'utf8'), `API_REF=${fresh.reference}\n`);
+    ks.panels().reveal?.dispose();
   });
 
   it('writes nothing when the preview is not confirmed', async () => {
