@@ -10,7 +10,7 @@ type Field = 'startsAt' | 'expiresAt' | 'permissions' | 'companies' | 'ipAllowLi
 
 export function editKey(ctx: CommandContext) {
   return async (arg?: unknown, preset?: Field): Promise<KeyView> => {
-    const key = await resolveKey(ctx, arg, { placeHolder: vscode.l10n.t('Key to edit'), query: { order: 'desc' } });
+    const key = await resolveKey(ctx, arg, { placeHolder: vscode.l10n.t('Key to edit') });
     const service = (await ctx.client.listServices()).find((s) => s.id === key.serviceId);
     const field = preset ?? (await pickField(key, service));
     const patch = await askPatch(ctx, key, field);
