@@ -1,5 +1,6 @@
-// Group commit under pressure: 100 creates at once share durable writes, and each must still come
-// back with its own key and secret, all of them on disk.
+// Concurrent changes: 100 creates at once share durable writes and each still gets its own key and
+// secret on disk; racing imports, regenerates, revokes and service deletions end as some serial order
+// of them would (one winner, revoked stays revoked, no key of a deleted service).
 import assert from 'node:assert/strict';
 import type { KeyCreated } from '../../daemon/protocol';
 import { createKey, listAllKeys, validKeyBody } from './support/api';
@@ -10,7 +11,7 @@ import { TempDirs } from './support/tempDir';
 
 const CONCURRENT = 100;
 
-describe('reliability: concurrent creates', function () {
+describe('reliability: concurrent changes', function () {
   const temp = new TempDirs();
   let daemon: InProcessDaemon | undefined;
   afterEach(async function () {
@@ -70,6 +71,44 @@ describe('reliability: concurrent creates', function () {
     assert.equal((await send(daemon, 'POST', `/v1/keys/${stored}/revoke`, { json: {} })).status, 200);
     const verified = await send(daemon, 'POST', '/v1/verify', { json: { key: secret } });
     assert.equal(verified.body.valid, false, `the revoked secret is still accepted: ${describeAnswer(verified)}`);
+  });
+
+  it('keeps a key revoked when reactivate, deactivate and rename race its revoke (10 rounds)', async function () {
+    const live = await startInProcessDaemon({ dataDir: await temp.make('revoke-race') });
+    daemon = live;
+    const agent = keepAliveAgent(5);
+    for (let round = 1; round <= 10; round++) {
+      const { key } = await createKey(live, { name: `race ${round}` });
+      await send(live, 'POST', `/v1/keys/${key.id}/deactivate`, { json: {} });
+      const [, revoke] = await Promise.all([
+        send(live, 'POST', `/v1/keys/${key.id}/reactivate`, { agent, json: {} }),
+        send(live, 'POST', `/v1/keys/${key.id}/revoke`, { agent, json: {} }),
+        send(live, 'POST', `/v1/keys/${key.id}/reactivate`, { agent, json: {} }),
+        send(live, 'POST', `/v1/keys/${key.id}/deactivate`, { agent, json: {} }),
+        send(live, 'PATCH', `/v1/keys/${key.id}`, { agent, json: { name: `renamed ${round}` } }),
+      ]);
+      assert.equal(revoke!.status, 200, describeAnswer(revoke!));
+      assert.equal((await send(live, 'GET', `/v1/keys/${key.id}`)).body.status, 'revoked', `round ${round}: the revoke was undone`);
+    }
+    agent.destroy();
+  });
+
+  it('never creates a key for a service deleted at the same moment (10 rounds)', async function () {
+    const live = await startInProcessDaemon({ dataDir: await temp.make('service-race') });
+    daemon = live;
+    const agent = keepAliveAgent(11);
+    for (let round = 1; round <= 10; round++) {
+      const service = await send(live, 'POST', '/v1/services', { json: { name: `Short-lived ${round}`, prefix: 'short' } });
+      const serviceId = service.body.id as string;
+      const create = () => send(live, 'POST', '/v1/keys', { agent, json: validKeyBody({ serviceId }) });
+      const answers = await Promise.all([...Array.from({ length: 5 }, create), send(live, 'DELETE', `/v1/services/${serviceId}`, { agent }), ...Array.from({ length: 5 }, create)]);
+      const deleted = answers[5]!.status === 204;
+      const orphans = (await listAllKeys(live)).filter((listed) => listed.serviceId === serviceId);
+      if (deleted) assert.deepEqual(orphans, [], `round ${round}: keys exist for a deleted service`);
+      const created = answers.filter((answer, i) => i !== 5 && answer.status === 201).length;
+      assert.equal(orphans.length, created, `round ${round}: ${created} creates answered 201, ${orphans.length} keys listed`);
+    }
+    agent.destroy();
   });
 
   it('lets exactly one of 10 concurrent regenerates of a key win; the rest get 409', async function () {
