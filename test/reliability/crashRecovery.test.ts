@@ -1,12 +1,12 @@
 // SQLite-style crash testing: kill -9 the daemon process at random moments while clients create,
-// regenerate, revoke and verify keys, 20 times over one data dir. After every kill the store file must
+// regenerate, revoke and verify keys, 20 times over one data dir (and 5 more times while it starts). After every kill the store file must
 // parse and hold every change that was answered 2xx; a regenerate is whole or absent (the new key
 // exists iff the old one shows rotatedTo); and the next start cleans up the temp files the kill left.
 import assert from 'node:assert/strict';
 import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
 import type { KeyRecord, StoreData } from '../../daemon/store/types';
 import { validKeyBody } from './support/api';
-import { delay, ensureDaemonBuilt, killHard, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
+import { delay, ensureDaemonBuilt, killHard, launchDaemonProcess, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
 import { describeAnswer, keepAliveAgent, send } from './support/http';
 import { reliabilitySeed, seededRandom, type Random } from './support/seededRandom';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
@@ -125,9 +125,17 @@ describe('reliability: kill -9 during a stream of changes', function () {
     let candidates: string[] = [];
     let storeFile: string | undefined;
     let killedWithTempFiles = 0;
+    let startupKills = 0;
 
     for (let loop = 1; loop <= LOOPS; loop++) {
       const context = `loop ${loop} (replay with KEYSMITH_RELIABILITY_SEED=${seed})`;
+      if (loop === 1 || loop % 5 === 0) {
+        // Also die while starting: creating the master key, the lock, the backup, daemon.json.
+        const starting = launchDaemonProcess(dataDir);
+        await delay(random.int(0, 300));
+        await killHard(starting);
+        startupKills++;
+      }
       daemon = await startDaemonProcess(dataDir);
       assert.deepEqual(await tempFilesIn(dataDir), [], `${context}: the restarted daemon left stale temp files`);
 
@@ -163,7 +171,7 @@ describe('reliability: kill -9 during a stream of changes', function () {
     for (const id of acked.created) assert.ok(listed.has(id), `key ${id} acknowledged but not listed after restart`);
     for (const id of acked.revoked) assert.equal(listed.get(id)?.status, 'revoked');
     console.log(
-      `      crash loop: ${LOOPS} kills, ${acked.created.size} creates/regenerates, ${acked.regenerated.size} regenerates, ` +
+      `      crash loop: ${LOOPS} kills during changes and ${startupKills} during start-up, ${acked.created.size} creates/regenerates, ${acked.regenerated.size} regenerates, ` +
         `${acked.revoked.size} revokes acknowledged; ${killedWithTempFiles} kills left temp files; seed ${seed}`,
     );
     assert.ok(acked.created.size >= LOOPS, 'the stream made too few changes to test anything');
