@@ -1,9 +1,9 @@
 // A full disk (ENOSPC) or a read-only / forbidden store (EROFS, EACCES), injected through the store's fs
-// facade under a real server: a change fails with the documented 500 STORE_WRITE_FAILED naming the disk's
-// complaint, the previous store file is intact, reads and verify keep working, and once the fault clears
-// changes succeed again. Nothing of a refused change may show up later.
+// facade under a real server: a change fails with the documented 500 STORE_WRITE_FAILED and advice for
+// the fault, every file of the data dir stays byte-identical, reads and verify keep working, and once
+// the fault clears changes succeed again. Nothing of a refused change may show up later.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyView } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
@@ -18,6 +18,12 @@ import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
 
 /** Each fault, and the advice the daemon must add to the kernel's errno (not just repeat it). */
+/** Every file of the data dir with its bytes: store, its log or backup, audit log, master key. */
+async function filesIn(dataDir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dataDir)).sort();
+  return new Map(await Promise.all(names.map(async (name): Promise<[string, Buffer]> => [name, await readFile(path.join(dataDir, name))])));
+}
+
 const FAULTS: Array<[DiskFault, RegExp]> = [
   ['ENOSPC', /free some disk space/i],
   ['EROFS', /read-only.*(remount|another data directory)/i],
@@ -85,7 +91,7 @@ describe('reliability: disk faults under a running server', function () {
 
       const kept = await createKey(daemon, { name: 'kept' });
       const storeFile = await findStoreFile(dataDir);
-      const durableBefore = await readFile(storeFile);
+      const durableBefore = await filesIn(dataDir);
 
       disk.setFault(fault);
       const refusals = [
@@ -102,7 +108,7 @@ describe('reliability: disk faults under a running server', function () {
       assert.ok(disk.refused > 0, 'the fault was never hit: the test proves nothing');
 
       // Reads and verify keep working on the state as it was; nothing of the refused changes shows.
-      assert.deepEqual(await readFile(storeFile), durableBefore, 'the store file changed while the disk refused writes');
+      assert.deepEqual(await filesIn(dataDir), durableBefore, 'a file of the data dir changed while the disk refused writes');
       assert.deepEqual(await tempFilesIn(dataDir), [], 'a failed write left its temp file behind');
       const during = await listAllKeys(daemon);
       assert.deepEqual(during.map((key) => key.id), [kept.key.id]);
