@@ -8,7 +8,7 @@ import { loadMasterKey } from '../daemon/keys/masterKey';
 import { createSealer } from '../daemon/keys/sealing';
 import { initialStoreData } from '../daemon/server';
 import { openLowdbStore } from '../daemon/store/lowdbStore';
-import type { KeyRecord } from '../daemon/store/types';
+import type { KeyRecord, StoreData } from '../daemon/store/types';
 
 /** What a verify needs to know about one seeded key; never written anywhere but the bench's memory. */
 export interface SeededKey {
@@ -24,6 +24,11 @@ export interface SeededStore {
   keyCount: number;
   /** Every seeded key (secret included) when `keepSecrets`, else only the first. */
   keys: SeededKey[];
+  /**
+   * The state the store holds after seeding, as plain data (hashes, never secrets). Benches use it
+   * rather than reading store files, so they do not depend on how the store lays out its files.
+   */
+  state: StoreData;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,15 +50,19 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
       kept.push({ secret, keyId: record.id, serviceId: record.serviceId, environment, permissions: record.permissions, secretHash: record.secretHash });
     }
   }
-  const store = await openLowdbStore({ dataDir, initialData: initialStoreData });
+  const initial = initialStoreData();
+  const store = await openLowdbStore({ dataDir, initialData: () => structuredClone(initial) });
   try {
     await store.transact((data) => {
-      for (const record of records) data.keys.push(record);
+      for (const record of records) data.keys.push(structuredClone(record));
     });
   } finally {
     await store.close();
   }
-  return { keyCount: count, keys: kept };
+  // The data dir is fresh, so the store now holds exactly the initial state plus these records. Built
+  // from our own objects: the store's `data` must not be kept past transact.
+  const state: StoreData = { ...initial, keys: records };
+  return { keyCount: count, keys: kept, state };
 }
 
 function keyRecord(service: Service, environment: Environment, index: number, secret: string, sealer: ReturnType<typeof createSealer>, createdAt: Date): KeyRecord {

@@ -2,12 +2,10 @@
 // stored) against a bare node:http server doing the same essential work in its own process. Same load
 // generator, same connections, same duration, warm-up first. The daemon's answers are checked.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { TokenCreated, VerifyResponse } from '../daemon/protocol';
-import { STORE_FILE_NAME } from '../daemon/store/lowdbStore';
-import type { StoreData } from '../daemon/store/types';
 import type { BaselineEntry } from './baselineServer';
 import { JsonCaller } from './httpJson';
 import { compareLoads, rawJsonPost, type LoadOptions, type LoadResult } from './loadClient';
@@ -36,7 +34,7 @@ export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOpti
   const verifyToken = (await admin.expect<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
   admin.close();
 
-  const baseline = await startBaseline(seeded.dataDir);
+  const baseline = await startBaseline(seeded);
   const isCorrect = (status: number, body: Buffer) => {
     if (status !== 200) return false;
     const answer = JSON.parse(body.toString('utf8')) as VerifyResponse;
@@ -88,13 +86,12 @@ function describeStatuses(result: LoadResult): string {
 }
 
 /** The baseline server, in its own process, loaded with every hash of the seeded store. */
-async function startBaseline(dataDir: string): Promise<{ port: number; stop: () => void }> {
-  const store = JSON.parse(await readFile(path.join(dataDir, STORE_FILE_NAME), 'utf8')) as StoreData;
-  const entries: Array<[string, BaselineEntry]> = store.keys.map((record) => [
+async function startBaseline(seeded: SeededDaemon): Promise<{ port: number; stop: () => void }> {
+  const entries: Array<[string, BaselineEntry]> = seeded.seeded.state.keys.map((record) => [
     record.secretHash,
     { keyId: record.id, serviceId: record.serviceId, environment: record.environment, permissions: record.permissions },
   ]);
-  const hashesFile = path.join(dataDir, '..', 'baseline-hashes.json');
+  const hashesFile = path.join(seeded.dataDir, '..', 'baseline-hashes.json');
   await writeFile(hashesFile, JSON.stringify(entries), { mode: 0o600 });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baselineServer.ts'), hashesFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
