@@ -4,7 +4,7 @@ import type { KeyCreated, KeyView } from '../protocol';
 import { conflict } from '../http/errors';
 import { sha256Hex } from '../keys/hashing';
 import { assertCanDelete, effectiveStatus, nextStatus, toKeyView, type Transition } from '../keys/keyState';
-import type { KeyRecord } from '../store/types';
+import type { KeyRecord, StoreData } from '../store/types';
 import { datesProblem } from '../validation/dates';
 import { fieldError } from '../validation/parse';
 import type { KeyCreateInput, KeyImportInput, KeyPatchInput } from '../validation/schemas';
@@ -15,6 +15,8 @@ import { findKey, readKey } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
 
 const DAY_MS = 86_400_000;
+
+const duplicateSecret = () => conflict('DUPLICATE_SECRET', 'This secret is already stored as another key; nothing was imported.');
 
 export class KeyCommands {
   constructor(
@@ -48,12 +50,11 @@ export class KeyCommands {
   async import(input: KeyImportInput, actor: Actor): Promise<KeyView> {
     const service = this.catalog.requireForNewKey(input.serviceId);
     this.catalog.checkKeySettings(service, input);
-    if (this.context.index.lookup(sha256Hex(input.secret))) {
-      throw conflict('DUPLICATE_SECRET', 'This secret is already stored as another key; nothing was imported.');
-    }
+    if (this.context.index.lookup(sha256Hex(input.secret))) throw duplicateSecret();
     const minted = describeSecret(this.context.sealer, service, input.secret, { reference: input.reference, retrievable: true });
     const record = this.newRecord(input, minted, 'imported', actor, service.defaultValidityDays);
-    await this.insert(record);
+    // Checked again inside the transaction: concurrent imports of one secret must store it once.
+    await this.insert(record, (data) => data.keys.some((key) => key.secretHash === record.secretHash));
     await this.context.audit.record(actor, 'key.imported', record.id, { serviceId: record.serviceId, environment: record.environment, name: record.name });
     return toKeyView(record, this.context.clock.now());
   }
@@ -111,9 +112,10 @@ export class KeyCommands {
     await this.context.audit.record(actor, 'key.deleted', id, { name });
   }
 
-  /** Adds a record and indexes the committed copy. */
-  async insert(record: KeyRecord): Promise<void> {
+  /** Adds a record (refused as a duplicate when `isDuplicate` says so) and indexes the committed copy. */
+  async insert(record: KeyRecord, isDuplicate?: (data: StoreData) => boolean): Promise<void> {
     await this.context.store.transact((data) => {
+      if (isDuplicate?.(data)) throw duplicateSecret();
       data.keys.push(structuredClone(record));
     });
     this.context.index.upsert(record);

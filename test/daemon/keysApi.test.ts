@@ -221,6 +221,13 @@ describe('keys API', () => {
       assert.equal((await daemon.request('POST', '/v1/verify', { authorization })).body.valid, true);
     });
 
+    it('stores a secret imported by concurrent requests only once', async () => {
+      const body = { serviceId: 'cloudmc', environment: 'test', name: 'race', secret: 'cloudmc-raced-secret-1' };
+      const statuses = (await Promise.all(Array.from({ length: 10 }, () => daemon.request('POST', '/v1/keys/import', body)))).map((r) => r.status);
+      assert.deepEqual(statuses.sort(), [201, ...Array(9).fill(409)]);
+      assert.equal((await daemon.request('GET', '/v1/keys?q=race')).body.total, 1);
+    });
+
     it('refuses the same secret twice', async () => {
       const body = { serviceId: 'cloudmc', environment: 'test', name: 'a', secret: 'cloudmc-secret-1234' };
       assert.equal((await daemon.request('POST', '/v1/keys/import', body)).status, 201);
