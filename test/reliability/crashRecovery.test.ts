@@ -172,3 +172,41 @@ describe('reliability: kill -9 during a stream of changes', function () {
     assert.ok(acked.created.size >= LOOPS, 'the stream made too few changes to test anything');
   });
 });
+
+describe('reliability: SIGTERM during a stream of changes', function () {
+  this.timeout(60_000);
+  const temp = new TempDirs();
+  let daemon: RunningDaemon | undefined;
+  before(function () {
+    this.timeout(120_000);
+    ensureDaemonBuilt();
+  });
+  after(async function () {
+    if (daemon) await stopDaemonProcess(daemon);
+    await temp.removeAll();
+  });
+
+  it('finishes or refuses every request in flight, exits 0, and keeps every acknowledged change (3 rounds)', async function () {
+    const seed = reliabilitySeed(15_15);
+    const random = seededRandom(seed);
+    const dataDir = await temp.make('sigterm');
+    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [], secrets: [] };
+    for (let round = 1; round <= 3; round++) {
+      daemon = await startDaemonProcess(dataDir);
+      const candidates = (await listAllKeys(daemon)).filter((key) => key.status === 'active' && key.rotatedTo === undefined).map((key) => key.id);
+      let stopping = false;
+      const stream = changeStream(daemon, random, candidates, acked, () => stopping);
+      await delay(random.int(100, 300));
+      const exit = await stopDaemonProcess(daemon);
+      stopping = true;
+      await stream;
+      assert.equal(exit.code, 0, `round ${round}: the daemon did not stop cleanly:\n${daemon.output()}`);
+      assert.deepEqual(await tempFilesIn(dataDir), [], `round ${round}: a clean stop left temp files`);
+      const store = await readStoreFile(await findStoreFile(dataDir));
+      checkKeys(store.keys, acked, `round ${round}, in the store file after SIGTERM`);
+    }
+    assert.deepEqual(acked.serverErrors, [], 'the daemon answered 5xx while stopping');
+    daemon = undefined;
+    assert.ok(acked.created.size > 0, 'the stream made no change to test');
+  });
+});
