@@ -115,6 +115,10 @@ export class KeyCommands {
   /** Adds a record (refused as a duplicate when `isDuplicate` says so) and indexes the committed copy. */
   async insert(record: KeyRecord, isDuplicate?: (data: StoreData) => boolean): Promise<void> {
     await this.context.store.transact((data) => {
+      // The service may have been disabled or deleted since it was checked, by a concurrent request.
+      if (!data.services.some((service) => service.id === record.serviceId && service.enabled)) {
+        throw fieldError('serviceId', `the service "${record.serviceId}" was disabled or deleted meanwhile; nothing was stored`);
+      }
       if (isDuplicate?.(data)) throw duplicateSecret();
       data.keys.push(structuredClone(record));
     });
