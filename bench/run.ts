@@ -21,7 +21,7 @@ const FULL = {
     { storedKeys: 1_000, sequential: { maxCreates: 1_000, maxMs: 5_000 }, concurrent: { maxCreates: 3_000, maxMs: 5_000 } },
     { storedKeys: 10_000, sequential: { maxCreates: 1_000, maxMs: 8_000 }, concurrent: { maxCreates: 3_000, maxMs: 8_000 } },
     // Bounded: at 100k keys one durable write takes seconds, and the whole run must stay near 5 minutes.
-    { storedKeys: 100_000, sequential: { maxCreates: 20, maxMs: 6_000 }, concurrent: { maxCreates: 300, maxMs: 6_000 } },
+    { storedKeys: 100_000, sequential: { maxCreates: 300, maxMs: 6_000 }, concurrent: { maxCreates: 1_000, maxMs: 6_000 } },
   ] satisfies CreateSize[],
 };
 const QUICK = {
