@@ -21,6 +21,8 @@ interface Acknowledged {
   revoked: Set<string>;
   /** old key id -> new key id */
   regenerated: Map<string, string>;
+  /** Old keys regenerated with a grace period: they must stay valid (not revoked) until it ends. */
+  inGrace: Set<string>;
   serverErrors: string[];
   /** Secrets from the 201 answers (in memory only), to drive verify traffic. */
   secrets: string[];
@@ -51,6 +53,7 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
               acked.created.add(key.id);
               acked.secrets.push(secret.secret);
               acked.regenerated.set(keyId, key.id);
+              if (graceSeconds > 0) acked.inGrace.add(keyId);
               candidates.push(key.id);
             } else if (answer.status >= 500) acked.serverErrors.push(`regenerate: ${describeAnswer(answer)}`);
           } else {
@@ -91,6 +94,8 @@ function checkKeys(keys: KeyState[], acked: Acknowledged, context: string): void
   }
   for (const [oldId, newId] of acked.regenerated) {
     assert.equal(byId.get(oldId)?.rotatedTo, newId, `${context}: regenerate of ${oldId} answered 201 but rotatedTo is lost`);
+    const expected = acked.inGrace.has(oldId) ? 'active' : 'revoked';
+    assert.equal(byId.get(oldId)?.status, expected, `${context}: ${oldId} regenerated with${expected === 'active' ? '' : 'out'} grace is ${byId.get(oldId)?.status}`);
   }
   for (const key of keys) {
     if (key.rotatedTo !== undefined) {
@@ -122,7 +127,7 @@ describe('reliability: kill -9 during a stream of changes', function () {
     const seed = reliabilitySeed(20_261_123);
     const random = seededRandom(seed);
     const dataDir = await temp.make('crash');
-    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [], secrets: [] };
+    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), inGrace: new Set(), serverErrors: [], secrets: [] };
     let candidates: string[] = [];
     let killedWithTempFiles = 0;
     let startupKills = 0;
@@ -190,7 +195,7 @@ describe('reliability: SIGTERM during a stream of changes', function () {
     const seed = reliabilitySeed(15_15);
     const random = seededRandom(seed);
     const dataDir = await temp.make('sigterm');
-    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), serverErrors: [], secrets: [] };
+    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), inGrace: new Set(), serverErrors: [], secrets: [] };
     for (let round = 1; round <= 3; round++) {
       daemon = await startDaemonProcess(dataDir);
       const candidates = (await listAllKeys(daemon)).filter((key) => key.status === 'active' && key.rotatedTo === undefined).map((key) => key.id);
