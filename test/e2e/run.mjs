@@ -114,7 +114,14 @@ async function uiSuite(files) {
   results.push({ suite: 'UI', passed: stats.passes, failed: stats.failures, note: `${files.map((f) => path.basename(f)).join(', ')}` });
 }
 
-async function cleanUp() {
+// Shared by the normal exit and a signal handler, which can both be under way: clean up once.
+let cleaning;
+function cleanUp() {
+  cleaning ??= stopAndClean();
+  return cleaning;
+}
+
+async function stopAndClean() {
   for (const server of servers) await server.stop().catch((e) => log(`stopping code-server: ${e.message}`));
   if (!root) return;
   const leftovers = await stopLeftoversUnder(root);
@@ -129,7 +136,8 @@ async function cleanUp() {
     if (existsSync(daemonLog)) copyFileSync(daemonLog, path.join(logs, `daemon-${name}.log`));
   }
   if (process.env.KEYSMITH_E2E_KEEP === '1') log(`kept ${root} (KEYSMITH_E2E_KEEP=1)`);
-  else rmSync(root, { recursive: true, force: true });
+  // Retries: a Chromium that is still exiting may write to its profile while we delete it.
+  else rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 
 function printSummary(code) {
@@ -144,9 +152,9 @@ function printSummary(code) {
 }
 
 // Interrupted (Ctrl-C, a CI timeout): code-server and the daemons run detached, so they would outlive
-// us unless we stop them here.
+// us unless we stop them here (lib/browser.mjs turns Playwright's own signal handlers off).
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     console.error(`[e2e] ${signal}: stopping code-server and the daemons before exiting`);
     cleanUp().finally(() => process.exit(130));
   });

@@ -24,6 +24,11 @@ export async function launchBrowser({ root, origin, locale = 'en-US' }) {
     viewport: { width: 1400, height: 900 },
     args: ARGS,
     env: { ...process.env, HOME: path.join(root, 'home') },
+    // run.mjs owns interruption: it stops code-server, the daemons and Chromium, then exits. Left on,
+    // Playwright's own handlers would exit the process before that clean-up is done.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   if (origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const page = context.pages()[0] ?? (await context.newPage());
