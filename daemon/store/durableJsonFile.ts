@@ -50,10 +50,19 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     return value;
   }
 
-  async write(data: T): Promise<void> {
+  /**
+   * `retainText: false` drops the text once written (the journaled store rolls back without it, and a
+   * 60 MB copy of the store is not worth keeping); lastDurableJson is then null until the next read.
+   */
+  async write(data: T, options: { retainText?: boolean } = {}): Promise<void> {
     const json = await stringifyInSlices(data);
     await writeFileAtomic(this.fs, this.file, json);
-    this.durableJson = json;
+    this.durableJson = options.retainText === false ? null : json;
+  }
+
+  /** Drops the retained text (after the store copied it to its backup). */
+  forgetText(): void {
+    this.durableJson = null;
   }
 
   /** A fresh copy of the last durable state, for rolling back after a failed write. */

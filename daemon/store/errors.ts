@@ -33,18 +33,40 @@ export class StoreCorruptError extends Error {
     readonly backupFile: string,
     /** When the backup was taken (the last successful start), or undefined when there is none. */
     backupSavedAt: Date | undefined,
+    /** What to do, when restoring the backup is not the right advice (a damaged journal). */
+    customAdvice?: string,
   ) {
     const where = detail.position
       ? ` at line ${detail.position.line}, column ${detail.position.column} (byte ${detail.position.offset})`
       : '';
-    const advice = backupSavedAt
+    const advice = customAdvice ?? (backupSavedAt
       ? `The last good copy is ${backupFile}, saved when the daemon last started ` +
         `(${backupSavedAt.toISOString()}); changes made after that are not in it. To restore it, run: ` +
         `cp ${shellQuote(backupFile)} ${shellQuote(file)}`
       : `There is no backup (${backupFile} does not exist). To start with an empty store, move the ` +
-        `damaged file aside: mv ${shellQuote(file)} ${shellQuote(`${file}.damaged`)}`;
+        `damaged file aside: mv ${shellQuote(file)} ${shellQuote(`${file}.damaged`)}`);
     super(`Keysmith cannot read its store ${file}: ${detail.reason}${where}. The file was left untouched. ${advice}`);
     this.name = 'StoreCorruptError';
+  }
+}
+
+/**
+ * store.journal cannot be replayed: a line other than a torn last one is damaged, or the journal does
+ * not continue the snapshot. Its intact lines are not applied piecemeal: the daemon refuses to start.
+ */
+export class JournalCorruptError extends StoreCorruptError {
+  constructor(journalFile: string, storeFile: string, detail: CorruptionDetail, storeSavedAt: Date | undefined) {
+    const since = storeSavedAt ? ` (written ${storeSavedAt.toISOString()})` : '';
+    super(
+      journalFile,
+      detail,
+      storeFile,
+      storeSavedAt,
+      `The journal holds the changes made since ${storeFile} was last written${since}. To start from ` +
+        `${storeFile} alone, losing those changes, move the journal aside: ` +
+        `mv ${shellQuote(journalFile)} ${shellQuote(`${journalFile}.damaged`)}`,
+    );
+    this.name = 'JournalCorruptError';
   }
 }
 

@@ -2,13 +2,16 @@
 // batches: every transact queued while a write is in flight shares the next single write (group
 // commit), and each resolves only when a write containing it is durable.
 //
-// Rolling back without a clone per transact: the adapter keeps the text of the last durable write.
-// When something fails (a mutation throws, or the disk refuses a write), the state is rebuilt from that
-// text and the surviving changes are applied again. That costs one parse, on failure only, and relies on
-// mutations being deterministic (see KeyStore.transact).
-import type { Low } from 'lowdb';
-import type { DurableJsonFile } from './durableJsonFile';
+// A batch is one journal line (journal.ts) holding the records it changed, found by tracking what each
+// mutation touched (changeTracker.ts). Rolling back is exact and cheap: a mutation that throws is
+// undone alone from its own tracker (its batch-mates are kept, nothing is run twice); a refused append
+// undoes the whole batch from the copies taken before it. When the journal grows past a bound, the
+// whole state is written as a new snapshot (store.json) and the journal starts empty again.
+import { ChangeSet, MutationTracker } from './changeTracker';
+import { CollectionIndexes } from './collectionIndex';
 import { StoreWriteError } from './errors';
+import { describeBatch } from './journalChanges';
+import type { Journal } from './journal';
 import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from './keyUsage';
 import type { KeyRecord, KeyUse, StoreData } from './types';
 
@@ -20,25 +23,51 @@ interface QueuedChange {
   reject: (error: unknown) => void;
 }
 
+export interface CommitterOptions {
+  usageFlushMs: number;
+  /** Write a snapshot once the journal holds this many bytes... */
+  compactAfterBytes: number;
+  /** ...or this many batches. */
+  compactAfterLines: number;
+}
+
+export interface CommitterState {
+  data: StoreData;
+  /** Seq of the last durable batch (in the journal or the snapshot). */
+  seq: number;
+}
+
 export class GroupCommitter {
   private queue: QueuedChange[] = [];
   /** Uses already applied in memory and not yet part of a write that started. */
   private uses = new Map<string, KeyUsageTally>();
   private usesDue = false;
   private useTimer: NodeJS.Timeout | null = null;
-  private draining = false;
-  private keyIndex: Map<string, KeyRecord> | null = null;
+  private draining: Promise<void> | null = null;
   private durableWrites = 0;
+  private snapshots = 0;
+  /** After a failed snapshot, wait for the journal to grow by another bound before trying again. */
+  private compactionDeferredUntil = 0;
+  readonly indexes: CollectionIndexes;
 
   constructor(
-    private readonly db: Low<StoreData>,
-    private readonly file: DurableJsonFile<StoreData>,
-    private readonly usageFlushMs: number,
-  ) {}
+    private readonly state: CommitterState,
+    private readonly journal: Journal,
+    /** Writes the whole state, tagged with `seq`, as the new snapshot (durably). */
+    private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
+    private readonly options: CommitterOptions,
+  ) {
+    this.indexes = new CollectionIndexes(() => this.state.data);
+  }
 
-  /** Durable writes performed since open (for tests and diagnostics). */
+  /** Durable batch writes (journal appends) since open. */
   get writes(): number {
     return this.durableWrites;
+  }
+
+  /** Snapshots written since open (compactions). */
+  get snapshotWrites(): number {
+    return this.snapshots;
   }
 
   transact<T>(mutate: (data: StoreData) => T): Promise<T> {
@@ -49,7 +78,7 @@ export class GroupCommitter {
   }
 
   recordUse(use: KeyUse): void {
-    const key = this.findKey(use.keyId);
+    const key = this.indexes.get('keys', use.keyId) as KeyRecord | undefined;
     if (!key) return;
     applyUse(key, use);
     tallyUse(this.uses, use);
@@ -65,6 +94,12 @@ export class GroupCommitter {
     });
   }
 
+  /** Writes a snapshot of everything durable and empties the journal (on close). No-op when it is empty. */
+  async compactIfJournalHoldsChanges(): Promise<void> {
+    while (this.draining) await this.draining;
+    if (this.journal.lines > 0) await this.compact();
+  }
+
   stopTimers(): void {
     if (this.useTimer) clearTimeout(this.useTimer);
     this.useTimer = null;
@@ -77,13 +112,11 @@ export class GroupCommitter {
       this.useTimer = null;
       this.usesDue = true;
       this.startDraining();
-    }, this.usageFlushMs).unref();
+    }, this.options.usageFlushMs).unref();
   }
 
   private startDraining(): void {
-    if (this.draining) return;
-    this.draining = true;
-    void this.drain();
+    this.draining ??= this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -91,9 +124,10 @@ export class GroupCommitter {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 || (this.usesDue && this.uses.size > 0)) {
       await this.writeBatch();
+      if (this.compactionDue()) await this.compact().catch(() => undefined);
     }
     this.usesDue = false;
-    this.draining = false;
+    this.draining = null;
   }
 
   private async writeBatch(): Promise<void> {
@@ -104,76 +138,80 @@ export class GroupCommitter {
     this.usesDue = false;
     this.stopTimers();
 
+    const data = this.state.data;
+    const changes = new ChangeSet();
     const applied: QueuedChange[] = [];
     for (const change of batch) {
       if (!change.mutate) continue;
+      const tracker = new MutationTracker(data);
       try {
-        change.result = change.mutate(this.db.data);
+        change.result = change.mutate(tracker.view);
         if (isPromiseLike(change.result)) {
           throw new TypeError('A transact mutation must be synchronous: changes made after an await would escape the write.');
         }
+        changes.absorb(tracker.finish());
         applied.push(change);
       } catch (error) {
+        tracker.finish().undo(data); // only this mutation: its batch-mates stay applied
         change.reject(error);
-        this.rebuild(applied, batchUses);
       }
     }
-    this.keyIndex = null;
-    const flushes = batch.filter((change) => !change.mutate);
-    if (applied.length === 0 && batchUses.size === 0) {
-      for (const change of flushes) change.resolve(undefined);
+    const settled = [...applied, ...batch.filter((change) => !change.mutate)];
+    const described = changes.isEmpty && batchUses.size === 0 ? undefined : describeBatch(data, changes, batchUses.keys(), this.indexes);
+    if (!described || described.changes.length === 0) {
+      for (const change of settled) change.resolve(change.result);
       return;
     }
 
+    const seq = this.state.seq + 1;
     try {
-      await this.db.write();
-      this.durableWrites++;
-      for (const change of [...applied, ...flushes]) change.resolve(change.result);
+      await this.journal.append(`${JSON.stringify({ seq, changes: described.changes })}\n`);
     } catch (error) {
-      const refused = new StoreWriteError(this.file.file, error);
-      for (const change of [...applied, ...flushes]) change.reject(refused);
-      // The batch's uses were real verifies: keep them (with those recorded during the write) for a retry.
-      mergeTallies(this.uses, batchUses);
-      this.rebuild([], new Map());
-      this.armUseTimer();
+      this.rollBack(changes, batchUses);
+      const refused = new StoreWriteError(this.journal.file, error);
+      for (const change of settled) change.reject(refused);
+      return;
     }
+    this.state.seq = seq;
+    this.durableWrites++;
+    described.updateIndexes();
+    for (const change of settled) change.resolve(change.result);
   }
 
   /**
-   * Resets the state to the last durable write, then applies again the uses not yet durable and the
-   * given mutations (already run once, so deterministic mutations give the same state). A mutation
-   * that throws on the second run is rejected and left out.
+   * Undoes a batch the disk refused. Its uses were real verifies: they stay in memory and pending for
+   * the next write; uses recorded during the append are applied again to the records the undo restored.
    */
-  private rebuild(mutations: QueuedChange[], extraUses: Map<string, KeyUsageTally>): void {
-    for (;;) {
-      this.db.data = this.file.parseLastDurable();
-      this.keyIndex = null;
-      for (const tallies of [extraUses, this.uses]) {
-        for (const [keyId, tally] of tallies) {
-          const key = this.findKey(keyId);
-          if (key) applyUsage(key, tally);
-        }
-      }
-      const failed = mutations.findIndex((change) => !this.reapply(change));
-      if (failed < 0) return;
-      mutations.splice(failed, 1);
+  private rollBack(changes: ChangeSet, batchUses: Map<string, KeyUsageTally>): void {
+    changes.undo(this.state.data);
+    this.indexes.forget();
+    for (const [record, { collection }] of changes.records) {
+      const tally = collection === 'keys' ? this.uses.get(record.id as string) : undefined;
+      if (tally) applyUsage(record as unknown as KeyRecord, tally);
     }
+    mergeTallies(this.uses, batchUses);
+    this.armUseTimer();
   }
 
-  private reapply(change: QueuedChange): boolean {
+  private compactionDue(): boolean {
+    const { bytes, lines } = this.journal;
+    if (lines < this.compactionDeferredUntil) return false;
+    return bytes >= this.options.compactAfterBytes || lines >= this.options.compactAfterLines;
+  }
+
+  /** Runs between batches (in the drain loop or once it is idle), so the state is exactly `seq`. */
+  private async compact(): Promise<void> {
     try {
-      change.mutate!(this.db.data);
-      return true;
+      await this.writeSnapshot(this.state.data, this.state.seq);
+      this.snapshots++;
+      // A crash here is safe: the snapshot holds seq, so replay skips the journal's lines.
+      await this.journal.reset();
+      this.compactionDeferredUntil = 0;
     } catch (error) {
-      change.reject(error);
-      return false;
+      // Nothing is lost (the journal still holds every change); try again once it has grown more.
+      this.compactionDeferredUntil = this.journal.lines + this.options.compactAfterLines / 10;
+      throw error;
     }
-  }
-
-  private findKey(keyId: string): KeyRecord | undefined {
-    // Verifies are far more frequent than changes: index by id once per state, not a scan per use.
-    this.keyIndex ??= new Map(this.db.data.keys.map((key) => [key.id, key]));
-    return this.keyIndex.get(keyId);
   }
 }
 

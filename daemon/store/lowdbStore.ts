@@ -1,22 +1,21 @@
-// The embedded KeyStore: lowdb over a durable, private JSON file in the data directory, plus an
-// append-only audit log. Opening takes the data-dir lock, refuses a damaged store instead of resetting
-// it, cleans up after a crash, and keeps `store.json.bak` as the last good copy.
-import { Low } from 'lowdb';
+// The embedded KeyStore: a lowdb snapshot (store.json) plus a write-ahead journal (store.journal) of
+// the batches since, and an append-only audit log. Opening takes the data-dir lock, refuses a damaged
+// store instead of resetting it, cleans up after a crash, and keeps `store.json.bak` as the last good copy.
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
 import { acquireDataDirLock, isRunning, LOCK_FILE_NAME, type DataDirLock } from './dataDirLock';
-import { DurableJsonFile } from './durableJsonFile';
-import { StoreWriteError } from './errors';
-import { GroupCommitter } from './groupCommit';
-import { assertPrivateFile, isTempFileOf, writeFileAtomic } from './secureFiles';
-import { assertStoreShape } from './storeShape';
+import { GroupCommitter, type CommitterState } from './groupCommit';
+import { JOURNAL_FILE_NAME, type Journal } from './journal';
+import { isTempFileOf } from './secureFiles';
+import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
 import { errnoCode, nodeStoreFs, type StoreFs } from './storeFs';
 import type { KeyStore, KeyUse, StoreData } from './types';
 
 export const STORE_FILE_NAME = 'store.json';
 export const BACKUP_FILE_NAME = 'store.json.bak';
 export const AUDIT_FILE_NAME = 'audit.jsonl';
+export { JOURNAL_FILE_NAME };
 
 export interface OpenLowdbStoreOptions {
   dataDir: string;
@@ -26,66 +25,59 @@ export interface OpenLowdbStoreOptions {
   fs?: StoreFs;
   /** How long verify hits are batched before one write (default 1000 ms). */
   usageFlushMs?: number;
+  /** Write a new snapshot once the journal reaches this many bytes (default 4 MiB)... */
+  compactAfterBytes?: number;
+  /** ...or this many batches (default 5000). */
+  compactAfterBatches?: number;
 }
 
 export interface LowdbKeyStore extends KeyStore {
-  /** Durable writes of store.json since open (batching diagnostics). */
+  /** Durable batch writes (journal appends) since open (batching diagnostics). */
   readonly writeCount: number;
+  /** Snapshots of the whole store written since open, not counting the one a fresh store starts with. */
+  readonly snapshotCount: number;
 }
 
 export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<LowdbKeyStore> {
   const fs = options.fs ?? nodeStoreFs;
-  const usageFlushMs = options.usageFlushMs ?? 1000;
-  if (!Number.isFinite(usageFlushMs) || usageFlushMs < 0) {
-    throw new RangeError(`usageFlushMs must be a number of milliseconds >= 0, got ${String(options.usageFlushMs)}.`);
-  }
+  const usageFlushMs = checkedNumber('usageFlushMs', options.usageFlushMs, 1000, 0);
+  const compactAfterBytes = checkedNumber('compactAfterBytes', options.compactAfterBytes, 4 * 1024 * 1024, 1);
+  const compactAfterLines = checkedNumber('compactAfterBatches', options.compactAfterBatches, 5000, 1);
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(fs, dataDir);
   try {
     await removeStaleTempFiles(fs, dataDir);
-    const file = new DurableJsonFile<StoreData>(path.join(dataDir, STORE_FILE_NAME), {
-      validate: assertStoreShape,
-      backupFile: path.join(dataDir, BACKUP_FILE_NAME),
-      fs,
-    });
-    const db = await loadOrCreate(fs, file, options.initialData);
-    await writeFileAtomic(fs, path.join(dataDir, BACKUP_FILE_NAME), file.lastDurableJson!).catch((error: unknown) => {
-      throw new StoreWriteError(path.join(dataDir, BACKUP_FILE_NAME), error);
-    });
-    const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
-    await assertPrivateIfExists(fs, auditFile);
-    const audit = await AuditLog.open(fs, auditFile);
-    return createLowdbKeyStore(db, file, audit, lock, usageFlushMs);
+    const files = storeFilesIn(dataDir, { store: STORE_FILE_NAME, backup: BACKUP_FILE_NAME, journal: JOURNAL_FILE_NAME });
+    const loaded = await loadStore(fs, files, options.initialData);
+    try {
+      const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
+      await assertPrivateIfExists(fs, auditFile);
+      const audit = await AuditLog.open(fs, auditFile);
+      const state = { data: loaded.data, seq: loaded.seq };
+      const committer = new GroupCommitter(
+        state,
+        loaded.journal,
+        (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainText: false }),
+        { usageFlushMs, compactAfterBytes, compactAfterLines },
+      );
+      return createLowdbKeyStore(state, committer, loaded.journal, audit, lock);
+    } catch (error) {
+      await loaded.journal.close();
+      throw error;
+    }
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function loadOrCreate(
-  fs: StoreFs,
-  file: DurableJsonFile<StoreData>,
-  initialData: () => StoreData,
-): Promise<Low<StoreData>> {
-  await assertPrivateIfExists(fs, file.file);
-  const db = new Low<StoreData>(file, { version: 1, services: [], keys: [], tokens: [] });
-  await db.read(); // throws StoreCorruptError, leaving the file as it is
-  if (file.lastDurableJson === null) {
-    db.data = initialData();
-    await db.write().catch((error: unknown) => {
-      throw new StoreWriteError(file.file, error);
-    });
+function checkedNumber(name: string, value: number | undefined, fallback: number, min: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isFinite(chosen) || chosen < min) {
+    throw new RangeError(`${name} must be a number${name.endsWith('Ms') ? ' of milliseconds' : ''} >= ${min}, got ${String(value)}.`);
   }
-  return db;
-}
-
-async function assertPrivateIfExists(fs: StoreFs, file: string): Promise<void> {
-  try {
-    await assertPrivateFile(file, fs);
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') throw error;
-  }
+  return chosen;
 }
 
 /**
@@ -95,7 +87,7 @@ async function assertPrivateIfExists(fs: StoreFs, file: string): Promise<void> {
 async function removeStaleTempFiles(fs: StoreFs, dataDir: string): Promise<void> {
   for (const name of await fs.readdir(dataDir)) {
     const lockTempPid = isTempFileOf(LOCK_FILE_NAME, name) ? Number(name.split('.')[2]) : undefined;
-    const stale = isTempFileOf(STORE_FILE_NAME, name) || (lockTempPid !== undefined && !isRunning(lockTempPid));
+    const stale = isTempFileOf(STORE_FILE_NAME, name) || isTempFileOf(JOURNAL_FILE_NAME, name) || (lockTempPid !== undefined && !isRunning(lockTempPid));
     if (stale) {
       await fs.unlink(path.join(dataDir, name)).catch((error: unknown) => {
         if (errnoCode(error) !== 'ENOENT') throw error;
@@ -105,13 +97,12 @@ async function removeStaleTempFiles(fs: StoreFs, dataDir: string): Promise<void>
 }
 
 function createLowdbKeyStore(
-  db: Low<StoreData>,
-  file: DurableJsonFile<StoreData>,
+  state: CommitterState,
+  committer: GroupCommitter,
+  journal: Journal,
   audit: AuditLog,
   lock: DataDirLock,
-  usageFlushMs: number,
 ): LowdbKeyStore {
-  const committer = new GroupCommitter(db, file, usageFlushMs);
   let closed = false;
   let closing: Promise<void> | undefined;
   const closedError = () => new Error('The Keysmith store is closed.');
@@ -120,7 +111,10 @@ function createLowdbKeyStore(
     get writeCount() {
       return committer.writes;
     },
-    read: () => db.data,
+    get snapshotCount() {
+      return committer.snapshotWrites;
+    },
+    read: () => state.data,
     transact: <T>(mutate: (data: StoreData) => T) =>
       closed ? Promise.reject(closedError()) : committer.transact(mutate),
     recordUse: (use: KeyUse) => {
@@ -137,8 +131,12 @@ function createLowdbKeyStore(
       closing ??= (async () => {
         try {
           await committer.flush();
+          // Leave one file to read: the journal's batches folded into store.json. If the disk refuses,
+          // nothing is lost (the journal holds them and the next open replays it).
+          await committer.compactIfJournalHoldsChanges().catch(() => undefined);
         } finally {
           committer.stopTimers();
+          await journal.close();
           await audit.close();
           await lock.release();
         }

@@ -51,6 +51,8 @@ const storeData = z.looseObject({
   services: z.array(serviceRecord),
   keys: z.array(keyRecord),
   tokens: z.array(tokenRecord),
+  /** In store.json only: the last journal batch the snapshot includes. */
+  journalSeq: z.number().int().nonnegative().optional(),
 });
 
 /** Returns `value` as StoreData, or throws an Error describing the first few problems by path. */

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+import { durableState, emptyData, makeTempDir, named, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
 
 type Step =
   | { kind: 'add'; n: number }
@@ -34,7 +32,7 @@ describe('store: group commit against a model (random concurrent changes, throws
             const pending: Promise<void>[] = [];
             for (const s of wave) {
               const keyId = `key_${id++}`;
-              if (s.kind === 'diskFull') fs.failOnce('write', 'ENOSPC', tempOf('store.json'));
+              if (s.kind === 'diskFull') fs.failOnce('write', 'ENOSPC', named('store.journal'));
               if (s.kind === 'use') store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
               if (s.kind === 'add' || s.kind === 'addThenThrow') {
                 const outcome = store.transact((data) => {
@@ -49,7 +47,7 @@ describe('store: group commit against a model (random concurrent changes, throws
           }
           fs.heal();
           await store.flush();
-          const onDisk = JSON.parse(await fsp.readFile(path.join(dir, 'store.json'), 'utf8')) as StoreData;
+          const onDisk = await durableState(dir);
           const inMemory = store.read();
           assert.deepEqual(new Set(inMemory.keys.map((k) => k.id)), committed);
           assert.deepEqual(onDisk, JSON.parse(JSON.stringify(inMemory)));

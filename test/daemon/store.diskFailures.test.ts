@@ -4,15 +4,16 @@ import * as path from 'node:path';
 import { StoreWriteError } from '../../daemon/store/errors';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { emptyData, makeTempDir, named, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+import { durableState, emptyData, makeTempDir, named, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
 
 describe('store: lowdb when the disk refuses a write', () => {
   let dir: string;
   let fs: ScriptedFs;
   let store: LowdbKeyStore;
-  const storeFile = () => path.join(dir, 'store.json');
-  const onDisk = async (): Promise<StoreData> => JSON.parse(await fsp.readFile(storeFile(), 'utf8')) as StoreData;
+  const journalFile = () => path.join(dir, 'store.journal');
+  const onDisk = (): Promise<StoreData> => durableState(dir);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
+  const journal = named('store.journal');
 
   beforeEach(async () => {
     dir = await makeTempDir();
@@ -27,15 +28,16 @@ describe('store: lowdb when the disk refuses a write', () => {
   });
 
   const faults = [
-    { op: 'write', code: 'ENOSPC', when: tempOf('store.json') },
-    { op: 'open', code: 'EROFS', when: tempOf('store.json') },
-    { op: 'rename', code: 'EACCES', when: named('store.json') },
+    { op: 'write', code: 'ENOSPC' },
+    { op: 'write', code: 'EROFS' },
+    { op: 'sync', code: 'EIO' },
   ] as const;
 
-  for (const { op, code, when } of faults) {
-    it(`rejects with ${code} (${op} fails), keeps the file, rolls back memory, and recovers once the fault clears`, async () => {
-      const before = await fsp.readFile(storeFile());
-      fs.fail(op, code, when);
+  for (const { op, code } of faults) {
+    it(`rejects with ${code} (${op} of the journal fails), keeps the files as they were, rolls back memory, and recovers once the fault clears`, async () => {
+      const storeBefore = await fsp.readFile(path.join(dir, 'store.json'));
+      const journalBefore = await fsp.readFile(journalFile());
+      fs.fail(op, code, journal);
 
       await assert.rejects(
         store.transact((data) => {
@@ -45,24 +47,26 @@ describe('store: lowdb when the disk refuses a write', () => {
         (error: StoreWriteError) => {
           assert.ok(error instanceof StoreWriteError);
           assert.equal(error.code, code);
-          assert.match(error.message, /disk refused to write .*store\.json/);
+          assert.match(error.message, /disk refused to write .*store\.journal/);
           assert.match(error.message, /not saved/);
           return true;
         },
       );
-      assert.deepEqual(await fsp.readFile(storeFile()), before, 'store.json is byte-identical');
+      fs.heal();
+      assert.deepEqual(await fsp.readFile(path.join(dir, 'store.json')), storeBefore, 'store.json is byte-identical');
+      assert.deepEqual(await fsp.readFile(journalFile()), journalBefore, 'the journal holds nothing of the refused batch');
       assert.deepEqual(ids(store.read()), ['key_1'], 'reads still work and show no trace of the batch');
       assert.equal(store.read().keys[0]!.name, 'Key 1');
 
-      fs.heal();
       await store.transact((data) => void data.keys.push(sampleKey(3)));
       assert.deepEqual(ids(await onDisk()), ['key_1', 'key_3']);
       assert.deepEqual(ids(store.read()), ['key_1', 'key_3']);
+      assert.equal((await onDisk()).keys[0]!.name, 'Key 1');
     });
   }
 
   it('rejects every transact of the failed batch with the disk error', async () => {
-    fs.fail('write', 'ENOSPC', tempOf('store.json'));
+    fs.fail('write', 'ENOSPC', journal);
     const outcomes = await Promise.allSettled(
       [2, 3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))),
     );
@@ -72,8 +76,8 @@ describe('store: lowdb when the disk refuses a write', () => {
   });
 
   it('keeps mutations queued behind a failed batch and commits them in the next write', async () => {
-    const held = fs.pause('write', tempOf('store.json'));
-    fs.failOnce('write', 'ENOSPC', tempOf('store.json'));
+    const held = fs.pause('write', journal);
+    fs.failOnce('write', 'ENOSPC', journal);
     const doomed = store.transact((data) => {
       data.keys[0]!.status = 'inactive';
       data.keys.push(sampleKey(2));
@@ -92,8 +96,8 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('keeps verify uses recorded around a failed write and saves them on the next flush', async () => {
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:01.000Z', ip: '10.0.0.1' });
-    const held = fs.pause('write', tempOf('store.json'));
-    fs.failOnce('write', 'ENOSPC', tempOf('store.json'));
+    const held = fs.pause('write', journal);
+    fs.failOnce('write', 'ENOSPC', journal);
     const flushing = store.flush();
     await held.reached;
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:02.000Z', ip: '10.0.0.2' });
@@ -108,9 +112,34 @@ describe('store: lowdb when the disk refuses a write', () => {
     assert.equal(saved.lastUsedIp, '10.0.0.2');
   });
 
-  it('treats a failed directory fsync as a failed write (the rename may not survive a crash)', async () => {
-    fs.failOnce('sync', 'EIO', (file) => file === dir);
-    await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(2))), { code: 'EIO' });
-    assert.deepEqual(ids(store.read()), ['key_1']);
+  it('counts a use recorded during a refused write once, on a key the refused batch had changed', async () => {
+    const held = fs.pause('write', journal);
+    fs.failOnce('write', 'ENOSPC', journal);
+    const doomed = store.transact((data) => {
+      data.keys[0]!.name = 'doomed';
+    });
+    await held.reached;
+    store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:03.000Z' });
+    held.release();
+    await assert.rejects(doomed, { code: 'ENOSPC' });
+    assert.equal(store.read().keys[0]!.name, 'Key 1');
+    assert.equal(store.read().keys[0]!.useCount, 1);
+    await store.flush();
+    const saved = (await onDisk()).keys[0]!;
+    assert.equal(saved.useCount, 1);
+    assert.equal(saved.name, 'Key 1');
+  });
+
+  it('keeps a store that could not write its snapshot working from the journal, and compacts once the disk recovers', async () => {
+    await store.close();
+    store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000, compactAfterBatches: 2 });
+    fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
+    for (const n of [2, 3, 4]) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    assert.equal(store.snapshotCount, 0, 'the snapshot was refused');
+    assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4']);
+    fs.heal();
+    for (const n of [5, 6, 7, 8]) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    assert.ok(store.snapshotCount >= 1, 'a snapshot was written once the disk had room');
+    assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4', 'key_5', 'key_6', 'key_7', 'key_8']);
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
+import { dataWithKeys, emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs, snapshotOnDisk } from './storeTestSupport';
 
 describe('store: opening the lowdb store', () => {
   let dir: string;
@@ -37,7 +37,7 @@ describe('store: opening the lowdb store', () => {
       stores.push(store);
       assert.deepEqual(store.read(), dataWithKeys(2));
       const written = await fsp.readFile(path.join(nested, 'store.json'), 'utf8');
-      assert.deepEqual(JSON.parse(written), dataWithKeys(2));
+      assert.deepEqual(await snapshotOnDisk(nested), dataWithKeys(2));
       assert.equal(await fsp.readFile(path.join(nested, 'store.json.bak'), 'utf8'), written);
       assert.equal((await fsp.stat(path.join(nested, 'store.json.bak'))).mode & 0o777, 0o600);
       assert.equal((await fsp.stat(nested)).mode & 0o777, 0o700, 'the data dir it creates is private too');
@@ -162,7 +162,7 @@ describe('store: opening the lowdb store', () => {
           return true;
         });
         assert.equal(await fsp.readFile(file('store.json'), 'utf8'), content);
-        assert.deepEqual(JSON.parse(await fsp.readFile(file('store.json.bak'), 'utf8')), dataWithKeys(1), 'backup kept');
+        assert.deepEqual(await snapshotOnDisk(dir, 'store.json.bak'), dataWithKeys(1), 'backup kept');
       });
     }
 
@@ -207,12 +207,12 @@ describe('store: opening the lowdb store', () => {
   it('removes temp files left by a crash and nothing else', async () => {
     await (await open(() => dataWithKeys(1))).close();
     stores = [];
-    const leftovers = ['store.json.4242.a1b2c3.tmp', 'store.json.bak.4242.d4e5f6.tmp'];
+    const leftovers = ['store.json.4242.a1b2c3.tmp', 'store.json.bak.4242.d4e5f6.tmp', 'store.journal.4242.0a1b2c.tmp'];
     for (const name of leftovers) await fsp.writeFile(file(name), '{"half":', { mode: 0o600 });
     await fsp.writeFile(file('notes.txt'), 'mine');
     await open();
     const names = (await fsp.readdir(dir)).sort();
-    assert.deepEqual(names, ['audit.jsonl', 'daemon.lock', 'notes.txt', 'store.json', 'store.json.bak']);
+    assert.deepEqual(names, ['audit.jsonl', 'daemon.lock', 'notes.txt', 'store.journal', 'store.json', 'store.json.bak']);
   });
 
   it('removes a lock temp file left by a dead process, but not one of a live process', async () => {

@@ -3,14 +3,13 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+import { durableState, emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
 
 describe('store: lowdb transact (durability and group commit)', () => {
   let dir: string;
   let fs: ScriptedFs;
   let store: LowdbKeyStore | undefined;
-  const storeFile = () => path.join(dir, 'store.json');
-  const onDisk = async (): Promise<StoreData> => JSON.parse(await fsp.readFile(storeFile(), 'utf8')) as StoreData;
+  const onDisk = (): Promise<StoreData> => durableState(dir);
   const open = () => openLowdbStore({ dataDir: dir, initialData: emptyData, fs });
 
   beforeEach(async () => {
@@ -45,17 +44,17 @@ describe('store: lowdb transact (durability and group commit)', () => {
       assert.equal(call.flags, 'wx', call.path);
       assert.equal(call.mode, 0o600, call.path);
     }
-    for (const name of ['store.json', 'store.json.bak', 'audit.jsonl', 'daemon.lock']) {
+    for (const name of ['store.json', 'store.json.bak', 'store.journal', 'audit.jsonl', 'daemon.lock']) {
       assert.equal((await fsp.stat(path.join(dir, name))).mode & 0o777, 0o600, name);
     }
   });
 
-  it('fsyncs the data directory after renaming the new store file into place', async () => {
+  it('appends the change to the journal and fsyncs it before transact resolves', async () => {
     store = await open();
     fs.calls.length = 0;
     await store.transact((data) => void data.keys.push(sampleKey(1)));
-    const steps = fs.calls.filter((c) => c.op === 'rename' || (c.op === 'sync' && c.path === dir)).map((c) => c.op);
-    assert.deepEqual(steps, ['rename', 'sync']);
+    const steps = fs.calls.filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename').map((c) => `${c.op}:${path.basename(c.path)}`);
+    assert.deepEqual(steps, ['write:store.journal', 'sync:store.journal']);
   });
 
   it('shares one write among concurrent transacts and keeps every change', async () => {
@@ -72,7 +71,7 @@ describe('store: lowdb transact (durability and group commit)', () => {
 
   it('queues transacts made while a write is in flight into one next write', async () => {
     store = await open();
-    const held = fs.pause('rename', named('store.json'));
+    const held = fs.pause('sync', named('store.journal'));
     const first = store.transact((data) => void data.keys.push(sampleKey(0)));
     await held.reached;
     const writesBefore = store.writeCount;
@@ -124,10 +123,13 @@ describe('store: lowdb transact (durability and group commit)', () => {
     store = undefined;
   });
 
-  it('removes its temp file when a write fails, so none pile up', async () => {
+  it('removes its temp files when a write and the journal repair after it fail, so none pile up', async () => {
     store = await open();
-    fs.failOnce('rename', 'EACCES', named('store.json'));
+    fs.failOnce('sync', 'EIO', named('store.journal'));
+    fs.failOnce('rename', 'EACCES', named('store.journal'));
     await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(1))));
-    assert.equal((await fsp.readdir(dir)).filter(tempOf('store.json')).length, 0);
+    assert.equal((await fsp.readdir(dir)).filter(isTemp).length, 0);
+    await store.transact((data) => void data.keys.push(sampleKey(2)));
+    assert.deepEqual((await onDisk()).keys.map((k) => k.id), ['key_2'], 'the refused line was taken out before the next append');
   });
 });

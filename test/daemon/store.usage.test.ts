@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, makeTempDir, removeDir, ScriptedFs } from './storeTestSupport';
+import { dataWithKeys, durableState, makeTempDir, removeDir, ScriptedFs } from './storeTestSupport';
 
 describe('store: batched verify uses', () => {
   let dir: string;
   let fs: ScriptedFs;
   let store: LowdbKeyStore | undefined;
-  const onDisk = async (): Promise<StoreData> => JSON.parse(await fsp.readFile(path.join(dir, 'store.json'), 'utf8')) as StoreData;
+  const onDisk = (): Promise<StoreData> => durableState(dir);
   const open = (usageFlushMs: number) => openLowdbStore({ dataDir: dir, initialData: () => dataWithKeys(3), fs, usageFlushMs });
   const at = (second: number) => new Date(Date.UTC(2026, 3, 1, 0, 0, second)).toISOString();
 

@@ -3,6 +3,7 @@
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import { nodeStoreFs, type StoreFileHandle, type StoreFs } from '../../daemon/store/storeFs';
 import type { KeyRecord, StoreData } from '../../daemon/store/types';
 
@@ -12,6 +13,49 @@ export async function makeTempDir(): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await fsp.rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * What a restart would find on disk right now (store.json plus the journal replayed), read the way the
+ * daemon reads it, from a copy of the files: as if the process had been killed at this instant.
+ */
+export async function durableState(dataDir: string): Promise<StoreData> {
+  const copy = await copyStoreFiles(dataDir);
+  try {
+    const store = await openLowdbStore({
+      dataDir: copy,
+      initialData: () => {
+        throw new Error(`no store.json in ${dataDir}`);
+      },
+    });
+    const state = structuredClone(store.read());
+    await store.close();
+    return state;
+  } finally {
+    await removeDir(copy);
+  }
+}
+
+/** A new temp dir holding copies of the store's files (what survives a kill -9). */
+export async function copyStoreFiles(dataDir: string): Promise<string> {
+  const copy = await makeTempDir();
+  for (const name of ['store.json', 'store.json.bak', 'store.journal']) {
+    await fsp.copyFile(path.join(dataDir, name), path.join(copy, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  return copy;
+}
+
+/** store.json parsed, without the journal seq it carries (to compare with a StoreData). */
+export async function snapshotOnDisk(dataDir: string, name = 'store.json'): Promise<StoreData> {
+  const { journalSeq, ...data } = JSON.parse(await fsp.readFile(path.join(dataDir, name), 'utf8')) as StoreData & { journalSeq?: number };
+  assertSeq(journalSeq);
+  return data;
+}
+
+function assertSeq(seq: unknown): void {
+  if (!Number.isSafeInteger(seq)) throw new Error(`store.json has no journalSeq (got ${String(seq)})`);
 }
 
 export function emptyData(): StoreData {

@@ -1,0 +1,109 @@
+// store.journal: the changes made since store.json was last written, one line per batch
+// (`{"seq":N,"changes":[...]}`), each appended and fsynced before its transacts resolve. A small append
+// instead of rewriting a 6 MB snapshot per change. The file is private (0600) from its first byte.
+//
+// A failed append may leave part of its line (or, when only the fsync failed, all of it) in the file.
+// That batch was refused, so its line must never be replayed: before anything else is appended, the
+// file is put back to exactly its committed bytes (rewritten atomically from what is on disk).
+import { writeFileAtomic } from './secureFiles';
+import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+
+export const JOURNAL_FILE_NAME = 'store.journal';
+
+export class Journal {
+  private handle: StoreFileHandle | null = null;
+  /** Bytes of complete, acknowledged lines: the file's valid length. */
+  private committedBytes = 0;
+  private committedLines = 0;
+  /** Set after a failed append: the file may hold bytes past committedBytes. */
+  private needsRepair = false;
+
+  private constructor(
+    private readonly fs: StoreFs,
+    readonly file: string,
+  ) {}
+
+  /** Replaces whatever the file holds with an empty journal (atomically), then opens it for appending. */
+  static async createEmpty(fs: StoreFs, file: string): Promise<Journal> {
+    const journal = new Journal(fs, file);
+    await journal.reset();
+    return journal;
+  }
+
+  get bytes(): number {
+    return this.committedBytes;
+  }
+
+  get lines(): number {
+    return this.committedLines;
+  }
+
+  /** Appends one complete line ("...\n") durably; on failure the file is put back to its committed state. */
+  async append(line: string): Promise<void> {
+    if (this.needsRepair) await this.repair();
+    try {
+      const handle = await this.openHandle();
+      await handle.writeFile(line);
+      await handle.sync();
+    } catch (error) {
+      this.needsRepair = true;
+      // Best effort now, so a crash right after cannot replay the refused line; retried before the next append.
+      await this.repair().catch(() => undefined);
+      throw error;
+    }
+    this.committedBytes += Buffer.byteLength(line);
+    this.committedLines += 1;
+  }
+
+  /** After a snapshot holding every committed line was written: start an empty journal. */
+  async reset(): Promise<void> {
+    await writeFileAtomic(this.fs, this.file, '');
+    await this.closeHandle();
+    this.committedBytes = 0;
+    this.committedLines = 0;
+    this.needsRepair = false;
+  }
+
+  async close(): Promise<void> {
+    await this.closeHandle();
+  }
+
+  private async repair(): Promise<void> {
+    let onDisk: Buffer;
+    try {
+      onDisk = await this.fs.readFile(this.file);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      onDisk = Buffer.alloc(0);
+    }
+    if (onDisk.length !== this.committedBytes) {
+      await writeFileAtomic(this.fs, this.file, onDisk.subarray(0, this.committedBytes));
+    }
+    await this.closeHandle(); // the next append opens the file that is now in place
+    this.needsRepair = false;
+  }
+
+  private async openHandle(): Promise<StoreFileHandle> {
+    if (this.handle) return this.handle;
+    const handle = await this.fs.open(this.file, 'a', 0o600);
+    this.handle = handle;
+    return handle;
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** The journal's text, or null when there is none. */
+export async function readJournalText(fs: StoreFs, file: string): Promise<string | null> {
+  try {
+    return (await fs.readFile(file)).toString('utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
