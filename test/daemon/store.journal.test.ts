@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { StoreCorruptError } from '../../daemon/store/errors';
+import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import type { StoreData } from '../../daemon/store/types';
+import { copyStoreFiles, dataWithKeys, durableState, emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, snapshotOnDisk } from './storeTestSupport';
+
+describe('store: write-ahead journal (append per batch, replay, compaction)', () => {
+  let dir: string;
+  let fs: ScriptedFs;
+  let stores: LowdbKeyStore[];
+  let dirs: string[];
+  const file = (name: string, inDir = dir) => path.join(inDir, name);
+  const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
+  const open = async (options: { dataDir?: string; compactAfterBatches?: number; initialData?: () => StoreData } = {}) => {
+    const store = await openLowdbStore({ dataDir: options.dataDir ?? dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches });
+    stores.push(store);
+    return store;
+  };
+  /** The data dir as a kill -9 would leave it now, in a new dir: no close, no compaction. */
+  const crashCopy = async () => {
+    const copy = await copyStoreFiles(dir);
+    dirs.push(copy);
+    return copy;
+  };
+  const journalLines = async (inDir = dir) => (await fsp.readFile(file('store.journal', inDir), 'utf8')).split('\n').filter(Boolean);
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    fs = new ScriptedFs();
+    stores = [];
+    dirs = [];
+  });
+  afterEach(async () => {
+    fs.heal();
+    for (const store of stores) await store.close();
+    for (const each of [dir, ...dirs]) await removeDir(each);
+  });
+
+  it('appends one line per batch to the journal instead of rewriting store.json', async () => {
+    const store = await open();
+    const snapshotBefore = await fsp.readFile(file('store.json'));
+    fs.calls.length = 0;
+    for (let n = 10; n < 15; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    await Promise.all([20, 21, 22].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
+    assert.equal(fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent transacts');
+    assert.equal(fs.count('sync', named('store.journal')), 6);
+    assert.equal(fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'), 0, 'no snapshot written');
+    assert.deepEqual(await fsp.readFile(file('store.json')), snapshotBefore);
+    const lines = await journalLines();
+    assert.deepEqual(lines.map((line) => JSON.parse(line).seq), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(JSON.parse(lines[0]!).changes, [{ op: 'put', collection: 'keys', record: sampleKey(10) }], 'a line holds the whole record it changed');
+  });
+
+  it('writes only the records a change touched: an edit, a delete, a new service', async () => {
+    const store = await open();
+    fs.calls.length = 0;
+    await store.transact((data) => {
+      const key = data.keys.find((k) => k.id === 'key_1')!;
+      Object.assign(key, { name: 'edited' });
+      data.keys = data.keys.filter((k) => k.id !== 'key_2');
+      data.services.push({ id: 'svc_x', name: 'X' } as StoreData['services'][number]);
+    });
+    const [line] = await journalLines();
+    assert.deepEqual(JSON.parse(line!).changes, [
+      { op: 'put', collection: 'services', record: { id: 'svc_x', name: 'X' } },
+      { op: 'delete', collection: 'keys', id: 'key_2' },
+      { op: 'put', collection: 'keys', record: sampleKey(1, { name: 'edited' }) },
+    ]);
+  });
+
+  it('replays the journal after a crash: a store opened on the files left behind has every acknowledged change', async () => {
+    const store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    await store.transact((data) => {
+      data.keys[0]!.status = 'revoked';
+      delete data.keys[0]!.expiresAt;
+      data.keys = data.keys.filter((k) => k.id !== 'key_1');
+    });
+    store.recordUse({ keyId: 'key_2', at: '2026-05-01T00:00:00.000Z', ip: '192.0.2.9' });
+    await store.flush();
+    const expected = structuredClone(store.read());
+
+    const copy = await crashCopy();
+    const reopened = await open({ dataDir: copy, initialData: () => assert.fail('initialData must not be called') });
+    assert.deepEqual(reopened.read(), expected);
+    assert.deepEqual(await snapshotOnDisk(copy), expected, 'the replayed state became the new snapshot');
+    assert.deepEqual(await snapshotOnDisk(copy, 'store.json.bak'), expected, 'and the backup is the store as loaded');
+    assert.equal(await fsp.readFile(file('store.journal', copy), 'utf8'), '', 'the journal starts empty again');
+  });
+
+  it('ignores a torn last line (an append that never completed) and keeps the lines before it', async () => {
+    const store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    const copy = await crashCopy();
+    await fsp.appendFile(file('store.journal', copy), '{"seq":2,"changes":[{"op":"put","collection":"keys","rec');
+    const reopened = await open({ dataDir: copy });
+    assert.deepEqual(ids(reopened.read()), ['key_0', 'key_1', 'key_2', 'key_3']);
+    await reopened.transact((data) => void data.keys.push(sampleKey(4)));
+    assert.deepEqual(ids(await durableState(copy)), ['key_0', 'key_1', 'key_2', 'key_3', 'key_4']);
+  });
+
+  for (const [what, damage] of [
+    ['a line that is not JSON', (lines: string[]) => [lines[0]!, '{"seq":2,"chan', lines[1]!]],
+    ['a line that is not a journal entry', (lines: string[]) => [lines[0]!, '{"hello":1}', lines[1]!]],
+    ['a gap in the sequence', (lines: string[]) => [lines[0]!, lines[1]!.replace('"seq":2', '"seq":3')]],
+  ] as const) {
+    it(`refuses to start on ${what} before the last line, naming the journal and the fix, and leaves it untouched`, async () => {
+      const store = await open();
+      await store.transact((data) => void data.keys.push(sampleKey(3)));
+      await store.transact((data) => void data.keys.push(sampleKey(4)));
+      const copy = await crashCopy();
+      const damaged = `${damage(await journalLines(copy)).join('\n')}\n`;
+      await fsp.writeFile(file('store.journal', copy), damaged);
+      await assert.rejects(open({ dataDir: copy }), (error: StoreCorruptError) => {
+        assert.ok(error instanceof StoreCorruptError, String(error));
+        assert.ok(error.message.includes(file('store.journal', copy)), error.message);
+        assert.match(error.message, /line 2 is damaged/);
+        assert.ok(error.message.includes(`mv ${file('store.journal', copy)} ${file('store.journal.damaged', copy)}`), error.message);
+        assert.ok(!error.message.includes('secretHash') && !error.message.includes(sampleKey(3).secretHash), 'no store content in the message');
+        return true;
+      });
+      assert.equal(await fsp.readFile(file('store.journal', copy), 'utf8'), damaged);
+      await assert.rejects(fsp.stat(file('daemon.lock', copy)), { code: 'ENOENT' }, 'the lock was released');
+    });
+  }
+
+  it('refuses a journal whose store.json is missing instead of replaying it onto a new store', async () => {
+    const store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    const copy = await crashCopy();
+    await fsp.rm(file('store.json', copy));
+    await assert.rejects(open({ dataDir: copy }), /store\.journal.*does not exist.*mv /s);
+  });
+
+  it('compacts: past the bound it writes a snapshot with every change and empties the journal', async () => {
+    const store = await open({ compactAfterBatches: 4 });
+    for (let n = 3; n < 13; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    assert.equal(store.snapshotCount, 2, '10 batches with a bound of 4');
+    assert.equal((await journalLines()).length, 2);
+    const snapshot = JSON.parse(await fsp.readFile(file('store.json'), 'utf8')) as { journalSeq: number; keys: unknown[] };
+    assert.equal(snapshot.journalSeq, 8);
+    assert.equal(snapshot.keys.length, 11);
+    assert.equal((await fsp.stat(file('store.journal'))).mode & 0o777, 0o600);
+    assert.deepEqual(ids(await durableState(dir)), Array.from({ length: 13 }, (_, i) => `key_${i}`));
+  });
+
+  it('compacts on close, leaving store.json complete and the journal empty', async () => {
+    const store = await open();
+    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    await store.close();
+    assert.deepEqual(ids(await snapshotOnDisk(dir)), ['key_0', 'key_1', 'key_2', 'key_3']);
+    assert.equal(await fsp.readFile(file('store.journal'), 'utf8'), '');
+  });
+
+  it('replays correctly after a crash between writing the snapshot and emptying the journal', async () => {
+    const store = await open({ compactAfterBatches: 3 });
+    fs.failOnce('rename', 'EIO', named('store.journal')); // the snapshot lands, the journal keeps its lines
+    for (let n = 3; n < 6; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    await store.transact((data) => void (data.keys[0]!.useCount += 1));
+    assert.equal(store.snapshotCount, 1);
+    assert.equal(JSON.parse(await fsp.readFile(file('store.json'), 'utf8')).journalSeq, 3);
+    assert.deepEqual((await journalLines()).map((line) => JSON.parse(line).seq), [1, 2, 3, 4], 'lines 1-3 are also in the snapshot');
+    const copy = await crashCopy();
+    const reopened = await open({ dataDir: copy });
+    assert.deepEqual(ids(reopened.read()), ['key_0', 'key_1', 'key_2', 'key_3', 'key_4', 'key_5'], 'no record applied twice');
+    assert.equal(reopened.read().keys[0]!.useCount, 1);
+  });
+
+  describe('rolling back a mutation that throws, exactly', () => {
+    const cases: Array<[string, (data: StoreData) => void]> = [
+      ['in-place field edits (Object.assign, delete, nested array push)', (data) => {
+        const key = data.keys.find((k) => k.id === 'key_1')!;
+        Object.assign(key, { name: 'changed', status: 'revoked' });
+        delete (key as Partial<typeof key>).hint;
+        key.permissions.push('write');
+      }],
+      ['a push', (data) => void data.keys.push(sampleKey(9))],
+      ['a filter reassignment', (data) => void (data.keys = data.keys.filter((k) => k.id !== 'key_0'))],
+      ['a splice and an index assignment', (data) => {
+        data.keys.splice(1, 1);
+        data.keys[0] = sampleKey(7);
+      }],
+      ['a new top-level field and a replaced collection', (data) => {
+        (data as unknown as Record<string, unknown>).extra = { note: 'x' };
+        data.tokens = [{ id: 'tok_1', name: 't', role: 'verify', tokenHash: 'h', createdAt: 'now' }];
+      }],
+    ];
+    for (const [what, change] of cases) {
+      it(`undoes ${what}, keeps its batch-mates, and journals only them`, async () => {
+        const store = await open();
+        const before = structuredClone(store.read());
+        const [mate, failing] = await Promise.allSettled([
+          store.transact((data) => void (data.keys[2]!.name = 'mate')),
+          store.transact((data) => {
+            change(data);
+            throw new Error('domain rule');
+          }),
+        ]);
+        assert.equal(mate.status, 'fulfilled');
+        assert.equal(failing.status, 'rejected');
+        const expected = structuredClone(before);
+        expected.keys[2]!.name = 'mate';
+        assert.deepEqual(store.read(), expected);
+        assert.deepEqual(await durableState(dir), expected);
+        assert.deepEqual(JSON.stringify(store.read()), JSON.stringify(expected), 'same field order too');
+      });
+    }
+
+    it('refuses a mutation that keeps using the state after it returned', async () => {
+      const store = await open();
+      let kept: StoreData | undefined;
+      await store.transact((data) => void (kept = data));
+      assert.throws(() => kept!.keys.push(sampleKey(9)), TypeError);
+      assert.deepEqual(ids(store.read()), ['key_0', 'key_1', 'key_2']);
+    });
+  });
+
+  it('writes a sort as the whole collection, so replay keeps the order', async () => {
+    const store = await open();
+    await store.transact((data) => void data.keys.reverse());
+    const [line] = await journalLines();
+    assert.equal(JSON.parse(line!).changes[0].op, 'replace');
+    assert.deepEqual(ids(await durableState(dir)), ['key_2', 'key_1', 'key_0']);
+  });
+
+  it('writes nothing for a transact that changes nothing', async () => {
+    const store = await open();
+    fs.calls.length = 0;
+    const found = await store.transact((data) => structuredClone(data.keys.find((k) => k.id === 'key_1')));
+    assert.equal(found?.id, 'key_1');
+    assert.equal(fs.count('write'), 0);
+  });
+
+  it('creates the journal private (0600 from its first byte)', async () => {
+    await open({ initialData: emptyData });
+    const creations = fs.calls.filter((c) => c.op === 'open' && path.basename(c.path).startsWith('store.journal'));
+    assert.ok(creations.length > 0);
+    for (const call of creations) assert.equal(call.mode, 0o600, `${call.path} opened with mode ${call.mode?.toString(8)}`);
+    assert.equal((await fsp.stat(file('store.journal'))).mode & 0o777, 0o600);
+  });
+});
