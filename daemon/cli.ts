@@ -1,6 +1,7 @@
 // `keysmith` — scripts' and terminals' way to the running daemon (found through daemon.json).
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { CliError, connect, type DaemonConnection } from './cliClient';
+import { readSecretFrom } from './cliSecret';
 import { resolveDataDir } from './daemonFile';
 import type { KeyCreated, KeyList, KeyView, Service, VerifyResponse } from './protocol';
 
@@ -9,8 +10,11 @@ const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
   keys list     [--service ID] [--env test|production] [--status S] [--q TEXT] [--page N]
   keys create   --service ID --env test|production --name NAME [--expires DATE] [--permission P ...]
   keys revoke   KEY_ID
-  keys verify   SECRET [--method M] [--company C] [--ip ADDRESS]
+  keys verify   [- | SECRET] [--method M] [--company C] [--ip ADDRESS]
   services list
+
+  keys verify reads the secret from stdin when given "-" or no SECRET; prefer that, since a secret
+  in the arguments shows in \`ps\` and the shell history:  keysmith keys verify - < secret.txt
 
   --json prints the daemon's JSON answer instead of a table.
 `;
@@ -62,8 +66,9 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
       return print(key, () => `Revoked ${key.id} (${key.name}).`);
     }
     case 'verify': {
-      if (!target) throw new UsageError('keys verify needs the SECRET to check');
-      const body = { key: target, method: option('method'), company: option('company'), clientIp: option('ip') };
+      const secret = target === undefined || target === '-' ? await readSecretFrom(process.stdin) : target;
+      if (!secret) throw new UsageError('keys verify read no secret from stdin; pipe it in, e.g. keysmith keys verify - < secret.txt');
+      const body = { key: secret, method: option('method'), company: option('company'), clientIp: option('ip') };
       const result = await daemon.call<VerifyResponse>('POST', '/v1/verify', body);
       print(result, () => (result.valid ? `valid: ${result.keyId} (${result.serviceId}, ${result.environment})` : `invalid: ${result.code}`));
       if (!result.valid) process.exitCode = 2;

@@ -8,11 +8,18 @@ import { spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
-function keysmith(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+type Run = { code: number; stdout: string; stderr: string };
+
+function keysmith(dataDir: string, ...args: string[]): Promise<Run> {
+  return keysmithWithStdin(dataDir, '', ...args);
+}
+
+function keysmithWithStdin(dataDir: string, stdin: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--data-dir', dataDir], { timeout: 15_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [CLI, ...args, '--data-dir', dataDir], { timeout: 15_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
+    child.stdin!.end(stdin);
   });
 }
 
@@ -50,6 +57,27 @@ describe('keysmith CLI', () => {
     const revoked = await keysmith(dataDir, 'keys', 'verify', created.secret.secret);
     assert.equal(revoked.code, 2);
     assert.match(revoked.stdout, /invalid: REVOKED/);
+  });
+
+  it('verifies a secret read from stdin with "-" or no argument, so it stays out of argv', async () => {
+    const created = JSON.parse((await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'test', '--name', 'stdin key', '--json')).stdout);
+    const secret: string = created.secret.secret;
+    const dash = await keysmithWithStdin(dataDir, `${secret}\n`, 'keys', 'verify', '-');
+    assert.equal(dash.code, 0, dash.stderr);
+    assert.match(dash.stdout, new RegExp(`^valid: ${created.key.id} `));
+    const bare = await keysmithWithStdin(dataDir, secret, 'keys', 'verify', '--json');
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.equal(JSON.parse(bare.stdout).keyId, created.key.id);
+    const wrong = await keysmithWithStdin(dataDir, `${secret.slice(0, -1)}x\n`, 'keys', 'verify', '-');
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stdout, /^invalid: /);
+  });
+
+  it('refuses an empty stdin for keys verify and shows the recommended usage', async () => {
+    const empty = await keysmithWithStdin(dataDir, '\n', 'keys', 'verify', '-');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /read no secret from stdin/);
+    assert.match(empty.stderr, /keysmith keys verify - < secret\.txt/);
   });
 
   it('explains validation errors field by field and exits 1', async () => {
