@@ -6,7 +6,7 @@
 //    page 1 of every service x environment, as KeyTreeProvider.loadRoot does — with 10,000 keys in the
 //    daemon, against a bare GET /v1/health round trip through the same client.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, stat, symlink } from 'node:fs/promises';
+import { cp, mkdir, stat, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,9 +26,11 @@ const BUNDLE_GOAL_BYTES = 300 * 1024;
 const VSCE = path.join(REPO_ROOT, 'test', 'e2e', 'node_modules', '.bin', 'vsce');
 /** Sources esbuild.mjs reads; linked, not copied, into the scratch build folder. */
 const SOURCE_DIRS = ['daemon', 'extension', 'media', 'test'];
-/** What .vscodeignore lets into the vsix, copied into the packaging folder. */
-const PACKAGE_FILES = ['package.json', 'package.nls.json', 'package.nls.fr.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore'];
-const PACKAGE_DIRS = ['media', 'l10n', 'schemas', 'resources', 'bin'];
+/**
+ * Left out of the packaging folder's copy of the repository: dependencies, build output and test
+ * scratch (vsce applies the real .vscodeignore to the rest, so the vsix is the one `npm run package` makes).
+ */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', '.e2e', 'test/e2e/out', 'bench/out']);
 
 export interface ExtensionBenchResult {
   rows: Row[];
@@ -116,10 +118,6 @@ export async function benchExtensionSize(root: string): Promise<ExtensionBenchRe
   try {
     const vsix = await packageVsix(root, path.join(build, 'dist'));
     rows.push({ Artifact: 'keysmith.vsix (vsce package --no-dependencies)', Size: formatBytes(vsix), Goal: '', 'vs goal': '' });
-    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { repository?: unknown };
-    if (manifest.repository === undefined) {
-      notes.push('package.json names no repository, so vsce needed a placeholder --baseContentUrl for README.md\'s relative links; plain `vsce package` refuses them.');
-    }
   } catch (error) {
     notes.push(`vsix size not measured: vsce failed (${describeFailure(error)}).`);
   }
@@ -132,21 +130,20 @@ function describeFailure(error: unknown): string {
   return stderr.at(-1) ?? (error as Error).message.split('\n')[0]!;
 }
 
-/** Copies what .vscodeignore ships, with the production dist/, into a clean folder and packages it. */
+/** Copies the repository (sources, no dependencies) with the production dist/ into a clean folder and packages it. */
 async function packageVsix(root: string, productionDist: string): Promise<number> {
   const folder = path.join(root, 'extension-package');
-  await mkdir(folder, { recursive: true });
-  for (const name of PACKAGE_FILES) {
-    if (existsSync(path.join(REPO_ROOT, name))) await cp(path.join(REPO_ROOT, name), path.join(folder, name));
-  }
-  for (const name of PACKAGE_DIRS) {
-    if (existsSync(path.join(REPO_ROOT, name))) await cp(path.join(REPO_ROOT, name), path.join(folder, name), { recursive: true });
-  }
+  await cp(REPO_ROOT, folder, {
+    recursive: true,
+    filter: (source) => {
+      const relative = path.relative(REPO_ROOT, source);
+      return !NOT_COPIED.has(relative) && !NOT_COPIED.has(path.basename(source)) && !relative.endsWith('.vsix');
+    },
+  });
   await cp(productionDist, path.join(folder, 'dist'), { recursive: true });
   const out = path.join(root, 'keysmith.vsix');
-  // vsce refuses relative README links when package.json names no repository; the bench only weighs the
-  // package, so a placeholder base URL stands in (the size differs by a few bytes).
-  const placeholderBase = 'https://example.invalid/keysmith/';
-  await run(VSCE, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--baseContentUrl', placeholderBase, '--baseImagesUrl', placeholderBase, '--out', out], { cwd: folder, timeout: 120_000 });
+  // The same vsce arguments as `npm run package` (scripts/package.mjs), so the size is the shipped one;
+  // --skip-license only keeps vsce from prompting if LICENSE is missing.
+  await run(VSCE, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], { cwd: folder, timeout: 120_000 });
   return (await stat(out)).size;
 }
