@@ -2,6 +2,7 @@
 // message instead of an unhandled rejection. Messages come from the daemon and never hold secrets.
 import * as vscode from 'vscode';
 import { DaemonError, DaemonUnavailableError } from '../daemonErrors';
+import { InvalidMappingsError, showInvalidMappings } from '../inject/mappings';
 import type { CommandContext } from './commandContext';
 
 /** Thrown by a command that the user cancelled (closed a prompt): ends quietly. */
@@ -50,6 +51,11 @@ export function reportError(ctx: CommandContext, id: string, error: unknown): vo
   if (error instanceof DaemonError) {
     ctx.log.warn(`${id}: the daemon refused (${error.status} ${error.code}): ${error.message}`);
     void vscode.window.showErrorMessage(error.message);
+    return;
+  }
+  if (error instanceof InvalidMappingsError) {
+    ctx.log.warn(`${id}: ${error.message}`);
+    void showInvalidMappings(error);
     return;
   }
   const text = error instanceof Error ? error.message : String(error);

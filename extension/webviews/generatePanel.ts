@@ -6,7 +6,7 @@ import { toIsoDate } from '../commands/editKey';
 import type { CommandContext } from '../commands/commandContext';
 import { Cancelled } from '../commands/runCommand';
 import { DaemonError, DaemonUnavailableError } from '../daemonErrors';
-import { readMappings } from '../inject/mappings';
+import { InvalidMappingsError, readMappings, showInvalidMappings } from '../inject/mappings';
 import { confirmIfTrackedByGit, firstWorkspaceFolder } from '../inject/trackedByGit';
 import { panelIcon, renderPage, webviewOptions } from './html';
 import { PanelBase } from './panelBase';
@@ -67,7 +67,7 @@ export class GeneratePanel extends PanelBase {
       return;
     }
     this.initPending = false;
-    const mappings = folder ? await readMappings(folder.uri) : [];
+    const mappings = folder ? await this.mappingsOrNone(folder.uri) : [];
     this.post({
       type: 'generate/init',
       services,
@@ -75,6 +75,18 @@ export class GeneratePanel extends PanelBase {
       mappings,
       hasWorkspace: Boolean(folder),
     });
+  }
+
+  /** The form still opens over a broken mapping file: the user is told, and targets start empty. */
+  private async mappingsOrNone(folder: vscode.Uri): Promise<Awaited<ReturnType<typeof readMappings>>> {
+    try {
+      return await readMappings(folder);
+    } catch (error) {
+      if (!(error instanceof InvalidMappingsError)) throw error;
+      this.log.warn(error.message);
+      void showInvalidMappings(error, 'warning');
+      return [];
+    }
   }
 
   private async generate(requestId: string, form: GenerateForm): Promise<void> {

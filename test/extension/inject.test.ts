@@ -68,6 +68,35 @@ describe('Inject into config files', () => {
     ks.panels().reveal?.dispose();
   });
 
+  it('pre-fills from a mapping file with comments and trailing commas (JSONC, as VS Code writes it)', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.writeFile(envFile(), 'API_REF=old\n');
+    await fs.writeFile(mappingFile(), [
+      '// Keysmith: where keys go',
+      `{ "mappings": [ { "serviceId": "${key.serviceId}", "environment": "test", /* test only */`,
+      '  "targets": [ { "file": "inject-test.env", "path": "API_REF", "value": "reference" }, ] } ] }',
+    ].join('\n'));
+    const pick = sandbox().stub(vscode.window, 'showQuickPick');
+    answerQuickPicks(pick, (i) => i.label === 'inject-test.env');
+    sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
+    await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+    assert.ok(pick.calledOnce, 'the mapped target was offered');
+    assert.equal(await fs.readFile(envFile(), 'utf8'), `API_REF=${key.reference}\n`);
+  });
+
+  it('reports an invalid mapping file by name and line instead of ignoring it', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.writeFile(mappingFile(), '{\n  "mappings": [\n    { "serviceId": "x" "environment": "test" }\n  ]\n}\n');
+    const error = sandbox().stub(vscode.window, 'showErrorMessage').resolves(undefined);
+    const dialog = sandbox().stub(vscode.window, 'showOpenDialog').resolves(undefined);
+    await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+    assert.ok(error.calledOnce, 'no error was shown');
+    assert.match(String(error.firstCall.args[0]), /\.vscode\/keysmith\.json .*line 3, column 24/);
+    assert.ok(dialog.notCalled, 'the flow went on as if there were no mappings');
+  });
+
   it('writes nothing when the preview is not confirmed', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
