@@ -23,12 +23,23 @@ export interface FieldBefore {
   value: unknown;
 }
 
+/**
+ * An array as it was before a change: its length and, once anything but appending happened, its
+ * contents. While it is only appended to (a create), no copy of 10k references is needed.
+ */
+export interface ArrayBefore {
+  length: number;
+  contents?: unknown[];
+}
+
+export const contentsBefore = (array: unknown[], before: ArrayBefore): unknown[] => before.contents ?? array.slice(0, before.length);
+
 /** What one mutation, or a whole batch of them, changed, with the state to return to. */
 export class ChangeSet {
   /** Records whose content changed, with their content before (a private copy). */
   readonly records = new Map<StoreRecord, { collection: CollectionName; before: StoreRecord }>();
-  /** Arrays changed in place, with their contents before. */
-  readonly arrays = new Map<unknown[], unknown[]>();
+  /** Arrays changed in place, with their state before. */
+  readonly arrays = new Map<unknown[], ArrayBefore>();
   /** Top-level fields assigned or deleted (or non-collection objects handed out), with their value before. */
   readonly fields = new Map<string, FieldBefore>();
 
@@ -39,13 +50,21 @@ export class ChangeSet {
   /** Adds a later change set: the earliest "before" of each thing wins (it is the state to return to). */
   absorb(later: ChangeSet): void {
     for (const [record, entry] of later.records) if (!this.records.has(record)) this.records.set(record, entry);
-    for (const [array, before] of later.arrays) if (!this.arrays.has(array)) this.arrays.set(array, before);
+    for (const [array, before] of later.arrays) {
+      const earlier = this.arrays.get(array);
+      if (!earlier) this.arrays.set(array, { ...before });
+      // Only appended to until then: its start is still what it was, and the later copy holds it.
+      else if (!earlier.contents && before.contents) earlier.contents = before.contents.slice(0, earlier.length);
+    }
     for (const [field, before] of later.fields) if (!this.fields.has(field)) this.fields.set(field, before);
   }
 
   /** Puts `data` back exactly as it was before these changes (same objects, same arrays). */
   undo(data: StoreData): void {
-    for (const [array, before] of this.arrays) restoreArray(array, before);
+    for (const [array, before] of this.arrays) {
+      if (before.contents) restoreArray(array, before.contents);
+      else array.length = before.length;
+    }
     const target = data as unknown as Record<string, unknown>;
     for (const [field, before] of this.fields) {
       if (before.present) target[field] = before.value;
@@ -55,11 +74,21 @@ export class ChangeSet {
   }
 }
 
+const CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'filter', 'some', 'every', 'forEach', 'map', 'flatMap']);
+
+/** Writing at or past the original end (push), or a length that keeps the original elements. */
+function appendsOnly(originalLength: number, prop: string | symbol, value: unknown): boolean {
+  if (prop === 'length') return typeof value === 'number' && value >= originalLength;
+  if (typeof prop !== 'string' || value === undefined) return false;
+  const index = Number(prop);
+  return Number.isInteger(index) && index >= originalLength && String(index) === prop;
+}
+
 /** The tracking view for one mutation. Call finish() when it returns (or throws): the view is revoked. */
 export class MutationTracker {
   readonly view: StoreData;
   private readonly handedOut = new Map<StoreRecord, { collection: CollectionName; before: StoreRecord }>();
-  private readonly arraysBefore = new Map<unknown[], unknown[]>();
+  private readonly arraysBefore = new Map<unknown[], ArrayBefore>();
   private readonly fieldsBefore = new Map<string, FieldBefore>();
   private readonly arrayViews = new Map<unknown[], { proxy: unknown[]; revoke: () => void }>();
   private readonly rawOfView = new Map<unknown, unknown[]>();
@@ -112,35 +141,60 @@ export class MutationTracker {
   private arrayView(raw: unknown[], collection: CollectionName): unknown[] {
     const existing = this.arrayViews.get(raw);
     if (existing) return existing.proxy;
-    const beforeArrayChange = (target: unknown[]) => {
-      if (!this.arraysBefore.has(target)) this.arraysBefore.set(target, target.slice());
+    const beforeArrayChange = (target: unknown[], prop: string | symbol, value?: unknown) => {
+      let before = this.arraysBefore.get(target);
+      if (!before) this.arraysBefore.set(target, (before = { length: target.length }));
+      if (before.contents || appendsOnly(before.length, prop, value)) return;
+      before.contents = target.slice(0, before.length); // only appended to so far: the start is intact
     };
     const { proxy, revoke } = Proxy.revocable(raw, {
       get: (target, prop, receiver) => {
+        if (typeof prop === 'string' && CALLBACK_METHODS.has(prop)) return this.callbackMethod(target, prop, collection, proxy);
         const value: unknown = Reflect.get(target, prop, receiver);
         // Only elements are objects (methods are functions, length a number): each is a record handed out.
-        if (typeof value === 'object' && value !== null && !this.handedOut.has(value as StoreRecord)) {
-          this.handedOut.set(value as StoreRecord, { collection, before: cloneJson(value as StoreRecord) });
-        }
+        this.handOut(value, collection);
         return value;
       },
       set: (target, prop, value) => {
-        beforeArrayChange(target);
+        beforeArrayChange(target, prop, value);
         (target as unknown as Record<PropertyKey, unknown>)[prop] = this.unwrap(value);
         return true;
       },
       deleteProperty: (target, prop) => {
-        beforeArrayChange(target);
+        beforeArrayChange(target, prop);
         return Reflect.deleteProperty(target, prop);
       },
       defineProperty: (target, prop, descriptor) => {
-        beforeArrayChange(target);
+        beforeArrayChange(target, prop);
         return Reflect.defineProperty(target, prop, { ...descriptor, value: this.unwrap(descriptor.value) });
       },
     });
     this.arrayViews.set(raw, { proxy, revoke });
     this.rawOfView.set(proxy, raw);
     return proxy;
+  }
+
+  /** The first time a record is handed to the mutation, its copy is taken: the "before" to compare and undo. */
+  private handOut(value: unknown, collection: CollectionName): void {
+    if (typeof value === 'object' && value !== null && !this.handedOut.has(value as StoreRecord)) {
+      this.handedOut.set(value as StoreRecord, { collection, before: cloneJson(value as StoreRecord) });
+    }
+  }
+
+  /**
+   * `find`, `filter`, `some`... run on the real array with the callback wrapped, instead of through the
+   * proxy: a proxy trap per element (its index turned into a string) costs far more than the callback.
+   * Every element the callback sees is handed out, since the callback could change it.
+   */
+  private callbackMethod(raw: unknown[], name: string, collection: CollectionName, view: unknown[]) {
+    const method = (Array.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
+    return (callback: unknown, thisArg?: unknown) => {
+      if (typeof callback !== 'function') return method.call(view, callback, thisArg); // the usual TypeError
+      return method.call(raw, (element: unknown, index: number) => {
+        this.handOut(element, collection);
+        return (callback as (...args: unknown[]) => unknown).call(thisArg, element, index, view);
+      });
+    };
   }
 
   private rememberField(target: Record<string, unknown>, field: string, copy: boolean): void {

@@ -3,7 +3,7 @@
 // longer running is left over from a crash and is taken over.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { StoreLockedError } from './errors';
+import { StoreLockedError, StoreWriteError } from './errors';
 import { tempPathFor } from './secureFiles';
 import { errnoCode, type StoreFs } from './storeFs';
 
@@ -26,7 +26,11 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
   const file = path.join(dataDir, LOCK_FILE_NAME);
   // A few rounds: each round either creates the lock, refuses because it is held, or removes a stale one.
   for (let round = 0; round < 8; round++) {
-    if (await createLockFile(fs, file)) {
+    // A disk that refuses the lock (full, read-only, not ours) gets the same advice as a refused write.
+    const created = await createLockFile(fs, file).catch((error: unknown) => {
+      throw new StoreWriteError(file, error, 'the daemon did not start');
+    });
+    if (created) {
       heldByThisProcess.add(file);
       return { file, release: () => releaseIfOurs(fs, file) };
     }

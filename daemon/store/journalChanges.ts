@@ -2,7 +2,7 @@
 // deleted, top-level fields set. An array change that is not "some removed, some replaced in place,
 // new ones appended" (a sort, an insertion in the middle, duplicate ids) is written as the whole
 // collection, so replaying a line always rebuilds exactly the same arrays in the same order.
-import { COLLECTIONS, type ChangeSet, type CollectionName, type StoreRecord } from './changeTracker';
+import { COLLECTIONS, contentsBefore, type ChangeSet, type CollectionName, type StoreRecord } from './changeTracker';
 import type { CollectionIndexes } from './collectionIndex';
 import type { StoreData } from './types';
 
@@ -73,8 +73,11 @@ export function describeBatch(data: StoreData, changeSet: ChangeSet, usedKeys: I
       replaceAll();
       continue;
     }
-    const beforeContents = changeSet.arrays.get(beforeArray) ?? beforeArray;
-    const diff = appendedOnly(beforeContents, current, dirty, collection, indexes) ?? diffArrays(beforeContents, current, dirty);
+    const arrayBefore = changeSet.arrays.get(beforeArray);
+    const onlyAppended = !fieldChange && arrayBefore !== undefined && !arrayBefore.contents;
+    const diff =
+      (onlyAppended ? appendedOnly(arrayBefore.length, current, dirty, collection, indexes) : undefined) ??
+      diffArrays(arrayBefore ? contentsBefore(beforeArray, arrayBefore) : beforeArray, current, dirty);
     if (!diff) {
       replaceAll();
       continue;
@@ -95,19 +98,18 @@ interface ArrayDiff {
 }
 
 /**
- * The common case (a create): `after` is `before` plus records at the end. Checked against the id index
- * instead of a full diff, so a push into 100k keys costs a comparison of references, not a map of ids.
+ * The common case (a create): records only appended (the tracker saw nothing else). Checked against the
+ * id index instead of a full diff, so a push into 100k keys costs nothing per stored key.
  */
 function appendedOnly(
-  before: readonly unknown[],
+  beforeLength: number,
   after: readonly unknown[],
   dirty: ReadonlyMap<StoreRecord, StoreRecord | undefined>,
   collection: CollectionName,
   indexes: CollectionIndexes,
 ): ArrayDiff | undefined {
-  if (after.length < before.length || !indexes.idsAreUnique(collection)) return undefined;
-  for (let i = 0; i < before.length; i++) if (after[i] !== before[i]) return undefined;
-  const appended = after.slice(before.length) as StoreRecord[];
+  if (after.length < beforeLength || !indexes.idsAreUnique(collection)) return undefined;
+  const appended = after.slice(beforeLength) as StoreRecord[];
   const newIds = new Map<string, StoreRecord>();
   for (const record of appended) {
     const id = idOf(record);
