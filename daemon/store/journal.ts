@@ -57,7 +57,15 @@ export class Journal {
 
   /** After a snapshot holding every committed line was written: start an empty journal. */
   async reset(): Promise<void> {
-    await writeFileAtomic(this.fs, this.file, '');
+    try {
+      await writeFileAtomic(this.fs, this.file, '');
+    } catch (error) {
+      // The rename may have landed before the directory fsync failed: never append to the old inode
+      // again; the next append first checks what the file really holds.
+      await this.closeHandle();
+      this.needsRepair = true;
+      throw error;
+    }
     await this.closeHandle();
     this.committedBytes = 0;
     this.committedLines = 0;
@@ -76,7 +84,11 @@ export class Journal {
       if (errnoCode(error) !== 'ENOENT') throw error;
       onDisk = Buffer.alloc(0);
     }
-    if (onDisk.length !== this.committedBytes) {
+    if (onDisk.length < this.committedBytes) {
+      // Only a reset whose rename landed (after a snapshot holding every line) makes the file shorter.
+      this.committedBytes = onDisk.length;
+      this.committedLines = onDisk.toString('utf8').split('\n').length - 1;
+    } else if (onDisk.length > this.committedBytes) {
       await writeFileAtomic(this.fs, this.file, onDisk.subarray(0, this.committedBytes));
     }
     await this.closeHandle(); // the next append opens the file that is now in place

@@ -168,6 +168,20 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     assert.equal(reopened.read().keys[0]!.useCount, 1);
   });
 
+  it('keeps later batches durable when emptying the journal fails after its rename (directory fsync refused)', async () => {
+    const store = await open({ compactAfterBatches: 2 });
+    let dirSyncs = 0;
+    // The snapshot's directory fsync passes, the journal reset's (right after its rename) fails.
+    fs.failOnce('sync', 'EIO', (p) => p === dir && ++dirSyncs === 2);
+    for (let n = 3; n < 5; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    await store.flush(); // the compaction runs after the batch resolved; a flush waits for it
+    assert.equal(dirSyncs, 2, 'the reset was attempted');
+    fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
+    for (let n = 5; n < 8; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    const copy = await crashCopy();
+    assert.deepEqual(ids(await durableState(copy)), Array.from({ length: 8 }, (_, i) => `key_${i}`));
+  });
+
   describe('rolling back a mutation that throws, exactly', () => {
     const cases: Array<[string, (data: StoreData) => void]> = [
       ['in-place field edits (Object.assign, delete, nested array push)', (data) => {
