@@ -141,12 +141,26 @@ export interface InjectResult {
   path: string;
   changed: boolean;
   gitTracked: boolean;
+  /** Git ignores the file, so `git add .` leaves it out. False outside a repository and for a tracked file. */
+  gitIgnored: boolean;
+  /** What the caller should tell the user about this file; the write (or preview) went ahead regardless. */
+  warnings?: InjectWarning[];
   /** Preview only: the file's text before and after. */
   before?: string;
   after?: string;
   /** SHA-256 of the file as previewed; pass back as `expectedHash` to refuse a write over a changed file. */
   hash?: string;
   error?: { code: string; message: string };
+}
+
+export interface InjectWarning {
+  /** NOT_GITIGNORED: the file is in a git work tree, neither tracked nor ignored, so `git add .` commits the key. */
+  code: 'NOT_GITIGNORED';
+  message: string;
+  /** NOT_GITIGNORED: absolute path of the repository's top-level .gitignore (it may not exist yet). */
+  gitignoreFile?: string;
+  /** NOT_GITIGNORED: the line that ignores exactly this file there, e.g. `/config/.env`. */
+  gitignoreLine?: string;
 }
 
 export interface InjectRequest {
@@ -159,6 +173,19 @@ export interface InjectRequest {
 
 export interface InjectResponse {
   results: InjectResult[];
+}
+
+/** An integration-kit preset: ready targets for the settings files a service's users already keep a key in. */
+export interface InjectPreset {
+  id: string;
+  label: string;
+  serviceId: string;
+  targets: InjectTarget[];
+}
+
+/** `GET /v1/inject/presets` */
+export interface InjectPresetList {
+  items: InjectPreset[];
 }
 
 /** `.vscode/keysmith.json` in a workspace. */

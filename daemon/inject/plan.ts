@@ -1,11 +1,13 @@
 // Planning an injection: every target resolved, read, checked and edited in memory, grouped by the
 // real file it lands in so several targets on one file compose into one write. Any refusal throws
 // before anything is written.
-import type { InjectResult, InjectTarget } from '../protocol';
+import path from 'node:path';
+import type { InjectResult, InjectTarget, InjectWarning } from '../protocol';
 import { HttpError } from '../http/errors';
 import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter } from './formats';
 import { readFileText, type FileText } from './fileText';
-import { gitTracking, howToUntrack } from './gitStatus';
+import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
+import { gitignoreLine } from './gitignoreLine';
 import { changesFor, type InjectMaterial, type PlannedChange } from './targetChanges';
 import { realWorkspace, resolveTargetFile, shownName, type ResolvedTarget } from './targetFile';
 
@@ -15,6 +17,9 @@ export interface FilePlan {
   resolved: ResolvedTarget;
   content: FileText;
   gitTracked: boolean;
+  gitIgnored: boolean;
+  /** Set when the file is in a git work tree, untracked and not ignored: `git add .` would commit the key. */
+  notIgnoredWarning?: InjectWarning;
   /** Indexes of the targets landing in this file, in request order. */
   targets: number[];
   changes: PlannedChange[];
@@ -41,7 +46,7 @@ export async function planInjection(
     const changes = changesFor(target, material);
     let plan = byReal.get(resolved.real);
     if (!plan) {
-      plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, targets: [], changes: [], writers: [], after: '' };
+      plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, gitIgnored: false, targets: [], changes: [], writers: [], after: '' };
       byReal.set(resolved.real, plan);
     }
     plan.targets.push(index);
@@ -73,6 +78,7 @@ async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boo
       `"${name}" is tracked by git, so the key would end up in a commit. To keep it out: ${howToUntrack(git.repoPath!)}.`,
       { file: name });
   }
+  if (!git.tracked) await checkIgnored(plan, name);
   for (const index of plan.targets) {
     const expected = targets[index]!.expectedHash;
     if (expected !== undefined && expected !== plan.content.hash) {
@@ -86,6 +92,21 @@ async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boo
     text = applyWriter(plan.writers[i]!, text, change, name);
   });
   plan.after = text;
+}
+
+/** A file git neither tracks nor ignores is written, but with a warning naming the line that keeps it out. */
+async function checkIgnored(plan: FilePlan, name: string): Promise<void> {
+  const { inWorkTree, ignored } = await gitIgnoring(plan.resolved.real);
+  plan.gitIgnored = ignored;
+  if (!inWorkTree || ignored) return;
+  const place = await gitRepoPlace(plan.resolved.real);
+  const line = gitignoreLine(place?.repoPath ?? name);
+  const gitignoreFile = place ? path.join(place.root, '.gitignore') : undefined;
+  plan.notIgnoredWarning = {
+    code: 'NOT_GITIGNORED',
+    message: `"${name}" is in a git repository but not ignored: the next "git add ." would commit the key. Add the line "${line}" to ${gitignoreFile ? `"${gitignoreFile}"` : 'the repository\'s .gitignore'}.`,
+    ...(gitignoreFile ? { gitignoreFile, gitignoreLine: line } : {}),
+  };
 }
 
 /** Runs one writer, turning its refusals into the API's errors (none of which quote the file). */
@@ -114,6 +135,8 @@ export function resultFor(plan: FilePlan, target: PlannedTarget): InjectResult {
     path: target.path,
     changed: plan.after !== plan.content.text,
     gitTracked: plan.gitTracked,
+    gitIgnored: plan.gitIgnored,
+    ...(plan.notIgnoredWarning ? { warnings: [plan.notIgnoredWarning] } : {}),
     hash: plan.content.hash,
   };
 }

@@ -6,6 +6,7 @@ import type { InjectResult, InjectTarget, InjectValue, KeyView } from '../../dae
 import type { CommandContext } from '../commands/commandContext';
 import { cancelled, required } from '../commands/runCommand';
 import { readMappedTargets, readMappings } from './mappings';
+import { offerGitignore } from './gitignoreOffer';
 import type { PreviewDocuments } from './previewDocuments';
 import { confirmIfTrackedByGit } from './trackedByGit';
 
@@ -48,6 +49,8 @@ export async function runInjectFlow(
     const written = (await ctx.client.inject({ ...request, targets: withHashes, force })).results;
     ctx.log.info(`Injected key ${key.id} into ${written.filter((r) => r.changed).map((r) => r.file).join(', ')}.`);
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Wrote "{0}" into the config files.', key.name), 4000);
+    // Not awaited: a notification stays until dismissed, and the command should end now.
+    void offerGitignore(folder.uri, written, ctx.log);
     return written;
   } finally {
     await previews.clear();

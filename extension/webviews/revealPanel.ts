@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InjectResult, KeyView, SecretMaterial } from '../../daemon/protocol';
 import type { CommandContext } from '../commands/commandContext';
 import { reportError } from '../commands/runCommand';
+import { offerGitignore } from '../inject/gitignoreOffer';
 import { runInjectFlow } from '../inject/injectFlow';
 import { panelIcon, renderPage, webviewOptions } from './html';
 import { PanelBase } from './panelBase';
@@ -32,6 +33,9 @@ export class RevealPanel extends PanelBase {
       webviewOptions(ctx.extensionUri),
     );
     RevealPanel.current = new RevealPanel(panel, ctx, material);
+    // Generate and regenerate write into the first workspace folder's files (see firstWorkspaceFolder).
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (folder && material.injected) void offerGitignore(folder, material.injected, ctx.log);
     return RevealPanel.current;
   }
 

@@ -9,7 +9,7 @@ import type { InjectResult, KeyCreated } from '../../daemon/protocol';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
 const target = { file: '.env', path: 'INGENEO_KEY', value: 'secret' as const };
-const okResult = (file = '.env', pathName = 'INGENEO_KEY'): InjectResult => ({ file, path: pathName, changed: true, gitTracked: false });
+const okResult = (file = '.env', pathName = 'INGENEO_KEY'): InjectResult => ({ file, path: pathName, changed: true, gitTracked: false, gitIgnored: false });
 
 describe('injection through the API (fake injector)', () => {
   let daemon: TestDaemon;

@@ -1,11 +1,12 @@
 // Writing a key into the workspace's config files: targets pre-filled from .vscode/keysmith.json,
 // a diff preview, then the write, which changes only the mapped variable.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KeyView } from '../../daemon/protocol';
-import { answerQuickPicks, clickFirstAction, createKey, enabledService, keysmith, uniqueName, useSandbox } from './helpers';
+import { answerQuickPicks, clickFirstAction, createKey, enabledService, eventually, keysmith, uniqueName, useSandbox } from './helpers';
 
 describe('Inject into config files', () => {
   const sandbox = useSandbox();
@@ -13,9 +14,12 @@ describe('Inject into config files', () => {
   const mappingFile = () => path.join(folder(), '.vscode', 'keysmith.json');
   const envFile = () => path.join(folder(), 'inject-test.env');
 
+  const repoDir = () => path.join(folder(), 'leak-test-repo');
+
   afterEach(async () => {
     await fs.rm(mappingFile(), { force: true });
     await fs.rm(envFile(), { force: true });
+    await fs.rm(repoDir(), { recursive: true, force: true });
   });
 
   it('writes the mapped variable after showing a diff preview, and keeps the rest of the file', async () => {
@@ -95,6 +99,28 @@ describe('Inject into config files', () => {
     assert.ok(error.calledOnce, 'no error was shown');
     assert.match(String(error.firstCall.args[0]), /\.vscode\/keysmith\.json .*line 3, column 24/);
     assert.ok(dialog.notCalled, 'the flow went on as if there were no mappings');
+  });
+
+  it('warns after writing into a file git would commit, and "Add to .gitignore" adds the line that ignores it', async () => {
+    const ks = await keysmith();
+    const { key } = await createKey(ks, 'test');
+    await fs.mkdir(repoDir());
+    execFileSync('git', ['init', '-q'], { cwd: repoDir() });
+    await fs.writeFile(path.join(repoDir(), '.gitignore'), 'node_modules/');
+    await fs.writeFile(mappingFile(), JSON.stringify({
+      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'leak-test-repo/app.env', path: 'API_REF', value: 'reference' }] }],
+    }));
+    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'leak-test-repo/app.env');
+    sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
+    const warning = sandbox().stub(vscode.window, 'showWarningMessage').callsFake(clickFirstAction);
+    await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+    assert.equal(await fs.readFile(path.join(repoDir(), 'app.env'), 'utf8'), `API_REF=${key.reference}\n`, 'the write went ahead');
+    await eventually(async () => (await fs.readFile(path.join(repoDir(), '.gitignore'), 'utf8')) !== 'node_modules/', '.gitignore to be updated');
+    assert.ok(warning.calledOnce);
+    assert.match(String(warning.firstCall.args[0]), /leak-test-repo\/app\.env is not ignored by git/);
+    assert.equal(await fs.readFile(path.join(repoDir(), '.gitignore'), 'utf8'), 'node_modules/\n/app.env\n');
+    const status = execFileSync('git', ['status', '--porcelain'], { cwd: repoDir(), encoding: 'utf8' });
+    assert.ok(!status.includes('app.env'), `git still sees the file: ${status}`);
   });
 
   it('writes nothing when the preview is not confirmed', async () => {

@@ -100,6 +100,25 @@ describe('injection over HTTP', function () {
     assert.deepEqual(await files(), { kit: KIT, env: ENV });
   });
 
+  it('POST /v1/inject warns when the written file is in a repository but not ignored', async function () {
+    git(ws.root, 'init', '-q');
+    await ws.write('.gitignore', '/kit/\n');
+    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit' });
+    const written = await daemon.request('POST', '/v1/inject', {
+      keyId: created.body.key.id,
+      workspace: ws.root,
+      targets: [
+        { file: 'kit/payline.properties', path: 'payline.accessKey', value: 'reference' },
+        { file: '.env', path: 'PAYLINE_REF', value: 'reference' },
+      ],
+    });
+    assert.equal(written.status, 200, written.text);
+    const [kit, env] = written.body.results;
+    assert.deepEqual([kit.gitIgnored, kit.warnings], [true, undefined]);
+    assert.equal(env.gitIgnored, false);
+    assert.deepEqual(env.warnings.map((w: { code: string; gitignoreLine: string }) => [w.code, w.gitignoreLine]), [['NOT_GITIGNORED', '/.env']]);
+  });
+
   it('refuses an invalid mappings file with 400 naming the problem', async function () {
     await ws.write('.vscode/keysmith.json', '{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "value": "secret"}]}]}');
     const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
