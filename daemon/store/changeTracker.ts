@@ -76,6 +76,15 @@ export class ChangeSet {
 
 const CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'filter', 'some', 'every', 'forEach', 'map', 'flatMap']);
 
+const PREDICATE_METHODS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every']);
+
+function sameFields(record: StoreRecord, fields: StoreRecord): boolean {
+  const keys = Object.keys(record);
+  if (keys.length !== Object.keys(fields).length) return false;
+  for (const key of keys) if (record[key] !== fields[key] || !Object.hasOwn(fields, key)) return false;
+  return true;
+}
+
 /** Writing at or past the original end (push), or a length that keeps the original elements. */
 function appendsOnly(originalLength: number, prop: string | symbol, value: unknown): boolean {
   if (prop === 'length') return typeof value === 'number' && value >= originalLength;
@@ -184,16 +193,32 @@ export class MutationTracker {
   /**
    * `find`, `filter`, `some`... run on the real array with the callback wrapped, instead of through the
    * proxy: a proxy trap per element (its index turned into a string) costs far more than the callback.
-   * Every element the callback sees is handed out, since the callback could change it.
+   * Every element the callback sees is handed out, since the callback could change it — except that a
+   * predicate (find, some...) only gets a shallow check: a copy of the element's own fields taken
+   * before the call, compared by reference after it. That is what keeps `find` over 10k keys cheap; a
+   * predicate that changes a nested array in place (absurd) would go unseen. What find returns is
+   * handed out as usual.
    */
   private callbackMethod(raw: unknown[], name: string, collection: CollectionName, view: unknown[]) {
     const method = (Array.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
+    const predicate = PREDICATE_METHODS.has(name);
     return (callback: unknown, thisArg?: unknown) => {
       if (typeof callback !== 'function') return method.call(view, callback, thisArg); // the usual TypeError
-      return method.call(raw, (element: unknown, index: number) => {
-        this.handOut(element, collection);
-        return (callback as (...args: unknown[]) => unknown).call(thisArg, element, index, view);
+      const call = (element: unknown, index: number) => (callback as (...args: unknown[]) => unknown).call(thisArg, element, index, view);
+      const result = method.call(raw, (element: unknown, index: number) => {
+        if (!predicate || typeof element !== 'object' || element === null || this.handedOut.has(element as StoreRecord)) {
+          this.handOut(element, collection);
+          return call(element, index);
+        }
+        const fields = { ...(element as StoreRecord) };
+        try {
+          return call(element, index);
+        } finally {
+          if (!sameFields(element as StoreRecord, fields)) this.handedOut.set(element as StoreRecord, { collection, before: cloneJson(fields) });
+        }
       });
+      if (name === 'find' || name === 'findLast') this.handOut(result, collection);
+      return result;
     };
   }
 

@@ -231,6 +231,26 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     });
   });
 
+  it('sees a field a find or some predicate changes, and undoes it when the mutation throws', async () => {
+    const store = await open();
+    await store.transact((data) => {
+      data.keys.some((k) => {
+        if (k.id === 'key_1') k.name = 'set in a predicate';
+        return false;
+      });
+    });
+    await assert.rejects(store.transact((data) => {
+      data.keys.find((k) => {
+        k.status = 'revoked';
+        return k.id === 'key_2';
+      });
+      throw new Error('domain rule');
+    }));
+    for (const state of [store.read(), await durableState(dir)]) {
+      assert.deepEqual(state.keys.map((k) => [k.name, k.status]), [['Key 0', 'active'], ['set in a predicate', 'active'], ['Key 2', 'active']]);
+    }
+  });
+
   it('writes a sort as the whole collection, so replay keeps the order', async () => {
     const store = await open();
     await store.transact((data) => void data.keys.reverse());
