@@ -147,6 +147,8 @@ export class GroupCommitter {
       try {
         change.result = change.mutate(tracker.view);
         if (isPromiseLike(change.result)) {
+          // Its continuation will hit the revoked view and reject: already reported below, not a crash.
+          (change.result as PromiseLike<unknown>).then(undefined, () => undefined);
           throw new TypeError('A transact mutation must be synchronous: changes made after an await would escape the write.');
         }
         changes.absorb(tracker.finish());

@@ -116,6 +116,34 @@ describe('store: lowdb transact (durability and group commit)', () => {
     assert.deepEqual(store.read().keys, []);
   });
 
+  it('lets an async mutation that touches the state after its await fail without an unhandled rejection', async () => {
+    store = await open();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let continued!: () => void;
+      const resumed = new Promise<void>((resolve) => (continued = resolve));
+      await assert.rejects(
+        store.transact(async (data) => {
+          await Promise.resolve();
+          try {
+            data.keys.push(sampleKey(2));
+          } finally {
+            continued();
+          }
+        }),
+        /must be synchronous/,
+      );
+      await resumed;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+      assert.deepEqual(store.read().keys, [], 'the late change did not land');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('writes nothing and rejects when the store is closed', async () => {
     store = await open();
     await store.close();
