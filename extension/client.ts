@@ -2,7 +2,7 @@
 // go through it; nothing else in the extension speaks HTTP to the daemon.
 import * as http from 'node:http';
 import type {
-  AuditList, ErrorBody, Health, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
+  AuditList, ErrorBody, Health, InjectPreset, InjectPresetList, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
   KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,
 } from '../daemon/protocol';
 import { DaemonError, DaemonUnavailableError } from './daemonErrors';
@@ -82,6 +82,9 @@ export class DaemonClient {
   }
   inject(body: InjectRequest): Promise<InjectResponse> {
     return this.request('POST', '/v1/inject', body);
+  }
+  async listInjectPresets(): Promise<InjectPreset[]> {
+    return (await this.request<InjectPresetList>('GET', '/v1/inject/presets')).items;
   }
   listAudit(filter: { keyId?: string; limit?: number } = {}): Promise<AuditList> {
     return this.request('GET', `/v1/audit${toQueryString(filter)}`);

@@ -1,14 +1,9 @@
 // Integration-kit presets: ready mappings for the settings files the seed platforms' users already
 // keep a key in (shared/seeds). Service ids are the built-in ones of daemon/keys/presets.ts.
 // docs/injection.md shows each one at work, and a test keeps those examples true.
-import type { Environment, InjectTarget, WorkspaceMappings } from '../protocol';
+import type { Environment, InjectPreset, WorkspaceMappings } from '../protocol';
 
-export interface InjectionPreset {
-  id: string;
-  label: string;
-  serviceId: string;
-  targets: InjectTarget[];
-}
+export type InjectionPreset = InjectPreset;
 
 export const INJECTION_PRESETS: readonly InjectionPreset[] = [
   {

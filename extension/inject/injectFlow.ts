@@ -2,12 +2,13 @@
 // every change as a diff, then write with the previewed hashes so a file edited meanwhile is refused.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { InjectResult, InjectTarget, InjectValue, KeyView } from '../../daemon/protocol';
+import type { InjectPreset, InjectResult, InjectTarget, InjectValue, KeyView } from '../../daemon/protocol';
 import type { CommandContext } from '../commands/commandContext';
-import { cancelled, required } from '../commands/runCommand';
+import { cancelled, reportError, required } from '../commands/runCommand';
 import { readMappedTargets, readMappings } from './mappings';
 import { offerGitignore } from './gitignoreOffer';
 import type { PreviewDocuments } from './previewDocuments';
+import { createPresetFolders, offerToSaveMapping, pickPreset, presetsFor } from './presetFlow';
 import { confirmIfTrackedByGit } from './trackedByGit';
 
 export interface InjectOptions {
@@ -22,7 +23,7 @@ export async function runInjectFlow(
   options: InjectOptions = {},
 ): Promise<InjectResult[]> {
   const folder = await pickFolder();
-  const targets = await chooseTargets(folder, key);
+  const { targets, preset } = await chooseTargets(ctx, folder, key);
   const request = { keyId: key.id, workspace: folder.uri.fsPath, targets, secret: options.secret };
   try {
     const { force, results } = await confirmIfTrackedByGit(async (force) => ({
@@ -51,6 +52,9 @@ export async function runInjectFlow(
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Wrote "{0}" into the config files.', key.name), 4000);
     // Not awaited: a notification stays until dismissed, and the command should end now.
     void offerGitignore(folder.uri, written, ctx.log);
+    if (preset) {
+      void offerToSaveMapping(folder.uri, key, preset, ctx.log).catch((error: unknown) => reportError(ctx, 'keysmith.injectKey', error));
+    }
     return written;
   } finally {
     await previews.clear();
@@ -64,26 +68,39 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder> {
   return required(await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Workspace folder to write into') }));
 }
 
-async function chooseTargets(folder: vscode.WorkspaceFolder, key: KeyView): Promise<InjectTarget[]> {
+interface ChosenTargets {
+  targets: InjectTarget[];
+  /** The integration-kit preset the targets came from, if the user picked one. */
+  preset?: InjectPreset;
+}
+
+/** Mapped targets (pre-selected), an integration-kit preset for the key's service, or a file picked by hand. */
+async function chooseTargets(ctx: CommandContext, folder: vscode.WorkspaceFolder, key: KeyView): Promise<ChosenTargets> {
   const mapped = await readMappedTargets(folder.uri, key.serviceId, key.environment);
-  if (mapped.length > 0) {
-    type Item = vscode.QuickPickItem & { target?: InjectTarget };
-    const items: Item[] = mapped.map((target) => ({
-      label: target.file,
-      description: `${target.path} ← ${target.value}`,
-      picked: true,
-      target,
-    }));
-    items.push({ label: `$(file-add) ${vscode.l10n.t('Another file…')}` });
-    const picked = required(
-      await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Config files to write into') }),
-    );
-    const targets = picked.flatMap((p) => (p.target ? [p.target] : []));
-    if (picked.some((p) => !p.target)) targets.push(await askTarget(folder, key));
-    if (targets.length === 0) cancelled();
-    return targets;
+  const presets = await presetsFor(ctx, key);
+  if (mapped.length === 0 && presets.length === 0) return { targets: [await askTarget(folder, key)] };
+  type Item = vscode.QuickPickItem & { target?: InjectTarget; usePreset?: boolean };
+  const items: Item[] = mapped.map((target) => ({
+    label: target.file,
+    description: `${target.path} ← ${target.value}`,
+    picked: true,
+    target,
+  }));
+  if (presets.length > 0) items.push({ label: `$(package) ${vscode.l10n.t('Use an integration-kit preset…')}`, usePreset: true });
+  items.push({ label: `$(file-add) ${vscode.l10n.t('Another file…')}` });
+  const picked = required(
+    await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Config files to write into') }),
+  );
+  const targets = picked.flatMap((p) => (p.target ? [p.target] : []));
+  let preset: InjectPreset | undefined;
+  if (picked.some((p) => p.usePreset)) {
+    preset = await pickPreset(presets);
+    await createPresetFolders(folder.uri, preset);
+    targets.push(...preset.targets);
   }
-  return [await askTarget(folder, key)];
+  if (picked.some((p) => !p.target && !p.usePreset)) targets.push(await askTarget(folder, key));
+  if (targets.length === 0) cancelled();
+  return { targets, ...(preset ? { preset } : {}) };
 }
 
 async function askTarget(folder: vscode.WorkspaceFolder, key: KeyView): Promise<InjectTarget> {

@@ -123,6 +123,30 @@ describe('Inject into config files', () => {
     assert.ok(!status.includes('app.env'), `git still sees the file: ${status}`);
   });
 
+  it('offers the integration-kit presets of the key\'s service, writes one, and saves it in .vscode/keysmith.json', async () => {
+    const ks = await keysmith();
+    const { key, secret } = await ks.client.createKey({ serviceId: 'cloudmc', environment: 'test', name: uniqueName('preset') });
+    const configDir = path.join(folder(), 'config');
+    const hadConfigDir = await fs.stat(configDir).then(() => true, () => false);
+    const yamlFile = path.join(configDir, 'cloudmc.yaml');
+    try {
+      const pick = sandbox().stub(vscode.window, 'showQuickPick');
+      answerQuickPicks(pick, (i) => i.label.includes('Use an integration-kit preset'), (i) => i.label === 'CloudMC client (YAML config): API key');
+      sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
+      sandbox().stub(vscode.window, 'showWarningMessage').resolves(undefined);
+      await vscode.commands.executeCommand('keysmith.injectKey', key.id);
+      const offered = (await pick.secondCall.args[0]) as readonly vscode.QuickPickItem[];
+      assert.deepEqual(offered.map((i) => i.label), ['CloudMC client (YAML config): API key'], 'only the presets of the key\'s service');
+      assert.ok((await fs.readFile(yamlFile, 'utf8')).includes(secret.secret), 'the preset target was written');
+      await eventually(() => fs.stat(mappingFile()).then(() => true, () => false), 'the preset to be saved');
+      assert.deepEqual(JSON.parse(await fs.readFile(mappingFile(), 'utf8')), {
+        mappings: [{ serviceId: 'cloudmc', environment: 'test', targets: [{ file: 'config/cloudmc.yaml', path: 'cloudmc.apiKey', value: 'secret' }] }],
+      });
+    } finally {
+      await fs.rm(hadConfigDir ? yamlFile : configDir, { recursive: true, force: true });
+    }
+  });
+
   it('writes nothing when the preview is not confirmed', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');

@@ -2,6 +2,7 @@
 // every mapped file with nothing else changed; a preview shows the edit with secrets masked.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
+import { INJECTION_PRESETS } from '../../daemon/inject/presets';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 import { git, tempWorkspace, type TempWorkspace } from './support/workspace';
 
@@ -117,6 +118,14 @@ describe('injection over HTTP', function () {
     assert.deepEqual([kit.gitIgnored, kit.warnings], [true, undefined]);
     assert.equal(env.gitIgnored, false);
     assert.deepEqual(env.warnings.map((w: { code: string; gitignoreLine: string }) => [w.code, w.gitignoreLine]), [['NOT_GITIGNORED', '/.env']]);
+  });
+
+  it('GET /v1/inject/presets lists the integration-kit presets, behind the admin token', async function () {
+    const presets = await daemon.request('GET', '/v1/inject/presets');
+    assert.equal(presets.status, 200, presets.text);
+    assert.deepEqual(presets.body, { items: INJECTION_PRESETS });
+    assert.ok(presets.body.items.some((p: { serviceId: string }) => p.serviceId === 'payline'));
+    assert.equal((await daemon.request('GET', '/v1/inject/presets', undefined, { token: null })).status, 401);
   });
 
   it('refuses an invalid mappings file with 400 naming the problem', async function () {
