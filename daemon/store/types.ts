@@ -1,37 +1,16 @@
 // What the daemon persists, and the interface every store implements. The lowdb file store is the
 // embedded default; a PostgreSQL store for teams can implement the same interface later.
-import type { AuditEvent, Environment, KeyStatus, Service } from '../protocol';
+import type { AuditEvent, KeyView, Service } from '../protocol';
 
-/** A key as stored: never the secret itself, only its hash and, where retrievable, a sealed copy. */
-export interface KeyRecord {
-  id: string;
-  serviceId: string;
-  environment: Environment;
-  name: string;
-  reference: string;
-  hint: string;
+/**
+ * A key as stored: the fields a client sees, minus what is derived at read time (`masked`, `state`,
+ * `retrievable`), plus its hash and, where retrievable, a sealed copy — never the secret itself.
+ */
+export interface KeyRecord extends Omit<KeyView, 'masked' | 'state' | 'retrievable'> {
   /** Hex SHA-256 of the secret: verify is a lookup by this hash. */
   secretHash: string;
   /** AES-256-GCM sealed secret, base64 `iv.tag.ciphertext`; only for test-environment and imported keys. */
   sealed?: string;
-  origin: 'generated' | 'imported';
-  status: KeyStatus;
-  startsAt: string;
-  expiresAt?: string;
-  permissions: string[];
-  companies: string[];
-  ipAllowList: string[];
-  organization?: string;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  lastUsedAt?: string;
-  lastUsedIp?: string;
-  useCount: number;
-  rotatedFrom?: string;
-  rotatedTo?: string;
-  graceUntil?: string;
-  revokedAt?: string;
 }
 
 export type ServiceRecord = Service;
