@@ -11,6 +11,7 @@ import { newAdminToken } from './core/accessTokens';
 import { createCore, type Core } from './core/createCore';
 import { consoleLogger, type Logger } from './http/errorHandler';
 import { fastVerifyHandler, isFastVerify } from './http/fastVerify';
+import { answerClientError } from './http/respond';
 import { systemClock, type Clock } from './keys/clock';
 import { loadMasterKey } from './keys/masterKey';
 import { BUILT_IN_SERVICES } from './keys/presets';
@@ -83,6 +84,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const fastVerify = fastVerifyHandler(core, logger);
     const server = createServer((req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
     server.keepAliveTimeout = 5_000;
+    // Node answers parser refusals (e.g. a 100 KB header: 431) with a bare status line; give them the API's error shape.
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, LOOPBACK, () => {

@@ -1,7 +1,9 @@
 // secretHash -> what verify needs, in memory, so verify is a hash plus a Map lookup. Entries are copies
 // taken after each committed change (never live store objects), so a failed transaction cannot leak
 // into the index and the store stays free to copy or replace its records.
+import type { VerifyResponse } from '../protocol';
 import { compileAllowList } from '../keys/ipAllowList';
+import { parseOptional } from '../keys/keyState';
 import type { VerifiableKey } from '../keys/verifyRules';
 import type { KeyRecord } from '../store/types';
 
@@ -12,6 +14,24 @@ export interface IndexedKey extends VerifiableKey {
   reference: string;
   organization?: string;
   ipAllowed: (clientIp: string) => boolean;
+  // The dates as epoch ms, parsed once here rather than on every verify.
+  startsAtMs: number;
+  expiresAtMs: number | undefined;
+  graceUntilMs: number | undefined;
+  /** The 200 answer for this key, built once and frozen: every valid verify of it returns this object. */
+  validAnswer: Readonly<VerifyResponse>;
+}
+
+function validAnswerOf(record: KeyRecord): Readonly<VerifyResponse> {
+  const answer: VerifyResponse = {
+    valid: true,
+    keyId: record.id,
+    serviceId: record.serviceId,
+    environment: record.environment,
+    permissions: Object.freeze([...record.permissions]) as string[],
+  };
+  if (record.organization !== undefined) answer.organization = record.organization;
+  return Object.freeze(answer);
 }
 
 export class KeyIndex {
@@ -44,6 +64,10 @@ export class KeyIndex {
       companies: [...record.companies],
       ipAllowList: [...record.ipAllowList],
       ipAllowed: record.ipAllowList.length > 0 ? compileAllowList(record.ipAllowList) : () => true,
+      startsAtMs: Date.parse(record.startsAt),
+      expiresAtMs: parseOptional(record.expiresAt),
+      graceUntilMs: parseOptional(record.graceUntil),
+      validAnswer: validAnswerOf(record),
     };
     if (record.expiresAt !== undefined) entry.expiresAt = record.expiresAt;
     if (record.graceUntil !== undefined) entry.graceUntil = record.graceUntil;

@@ -4,7 +4,8 @@ import type { VerifyResponse } from '../protocol';
 import { normalizeIp } from '../keys/ipAllowList';
 import { parseAuthorization, type PresentedCredential } from '../keys/authorization';
 import { sha256Hex } from '../keys/hashing';
-import { checkKey } from '../keys/verifyRules';
+import { stateAt } from '../keys/keyState';
+import { restrictionFailure, stateFailure } from '../keys/verifyRules';
 import { readVerifyRequest } from '../validation/verifyBody';
 import type { Actor, CoreContext } from './context';
 
@@ -15,7 +16,8 @@ export class Verification {
   constructor(private readonly context: CoreContext) {}
 
   /** `peerIp` (the caller's socket address) is recorded as last-use IP when the body names no clientIp. */
-  verify(body: unknown, actor: Actor, peerIp: string | undefined): VerifyResponse {
+  /** A valid answer is the key's frozen, shared answer object (see KeyIndex): serialise it, never change it. */
+  verify(body: unknown, actor: Actor, peerIp: string | undefined): Readonly<VerifyResponse> {
     const request = readVerifyRequest(body);
     const credential: PresentedCredential = request === undefined
       ? { malformed: true }
@@ -32,21 +34,14 @@ export class Verification {
       return { valid: false, code: 'UNKNOWN' };
     }
     const now = this.context.clock.now();
-    const failure = checkKey(key, { ...request, now, ipAllowed: key.ipAllowed });
+    const failure = stateFailure(stateAt(key.status, key.startsAtMs, key.expiresAtMs, key.graceUntilMs, now.getTime()))
+      ?? restrictionFailure(key, request, key.ipAllowed);
     if (failure !== undefined) {
       this.context.audit.verifyFailed(actor, failure, key.id);
       return { valid: false, code: failure };
     }
     const ip = request.clientIp ?? (peerIp === undefined ? undefined : normalizeIp(peerIp));
     this.context.store.recordUse(ip === undefined ? { keyId: key.id, at: now.toISOString() } : { keyId: key.id, at: now.toISOString(), ip });
-    const valid: VerifyResponse = {
-      valid: true,
-      keyId: key.id,
-      serviceId: key.serviceId,
-      environment: key.environment,
-      permissions: [...key.permissions],
-    };
-    if (key.organization !== undefined) valid.organization = key.organization;
-    return valid;
+    return key.validAnswer;
   }
 }

@@ -9,10 +9,21 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * DNS rebinding defence: a page on evil.example resolving to 127.0.0.1 still sends `Host: evil.example`.
  * Only the loopback names with the port this socket actually listens on are accepted.
  */
+// The accepted Host values of the last port seen: a daemon listens on one port, so they are built once
+// instead of two template strings per request.
+let hostsPort: number | undefined;
+let ipHost = '';
+let nameHost = '';
+
 export function checkHost(req: IncomingMessage): HttpError | undefined {
   const port = req.socket.localPort;
+  if (port !== hostsPort) {
+    hostsPort = port;
+    ipHost = `127.0.0.1:${port}`;
+    nameHost = `localhost:${port}`;
+  }
   const host = req.headers.host;
-  if (host === `127.0.0.1:${port}` || host === `localhost:${port}`) return undefined;
+  if (host === ipHost || host === nameHost) return undefined;
   return new HttpError(403, 'FORBIDDEN_HOST', `The Host header must be 127.0.0.1:${port} or localhost:${port}.`);
 }
 
@@ -29,8 +40,10 @@ export function hasBody(req: IncomingMessage): boolean {
 
 /** Bodies must be JSON; a request without a body (e.g. POST .../revoke) needs no content type. */
 export function checkContentType(req: IncomingMessage): HttpError | undefined {
+  const declared = req.headers['content-type'];
+  if (declared === 'application/json') return undefined; // what nearly every client sends: no parsing
   if (!hasBody(req)) return undefined;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (declared ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return undefined;
   return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON, sent with Content-Type: application/json.');
 }

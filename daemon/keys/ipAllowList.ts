@@ -6,6 +6,8 @@ const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
 /** `::ffff:a.b.c.d` -> `a.b.c.d`; anything else unchanged. */
 export function normalizeIp(address: string): string {
+  // Only an address starting with ':' can be IPv4-mapped; plain IPv4 peers (most) skip the regex.
+  if (address.charCodeAt(0) !== 58) return address;
   const mapped = MAPPED_IPV4.exec(address);
   return mapped ? mapped[1]! : address;
 }

@@ -9,17 +9,35 @@ import { maskedOf } from './keyFormat';
 type Dated = Pick<KeyRecord, 'status' | 'startsAt' | 'expiresAt' | 'graceUntil'>;
 
 export function effectiveStatus(key: Dated, now: Date): KeyStatus {
-  if (key.status !== 'revoked' && key.graceUntil !== undefined && now.getTime() >= Date.parse(key.graceUntil)) {
-    return 'revoked';
-  }
-  return key.status;
+  return statusAt(key.status, parseOptional(key.graceUntil), now.getTime());
 }
 
 export function deriveState(key: Dated, now: Date): KeyState {
-  const status = effectiveStatus(key, now);
-  if (status !== 'active') return status;
-  if (now.getTime() < Date.parse(key.startsAt)) return 'scheduled';
-  if (key.expiresAt !== undefined && now.getTime() >= Date.parse(key.expiresAt)) return 'expired';
+  return stateAt(key.status, Date.parse(key.startsAt), parseOptional(key.expiresAt), parseOptional(key.graceUntil), now.getTime());
+}
+
+/** Epoch milliseconds of an optional ISO date; parsed once and cached where a key is checked often (verify). */
+export function parseOptional(isoDate: string | undefined): number | undefined {
+  return isoDate === undefined ? undefined : Date.parse(isoDate);
+}
+
+/** effectiveStatus over epoch milliseconds: no Date objects, no parsing. */
+export function statusAt(status: KeyStatus, graceUntilMs: number | undefined, nowMs: number): KeyStatus {
+  return status !== 'revoked' && graceUntilMs !== undefined && nowMs >= graceUntilMs ? 'revoked' : status;
+}
+
+/** deriveState over epoch milliseconds, for the verify hot path (dates pre-parsed in the key index). */
+export function stateAt(
+  status: KeyStatus,
+  startsAtMs: number,
+  expiresAtMs: number | undefined,
+  graceUntilMs: number | undefined,
+  nowMs: number,
+): KeyState {
+  const effective = statusAt(status, graceUntilMs, nowMs);
+  if (effective !== 'active') return effective;
+  if (nowMs < startsAtMs) return 'scheduled';
+  if (expiresAtMs !== undefined && nowMs >= expiresAtMs) return 'expired';
   return 'active';
 }
 
