@@ -1,6 +1,6 @@
 // Regenerate: a new secret with the same service, environment, name and settings; the old key revoked
 // at once or after a grace period; the workspace's mapped files rewritten with the new secret.
-import type { KeyRegenerated } from '../protocol';
+import type { KeyRegenerated, Service } from '../protocol';
 import { conflict } from '../http/errors';
 import { assertCanRegenerate, toKeyView } from '../keys/keyState';
 import { retire, successorOf } from '../keys/rotation';
@@ -11,6 +11,12 @@ import type { Injection } from './injection';
 import { mintSecret } from './keyMinting';
 import { findKey, readKey } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
+
+/** The fields retire() sets on the old record; undo() puts exactly these back. */
+const RETIRED_FIELDS = ['rotatedTo', 'status', 'graceUntil', 'revokedAt', 'updatedAt'] as const satisfies readonly (keyof KeyRecord)[];
+
+const serviceDisabled = (service: Service) =>
+  conflict('SERVICE_DISABLED', `The service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it before regenerating its keys.`);
 
 export class KeyRotation {
   constructor(
@@ -24,22 +30,24 @@ export class KeyRotation {
     const old = readKey(this.context.store.read(), id);
     assertCanRegenerate(old, now);
     const service = this.catalog.get(old.serviceId);
-    if (!service.enabled) {
-      throw conflict('SERVICE_DISABLED', `The service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it before regenerating its keys.`);
-    }
+    if (!service.enabled) throw serviceDisabled(service);
     const minted = mintSecret(this.context.sealer, service, old.environment);
-    const successor = successorOf(old, minted, actor.name, now);
     const graceSeconds = input.graceSeconds ?? 0;
 
     const targets = await this.injection.targetsFor(input.workspace, undefined, old);
     await this.injection.check(input.workspace, targets, minted.material, input.force);
 
-    const retired = await this.context.store.transact((data) => {
+    // Everything below is decided on the record as it is now, not as it was before the awaits above:
+    // a concurrent PATCH must reach the successor, and a concurrent disable must stop the rotation.
+    const { before, retired, successor } = await this.context.store.transact((data) => {
       const current = findKey(data, id);
       assertCanRegenerate(current, now); // a concurrent regenerate may have won the race
+      if (!data.services.some((candidate) => candidate.id === current.serviceId && candidate.enabled)) throw serviceDisabled(service);
+      const before = structuredClone(current);
+      const successor = successorOf(current, minted, actor.name, now);
       Object.assign(current, retire(current, successor.id, graceSeconds, now));
       data.keys.push(structuredClone(successor));
-      return structuredClone(current);
+      return { before, retired: structuredClone(current), successor };
     });
     this.context.index.upsert(retired);
     this.context.index.upsert(successor);
@@ -48,7 +56,7 @@ export class KeyRotation {
     try {
       injected = await this.injection.apply(input.workspace, targets, minted.material, successor.id, actor, input.force);
     } catch (error) {
-      await this.undo(old, successor.id);
+      await this.undo(before, successor.id);
       throw error;
     }
     await this.context.audit.recordAll([
@@ -64,12 +72,21 @@ export class KeyRotation {
     return result;
   }
 
-  /** Puts the old record back and drops the successor when writing the new secret into files failed. */
-  private async undo(old: KeyRecord, successorId: string): Promise<void> {
-    await this.context.store.transact((data) => {
-      data.keys = data.keys.filter((key) => key.id !== successorId).map((key) => (key.id === old.id ? structuredClone(old) : key));
+  /**
+   * Takes the rotation back when writing the new secret into files failed: drops the successor and
+   * restores only the fields retire() set, so a change made to the old key meanwhile is kept.
+   */
+  private async undo(before: KeyRecord, successorId: string): Promise<void> {
+    const restored = await this.context.store.transact((data) => {
+      data.keys = data.keys.filter((key) => key.id !== successorId);
+      const key = findKey(data, before.id);
+      for (const field of RETIRED_FIELDS) {
+        if (before[field] === undefined) delete key[field];
+        else Object.assign(key, { [field]: before[field] });
+      }
+      return structuredClone(key);
     });
     this.context.index.remove(successorId);
-    this.context.index.upsert(old);
+    this.context.index.upsert(restored);
   }
 }

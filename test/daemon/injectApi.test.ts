@@ -88,6 +88,44 @@ describe('injection through the API (fake injector)', () => {
     assert.equal((await daemon.request('POST', '/v1/verify', { key: rotated.body.secret.secret })).body.valid, true);
   });
 
+  it('regenerates from the record as it is after planning: a rename made meanwhile reaches the new key, and survives a failed write', async () => {
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' })).body;
+    const renameDuringPlanning = (name: string) => async () => {
+      const patched = await daemon.request('PATCH', `/v1/keys/${created.key.id}`, { name });
+      assert.equal(patched.status, 200, patched.text);
+      return [target];
+    };
+    injector.mappedTargets.callsFake(renameDuringPlanning('renamed before failing'));
+    injector.applyInjection.rejects(new HttpError(409, 'FILE_CHANGED', 'changed on disk'));
+    assert.equal((await daemon.request('POST', `/v1/keys/${created.key.id}/regenerate`, { workspace: '/work/ws' })).status, 409);
+    const restored = (await daemon.request('GET', `/v1/keys/${created.key.id}`)).body;
+    assert.equal(restored.name, 'renamed before failing');
+    assert.equal(restored.state, 'active');
+    assert.equal(restored.rotatedTo, undefined);
+
+    injector.mappedTargets.callsFake(renameDuringPlanning('renamed'));
+    injector.applyInjection.resolves([okResult()]);
+    const rotated = await daemon.request('POST', `/v1/keys/${created.key.id}/regenerate`, { workspace: '/work/ws' });
+    assert.equal(rotated.status, 201, JSON.stringify(rotated.body.error)); // never the text: it holds the new secret
+    assert.equal(rotated.body.key.name, 'renamed');
+  });
+
+  it('refuses a regenerate (409 SERVICE_DISABLED) whose service is disabled while it is planned, and stores nothing', async () => {
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' })).body;
+    injector.mappedTargets.callsFake(async () => {
+      const disabled = await daemon.request('PATCH', '/v1/services/ingeneo', { enabled: false, disabledReason: 'contract ended' });
+      assert.equal(disabled.status, 200, disabled.text);
+      return [target];
+    });
+    const refused = await daemon.request('POST', `/v1/keys/${created.key.id}/regenerate`, { workspace: '/work/ws' });
+    assert.equal(refused.status, 409, `status ${refused.status}`); // never the text: a 201 holds the new secret
+    assert.equal(refused.body.error.code, 'SERVICE_DISABLED');
+    sinon.assert.notCalled(injector.applyInjection);
+    assert.equal(await keyCount(), 1);
+    assert.equal((await daemon.request('GET', `/v1/keys/${created.key.id}`)).body.rotatedTo, undefined);
+    assert.equal((await daemon.request('POST', '/v1/verify', { key: created.secret.secret })).body.valid, true);
+  });
+
   it('previews with masked material only, so preview text never holds the secret', async () => {
     const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'p' })).body;
     const preview = await daemon.request('POST', '/v1/inject/preview', { keyId: created.key.id, workspace: '/work/ws', targets: [target] });
