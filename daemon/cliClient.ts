@@ -33,9 +33,17 @@ export async function connect(dataDir: string): Promise<DaemonConnection> {
         const req = request({ host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (error) => reject(new CliError(`The daemon on port ${port} broke off its answer (${error.message}).`)));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            const parsed = text === '' ? undefined : JSON.parse(text);
+            let parsed: unknown;
+            try {
+              parsed = text === '' ? undefined : JSON.parse(text);
+            } catch {
+              // A throw here would escape the promise and crash the CLI with a stack trace.
+              reject(new CliError(`What answers on port ${port} is not a Keysmith daemon (HTTP ${res.statusCode}, not JSON); is daemon.json in ${dataDir} stale?`));
+              return;
+            }
             if ((res.statusCode ?? 500) >= 400) {
               const error = (parsed as ErrorBody | undefined)?.error;
               const details = error?.details && typeof error.details === 'object'
