@@ -2,12 +2,12 @@
 // tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
 // Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
 //   tsx bench/run.ts [--only=verify,tree,create,inject,extension] [--quick]
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCreate, type CreateSize } from './create';
 import { benchExtensionSize, benchTreeLoad } from './extension';
+import { benchInject, RUNS as INJECT_RUNS } from './inject';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
 import { benchVerify } from './verify';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     if (only.has('inject')) {
       progress('inject...');
       const result = await runInjectBench();
-      print(section('Injection into 1 MB files (bench/inject.ts)', 'Median CPU time of 5 runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.', result.rows, result.notes));
+      print(section('Injection into 1 MB files (bench/inject.ts)', `Median CPU time of ${INJECT_RUNS} runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`, result.rows, result.notes));
     }
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');
@@ -103,18 +103,10 @@ async function main(): Promise<void> {
   print(`_Total bench run time: ${Math.round((performance.now() - runStarted) / 1000)} s (after the build)._`);
 }
 
-/** bench/inject.ts belongs to the injection work: `benchInject()` resolves to table rows. */
+/** bench/inject.ts (the injection work's own bench) resolves to table rows. */
 async function runInjectBench(): Promise<{ rows: Row[]; notes: string[] }> {
-  const file = path.join(__dirname, 'inject.ts');
-  if (!existsSync(file)) return { rows: [], notes: ['bench/inject.ts has not landed yet: no injection figures.'] };
-  const module = (await import(file)) as { benchInject?: () => Promise<unknown> | unknown };
-  if (typeof module.benchInject !== 'function') return { rows: [], notes: ['bench/inject.ts exports no benchInject(): no injection figures.'] };
-  const rows = await module.benchInject();
-  if (!Array.isArray(rows) || !rows.every((row) => typeof row === 'object' && row !== null)) {
-    return { rows: [], notes: ['benchInject() did not return an array of row objects.'] };
-  }
   return {
-    rows: rows as Row[],
+    rows: await benchInject(),
     notes: [
       '"replace a value" and "create a key" are the pure writers (text in, text out); "apply to disk" is the wall time of applyInjection (confinement, read, hash, git check, edit, atomic write with fsyncs) and swings with machine load.',
     ],
