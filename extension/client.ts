@@ -144,10 +144,12 @@ export class DaemonClient {
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
-            if (status >= 200 && status < 300) {
+            if (status < 200 || status >= 300) return reject(toDaemonError(status, text));
+            try {
               resolve((text ? JSON.parse(text) : undefined) as T);
-            } else {
-              reject(toDaemonError(status, text));
+            } catch {
+              // A throw here would escape the promise: the caller would wait forever.
+              reject(new DaemonError(status, 'NOT_JSON', `What answers on port ${endpoint.port} sent status ${status} without JSON; it is not the Keysmith daemon.`));
             }
           });
         },

@@ -9,6 +9,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, path.join(__dirname, 'keysmith.tests'), mocha);
   // Order matters only for the last file: it kills and restarts the daemon.
   require('./activation.test');
+  require('./client.test');
   require('./tree.test');
   require('./commands.test');
   require('./webviews.test');
