@@ -1,10 +1,11 @@
 // Public face of injection for the rest of the daemon. The HTTP routes call only these functions.
 import type { Environment, InjectResult, InjectTarget } from '../protocol';
 import { HttpError } from '../http/errors';
+import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from './atomicWrite';
 import { currentHash, encodeText } from './fileText';
 import { readMappings } from './mappings';
-import { planInjection, resultFor, type PlannedTarget } from './plan';
+import { planInjection, resultFor, type FilePlan, type PlannedTarget } from './plan';
 import { maskOldSecrets, maskValues } from './previewMask';
 import type { InjectMaterial } from './targetChanges';
 import { shownName } from './targetFile';
@@ -61,9 +62,28 @@ export async function applyInjection(
         throw new HttpError(409, 'FILE_CHANGED', `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`, { file: shownName(file.resolved.file) });
       }
     }
-    for (const [i, file] of writes.entries()) await writeFileAtomic(file.resolved.real, encoded[i]!);
+    const written: FilePlan[] = [];
+    try {
+      for (const [i, file] of writes.entries()) {
+        await writeFileAtomic(file.resolved.real, encoded[i]!);
+        written.push(file);
+      }
+    } catch (error) {
+      // A later file refused (disk full, name too long...): the earlier ones must not keep the new secret.
+      await putBack(written);
+      throw error;
+    }
     return targets.map((target, i) => resultFor(plan.fileOf[i]!, target));
   });
+}
+
+/** Restores files written by an injection that failed further on: the exact old bytes, or no file. */
+async function putBack(files: FilePlan[]): Promise<void> {
+  for (const file of files.reverse()) {
+    const { real, exists } = file.resolved;
+    // Best effort: the caller reports the original failure either way.
+    await (exists ? writeFileAtomic(real, Buffer.from(file.content.text, file.content.encoding)) : rm(real, { force: true })).catch(() => undefined);
+  }
 }
 
 /** Targets mapped in `<workspace>/.vscode/keysmith.json` for a service and environment; [] without that file. */

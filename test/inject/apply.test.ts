@@ -37,6 +37,21 @@ describe('injection preview and apply', function () {
     assert.ok(results.every((r) => r.before === undefined && r.after === undefined), 'apply results carry no file text');
   });
 
+  it('puts back the files it already wrote when a later file cannot be written, so no file keeps the secret of a failed injection', async function () {
+    await ws.write('.env', 'KEEP=1\n');
+    // Its temp file name would pass the 255-byte limit: planning reads it, writing it fails (even as root).
+    const longName = `${'a'.repeat(236)}.env`;
+    await ws.write(longName, 'OTHER=1\n');
+    await assert.rejects(applyInjection(ws.root, [
+      { file: '.env', path: 'API_KEY', value: 'secret' },
+      { file: 'fresh.env', path: 'API_KEY', value: 'secret' },
+      { file: longName, path: 'API_KEY', value: 'secret' },
+    ], material), /ENAMETOOLONG/);
+    assert.equal(await readFile(ws.at('.env'), 'utf8'), 'KEEP=1\n', '.env kept the secret of the failed injection');
+    await assert.rejects(stat(ws.at('fresh.env')), { code: 'ENOENT' }, 'fresh.env was left behind');
+    assert.equal(await readFile(ws.at(longName), 'utf8'), 'OTHER=1\n');
+  });
+
   it('previews without writing: before masks the secret being replaced, after masks the new one', async function () {
     const oldSecret = `ks_${'test'}_OLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLd9Xz`;
     const text = `{\n  "cloudmc": {\n    "apiKey": "${oldSecret}",\n    "keyId": "old-ref"\n  }\n}\n`;
