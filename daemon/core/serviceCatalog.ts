@@ -9,8 +9,6 @@ import { fieldError } from '../validation/parse';
 import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 
-const BUILT_IN_EDITABLE = BUILT_IN_EDITABLE_FIELDS;
-
 function prefixFromName(name: string): string {
   const letters = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^[0-9]+/, '');
   return letters.length >= 2 ? letters.slice(0, 8) : 'key';
@@ -48,7 +46,7 @@ export class ServiceCatalog {
         // Editable fields follow the stored record entirely (one the user cleared stays cleared).
         const existing = data.services[index]! as unknown as Record<string, unknown>;
         const refreshed = structuredClone(preset) as unknown as Record<string, unknown>;
-        for (const field of BUILT_IN_EDITABLE) {
+        for (const field of BUILT_IN_EDITABLE_FIELDS) {
           if (field in existing) refreshed[field] = existing[field];
           else delete refreshed[field];
         }
@@ -106,9 +104,9 @@ export class ServiceCatalog {
     const current = this.get(id);
     const fields = Object.keys(input) as (keyof ServicePatchInput)[];
     if (current.builtIn) {
-      const locked = fields.filter((field) => !BUILT_IN_EDITABLE.has(field));
+      const locked = fields.filter((field) => !BUILT_IN_EDITABLE_FIELDS.has(field));
       if (locked.length > 0) {
-        throw new HttpError(400, 'VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE].join(', ')}.`,
+        throw new HttpError(400, 'VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
           Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])));
       }
     }
@@ -143,7 +141,7 @@ export class ServiceCatalog {
 
 function lockedFieldsDiffer(service: Service, preset: Service): boolean {
   const locked = (value: Service) =>
-    JSON.stringify(Object.entries(value).filter(([field]) => !BUILT_IN_EDITABLE.has(field)).sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(Object.entries(value).filter(([field]) => !BUILT_IN_EDITABLE_FIELDS.has(field)).sort(([a], [b]) => a.localeCompare(b)));
   return locked(service) !== locked(preset);
 }
 

@@ -3,9 +3,7 @@
 // docs/injection.md shows each one at work, and a test keeps those examples true.
 import type { Environment, InjectPreset, WorkspaceMappings } from '../protocol';
 
-export type InjectionPreset = InjectPreset;
-
-export const INJECTION_PRESETS: readonly InjectionPreset[] = [
+export const INJECTION_PRESETS: readonly InjectPreset[] = [
   {
     // Payline's admin centre: the key "is to be installed in the integration kit's settings file".
     // Its Basic header is base64(reference:key), so the reference plays the merchant id's part.
@@ -53,11 +51,11 @@ export const INJECTION_PRESETS: readonly InjectionPreset[] = [
   },
 ];
 
-export function presetsForService(serviceId: string): InjectionPreset[] {
+export function presetsForService(serviceId: string): InjectPreset[] {
   return INJECTION_PRESETS.filter((preset) => preset.serviceId === serviceId);
 }
 
 /** The `.vscode/keysmith.json` entry a preset becomes for one environment. */
-export function mappingFromPreset(preset: InjectionPreset, environment: Environment): WorkspaceMappings['mappings'][number] {
+export function mappingFromPreset(preset: InjectPreset, environment: Environment): WorkspaceMappings['mappings'][number] {
   return { serviceId: preset.serviceId, environment, targets: preset.targets.map((t) => ({ ...t })) };
 }
