@@ -1,11 +1,7 @@
 // Reading `<dataDir>/daemon.json`, the daemon's calling card (port, pid, admin token, version).
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { daemonFilePath } from '../daemon/daemonFile';
 import type { DaemonInfo } from '../daemon/protocol';
-
-export function daemonFilePath(dataDir: string): string {
-  return path.join(dataDir, 'daemon.json');
-}
 
 /** The daemon's card, or undefined when there is none or it is not a card a daemon wrote. */
 export async function readDaemonFile(dataDir: string): Promise<DaemonInfo | undefined> {
@@ -24,15 +20,6 @@ export async function readDaemonFile(dataDir: string): Promise<DaemonInfo | unde
   } catch {
     // Caught mid-write by a non-atomic writer, or hand-edited: treat as absent.
     return undefined;
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

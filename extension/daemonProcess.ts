@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { DaemonInfo } from '../daemon/protocol';
 import { probeHealth, type DaemonEndpoint, type EndpointSource } from './client';
 import type { KeysmithSettings } from './config';
-import { isProcessAlive, readDaemonFile, tailDaemonLog } from './daemonFile';
+import { isRunning } from '../daemon/store/dataDirLock';
+import { readDaemonFile, tailDaemonLog } from './daemonFile';
 import type { Log } from './log';
 
 export type DaemonState = 'starting' | 'connected' | 'unreachable';
@@ -74,10 +75,10 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
     const info = (await readDaemonFile(this.dataDir)) ?? this.info;
     this.info = undefined;
     // Only a pid whose port still answers as a Keysmith daemon: a stale card's pid may be reused.
-    if (info && isProcessAlive(info.pid) && (await probeHealth(info.port))) {
+    if (info && isRunning(info.pid) && (await probeHealth(info.port))) {
       this.options.log.info(`Stopping the daemon (pid ${info.pid}).`);
       process.kill(info.pid, 'SIGTERM');
-      if (!(await waitFor(() => !isProcessAlive(info.pid), 10_000))) {
+      if (!(await waitFor(() => !isRunning(info.pid), 10_000))) {
         this.options.log.warn(`The daemon (pid ${info.pid}) ignored SIGTERM for 10 s; killing it.`);
         process.kill(info.pid, 'SIGKILL');
       }
