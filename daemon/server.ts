@@ -68,7 +68,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = options.store ?? (await openLowdbStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs }));
   try {
-    const sealer = createSealer(await loadMasterKey(dataDir, options.env));
+    const sealedSecrets = store.read().keys.filter((key) => key.sealed !== undefined).length;
+    const sealer = createSealer(await loadMasterKey(dataDir, options.env, sealedSecrets));
     const token = options.adminToken ?? newAdminToken();
     const core = await createCore({
       store,

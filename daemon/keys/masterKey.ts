@@ -25,7 +25,11 @@ function decode(text: string, source: string): Buffer {
   return key;
 }
 
-export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+/**
+ * `sealedSecrets` is how many stored secrets are sealed under the key: with any, a missing master.key is
+ * an error, never a reason to mint a new key (that would silently make every sealed secret unreadable).
+ */
+export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, sealedSecrets = 0): Promise<Buffer> {
   const fromEnv = env[MASTER_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return decode(fromEnv, `the environment variable ${MASTER_KEY_ENV}`);
   const file = path.join(dataDir, MASTER_KEY_FILE);
@@ -35,6 +39,13 @@ export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = pr
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (sealedSecrets > 0) {
+      throw new MasterKeyError(
+        `${file} is missing, but the store holds ${sealedSecrets} sealed secret(s) that only it can open. ` +
+          `Restore ${MASTER_KEY_FILE} from your backup (mode 0600) or set ${MASTER_KEY_ENV}; ` +
+          'Keysmith will not create a new master key over them.',
+      );
+    }
     const key = randomBytes(MASTER_KEY_BYTES);
     await writePrivateFileAtomic(file, `${key.toString('base64')}\n`);
     return key;

@@ -99,6 +99,20 @@ describe('keysmith-daemon process', () => {
     assert.equal(await readFile(store, 'utf8'), '{"version": 1, "keys": [');
   });
 
+  it('refuses to start when master.key is gone but sealed secrets need it, instead of minting a new one', async () => {
+    const first = await start();
+    const created = await sendRequest(first.info.port, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'sealed' }, { token: first.info.token });
+    assert.equal(created.status, 201);
+    first.process.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+    await rm(path.join(dataDir, 'master.key'));
+
+    const result = await runToExit(dataDir);
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, /master\.key is missing.*1 sealed secret.*Restore master\.key/s);
+    await assert.rejects(stat(path.join(dataDir, 'master.key')), { code: 'ENOENT' }, 'no new master key was written');
+  });
+
   it('refuses a daemon.json or master.key that other users can read', async () => {
     for (const name of ['daemon.json', 'master.key']) {
       const dir = await mkdtemp(path.join(tmpdir(), 'keysmith-mode-'));
