@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock } from '../../daemon/keys/clock';
+import { generateSecret } from '../../daemon/keys/keyFormat';
 import type { KeyCreated, TokenCreated } from '../../daemon/protocol';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
@@ -40,7 +41,7 @@ describe('POST /v1/verify', () => {
     assert.equal((await verify({ ...ok, method: 'payroll.write' })).body.code, 'FORBIDDEN_METHOD');
     assert.equal((await verify({ ...ok, company: 'Globex' })).body.code, 'FORBIDDEN_COMPANY');
     assert.equal((await verify({ ...ok, clientIp: '192.168.1.1' })).body.code, 'IP_NOT_ALLOWED');
-    assert.equal((await verify({ key: 'ing_live_unknownunknownunknownunknown000000' })).body.code, 'UNKNOWN');
+    assert.equal((await verify({ key: generateSecret('ing', 'production') })).body.code, 'UNKNOWN');
 
     const scheduled = await create({ startsAt: '2030-02-01T00:00:00Z' });
     assert.equal((await verify({ key: scheduled.secret.secret })).body.code, 'NOT_YET_VALID');

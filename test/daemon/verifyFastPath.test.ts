@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { ManualClock } from '../../daemon/keys/clock';
+import { generateSecret } from '../../daemon/keys/keyFormat';
 import { normalizeIp } from '../../daemon/keys/ipAllowList';
 import { deriveState, parseOptional, stateAt } from '../../daemon/keys/keyState';
 import type { KeyCreated, KeyStatus, TokenCreated } from '../../daemon/protocol';
@@ -70,7 +71,7 @@ describe('verify fast path', () => {
     });
 
     it('sends the security headers on a verify answer', async () => {
-      const response = await verify({ key: 'ing_live_unknownunknownunknownunknown000000' });
+      const response = await verify({ key: generateSecret('ing', 'production') });
       assert.equal(response.status, 200);
       assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
       assert.equal(response.headers['cache-control'], 'no-store');
