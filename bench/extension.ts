@@ -16,6 +16,7 @@ import { REPO_ROOT } from './daemonProcess';
 import type { SeededDaemon } from './seededDaemon';
 import { formatBytes, formatCount, formatFactor, formatMs, percentile, verdict } from './stats';
 import type { Row } from './table';
+import { vscePackageArgs } from '../scripts/vsce.mjs';
 
 const run = promisify(execFile);
 /** The tree's page size (extension/tree/keyTreeProvider.ts PAGE_SIZE; that module needs vscode, so it is mirrored). */
@@ -144,6 +145,6 @@ async function packageVsix(root: string, productionDist: string): Promise<number
   const out = path.join(root, 'keysmith.vsix');
   // The same vsce arguments as `npm run package` (scripts/package.mjs), so the size is the shipped one;
   // --skip-license only keeps vsce from prompting if LICENSE is missing.
-  await run(VSCE, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], { cwd: folder, timeout: 120_000 });
+  await run(VSCE, vscePackageArgs(out), { cwd: folder, timeout: 120_000 });
   return (await stat(out)).size;
 }

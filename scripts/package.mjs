@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vscePackageArgs } from './vsce.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -13,8 +14,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 
 run(process.execPath, ['esbuild.mjs', '--production']);
 const harnessVsce = path.join(root, 'test', 'e2e', 'node_modules', '.bin', 'vsce');
-// No repository URL yet: keep README links relative instead of letting vsce refuse them.
-const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out];
+const vsceArgs = vscePackageArgs(out);
 if (existsSync(harnessVsce)) run(harnessVsce, vsceArgs);
 else run('npx', ['--yes', '@vscode/vsce@3.9.2', ...vsceArgs]);
 console.log(`${out}: ${(statSync(path.join(root, out)).size / 1024).toFixed(0)} KB`);

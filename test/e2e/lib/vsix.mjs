@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { VSCE_BIN } from './paths.mjs';
 import { run } from './process.mjs';
+import { vscePackageArgs } from '../../../scripts/vsce.mjs';
 
 /**
  * `vsce package --no-dependencies`: the extension is bundled by esbuild, so node_modules stay out.
@@ -10,7 +11,7 @@ import { run } from './process.mjs';
  * to rewrite them); what the published package needs is the extension's concern, not the harness's.
  */
 export async function packageExtension(folder, outFile) {
-  await run(VSCE_BIN, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', outFile], {
+  await run(VSCE_BIN, vscePackageArgs(outFile), {
     cwd: folder,
     label: `vsce package (${path.basename(folder)})`,
   });
