@@ -65,12 +65,6 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     this.durableJson = null;
   }
 
-  /** A fresh copy of the last durable state, for rolling back after a failed write. */
-  parseLastDurable(): T {
-    if (this.durableJson === null) throw new Error(`${this.file} has not been read or written yet.`);
-    return JSON.parse(this.durableJson.join('')) as T;
-  }
-
   private async validate(text: string): Promise<T> {
     let parsed: unknown;
     try {

@@ -19,5 +19,5 @@ export interface CommandContext {
   readonly extensionUri: vscode.Uri;
   readonly settings: () => KeysmithSettings;
   /** Tells every view that keys changed (tree, open details panel). */
-  keysChanged(keyId?: string): void;
+  keysChanged(): void;
 }

@@ -12,7 +12,7 @@ export function deactivateKey(ctx: CommandContext) {
     });
     const updated = await ctx.client.deactivateKey(key.id);
     ctx.log.info(`Deactivated key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Deactivated "{0}".', key.name), 3000);
     return updated;
   };

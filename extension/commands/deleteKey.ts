@@ -22,7 +22,7 @@ export function deleteKey(ctx: CommandContext) {
     if (choice !== remove) cancelled();
     await ctx.client.deleteKey(key.id);
     ctx.log.info(`Deleted key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     return true;
   };
 }

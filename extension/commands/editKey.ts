@@ -16,7 +16,7 @@ export function editKey(ctx: CommandContext) {
     const patch = await askPatch(ctx, key, field);
     const updated = await ctx.client.updateKey(key.id, patch);
     ctx.log.info(`Edited ${field} of key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     return updated;
   };
 }

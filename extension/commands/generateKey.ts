@@ -28,7 +28,7 @@ export function generateKeyQuick(ctx: CommandContext) {
       ctx.client.createKey({ serviceId: service.id, environment, name, workspace, force }),
     );
     ctx.log.info(`Generated key ${created.key.id} for ${service.id} (${environment}).`);
-    ctx.keysChanged(created.key.id);
+    ctx.keysChanged();
     RevealPanel.createOrShow(ctx, created);
     return created.key;
   };

@@ -36,7 +36,7 @@ export function importKey(ctx: CommandContext) {
       ...(reference ? { reference } : {}),
     });
     ctx.log.info(`Imported key ${key.id} for ${service.id} (${environment}).`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     void vscode.window.showInformationMessage(vscode.l10n.t('Imported key "{0}".', key.name));
     return key;
   };

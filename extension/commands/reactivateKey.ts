@@ -12,7 +12,7 @@ export function reactivateKey(ctx: CommandContext) {
     });
     const updated = await ctx.client.reactivateKey(key.id);
     ctx.log.info(`Reactivated key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Reactivated "{0}".', key.name), 3000);
     return updated;
   };

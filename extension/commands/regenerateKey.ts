@@ -29,7 +29,7 @@ export function regenerateKey(ctx: CommandContext) {
       ctx.client.regenerateKey(key.id, { graceSeconds: grace.seconds, workspace, force }),
     );
     ctx.log.info(`Regenerated key ${key.id} as ${result.key.id} (grace ${grace.seconds} s).`);
-    ctx.keysChanged(result.key.id);
+    ctx.keysChanged();
     RevealPanel.createOrShow(ctx, result);
     return result.key;
   };

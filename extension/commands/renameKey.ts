@@ -17,7 +17,7 @@ export function renameKey(ctx: CommandContext) {
     ).trim();
     const updated = await ctx.client.updateKey(key.id, { name });
     ctx.log.info(`Renamed key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     return updated;
   };
 }

@@ -23,7 +23,7 @@ export function revokeKey(ctx: CommandContext) {
     if (choice !== revoke) cancelled();
     const updated = await ctx.client.revokeKey(key.id);
     ctx.log.info(`Revoked key ${key.id}.`);
-    ctx.keysChanged(key.id);
+    ctx.keysChanged();
     return updated;
   };
 }

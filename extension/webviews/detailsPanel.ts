@@ -105,7 +105,7 @@ export class DetailsPanel extends PanelBase {
       await this.ctx.client.updateKey(this.keyId, normalised);
       this.ctx.log.info(`Edited key ${this.keyId} from the details panel.`);
       this.post({ type: 'details/result', requestId, ok: true });
-      this.ctx.keysChanged(this.keyId);
+      this.ctx.keysChanged();
     } catch (error) {
       const fields = error instanceof DaemonError ? error.fieldErrors() : {};
       const message = error instanceof Error ? error.message : String(error);

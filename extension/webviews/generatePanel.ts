@@ -116,7 +116,7 @@ export class GeneratePanel extends PanelBase {
       const created = await confirmIfTrackedByGit((force) => this.ctx.client.createKey({ ...body, force }));
       this.generated = created.key;
       this.ctx.log.info(`Generated key ${created.key.id} for ${created.key.serviceId} (${created.key.environment}) from the form.`);
-      this.ctx.keysChanged(created.key.id);
+      this.ctx.keysChanged();
       RevealPanel.createOrShow(this.ctx, created);
       this.dispose();
     } catch (error) {
