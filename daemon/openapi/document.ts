@@ -69,6 +69,7 @@ function operationObject(op: Operation, schemas: Record<string, JsonObject>): Js
     responses: answers,
   };
   if (op.public) operation.security = [];
+  if (op.verifyTokens) operation.description = 'Verify-only tokens (POST /v1/tokens) may call this route too; they may call no other.';
   if (op.body) {
     operation.requestBody = { required: !op.body.optional, content: { 'application/json': { schema: ref(nameOf(op.body.schema)) } } };
   }
