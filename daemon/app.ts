@@ -8,6 +8,7 @@ import { accessRoutes } from './routes/access';
 import { healthRoutes } from './routes/health';
 import { injectRoutes } from './routes/inject';
 import { keyRoutes } from './routes/keys';
+import { openApiRoutes } from './routes/openapi';
 import { serviceRoutes } from './routes/services';
 
 export interface AppDeps {
@@ -25,6 +26,7 @@ export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
   app.use(keyRoutes(core));
   app.use(injectRoutes(core));
   app.use(accessRoutes(core));
+  app.use(openApiRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

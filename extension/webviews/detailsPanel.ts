@@ -5,14 +5,15 @@ import type { KeyPatch } from '../../daemon/protocol';
 import type { CommandContext } from '../commands/commandContext';
 import { toIsoDate } from '../commands/editKey';
 import { DaemonError } from '../daemonErrors';
+import { detailsLayout } from './detailsLayout';
 import { panelIcon, renderPage, webviewOptions } from './html';
 import { PanelBase } from './panelBase';
-import type { DetailAction, FromWebview } from './protocol';
+import type { DetailAction, DetailsLayout, FromWebview } from './protocol';
 import { detailsBody } from './templates/detailsTemplate';
 
 const AUDIT_LIMIT = 20;
 
-const COMMAND_OF: Record<DetailAction, string> = {
+const COMMAND_OF: Record<Exclude<DetailAction, 'copyEndpoint'>, string> = {
   copyReference: 'keysmith.copyReference',
   copyAuthorization: 'keysmith.copyAuthorization',
   reveal: 'keysmith.revealKey',
@@ -28,6 +29,8 @@ const COMMAND_OF: Record<DetailAction, string> = {
 export class DetailsPanel extends PanelBase {
   static readonly viewType = 'keysmith.details';
   static current: DetailsPanel | undefined;
+  /** What the page was last told it may offer; anything else it sends is refused. */
+  private layout: DetailsLayout | undefined;
 
   static createOrShow(ctx: CommandContext, keyId: string): DetailsPanel {
     const open = DetailsPanel.current;
@@ -60,7 +63,8 @@ export class DetailsPanel extends PanelBase {
       ]);
       const service = services.find((s) => s.id === key.serviceId);
       this.panel.title = vscode.l10n.t('Details of "{0}"', key.name);
-      this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], companiesAllowed: Boolean(service?.supportsCompanies), audit: audit.items });
+      this.layout = detailsLayout(key, service);
+      this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], layout: this.layout, audit: audit.items });
     } catch (error) {
       if (error instanceof DaemonError && error.status === 404) this.dispose();
       else this.log.warn(`Could not load key ${this.keyId} into the details panel: ${error instanceof Error ? error.message : String(error)}`);
@@ -74,10 +78,7 @@ export class DetailsPanel extends PanelBase {
       case 'details/save':
         return this.save(message.requestId, message.patch);
       case 'details/action':
-        await vscode.commands.executeCommand(COMMAND_OF[message.action], this.keyId);
-        this.post({ type: 'details/result', requestId: message.requestId, ok: true });
-        if (!this.isDisposed) await this.reload();
-        return;
+        return this.act(message.requestId, message.action);
     }
   }
 
@@ -86,7 +87,31 @@ export class DetailsPanel extends PanelBase {
     super.dispose();
   }
 
+  private async act(requestId: string, action: DetailAction): Promise<void> {
+    // Normally the page's `ready` loaded the layout already; a message that overtakes it loads it here.
+    if (!this.layout) await this.reload();
+    if (!this.layout?.actions.includes(action)) {
+      this.log.warn(`Ignored "${action}" from the details panel of key ${this.keyId}: the panel does not offer it for this key.`);
+      this.post({ type: 'details/result', requestId, ok: false, message: vscode.l10n.t('This action is not available for this key.') });
+      return;
+    }
+    if (action === 'copyEndpoint') {
+      // An endpoint is no secret: no clipboard clearing.
+      await vscode.env.clipboard.writeText(this.layout.endpoint ?? '');
+      this.post({ type: 'details/result', requestId, ok: true });
+      return;
+    }
+    await vscode.commands.executeCommand(COMMAND_OF[action], this.keyId);
+    this.post({ type: 'details/result', requestId, ok: true });
+    if (!this.isDisposed) await this.reload();
+  }
+
   private async save(requestId: string, patch: KeyPatch): Promise<void> {
+    if (!this.layout) await this.reload();
+    if (!this.layout?.editable) {
+      this.post({ type: 'details/result', requestId, ok: false, message: vscode.l10n.t('This key is revoked, which is final: it can no longer be changed.') });
+      return;
+    }
     const fieldErrors: Record<string, string> = {};
     const normalised: KeyPatch = { ...patch };
     for (const field of ['startsAt', 'expiresAt'] as const) {

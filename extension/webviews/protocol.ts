@@ -21,9 +21,21 @@ export interface GenerateForm {
 
 export type CopyWhat = 'reference' | 'secret' | 'authorization';
 export const DETAIL_ACTIONS = [
-  'copyReference', 'copyAuthorization', 'reveal', 'deactivate', 'reactivate', 'regenerate', 'revoke', 'delete', 'inject', 'audit',
+  'copyReference', 'copyAuthorization', 'reveal', 'copyEndpoint', 'deactivate', 'reactivate', 'regenerate', 'revoke', 'delete', 'inject', 'audit',
 ] as const;
 export type DetailAction = (typeof DETAIL_ACTIONS)[number];
+
+/** What the details panel offers for one key (built by detailsLayout.ts; the page only draws it). */
+export interface DetailsLayout {
+  /** False once the key is revoked: revoked is final, so no field can change and there is no Save. */
+  editable: boolean;
+  /** The action buttons shown, in DETAIL_ACTIONS order. */
+  actions: DetailAction[];
+  /** Fields the service takes; one it does not take is hidden unless the key still carries values for it. */
+  fields: { permissions: boolean; companies: boolean };
+  /** The service's API endpoint, shown with a copy button. */
+  endpoint?: string;
+}
 
 /** Webview -> extension host. */
 export type FromWebview =
@@ -57,7 +69,7 @@ export type ToWebview =
       injected: string[];
     }
   | { type: 'reveal/copied'; what: CopyWhat; clearSeconds: number }
-  | { type: 'details/init'; key: KeyView; serviceName: string; offeredPermissions: string[]; companiesAllowed: boolean; audit: AuditEvent[] }
+  | { type: 'details/init'; key: KeyView; serviceName: string; offeredPermissions: string[]; layout: DetailsLayout; audit: AuditEvent[] }
   | { type: 'details/result'; requestId: string; ok: boolean; message?: string; fieldErrors?: Record<string, string> };
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -1,7 +1,7 @@
 // Browser side of "Key details": shows every field, sends edits as one `details/save` patch of
 // what changed, and runs actions through `details/action` (the host asks for confirmations).
 import type { KeyPatch, KeyView } from '../../daemon/protocol';
-import { DETAIL_ACTIONS, type DetailAction, type ToWebview } from '../../extension/webviews/protocol';
+import { DETAIL_ACTIONS, type DetailAction, type DetailsLayout, type ToWebview } from '../../extension/webviews/protocol';
 import { byId, checkboxes, checkedValues, clearErrors, fieldId, setFieldError, setText, show, splitList, text } from './dom';
 import { newRequestId, onHostMessage, post } from './messaging';
 
@@ -21,7 +21,7 @@ function handle(message: ToWebview): void {
   if (message.type === 'details/init') {
     key = message.key;
     render(message.key, message.serviceName, message.offeredPermissions);
-    byId<Valued>('edit-companies').disabled = !message.companiesAllowed && message.key.companies.length === 0;
+    applyLayout(message.layout);
     renderAudit(message.audit);
   } else if (message.type === 'details/result') {
     byId<Valued>('action-save').disabled = false;
@@ -55,16 +55,21 @@ function render(k: KeyView, serviceName: string, offered: string[]): void {
   byId<Valued>('edit-companies').value = k.companies.join('\n');
   byId<Valued>('edit-ip-allow-list').value = k.ipAllowList.join('\n');
   byId<Valued>('edit-organization').value = k.organization ?? '';
-  const revoked = k.status === 'revoked';
-  show('action-reveal', k.retrievable);
-  show('action-copy-authorization', k.retrievable);
-  show('action-deactivate', k.status === 'active');
-  show('action-reactivate', k.status === 'inactive');
-  show('action-regenerate', !revoked);
-  show('action-revoke', !revoked);
-  show('action-inject', !revoked);
-  show('action-delete', revoked);
-  byId('details-form').toggleAttribute('inert', revoked);
+}
+
+/** Shows what the host offers for this key, and nothing else. */
+function applyLayout(layout: DetailsLayout): void {
+  for (const action of DETAIL_ACTIONS) show(`action-${kebab(action)}`, layout.actions.includes(action));
+  show('group-permissions', layout.fields.permissions);
+  show('group-companies', layout.fields.companies);
+  show('row-endpoint', layout.endpoint !== undefined);
+  setText('detail-endpoint', layout.endpoint ?? '');
+  // A revoked key's fields stay readable but not editable, and there is nothing to save.
+  const form = byId('details-form');
+  form.toggleAttribute('inert', !layout.editable);
+  for (const control of form.querySelectorAll('vscode-textfield, vscode-textarea')) control.toggleAttribute('readonly', !layout.editable);
+  for (const box of form.querySelectorAll('vscode-checkbox')) box.toggleAttribute('disabled', !layout.editable);
+  show('save-row', layout.editable);
 }
 
 function renderAudit(events: Array<{ at: string; actor: string; action: string }>): void {
@@ -121,6 +126,10 @@ function save(): void {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function capital(s: string): string {

@@ -13,6 +13,7 @@ export async function run(): Promise<void> {
   require('./tree.test');
   require('./commands.test');
   require('./webviews.test');
+  require('./webviews.details.test');
   require('./inject.test');
   require('./daemonLoss.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

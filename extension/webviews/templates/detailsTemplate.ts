@@ -1,12 +1,13 @@
 // Markup of the "Key details" panel: every field (editable ones as inputs), one button per action
-// (`action-<verb>`), and the recent audit events. Values are filled by media/webview/detailsView.ts.
+// (`action-<verb>`), and the recent audit events. Values, and which parts show, are filled in by
+// media/webview/detailsView.ts from the layout the host sends.
 import { th } from '../html';
 
 const readOnly = (id: string, label: string) =>
   `<div class="detail"><span class="detail-label">${label}</span><span class="detail-value" id="detail-${id}" data-testid="detail-${id}"></span></div>`;
 
 const editable = (id: string, label: string, control: string) =>
-  `<vscode-form-group variant="vertical"><vscode-label for="edit-${id}">${label}</vscode-label>${control}
+  `<vscode-form-group variant="vertical" id="group-${id}" data-testid="group-${id}"><vscode-label for="edit-${id}">${label}</vscode-label>${control}
 <div class="field-error" role="alert" data-testid="error-${id}" id="error-${id}" hidden></div></vscode-form-group>`;
 
 const action = (verb: string, label: string, icon: string, secondary = true) =>
@@ -37,6 +38,7 @@ ${readOnly('created', th('Created'))}
 ${readOnly('last-used', th('Last used'))}
 ${readOnly('use-count', th('Uses'))}
 ${readOnly('rotation', th('Rotation'))}
+<div class="detail" id="row-endpoint" data-testid="row-endpoint" hidden><span class="detail-label">${th('Endpoint')}</span><span class="detail-value"><span id="detail-endpoint" data-testid="detail-endpoint"></span> ${action('copy-endpoint', th('Copy'), 'copy')}</span></div>
 </section>
 <form id="details-form" novalidate>
 ${editable('name', th('Name'), '<vscode-textfield id="edit-name" data-testid="edit-name"></vscode-textfield>')}
@@ -49,7 +51,7 @@ ${editable('companies', th('Companies'), '<vscode-textarea id="edit-companies" d
 ${editable('ip-allow-list', th('IP allow-list'), '<vscode-textarea id="edit-ip-allow-list" data-testid="edit-ip-allow-list" rows="2"></vscode-textarea>')}
 ${editable('organization', th('Organization'), '<vscode-textfield id="edit-organization" data-testid="edit-organization"></vscode-textfield>')}
 <div class="form-error" role="alert" data-testid="error-form" id="error-form" hidden></div>
-<div class="actions">${action('save', th('Save Changes'), 'save', false)}</div>
+<div class="actions" id="save-row">${action('save', th('Save Changes'), 'save', false)}</div>
 </form>
 <h2>${th('Recent activity')}</h2>
 <table class="audit" data-testid="audit">

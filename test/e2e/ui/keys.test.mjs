@@ -1,5 +1,6 @@
 // A developer's everyday flow in the API Keys view: generate a key through the form, find it in the
-// tree, copy its reference, revoke it behind the modal confirmation and see its state change.
+// tree, copy its reference, revoke it behind the modal confirmation and see its state change, and its
+// details panel turn read-only.
 import assert from 'node:assert/strict';
 import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeyDetails, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
 import { keysViewContainerTitle } from '../lib/manifest.mjs';
@@ -63,5 +64,17 @@ describe('Managing a key from the API Keys view', function () {
     await state.and(details.locator('[data-state="revoked"]')).waitFor();
     assert.equal(await textOf(details, 'detail-name'), key.name);
     await session.shot('key-details-revoked');
+  });
+
+  it('offers nothing to change on the revoked key, shows only the fields Payline takes, and its endpoint', async function () {
+    const details = await openKeyDetails(session, key.name);
+    await details.locator('[data-testid="detail-state"][data-state="revoked"]').waitFor();
+    for (const id of ['action-reveal', 'action-save', 'action-revoke', 'action-regenerate', 'group-companies', 'group-permissions']) {
+      assert.equal(await details.locator(`[data-testid="${id}"]`).isVisible(), false, `${id} is not shown`);
+    }
+    assert.equal(await details.locator('[data-testid="action-delete"]').isVisible(), true);
+    assert.equal(await details.locator('[data-testid="edit-name"]').getAttribute('readonly'), '', 'the name is read-only');
+    assert.match(await textOf(details, 'detail-endpoint'), /^https:\/\//);
+    assert.equal(await details.locator('[data-testid="action-copy-endpoint"]').isVisible(), true);
   });
 });
