@@ -4,12 +4,12 @@
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
-import { acquireDataDirLock, isRunning, LOCK_FILE_NAME, type DataDirLock } from './dataDirLock';
+import { removeCrashLeftovers } from './crashLeftovers';
+import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
 import { GroupCommitter, type CommitterState } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
-import { isTempFileOf } from './secureFiles';
 import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
-import { errnoCode, nodeStoreFs, type StoreFs } from './storeFs';
+import { nodeStoreFs, type StoreFs } from './storeFs';
 import type { KeyStore, KeyUse, StoreData } from './types';
 
 export const STORE_FILE_NAME = 'store.json';
@@ -47,7 +47,7 @@ export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<Lo
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(fs, dataDir);
   try {
-    await removeStaleTempFiles(fs, dataDir);
+    await removeCrashLeftovers(fs, dataDir, [STORE_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME]);
     const files = storeFilesIn(dataDir, { store: STORE_FILE_NAME, backup: BACKUP_FILE_NAME, journal: JOURNAL_FILE_NAME });
     const loaded = await loadStore(fs, files, options.initialData);
     try {
@@ -78,22 +78,6 @@ function checkedNumber(name: string, value: number | undefined, fallback: number
     throw new RangeError(`${name} must be a number${name.endsWith('Ms') ? ' of milliseconds' : ''} >= ${min}, got ${String(value)}.`);
   }
   return chosen;
-}
-
-/**
- * A crash between creating a temp file and renaming it leaves `store.json.<pid>.<random>.tmp` (we hold
- * the lock, so no live writer owns one). A lock temp file belongs to a dead process only if its pid is gone.
- */
-async function removeStaleTempFiles(fs: StoreFs, dataDir: string): Promise<void> {
-  for (const name of await fs.readdir(dataDir)) {
-    const lockTempPid = isTempFileOf(LOCK_FILE_NAME, name) ? Number(name.split('.')[2]) : undefined;
-    const stale = isTempFileOf(STORE_FILE_NAME, name) || isTempFileOf(JOURNAL_FILE_NAME, name) || (lockTempPid !== undefined && !isRunning(lockTempPid));
-    if (stale) {
-      await fs.unlink(path.join(dataDir, name)).catch((error: unknown) => {
-        if (errnoCode(error) !== 'ENOENT') throw error;
-      });
-    }
-  }
 }
 
 function createLowdbKeyStore(
