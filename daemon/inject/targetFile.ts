@@ -3,6 +3,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../http/errors';
+import { showable } from '../validation/echo';
 
 export interface ResolvedTarget {
   /** The file name as the caller wrote it (for messages and results). */
@@ -12,9 +13,12 @@ export interface ResolvedTarget {
   exists: boolean;
 }
 
-/** The file name as it may appear in a message: no NUL bytes or other control characters. */
+/**
+ * The file name as it may appear in a message: no NUL bytes or other control characters, and withheld
+ * when it looks like a pasted secret (see validation/echo.ts).
+ */
 export function shownName(file: string): string {
-  return file.replace(/[\u0000-\u001f\u007f]/g, '');
+  return showable(file.replace(/[\u0000-\u001f\u007f]/g, '')) ?? '(name not repeated: it looks like a secret)';
 }
 
 function refuse(file: string, why: string): HttpError {
