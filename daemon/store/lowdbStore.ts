@@ -88,6 +88,9 @@ function createLowdbKeyStore(
   lock: DataDirLock,
 ): LowdbKeyStore {
   let closed = false;
+  // Audit events still flow while close() drains: a change committed in that drain is durable, and
+  // its event, appended right after, must not be the one thing lost.
+  let auditClosed = false;
   let closing: Promise<void> | undefined;
   const closedError = () => new Error('The Keysmith store is closed.');
 
@@ -104,7 +107,7 @@ function createLowdbKeyStore(
     recordUse: (use: KeyUse) => {
       if (!closed) committer.recordUse(use);
     },
-    appendAudit: (events: AuditEvent[]) => (closed ? Promise.reject(closedError()) : audit.append(events)),
+    appendAudit: (events: AuditEvent[]) => (auditClosed ? Promise.reject(closedError()) : audit.append(events)),
     readAudit: (filter) => audit.read(filter),
     flush: async () => {
       await Promise.all([committer.flush(), audit.idle()]);
@@ -115,10 +118,13 @@ function createLowdbKeyStore(
       closing ??= (async () => {
         try {
           await committer.flush();
+          // Let the callers whose changes that flush committed run on to their audit append.
+          await new Promise((resolve) => setImmediate(resolve));
           // Leave one file to read: the journal's batches folded into store.json. If the disk refuses,
           // nothing is lost (the journal holds them and the next open replays it).
           await committer.compactIfJournalHoldsChanges().catch(() => undefined);
         } finally {
+          auditClosed = true;
           committer.stopTimers();
           await journal.close();
           await audit.close();
