@@ -33,7 +33,8 @@ export async function removeCrashLeftovers(fs: StoreFs, dataDir: string, storeFi
   const removed: string[] = [];
   for (const name of await fs.readdir(dataDir)) {
     const lockWriter = tempFileWriterPid(LOCK_FILE_NAME, name);
-    const leftover = targets.some((target) => tempFileWriterPid(target, name) !== undefined) || (lockWriter !== undefined && !isRunning(lockWriter));
+    const leftover =
+      targets.some((target) => tempFileWriterPid(target, name) !== undefined) || (lockWriter !== undefined && !isRunning(lockWriter));
     if (!leftover || !(await isRegularFile(path.join(dataDir, name)))) continue;
     try {
       await fs.unlink(path.join(dataDir, name));

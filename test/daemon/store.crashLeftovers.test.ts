@@ -38,7 +38,11 @@ describe('store: crash leftovers in the data dir', () => {
     for (const name of leftovers) await fsp.writeFile(file(name), 'half-written', { mode: 0o600 });
     await open();
     const left = await fsp.readdir(dir);
-    assert.deepEqual(leftovers.filter((name) => left.includes(name)), [], `leftovers kept: ${left.join(', ')}`);
+    assert.deepEqual(
+      leftovers.filter((name) => left.includes(name)),
+      [],
+      `leftovers kept: ${left.join(', ')}`,
+    );
   });
 
   it('keeps files that only resemble a temp name, symbolic links and folders, and what they point at', async () => {

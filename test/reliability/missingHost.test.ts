@@ -22,7 +22,9 @@ function sendRaw(port: number, head: string): Promise<RawAnswer> {
       const text = Buffer.concat(chunks).toString('utf8');
       const [rawHead = '', body = ''] = text.split('\r\n\r\n');
       const [statusLine = '', ...lines] = rawHead.split('\r\n');
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
     });
   });
@@ -40,7 +42,10 @@ describe('reliability: an HTTP/1.1 request without a Host header', function () {
   for (const [what, head] of [
     ['GET /v1/health', 'GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n'],
     ['an admin route with the token', () => `GET /v1/keys HTTP/1.1\r\nAuthorization: Bearer ${daemon.token}\r\nConnection: close\r\n\r\n`],
-    ['POST /v1/verify (the fast path)', 'POST /v1/verify HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'],
+    [
+      'POST /v1/verify (the fast path)',
+      'POST /v1/verify HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    ],
   ] as const) {
     it(`answers 400 MISSING_HOST in the error shape, naming the header: ${what}`, async () => {
       const answer = await sendRaw(daemon.port, typeof head === 'function' ? head() : head);

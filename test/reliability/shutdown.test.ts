@@ -28,7 +28,10 @@ describe('reliability: stopping the daemon', function () {
       const dataDir = await temp.make('signal');
       const first = await startDaemonProcess(dataDir);
       children.push(first);
-      const { key, secret: { secret } } = await createKey(first);
+      const {
+        key,
+        secret: { secret },
+      } = await createKey(first);
       // Usage is batched (1 s by default): the signal arrives while this use is still pending.
       assert.equal((await verifyKey(first, secret)).valid, true);
       first.child.kill(signal);
@@ -52,7 +55,9 @@ describe('reliability: stopping the daemon', function () {
     const server = await startServer({ dataDir, store, logger, env: {}, adminName: 'tester' });
     await writeDaemonFile(dataDir, { port: server.port, pid: process.pid, token: server.token, version: 'test' });
     const target = { port: server.port, token: server.token };
-    const { secret: { secret } } = await createKey(target);
+    const {
+      secret: { secret },
+    } = await createKey(target);
     assert.equal((await verifyKey(target, secret)).valid, true);
     disk.setFault('ENOSPC');
 
