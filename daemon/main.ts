@@ -1,11 +1,13 @@
-// `keysmith-daemon [--data-dir DIR] [--port N]`: runs the daemon in the foreground until SIGINT/SIGTERM.
+// `keysmith-daemon [--data-dir DIR] [--port N]`: runs the daemon in the foreground until SIGINT/SIGTERM/SIGHUP.
 // Refuses to start, with a message saying what to do, when another daemon holds the data dir, when the
 // store is damaged, or when daemon.json / master.key could be read by other users.
 import * as path from 'node:path';
 import { parseArgs, parsePort, UsageError } from './args';
-import { assertPrivateIfPresent, daemonFilePath, removeDaemonFile, resolveDataDir, writeDaemonFile } from './daemonFile';
+import { assertPrivateIfPresent, daemonFilePath, resolveDataDir, writeDaemonFile } from './daemonFile';
+import { consoleLogger } from './http/errorHandler';
 import { MASTER_KEY_FILE } from './keys/masterKey';
 import { startServer, type RunningServer } from './server';
+import { STOP_SIGNALS, stopDaemon } from './stopDaemon';
 import { DAEMON_VERSION } from './version';
 
 const USAGE = `Usage: keysmith-daemon [--data-dir DIR] [--port N]
@@ -38,19 +40,9 @@ function stopOnSignals(server: RunningServer, dataDir: string): void {
     if (stopping) return;
     stopping = true;
     console.log(`Received ${signal}: stopping (finishing requests, writing pending changes).`);
-    server.close()
-      .then(() => removeDaemonFile(dataDir))
-      .then(() => {
-        console.log('Keysmith daemon stopped.');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        console.error(`Keysmith daemon failed to stop cleanly: ${(error as Error).message}`);
-        process.exit(1);
-      });
+    void stopDaemon(server, dataDir, consoleLogger).then((code) => process.exit(code));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -83,7 +83,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     const app = createApp({ core, logger });
     const fastVerify = fastVerifyHandler(core, logger);
-    const server = createServer((req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
+    // requireHostHeader off: Node would answer a missing Host with a bare 400; checkHost answers it in the API's shape.
+    const server = createServer({ requireHostHeader: false }, (req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
     server.keepAliveTimeout = 5_000;
     // Node answers parser refusals (e.g. a 100 KB header: 431) with a bare status line; give them the API's error shape.
     server.on('clientError', answerClientError);

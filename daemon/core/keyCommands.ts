@@ -117,7 +117,7 @@ export class KeyCommands {
     await this.context.store.transact((data) => {
       // The service may have been disabled or deleted since it was checked, by a concurrent request.
       if (!data.services.some((service) => service.id === record.serviceId && service.enabled)) {
-        throw fieldError('serviceId', `the service "${record.serviceId}" was disabled or deleted meanwhile; nothing was stored`);
+        throw fieldError('serviceId', 'the service was disabled or deleted meanwhile; nothing was stored');
       }
       if (isDuplicate?.(data)) throw duplicateSecret();
       data.keys.push(structuredClone(record));

@@ -59,7 +59,7 @@ export class ServiceCatalog {
   requireForNewKey(serviceId: string): Service {
     const service = this.context.store.read().services.find((candidate) => candidate.id === serviceId);
     if (!service) {
-      throw fieldError('serviceId', `no service "${serviceId}"; GET /v1/services lists the catalogue`);
+      throw fieldError('serviceId', 'no service has this id; GET /v1/services lists the catalogue');
     }
     if (!service.enabled) {
       throw fieldError('serviceId', `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`);
@@ -73,7 +73,8 @@ export class ServiceCatalog {
     const unknown = (settings.permissions ?? []).filter((permission) => !offered.has(permission));
     if (unknown.length > 0) {
       const accepted = service.permissions.length > 0 ? `accepted: ${service.permissions.join(', ')}` : 'this service has no method permissions';
-      throw fieldError('permissions', `unknown permission ${unknown.map((p) => `"${p}"`).join(', ')} for ${service.name}; ${accepted}`);
+      // Counted, not quoted: a received value is never repeated (it may be a pasted secret).
+      throw fieldError('permissions', `${unknown.length} permission(s) not offered by ${service.name}; ${accepted}`);
     }
     if ((settings.companies ?? []).length > 0 && !service.supportsCompanies) {
       throw fieldError('companies', `${service.name} has no company restrictions; leave companies empty`);

@@ -18,7 +18,8 @@ export const consoleLogger: Logger = {
 };
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
-  next(new HttpError(404, 'NOT_FOUND', `No endpoint ${req.method} ${req.path}; see API.md for the v1 endpoints.`));
+  // The path is not repeated: a caller may have put a secret in it.
+  next(new HttpError(404, 'NOT_FOUND', `No endpoint answers ${req.method} on this path; see API.md for the v1 endpoints.`));
 }
 
 export function toHttpError(error: unknown, logger: Logger, where: string): HttpError {
@@ -44,7 +45,9 @@ export function toHttpError(error: unknown, logger: Logger, where: string): Http
 
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const httpError = toHttpError(error, logger, `${req.method} ${req.path}`);
+    // Logged by route pattern (`/v1/keys/:id`), never the path as received: ids may be pasted secrets.
+    const route = typeof req.route?.path === 'string' ? req.route.path : '(no route)';
+    const httpError = toHttpError(error, logger, `${req.method} ${route}`);
     sendError(res, httpError, httpError.status === 413);
   };
 }

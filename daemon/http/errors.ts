@@ -16,7 +16,8 @@ export class HttpError extends Error {
 
 export const badRequest = (code: string, message: string, details?: Record<string, string>) =>
   new HttpError(400, code, message, details);
-export const notFound = (what: string, id: string) =>
-  new HttpError(404, 'NOT_FOUND', `No ${what} with id "${id}".`);
+/** The id is not repeated: it came from the caller, who may have pasted a secret where an id goes. */
+export const notFound = (what: string, _id: string) =>
+  new HttpError(404, 'NOT_FOUND', `No ${what} has this id; list them with GET /v1/${what === 'key' ? 'keys' : `${what}s`}.`);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new HttpError(409, code, message, details);

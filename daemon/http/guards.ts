@@ -24,6 +24,11 @@ export function checkHost(req: IncomingMessage): HttpError | undefined {
   }
   const host = req.headers.host;
   if (host === ipHost || host === nameHost) return undefined;
+  // HTTP/1.1 makes Host mandatory (RFC 9112 §3.2): a malformed request, not a foreign site. HTTP/1.0
+  // has no such rule, so there a missing Host is simply not one of ours (403 below).
+  if (host === undefined && req.httpVersion === '1.1') {
+    return new HttpError(400, 'MISSING_HOST', `HTTP/1.1 requests must carry a Host header: 127.0.0.1:${port} or localhost:${port}.`);
+  }
   return new HttpError(403, 'FORBIDDEN_HOST', `The Host header must be 127.0.0.1:${port} or localhost:${port}.`);
 }
 

@@ -3,6 +3,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../http/errors';
+import { showable } from '../validation/echo';
 
 export interface ResolvedTarget {
   /** The file name as the caller wrote it (for messages and results). */
@@ -12,9 +13,12 @@ export interface ResolvedTarget {
   exists: boolean;
 }
 
-/** The file name as it may appear in a message: no NUL bytes or other control characters. */
+/**
+ * The file name as it may appear in a message: no NUL bytes or other control characters, and withheld
+ * when it looks like a pasted secret (see validation/echo.ts).
+ */
 export function shownName(file: string): string {
-  return file.replace(/[\u0000-\u001f\u007f]/g, '');
+  return showable(file.replace(/[\u0000-\u001f\u007f]/g, '')) ?? '(name not repeated: it looks like a secret)';
 }
 
 function refuse(file: string, why: string): HttpError {
@@ -27,13 +31,25 @@ export async function realWorkspace(workspace: string): Promise<string> {
   if (typeof workspace !== 'string' || !path.isAbsolute(workspace) || workspace.includes('\0')) {
     throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
   }
+  let real: string | undefined;
   try {
-    const real = await realpath(workspace);
-    if ((await stat(real)).isDirectory()) return real;
+    real = await realpath(workspace);
+    if (!(await stat(real)).isDirectory()) real = undefined;
   } catch {
     // reported below
   }
-  throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
+  if (real === undefined) throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
+  // Judged on the real path: `repo/.git`, a folder in it, or a link to it would make git's own files targets.
+  if (hasGitSegment(real)) {
+    const inGit = 'is inside a .git folder (git\'s own files); give the project folder that contains .git instead.';
+    throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${inGit}`, { workspace: inGit });
+  }
+  return real;
+}
+
+/** True when a segment of `relativeOrAbsolute` is `.git`, in any letter case (case-insensitive disks). */
+function hasGitSegment(relativeOrAbsolute: string): boolean {
+  return relativeOrAbsolute.split(/[\\/]/).some((segment) => segment.toLowerCase() === '.git');
 }
 
 export async function resolveTargetFile(workspaceReal: string, file: string): Promise<ResolvedTarget> {
@@ -45,7 +61,7 @@ export async function resolveTargetFile(workspaceReal: string, file: string): Pr
   const segments = file.split(/[\\/]/);
   if (segments.includes('..')) throw refuse(file, 'uses ".."; give a path that stays inside the workspace folder.');
   // git's own files (config, hooks) are never a place for a key, whatever a mapping says.
-  if (segments.some((s) => s.toLowerCase() === '.git')) throw refuse(file, 'is inside .git; name a config file of the project.');
+  if (hasGitSegment(file)) throw refuse(file, 'is inside .git; name a config file of the project.');
   const joined = path.resolve(workspaceReal, file);
   if (!isInside(workspaceReal, joined)) throw refuse(file, 'is not a file inside the workspace folder.');
 
@@ -63,7 +79,7 @@ export async function resolveTargetFile(workspaceReal: string, file: string): Pr
     throw refuse(file, link.isSymbolicLink() ? 'is a symbolic link to nothing (dangling); remove it or point it at a file in the workspace.' : 'cannot be resolved.');
   }
   if (!isInside(workspaceReal, real)) throw refuse(file, 'leads outside the workspace folder through a symbolic link.');
-  if (path.relative(workspaceReal, real).split(path.sep).includes('.git')) throw refuse(file, 'leads into .git through a symbolic link.');
+  if (hasGitSegment(path.relative(workspaceReal, real))) throw refuse(file, 'leads into .git through a symbolic link.');
   const info = await stat(real);
   if (info.isDirectory()) throw refuse(file, 'is a folder; name a file inside it.');
   if (!info.isFile()) throw refuse(file, 'is not a regular file (a device, pipe or socket).');
@@ -81,6 +97,7 @@ async function resolveNewFile(workspaceReal: string, file: string, joined: strin
   if (!isInside(workspaceReal, parent) && parent !== workspaceReal) {
     throw refuse(file, 'leads outside the workspace folder through a symbolic link.');
   }
+  if (hasGitSegment(path.relative(workspaceReal, parent))) throw refuse(file, 'leads into .git through a symbolic link.');
   if (!(await stat(parent)).isDirectory()) throw refuse(file, 'is under something that is not a folder.');
   return { file, real: path.join(parent, path.basename(joined)), exists: false };
 }

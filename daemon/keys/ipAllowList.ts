@@ -12,17 +12,17 @@ export function normalizeIp(address: string): string {
   return mapped ? mapped[1]! : address;
 }
 
-/** Why an allow-list entry is unusable, or undefined when it is a valid address or CIDR range. */
+/** Why an allow-list entry is unusable (without repeating it), or undefined when it is a valid address or CIDR range. */
 export function allowListEntryProblem(entry: string): string | undefined {
   const [address = '', prefix, ...rest] = entry.split('/');
   const family = isIP(normalizeIp(address));
   if (family === 0 || rest.length > 0) {
-    return `"${entry}" is not an IP address or CIDR range; use e.g. 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32`;
+    return 'this entry is not an IP address or CIDR range; use e.g. 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32';
   }
   if (prefix === undefined) return undefined;
   const max = family === 4 ? 32 : 128;
   if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) {
-    return `"${entry}" has a bad prefix length; IPv${family} accepts /0 to /${max}`;
+    return `this entry has a bad prefix length; IPv${family} accepts /0 to /${max}`;
   }
   return undefined;
 }

@@ -39,6 +39,29 @@ export function looksLikeKey(text: string): boolean {
   return checksumOf(text.slice(0, text.length - CHECKSUM_LENGTH)) === checksum;
 }
 
+const KEY_MARKER = /_(?:test|live)_/g;
+const KEY_TAIL = /^[0-9A-Za-z]{38}/;
+const MAX_PREFIX = 16;
+
+/**
+ * True when a well-formed Keysmith key (valid checksum) appears anywhere in `text`, e.g. pasted into a
+ * name. Each `_test_`/`_live_` marker is tried with every prefix length the format allows, so letters
+ * glued in front of the prefix do not hide the key. Linear in the text: at most 15 checksums per marker.
+ */
+export function containsKey(text: string): boolean {
+  for (const marker of text.matchAll(KEY_MARKER)) {
+    const at = marker.index;
+    const tail = KEY_TAIL.exec(text.slice(at + marker[0].length, at + marker[0].length + RANDOM_PART_LENGTH + CHECKSUM_LENGTH));
+    if (!tail) continue;
+    const rest = marker[0] + tail[0];
+    for (let length = 2; length <= Math.min(MAX_PREFIX, at); length++) {
+      const prefix = text.slice(at - length, at);
+      if (PREFIX_PATTERN.test(prefix) && looksLikeKey(prefix + rest)) return true;
+    }
+  }
+  return false;
+}
+
 /** Public, non-secret identifier shown next to a key, e.g. `pay_ref_4f9K...`. */
 export function generateReference(prefix: string): string {
   return `${prefix}_ref_${randomBase62(20)}`;

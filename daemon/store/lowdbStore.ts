@@ -4,12 +4,12 @@
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
-import { acquireDataDirLock, isRunning, LOCK_FILE_NAME, type DataDirLock } from './dataDirLock';
+import { removeCrashLeftovers } from './crashLeftovers';
+import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
 import { GroupCommitter, type CommitterState } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
-import { isTempFileOf } from './secureFiles';
 import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
-import { errnoCode, nodeStoreFs, type StoreFs } from './storeFs';
+import { nodeStoreFs, type StoreFs } from './storeFs';
 import type { KeyStore, KeyUse, StoreData } from './types';
 
 export const STORE_FILE_NAME = 'store.json';
@@ -47,7 +47,7 @@ export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<Lo
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataDirLock(fs, dataDir);
   try {
-    await removeStaleTempFiles(fs, dataDir);
+    await removeCrashLeftovers(fs, dataDir, [STORE_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME]);
     const files = storeFilesIn(dataDir, { store: STORE_FILE_NAME, backup: BACKUP_FILE_NAME, journal: JOURNAL_FILE_NAME });
     const loaded = await loadStore(fs, files, options.initialData);
     try {
@@ -80,22 +80,6 @@ function checkedNumber(name: string, value: number | undefined, fallback: number
   return chosen;
 }
 
-/**
- * A crash between creating a temp file and renaming it leaves `store.json.<pid>.<random>.tmp` (we hold
- * the lock, so no live writer owns one). A lock temp file belongs to a dead process only if its pid is gone.
- */
-async function removeStaleTempFiles(fs: StoreFs, dataDir: string): Promise<void> {
-  for (const name of await fs.readdir(dataDir)) {
-    const lockTempPid = isTempFileOf(LOCK_FILE_NAME, name) ? Number(name.split('.')[2]) : undefined;
-    const stale = isTempFileOf(STORE_FILE_NAME, name) || isTempFileOf(JOURNAL_FILE_NAME, name) || (lockTempPid !== undefined && !isRunning(lockTempPid));
-    if (stale) {
-      await fs.unlink(path.join(dataDir, name)).catch((error: unknown) => {
-        if (errnoCode(error) !== 'ENOENT') throw error;
-      });
-    }
-  }
-}
-
 function createLowdbKeyStore(
   state: CommitterState,
   committer: GroupCommitter,
@@ -104,6 +88,9 @@ function createLowdbKeyStore(
   lock: DataDirLock,
 ): LowdbKeyStore {
   let closed = false;
+  // Audit events still flow while close() drains: a change committed in that drain is durable, and
+  // its event, appended right after, must not be the one thing lost.
+  let auditClosed = false;
   let closing: Promise<void> | undefined;
   const closedError = () => new Error('The Keysmith store is closed.');
 
@@ -120,7 +107,7 @@ function createLowdbKeyStore(
     recordUse: (use: KeyUse) => {
       if (!closed) committer.recordUse(use);
     },
-    appendAudit: (events: AuditEvent[]) => (closed ? Promise.reject(closedError()) : audit.append(events)),
+    appendAudit: (events: AuditEvent[]) => (auditClosed ? Promise.reject(closedError()) : audit.append(events)),
     readAudit: (filter) => audit.read(filter),
     flush: async () => {
       await Promise.all([committer.flush(), audit.idle()]);
@@ -131,10 +118,13 @@ function createLowdbKeyStore(
       closing ??= (async () => {
         try {
           await committer.flush();
+          // Let the callers whose changes that flush committed run on to their audit append.
+          await new Promise((resolve) => setImmediate(resolve));
           // Leave one file to read: the journal's batches folded into store.json. If the disk refuses,
           // nothing is lost (the journal holds them and the next open replays it).
           await committer.compactIfJournalHoldsChanges().catch(() => undefined);
         } finally {
+          auditClosed = true;
           committer.stopTimers();
           await journal.close();
           await audit.close();

@@ -21,7 +21,7 @@ export function instant(what: string) {
   return z.string({ error: `${what} must be ${ACCEPTED}` }).transform((value, ctx) => {
     const parsed = parseInstant(value);
     if (parsed === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${what} "${value.slice(0, 40)}" is not ${ACCEPTED}` });
+      ctx.addIssue({ code: 'custom', message: `${what} is not ${ACCEPTED}` });
       return z.NEVER;
     }
     return parsed;

@@ -5,8 +5,15 @@ import { z } from 'zod';
 import { PREFIX_PATTERN } from '../keys/keyFormat';
 import { allowListEntryProblem } from '../keys/ipAllowList';
 import { MAX_GRACE_SECONDS } from '../keys/rotation';
-import { boundedList, humanText, textProblem } from './text';
+import { boundedList, humanText, keyInTextProblem, textProblem } from './text';
 import { datesProblem, instant } from './dates';
+
+/** For free text kept in clear (paths recorded in the audit log, references, URLs): no Keysmith key in it. */
+const noKeyInside = <T extends z.ZodType<string>>(what: string, schema: T) =>
+  schema.superRefine((value, ctx) => {
+    const problem = keyInTextProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
+  });
 
 const id = (what: string) =>
   z.string({ error: `${what} must be a string id` }).min(1, { error: `${what} must not be empty` })
@@ -22,21 +29,21 @@ const ipEntry = z.string({ error: 'an allow-list entry must be a string' }).supe
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const workspace = z.string({ error: 'workspace must be an absolute folder path' })
+const workspace = noKeyInside('workspace', z.string({ error: 'workspace must be an absolute folder path' })
   .max(4096, { error: 'workspace path is too long' })
   .refine((value) => isAbsolute(value) && textProblem(value) === undefined, {
     error: 'workspace must be an absolute folder path, e.g. /home/me/project',
-  });
+  }));
 
-const targetFile = z.string({ error: 'file must be a path relative to the workspace' })
+const targetFile = noKeyInside('file', z.string({ error: 'file must be a path relative to the workspace' })
   .min(1, { error: 'file must not be empty' }).max(1024, { error: 'file path is too long' })
   .refine((value) => !isAbsolute(value) && textProblem(value) === undefined, {
     error: 'file must be a path relative to the workspace folder, e.g. config/.env',
-  });
+  }));
 
-const targetPath = z.string({ error: 'path must be a variable name or dotted path' })
+const targetPath = noKeyInside('path', z.string({ error: 'path must be a variable name or dotted path' })
   .min(1, { error: 'path must not be empty' }).max(200, { error: 'path must be at most 200 characters' })
-  .refine((value) => textProblem(value) === undefined, { error: 'path contains control or invisible characters' });
+  .refine((value) => textProblem(value) === undefined, { error: 'path contains control or invisible characters' }));
 
 export const targetSchema = z.strictObject({
   file: targetFile,
@@ -96,8 +103,8 @@ export const keyImportSchema = z.strictObject({
   name: humanText('name'),
   ...keySettings,
   secret: importedSecret,
-  reference: z.string({ error: 'reference must be a string' }).min(1).max(200, { error: 'reference must be 1 to 200 characters' })
-    .refine((value) => !/[\s\p{Cc}]/u.test(value) && textProblem(value) === undefined, { error: 'reference must not contain spaces, control or invisible characters' })
+  reference: noKeyInside('reference', z.string({ error: 'reference must be a string' }).min(1).max(200, { error: 'reference must be 1 to 200 characters' })
+    .refine((value) => !/[\s\p{Cc}]/u.test(value) && textProblem(value) === undefined, { error: 'reference must not contain spaces, control or invisible characters' }))
     .optional(),
   workspace: workspace.optional(),
   force: z.boolean({ error: 'force must be true or false' }).optional(),
@@ -135,7 +142,7 @@ const serviceFields = {
   name: humanText('name'),
   code: z.string({ error: 'code must be a string' }).regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'code must be 1 to 40 letters, digits, _ or -, e.g. P04448' }).optional(),
   description: humanText('description', 1000).optional(),
-  endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL, e.g. https://api.example.com/v1' }).max(2048).optional(),
+  endpoint: noKeyInside('endpoint', z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL, e.g. https://api.example.com/v1' }).max(2048)).optional(),
   enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
   disabledReason: humanText('disabledReason').optional(),
   scheme: z.enum(['bearer', 'basic', 'pair'], { error: 'scheme must be one of bearer, basic, pair' }).optional(),

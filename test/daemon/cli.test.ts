@@ -83,7 +83,7 @@ describe('keysmith CLI', () => {
   it('explains validation errors field by field and exits 1', async () => {
     const result = await keysmith(dataDir, 'keys', 'create', '--service', 'nope', '--env', 'test', '--name', 'x');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /serviceId: no service "nope"/);
+    assert.match(result.stderr, /serviceId: no service has this id/);
   });
 
   it('says how to start a daemon when none runs for the data dir', async () => {

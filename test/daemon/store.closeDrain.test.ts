@@ -1,0 +1,46 @@
+// Stopping while a change is in flight: close() drains the queued transaction, and the audit event its
+// caller appends right after the change committed is written too, not refused because the store is
+// "closed". Otherwise a SIGTERM under load keeps the change and loses its trace in the audit log.
+import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { AuditEvent } from '../../daemon/protocol';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { emptyData, makeTempDir, removeDir, sampleKey } from './storeTestSupport';
+
+describe('store: closing while a change is in flight', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('commits the queued change and writes the audit event appended after it', async () => {
+    const store = await openLowdbStore({ dataDir: dir, initialData: emptyData });
+    const event: AuditEvent = { id: 'evt_drained', at: new Date().toISOString(), actor: 'tester', action: 'key.created', keyId: 'key_7' };
+    const change = store.transact((data) => void data.keys.push(sampleKey(7))).then(() => store.appendAudit([event]));
+    await store.close();
+    await change;
+    const audit = await fsp.readFile(path.join(dir, 'audit.jsonl'), 'utf8');
+    assert.match(audit, /evt_drained/);
+    const reopened = await openLowdbStore({ dataDir: dir, initialData: emptyData });
+    assert.deepEqual(
+      reopened.read().keys.map((key) => key.id),
+      ['key_7'],
+    );
+    await reopened.close();
+  });
+
+  it('refuses changes asked for after close()', async () => {
+    const store = await openLowdbStore({ dataDir: dir, initialData: emptyData });
+    const closing = store.close();
+    await assert.rejects(
+      store.transact(() => undefined),
+      /closed/,
+    );
+    await closing;
+    await assert.rejects(store.appendAudit([]), /closed/);
+  });
+});
