@@ -2,7 +2,7 @@
 import type { KeyList, KeyView, RevealResponse } from '../protocol';
 import { conflict } from '../http/errors';
 import { secretMaterial } from '../keys/authorization';
-import { deriveState, isRetrievable, toKeyView } from '../keys/keyState';
+import { deriveState, effectiveStatus, isRetrievable, toKeyView } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';
 import type { KeyQueryInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
@@ -45,6 +45,10 @@ export class KeyQueries {
 
   async reveal(id: string, actor: Actor): Promise<RevealResponse> {
     const key = readKey(this.context.store.read(), id);
+    // Revoked is final: nothing may use the key again, so its secret has no reason to leave the store.
+    if (effectiveStatus(key, this.context.clock.now()) === 'revoked') {
+      throw conflict('KEY_REVOKED', 'This key is revoked, which is final: its secret is no longer shown.');
+    }
     if (!isRetrievable(key) || key.sealed === undefined) {
       throw conflict('NOT_RETRIEVABLE', 'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.');
     }

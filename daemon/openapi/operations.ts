@@ -79,7 +79,7 @@ export const OPERATIONS: readonly Operation[] = [
     refusals: { 400: invalid, 404: noKey, 409: 'KEY_REVOKED, ALREADY_ROTATED, SERVICE_DISABLED, or an injection refusal (TRACKED_BY_GIT, FILE_CHANGED).' } },
   { method: 'post', path: '/v1/keys/:id/reveal', tag: 'keys', summary: 'The secret again, for retrievable keys (test environment, imported).',
     body: noFields, success: { status: 200, description: 'The secret.', schema: responses.revealResponse },
-    refusals: { 400: 'VALIDATION_FAILED: the body must be empty or {}.', 404: noKey, 409: 'NOT_RETRIEVABLE: a production key generated here.' } },
+    refusals: { 400: 'VALIDATION_FAILED: the body must be empty or {}.', 404: noKey, 409: 'NOT_RETRIEVABLE: a production key generated here; KEY_REVOKED: a revoked key.' } },
 
   { method: 'post', path: '/v1/verify', tag: 'verify', verifyTokens: true, summary: 'Check a key as an app server would.',
     body: { schema: responses.verifyRequest },

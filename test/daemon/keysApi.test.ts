@@ -200,6 +200,17 @@ describe('keys API', () => {
       assert.equal(refused.status, 409);
       assert.equal(refused.body.error.code, 'NOT_RETRIEVABLE');
     });
+
+    it('answers 409 KEY_REVOKED for a revoked test key, and audits no reveal', async () => {
+      const created = await create({ serviceId: 'payline', environment: 'test' });
+      await daemon.request('POST', `/v1/keys/${created.key.id}/revoke`);
+      const refused = await daemon.request('POST', `/v1/keys/${created.key.id}/reveal`);
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'KEY_REVOKED');
+      assert.equal(refused.text.includes(created.secret.secret), false);
+      const audit = await daemon.request('GET', `/v1/audit?keyId=${created.key.id}`);
+      assert.equal(audit.body.items.some((event: { action: string }) => event.action === 'key.revealed'), false);
+    });
   });
 
   describe('POST /v1/keys/import', () => {
