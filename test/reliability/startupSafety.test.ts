@@ -185,7 +185,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
         info = await readDaemonInfo(dataDir);
       }
       assert.equal(info?.pid, winner.pid, `round ${round}: the surviving daemon never wrote daemon.json:\n${winner.output()}`);
-      const survivor = { ...winner, port: info!.port, token: info!.token, info: info! };
+      const survivor = { ...winner, socket: info!.socket, port: info!.port, token: info!.token, info: info! };
       running.push(survivor);
       const { secret } = await createKey(survivor, { name: `round ${round}` });
       assert.equal((await send(survivor, 'POST', '/v1/verify', { json: { key: secret.secret } })).body.valid, true);
