@@ -26,7 +26,7 @@ if (!existsSync(testsPath)) {
 }
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'keysmith-electron-'));
-const workspace = createWorkspace(root, 'extension-host');
+const workspace = createWorkspace(root, 'extension-host', {}, { userDataDir: path.join(root, 'user-data') });
 const args = [
   workspace.folder,
   `--extensionDevelopmentPath=${REPO_ROOT}`,
