@@ -5,6 +5,7 @@ import { lstat, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { adminSocketPath } from '../../daemon/adminSocket';
 import { newChallenge, proofMatches } from '../../daemon/daemonProof';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
@@ -71,6 +72,16 @@ describe('daemon transport: admin socket and verify port', () => {
       assert.equal(refused.status, 400, bad);
       assert.equal(refused.body.error.code, 'INVALID_CHALLENGE');
     }
+  });
+});
+
+describe('daemon transport: where the admin socket is', () => {
+  it('is <dataDir>/daemon.sock on POSIX, and a named pipe derived from the data dir on Windows', () => {
+    assert.equal(adminSocketPath('/home/ana/.local/share/keysmith', 'linux'), '/home/ana/.local/share/keysmith/daemon.sock');
+    const pipe = adminSocketPath('/data/keysmith', 'win32');
+    assert.match(pipe, /^\\\\\.\\pipe\\keysmith-[0-9a-f]{16}$/);
+    assert.equal(adminSocketPath('/data/keysmith', 'win32'), pipe, 'the same data dir always names the same pipe');
+    assert.notEqual(adminSocketPath('/data/other', 'win32'), pipe, 'another data dir, another pipe');
   });
 });
 
