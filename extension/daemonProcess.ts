@@ -203,8 +203,11 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
   /** A daemon.json or a socket that must not be trusted: say why, connect to nothing, start nothing. */
   private refuse(error: unknown): void {
     if (!(error instanceof UntrustedFileError || error instanceof ImpostorError)) throw error;
+    const problem = vscode.l10n.t('Keysmith refuses to connect: {0}', error.message);
+    // The reconnect poll meets the same refusal every few seconds: say it once, keep polling quietly.
+    if (this.currentState === 'unreachable' && this.lastProblem === problem) return this.schedule();
     this.options.log.error(error.message);
-    this.setUnreachable(vscode.l10n.t('Keysmith refuses to connect: {0}', error.message));
+    this.setUnreachable(problem);
   }
 
   private setUnreachable(problem: string): void {
