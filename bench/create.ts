@@ -49,7 +49,7 @@ export async function benchCreate(root: string, sizes: readonly CreateSize[], lo
     let sequential: PhaseResult;
     let concurrent: PhaseResult;
     try {
-      const client = new JsonCaller(target.daemon.port, target.daemon.token, CONCURRENT_CLIENTS);
+      const client = new JsonCaller(target.daemon.socket, target.daemon.token, CONCURRENT_CLIENTS);
       await runPhase(client, 1, { maxCreates: WARMUP_CREATES, maxMs: 60_000 });
       log(`creation: ${formatCount(size.storedKeys)} keys, sequential...`);
       await target.daemon.stallWindow(); // start a clean window

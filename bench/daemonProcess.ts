@@ -28,6 +28,8 @@ export interface StallStats {
 }
 
 export interface BenchDaemon {
+  /** The admin socket (every admin call); `port` serves verify with verify tokens. */
+  socket: string;
   port: number;
   token: string;
   pid: number;
@@ -59,6 +61,7 @@ export async function startDaemon(dataDir: string, options: { probeStalls?: bool
   const startupMs = performance.now() - started;
   let lastSeq = 0;
   return {
+    socket: info.socket,
     port: info.port,
     token: info.token,
     pid: child.pid!,

@@ -39,7 +39,7 @@ export interface ExtensionBenchResult {
 }
 
 export async function benchTreeLoad(target: SeededDaemon): Promise<ExtensionBenchResult> {
-  const endpoint: DaemonEndpoint = { port: target.daemon.port, token: target.daemon.token };
+  const endpoint: DaemonEndpoint = { socket: target.daemon.socket, token: target.daemon.token };
   const source: EndpointSource = { current: () => endpoint, refresh: async () => endpoint, lost: () => undefined };
 
   const timeCold = async (work: (client: DaemonClient) => Promise<unknown>) => {

@@ -1,5 +1,6 @@
 // A minimal JSON-over-HTTP caller for the benches' own requests to the daemon (creating a verify token,
-// creating keys), with a keep-alive agent sized to the concurrency being measured. The extension's
+// creating keys: admin calls, so on its socket), with a keep-alive agent sized to the concurrency being
+// measured. The extension's
 // DaemonClient is used where the extension's behaviour is what is measured (bench/extension.ts).
 import * as http from 'node:http';
 
@@ -12,7 +13,8 @@ export class JsonCaller {
   private readonly agent: http.Agent;
 
   constructor(
-    private readonly port: number,
+    /** The admin socket path, or a TCP port on 127.0.0.1 (the verify port, or a baseline server). */
+    private readonly where: string | number,
     private readonly token: string,
     maxSockets: number,
   ) {
@@ -24,8 +26,7 @@ export class JsonCaller {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
-          host: '127.0.0.1',
-          port: this.port,
+          ...(typeof this.where === 'string' ? { socketPath: this.where } : { host: '127.0.0.1', port: this.where }),
           method,
           path,
           agent: this.agent,

@@ -30,7 +30,7 @@ const GOAL_SHARE = 0.7;
 
 export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const key = seeded.seeded.keys[0]!;
-  const admin = new JsonCaller(seeded.daemon.port, seeded.daemon.token, 1);
+  const admin = new JsonCaller(seeded.daemon.socket, seeded.daemon.token, 1);
   const verifyToken = (await admin.expect<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
   admin.close();
 

@@ -1,10 +1,11 @@
-// `<dataDir>/daemon.json`: how clients find the running daemon (port, pid, admin token). Private and
-// written atomically, so a reader never sees half a token and no other user sees any of it.
-import { readFile, rm } from 'node:fs/promises';
+// `<dataDir>/daemon.json`: how clients find the running daemon (admin socket, verify port, pid, admin
+// token). Private and written atomically, so a reader never sees half a token and no other user sees any
+// of it; read only when it is the current user's own private file, not reached through a link.
+import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { DaemonInfo } from './protocol';
-import { assertPrivateFile, writePrivateFileAtomic } from './store/secureFiles';
+import { assertPrivateFile, readOwnPrivateFile, writePrivateFileAtomic } from './store/secureFiles';
 
 export const DAEMON_FILE_NAME = 'daemon.json';
 
@@ -26,10 +27,24 @@ export async function writeDaemonFile(dataDir: string, info: DaemonInfo): Promis
 
 export async function readDaemonFile(dataDir: string): Promise<DaemonInfo> {
   const file = daemonFilePath(dataDir);
-  await assertPrivateFile(file);
-  const info = JSON.parse(await readFile(file, 'utf8')) as Partial<DaemonInfo>;
-  if (typeof info.port !== 'number' || typeof info.token !== 'string') throw new Error(`${file} is not a Keysmith daemon file`);
-  return info as DaemonInfo;
+  const info = parseDaemonInfo(await readOwnPrivateFile(file));
+  if (!info) throw new Error(`${file} is not a Keysmith daemon file`);
+  return info;
+}
+
+/** The card's fields, or undefined when the text is not a card a daemon of this version wrote. */
+export function parseDaemonInfo(text: string): DaemonInfo | undefined {
+  let data: Partial<DaemonInfo>;
+  try {
+    data = JSON.parse(text) as Partial<DaemonInfo>;
+  } catch {
+    return undefined;
+  }
+  const valid =
+    typeof data.socket === 'string' && data.socket.length > 0 &&
+    Number.isInteger(data.port) && (data.port as number) > 0 &&
+    Number.isInteger(data.pid) && typeof data.token === 'string' && data.token.length > 0;
+  return valid ? (data as DaemonInfo) : undefined;
 }
 
 export async function removeDaemonFile(dataDir: string): Promise<void> {

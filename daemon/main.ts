@@ -1,6 +1,7 @@
 // `keysmith-daemon [--data-dir DIR] [--port N]`: runs the daemon in the foreground until SIGINT/SIGTERM/SIGHUP.
 // Refuses to start, with a message saying what to do, when another daemon holds the data dir, when the
-// store is damaged, or when daemon.json / master.key could be read by other users.
+// store is damaged, when daemon.json / master.key could be read by other users, or when the data dir is
+// not private to the current user.
 import * as path from 'node:path';
 import { parseArgs, parsePort, UsageError } from './args';
 import { assertPrivateIfPresent, daemonFilePath, resolveDataDir, writeDaemonFile } from './daemonFile';
@@ -14,7 +15,8 @@ const USAGE = `Usage: keysmith-daemon [--data-dir DIR] [--port N]
 
   --data-dir DIR  where keys, audit log and daemon.json live
                   (default: $KEYSMITH_DATA_DIR, else $XDG_DATA_HOME/keysmith, else ~/.local/share/keysmith)
-  --port N        port on 127.0.0.1 (default: $KEYSMITH_PORT, else any free port)
+  --port N        port on 127.0.0.1 for app servers' verify calls (default: $KEYSMITH_PORT, else any
+                  free port); the admin API is on the socket <data dir>/daemon.sock
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -28,8 +30,8 @@ async function main(argv: string[]): Promise<void> {
   await assertPrivateIfPresent(daemonFilePath(dataDir));
   await assertPrivateIfPresent(path.join(dataDir, MASTER_KEY_FILE));
   const server = await startServer({ dataDir, port });
-  await writeDaemonFile(dataDir, { port: server.port, pid: process.pid, token: server.token, version: DAEMON_VERSION });
-  console.log(`Keysmith daemon ${DAEMON_VERSION} listening on ${server.url}`);
+  await writeDaemonFile(dataDir, { socket: server.socket, port: server.port, pid: process.pid, token: server.token, version: DAEMON_VERSION });
+  console.log(`Keysmith daemon ${DAEMON_VERSION}: admin API on ${server.socket}, verify on ${server.url}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
 }

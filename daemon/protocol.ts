@@ -25,10 +25,15 @@ export interface ErrorBody {
 export interface Health {
   status: 'ok';
   version: string;
+  /** On the socket, for `?challenge=<hex>`: HMAC-SHA256 of the challenge keyed from the admin token (daemon/daemonProof.ts). */
+  proof?: string;
 }
 
 /** Written to `<dataDir>/daemon.json` (mode 0600) while a daemon runs. */
 export interface DaemonInfo {
+  /** The admin API: a Unix-domain socket in the data dir (a named pipe on Windows). */
+  socket: string;
+  /** TCP port on 127.0.0.1 for app servers: GET /v1/health and POST /v1/verify with verify tokens only. */
   port: number;
   pid: number;
   token: string;

@@ -1,22 +1,31 @@
-// Builds a running daemon: store (lowdb unless one is given), master key, core, the Express app, and an
-// http.Server on 127.0.0.1 that answers POST /v1/verify on a fast path and hands the rest to Express.
+// Builds a running daemon: store (lowdb unless one is given), master key, core, the Express app, and two
+// listeners. The admin socket in the data dir serves the whole API; TCP on 127.0.0.1 serves app servers
+// (GET /v1/health, POST /v1/verify with verify tokens) and refuses the rest. Both answer POST /v1/verify
+// on a fast path ahead of Express. The data dir is checked (owner, mode, no links) before anything in it
+// is opened.
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
+import { adminSocketPath, listenOnAdminSocket } from './adminSocket';
 import { createApp } from './app';
 import type { Injector } from './core/context';
 import { newAdminToken } from './core/accessTokens';
 import { createCore, type Core } from './core/createCore';
+import { DAEMON_FILE_NAME } from './daemonFile';
 import { consoleLogger, type Logger } from './http/errorHandler';
 import { fastVerifyHandler, isFastVerify } from './http/fastVerify';
-import { answerClientError } from './http/respond';
+import { checkTransport } from './http/guards';
+import { answerClientError, sendError } from './http/respond';
+import { adminOnSocketOnly, serveAsAdminSocket, servedOnTcp } from './http/transport';
 import { systemClock, type Clock } from './keys/clock';
-import { loadMasterKey } from './keys/masterKey';
+import { loadMasterKey, MASTER_KEY_FILE } from './keys/masterKey';
 import { BUILT_IN_SERVICES } from './keys/presets';
 import { createSealer } from './keys/sealing';
-import { openLowdbStore } from './store/lowdbStore';
+import { LOCK_FILE_NAME } from './store/dataDirLock';
+import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, openLowdbStore, STORE_FILE_NAME } from './store/lowdbStore';
+import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
 import type { KeyStore, StoreData } from './store/types';
 
 export const LOOPBACK = '127.0.0.1';
@@ -39,13 +48,21 @@ export interface StartServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The daemon's own files: none may be a symbolic link (the socket is checked where it is created). */
+const DATA_DIR_FILES = [STORE_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, AUDIT_FILE_NAME, LOCK_FILE_NAME, MASTER_KEY_FILE, DAEMON_FILE_NAME];
+
 export interface RunningServer {
+  /** The admin API: `<dataDir>/daemon.sock` (a named pipe on Windows). */
+  socket: string;
+  /** The TCP port on 127.0.0.1 (health and verify only). */
   port: number;
   token: string;
   url: string;
   dataDir: string;
   core: Core;
+  /** The TCP listener. */
   server: Server;
+  socketServer: Server;
   /** Stops accepting, lets in-flight requests finish, writes pending audit and uses, releases the store. */
   close(): Promise<void>;
 }
@@ -66,6 +83,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger ?? consoleLogger;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await assertPrivateDataDir(dataDir);
+  await assertNoSymlinks(dataDir, DATA_DIR_FILES);
   const store = options.store ?? (await openLowdbStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs }));
   try {
     const sealedSecrets = store.read().keys.filter((key) => key.sealed !== undefined).length;
@@ -83,11 +102,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     const app = createApp({ core, logger });
     const fastVerify = fastVerifyHandler(core, logger);
-    // requireHostHeader off: Node would answer a missing Host with a bare 400; checkHost answers it in the API's shape.
-    const server = createServer({ requireHostHeader: false }, (req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
-    server.keepAliveTimeout = 5_000;
-    // Node answers parser refusals (e.g. a 100 KB header: 431) with a bare status line; give them the API's error shape.
-    server.on('clientError', answerClientError);
+    const onTcp: RequestListener = (req, res) => {
+      if (isFastVerify(req)) return fastVerify(req, res);
+      if (servedOnTcp(req)) return void app(req, res);
+      refuseOnTcp(req, res);
+    };
+    const server = httpServer(onTcp);
+    const socketServer = httpServer((req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
+    serveAsAdminSocket(socketServer);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, LOOPBACK, () => {
@@ -96,15 +118,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
     });
     const port = (server.address() as AddressInfo).port;
+    const socket = adminSocketPath(dataDir);
+    try {
+      await listenOnAdminSocket(socketServer, socket);
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      throw error;
+    }
     let closing: Promise<void> | undefined;
     return {
+      socket,
       port,
       token,
       url: `http://${LOOPBACK}:${port}`,
       dataDir,
       core,
       server,
-      close: () => (closing ??= shutdown(server, core, store)),
+      socketServer,
+      close: () => (closing ??= shutdown([server, socketServer], core, store)),
     };
   } catch (error) {
     await store.close();
@@ -112,13 +143,32 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 }
 
-async function shutdown(server: Server, core: Core, store: KeyStore): Promise<void> {
+function httpServer(listener: RequestListener): Server {
+  // requireHostHeader off: Node would answer a missing Host with a bare 400; checkHost answers it in the API's shape.
+  const server = createServer({ requireHostHeader: false }, listener);
+  server.keepAliveTimeout = 5_000;
+  // Node answers parser refusals (e.g. a 100 KB header: 431) with a bare status line; give them the API's error shape.
+  server.on('clientError', answerClientError);
+  return server;
+}
+
+/** An admin route asked on TCP: the API's error shape, and the connection closed (its body is never read). */
+function refuseOnTcp(req: IncomingMessage, res: ServerResponse): void {
+  sendError(res, checkTransport(req) ?? adminOnSocketOnly(), true);
+}
+
+async function shutdown(servers: Server[], core: Core, store: KeyStore): Promise<void> {
+  await Promise.all(servers.map(stopServer));
+  await core.audit.flushBursts();
+  await store.close();
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (!server.listening) return;
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // Give in-flight requests a moment, then cut keep-alive stragglers so shutdown cannot hang.
   const force = setTimeout(() => server.closeAllConnections(), 2_000);
   await stopped;
   clearTimeout(force);
-  await core.audit.flushBursts();
-  await store.close();
 }

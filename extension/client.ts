@@ -1,6 +1,10 @@
-// The one typed client of the daemon's HTTP API (shared/API.md). Tree, commands and webviews all
-// go through it; nothing else in the extension speaks HTTP to the daemon.
+// The one typed client of the daemon's HTTP API (docs/API.md), on the daemon's admin socket. Tree,
+// commands and webviews all go through it; nothing else in the extension speaks HTTP to the daemon.
+// It sends the admin token (and any secret) only to a process that proved, with the health challenge,
+// that it is the daemon which wrote daemon.json (daemon/daemonProof.ts); no vscode import, so node tests
+// can drive it.
 import * as http from 'node:http';
+import { proveDaemon } from '../daemon/daemonProof';
 import type {
   AuditList, ErrorBody, Health, InjectPreset, InjectPresetList, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
   KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,
@@ -8,14 +12,15 @@ import type {
 import { DaemonError, DaemonUnavailableError } from './daemonErrors';
 
 export interface DaemonEndpoint {
-  port: number;
+  /** The admin socket (named pipe on Windows) from daemon.json. */
+  socket: string;
   token: string;
 }
 
 /** Where the client learns how to reach the daemon; implemented by DaemonProcess. */
 export interface EndpointSource {
   current(): DaemonEndpoint | undefined;
-  /** Re-reads `daemon.json`: another window may have restarted the daemon on a new port or token. */
+  /** Re-reads `daemon.json`: another window may have restarted the daemon with a new token. */
   refresh(): Promise<DaemonEndpoint | undefined>;
   /** Told when the daemon stopped answering, so the status bar can say so. */
   lost(reason: string): void;
@@ -33,8 +38,18 @@ class ConnectionFailure extends Error {
   }
 }
 
+/** What answers on the socket is not the daemon of daemon.json; nothing was sent to it. */
+export class ImpostorError extends DaemonUnavailableError {
+  constructor(socket: string) {
+    super(`what answers on ${socket} did not prove it is the Keysmith daemon; nothing was sent to it`);
+    this.name = 'ImpostorError';
+  }
+}
+
 export class DaemonClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  /** The endpoint whose daemon answered our last challenge; cleared when a connection fails. */
+  private proven: DaemonEndpoint | undefined;
 
   constructor(private readonly source: EndpointSource) {}
 
@@ -98,24 +113,39 @@ export class DaemonClient {
     let endpoint = this.source.current() ?? (await this.source.refresh());
     if (!endpoint) throw new DaemonUnavailableError('no daemon.json');
     try {
-      return await this.send<T>(endpoint, method, path, body);
+      return await this.proveThenSend<T>(endpoint, method, path, body);
     } catch (error) {
       const retryable =
         (error instanceof ConnectionFailure && (NOT_SENT.has(error.code) || method === 'GET')) ||
         (error instanceof DaemonError && error.status === 401);
       if (!retryable) throw this.translate(error);
       const fresh = await this.source.refresh();
-      const changed = fresh && (fresh.port !== endpoint.port || fresh.token !== endpoint.token);
+      const changed = fresh && (fresh.socket !== endpoint.socket || fresh.token !== endpoint.token);
       if (!fresh || !changed) throw this.translate(error);
       endpoint = fresh;
-      return this.send<T>(endpoint, method, path, body).catch((e: unknown) => {
+      return this.proveThenSend<T>(endpoint, method, path, body).catch((e: unknown) => {
         throw this.translate(e);
       });
     }
   }
 
+  private async proveThenSend<T>(endpoint: DaemonEndpoint, method: Method, path: string, body?: unknown): Promise<T> {
+    if (this.proven?.socket !== endpoint.socket || this.proven.token !== endpoint.token) {
+      const proof = await proveDaemon(endpoint.socket, endpoint.token);
+      if (!proof.proved) {
+        if (proof.answered) throw new ImpostorError(endpoint.socket);
+        throw new ConnectionFailure('ECONNREFUSED');
+      }
+      this.proven = endpoint;
+    }
+    return this.send<T>(endpoint, method, path, body);
+  }
+
   private translate(error: unknown): unknown {
+    if (error instanceof ImpostorError) this.source.lost(error.reason);
     if (!(error instanceof ConnectionFailure)) return error;
+    // The next request proves the daemon again: whatever answers after a failure may not be it.
+    this.proven = undefined;
     this.source.lost(error.code);
     return new DaemonUnavailableError(error.code);
   }
@@ -125,8 +155,7 @@ export class DaemonClient {
     return new Promise<T>((resolve, reject) => {
       const req = http.request(
         {
-          host: '127.0.0.1',
-          port: endpoint.port,
+          socketPath: endpoint.socket,
           method,
           path,
           agent: this.agent,
@@ -149,7 +178,7 @@ export class DaemonClient {
               resolve((text ? JSON.parse(text) : undefined) as T);
             } catch {
               // A throw here would escape the promise: the caller would wait forever.
-              reject(new DaemonError(status, 'NOT_JSON', `What answers on port ${endpoint.port} sent status ${status} without JSON; it is not the Keysmith daemon.`));
+              reject(new DaemonError(status, 'NOT_JSON', `What answers on ${endpoint.socket} sent status ${status} without JSON; it is not the Keysmith daemon.`));
             }
           });
         },
@@ -182,28 +211,4 @@ function toQueryString(query: object): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
-}
-
-/**
- * Asks `GET /v1/health` on a port, without a token (the one unauthenticated route). Used by
- * DaemonProcess to tell a live daemon from a stale `daemon.json`; resolves undefined when none answers.
- */
-export function probeHealth(port: number, timeoutMs = 2_000): Promise<Health | undefined> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', timeout: timeoutMs, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', () => resolve(undefined));
-      res.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Health;
-          resolve(res.statusCode === 200 && body.status === 'ok' ? body : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
 }

@@ -1,26 +1,27 @@
-// Reading `<dataDir>/daemon.json`, the daemon's calling card (port, pid, admin token, version).
+// Reading `<dataDir>/daemon.json`, the daemon's calling card (socket, port, pid, admin token, version):
+// the same checks as the daemon's own reader (daemon/daemonFile.ts), since the extension sends the token.
 import { promises as fs } from 'node:fs';
-import { daemonFilePath } from '../daemon/daemonFile';
+import { daemonFilePath, parseDaemonInfo } from '../daemon/daemonFile';
 import type { DaemonInfo } from '../daemon/protocol';
+import { readOwnPrivateFile, UntrustedFileError } from '../daemon/store/secureFiles';
 
-/** The daemon's card, or undefined when there is none or it is not a card a daemon wrote. */
+export { UntrustedFileError };
+
+/**
+ * The daemon's card, or undefined when there is none or it is not a card a daemon wrote. Throws
+ * UntrustedFileError when the file exists but is not the user's own private file: its token must
+ * not be used, and a daemon started now would refuse it too, so the user has to act.
+ */
 export async function readDaemonFile(dataDir: string): Promise<DaemonInfo | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(daemonFilePath(dataDir), 'utf8');
-  } catch {
-    return undefined;
+    text = await readOwnPrivateFile(daemonFilePath(dataDir));
+  } catch (error) {
+    if (error instanceof UntrustedFileError) throw error;
+    return undefined; // absent or unreadable
   }
-  try {
-    const data = JSON.parse(text) as Partial<DaemonInfo>;
-    const valid =
-      Number.isInteger(data.port) && (data.port as number) > 0 &&
-      Number.isInteger(data.pid) && typeof data.token === 'string' && data.token.length > 0;
-    return valid ? (data as DaemonInfo) : undefined;
-  } catch {
-    // Caught mid-write by a non-atomic writer, or hand-edited: treat as absent.
-    return undefined;
-  }
+  // Caught mid-write by a non-atomic writer, or hand-edited: treat as absent.
+  return parseDaemonInfo(text);
 }
 
 /** The last lines of the daemon's own log, to explain why a start failed. */

@@ -1,14 +1,17 @@
 // Finds the daemon shared by every VS Code window (through `<dataDir>/daemon.json`), starts it
 // detached when none answers, stops and restarts it, and notices when it goes away or comes back.
+// "Answers" means proves it: a daemon.json that is not the user's own private file, or a process on its
+// socket that cannot answer the health challenge, is refused and reported, never used or signalled.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DaemonInfo } from '../daemon/protocol';
-import { probeHealth, type DaemonEndpoint, type EndpointSource } from './client';
+import { proveDaemon } from '../daemon/daemonProof';
+import { ImpostorError, type DaemonEndpoint, type EndpointSource } from './client';
 import type { KeysmithSettings } from './config';
 import { isRunning } from '../daemon/store/dataDirLock';
-import { readDaemonFile, tailDaemonLog } from './daemonFile';
+import { readDaemonFile, tailDaemonLog, UntrustedFileError } from './daemonFile';
 import type { Log } from './log';
 
 export type DaemonState = 'starting' | 'connected' | 'unreachable';
@@ -51,7 +54,11 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
 
   /** On activation: use a running daemon, else start one when `keysmith.autoStart` allows. */
   async connect(): Promise<void> {
-    if (await this.findRunning()) return;
+    try {
+      if (await this.findRunning()) return;
+    } catch (error) {
+      return this.refuse(error);
+    }
     if (this.options.settings().autoStart) {
       await this.start();
     } else {
@@ -63,6 +70,7 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
   start(): Promise<void> {
     this.pending ??= this.startOnce()
       .catch((error: unknown) => {
+        if (error instanceof UntrustedFileError || error instanceof ImpostorError) return this.refuse(error);
         // e.g. a data dir that cannot be created: say so rather than stay "starting" forever.
         this.setUnreachable(vscode.l10n.t('The daemon did not start: {0}. See the Keysmith log.', error instanceof Error ? error.message : String(error)));
       })
@@ -72,10 +80,10 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
 
   async stop(): Promise<void> {
     await this.pending?.catch(() => undefined);
-    const info = (await readDaemonFile(this.dataDir)) ?? this.info;
+    const info = (await readDaemonFile(this.dataDir).catch(() => undefined)) ?? this.info;
     this.info = undefined;
-    // Only a pid whose port still answers as a Keysmith daemon: a stale card's pid may be reused.
-    if (info && isRunning(info.pid) && (await probeHealth(info.port))) {
+    // Only a pid whose socket proves it is this data dir's daemon: a stale card's pid may be reused.
+    if (info && isRunning(info.pid) && (await proveDaemon(info.socket, info.token)).proved) {
       this.options.log.info(`Stopping the daemon (pid ${info.pid}).`);
       process.kill(info.pid, 'SIGTERM');
       if (!(await waitFor(() => !isRunning(info.pid), 10_000))) {
@@ -94,8 +102,14 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
   /** Checks now whether the daemon answers, and updates the state. */
   async checkNow(): Promise<DaemonState> {
     if (this.pending) await this.pending.catch(() => undefined);
-    else if (!(await this.findRunning())) {
-      if (this.currentState !== 'unreachable') this.setUnreachable(vscode.l10n.t('The daemon stopped answering.'));
+    else {
+      try {
+        if (!(await this.findRunning()) && this.currentState !== 'unreachable') {
+          this.setUnreachable(vscode.l10n.t('The daemon stopped answering.'));
+        }
+      } catch (error) {
+        this.refuse(error);
+      }
     }
     return this.currentState;
   }
@@ -105,7 +119,12 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
   }
 
   async refresh(): Promise<DaemonEndpoint | undefined> {
-    return (await this.findRunning()) ? this.info : undefined;
+    try {
+      return (await this.findRunning()) ? this.info : undefined;
+    } catch (error) {
+      this.refuse(error);
+      return undefined;
+    }
   }
 
   lost(reason: string): void {
@@ -160,19 +179,35 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
     this.setUnreachable(vscode.l10n.t('The daemon did not start: {0}. See the Keysmith log.', why));
   }
 
-  /** True (and connected) when daemon.json names a daemon that answers its health check. */
+  /**
+   * True (and connected) when daemon.json names a daemon that proves itself on its socket; false when
+   * nothing answers there. Throws (UntrustedFileError, ImpostorError) when what it finds must not be used.
+   */
   private async findRunning(): Promise<boolean> {
     const info = await readDaemonFile(this.dataDir);
-    if (info && (await probeHealth(info.port))) {
-      const isNew = !this.info || this.info.port !== info.port || this.info.pid !== info.pid;
-      this.info = info;
-      if (isNew || this.currentState !== 'connected') {
-        this.options.log.info(`Connected to the daemon ${info.version} on port ${info.port} (pid ${info.pid}).`);
-      }
-      this.setState('connected');
-      return true;
+    if (!info) return false;
+    const proof = await proveDaemon(info.socket, info.token);
+    if (!proof.proved) {
+      if (proof.answered) throw new ImpostorError(info.socket);
+      return false;
     }
-    return false;
+    const isNew = !this.info || this.info.socket !== info.socket || this.info.pid !== info.pid;
+    this.info = info;
+    if (isNew || this.currentState !== 'connected') {
+      this.options.log.info(`Connected to the daemon ${info.version} on ${info.socket} (pid ${info.pid}, verify port ${info.port}).`);
+    }
+    this.setState('connected');
+    return true;
+  }
+
+  /** A daemon.json or a socket that must not be trusted: say why, connect to nothing, start nothing. */
+  private refuse(error: unknown): void {
+    if (!(error instanceof UntrustedFileError || error instanceof ImpostorError)) throw error;
+    const problem = vscode.l10n.t('Keysmith refuses to connect: {0}', error.message);
+    // The reconnect poll meets the same refusal every few seconds: say it once, keep polling quietly.
+    if (this.currentState === 'unreachable' && this.lastProblem === problem) return this.schedule();
+    this.options.log.error(error.message);
+    this.setUnreachable(problem);
   }
 
   private setUnreachable(problem: string): void {

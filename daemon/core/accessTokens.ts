@@ -2,6 +2,7 @@
 // SHA-256, shown once). Comparisons hash both sides and use timingSafeEqual, so response time says
 // nothing about how much of a guess was right.
 import { timingSafeEqual } from 'node:crypto';
+import { proofKey, proofOf } from '../daemonProof';
 import type { TokenCreated, TokenSummary } from '../protocol';
 import { notFound } from '../http/errors';
 import { randomBase62 } from '../keys/base62';
@@ -23,6 +24,7 @@ export function newAdminToken(): string {
 
 export class AccessTokens {
   private readonly adminDigest: Buffer;
+  private readonly proofKey: Buffer;
   private readonly verifyTokens = new Map<string, TokenRecord>();
 
   constructor(
@@ -31,6 +33,7 @@ export class AccessTokens {
     private readonly adminName: string,
   ) {
     this.adminDigest = digest(adminToken);
+    this.proofKey = proofKey(adminToken);
     for (const token of context.store.read().tokens) this.verifyTokens.set(token.tokenHash, structuredClone(token));
   }
 
@@ -45,6 +48,11 @@ export class AccessTokens {
       return { name: `token:${record.name}`, role: 'verify' };
     }
     return undefined;
+  }
+
+  /** Answers a client's health challenge: proof that this daemon holds the admin token of daemon.json. */
+  prove(challenge: string): string {
+    return proofOf(this.proofKey, challenge);
   }
 
   list(): TokenSummary[] {

@@ -8,6 +8,7 @@ import { checkContentType, checkTransport, unauthorized } from './guards';
 import { readJsonBody } from './jsonBody';
 import { VERIFY_PATH } from './middleware';
 import { sendError, sendJson } from './respond';
+import { adminTokenOnTcp, arrivedOnAdminSocket } from './transport';
 
 export function isFastVerify(req: IncomingMessage): boolean {
   return req.method === 'POST' && req.url === VERIFY_PATH;
@@ -19,6 +20,8 @@ export function fastVerifyHandler(core: Core, logger: Logger) {
     if (refused) return sendError(res, refused, true);
     const actor = core.tokens.authenticate(req.headers.authorization);
     if (!actor) return sendError(res, unauthorized(), true);
+    // The admin token belongs on the socket only; refusing it here keeps app servers from ever using it.
+    if (actor.role === 'admin' && !arrivedOnAdminSocket(req)) return sendError(res, adminTokenOnTcp(), true);
     const badType = checkContentType(req);
     if (badType) return sendError(res, badType, true);
     // .catch after .then: an unexpected throw in verify must become a 500, not an unhandled rejection.

@@ -2,6 +2,7 @@
 // IncomingMessage so both paths refuse exactly the same requests with exactly the same errors.
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
+import { arrivedOnAdminSocket } from './transport';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,6 +17,11 @@ let ipHost = '';
 let nameHost = '';
 
 export function checkHost(req: IncomingMessage): HttpError | undefined {
+  // On the admin socket no browser can connect, but the same rule keeps one shape of request: curl
+  // --unix-socket and node's http with socketPath both send `Host: localhost`.
+  if (arrivedOnAdminSocket(req)) {
+    return req.headers.host === 'localhost' ? undefined : new HttpError(403, 'FORBIDDEN_HOST', 'On the admin socket the Host header must be localhost.');
+  }
   const port = req.socket.localPort;
   if (port !== hostsPort) {
     hostsPort = port;

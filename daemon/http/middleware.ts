@@ -5,6 +5,7 @@ import type { Actor } from '../core/context';
 import { checkContentType, checkTransport, unauthorized, verifyTokenRefused } from './guards';
 import { readJsonBody } from './jsonBody';
 import { SECURITY_HEADERS } from './respond';
+import { adminTokenOnTcp, arrivedOnAdminSocket } from './transport';
 
 export interface Authenticator {
   authenticate(header: string | undefined): Actor | undefined;
@@ -25,6 +26,7 @@ export function securityMiddleware(auth: Authenticator): RequestHandler {
     if (!(req.method === 'GET' && PUBLIC_PATHS.has(req.path))) {
       const actor = auth.authenticate(req.headers.authorization);
       if (!actor) return next(unauthorized());
+      if (actor.role === 'admin' && !arrivedOnAdminSocket(req)) return next(adminTokenOnTcp());
       if (actor.role === 'verify' && !(req.method === 'POST' && req.path === VERIFY_PATH)) return next(verifyTokenRefused());
       res.locals.actor = actor;
     }

@@ -16,7 +16,7 @@ export const errorBody = z.object({
   }),
 });
 
-export const health = z.object({ status: z.literal('ok'), version: z.string() });
+export const health = z.object({ status: z.literal('ok'), version: z.string(), proof: z.string().optional() });
 
 export const service = z.object({
   id: z.string(),

@@ -1,12 +1,15 @@
 // The audit trail: an append-only JSON Lines file (one event per line, private 0600). Appends are
 // group-committed like store writes: events arriving while a write is in flight share the next one,
 // and each append resolves only after fsync. Recent events stay in memory so listing them is cheap.
+import { constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { selectAudit, type AuditFilter } from './auditQuery';
 import { StoreWriteError } from './errors';
-import { syncDirectory } from './secureFiles';
+import { NO_FOLLOW, symlinkRefusal, syncDirectory } from './secureFiles';
 import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+
+const APPEND_NO_FOLLOW = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | NO_FOLLOW;
 
 interface PendingAppend {
   events: AuditEvent[];
@@ -43,7 +46,10 @@ export class AuditLog {
     const all = parseAuditLines(text);
     const recent = all.slice(-memoryLimit);
     const log = new AuditLog(fs, file, recent, all.length > recent.length, text !== '' && !text.endsWith('\n'), memoryLimit);
-    log.handle = await fs.open(file, 'a', 0o600);
+    // O_NOFOLLOW: a planted audit.jsonl link must not make the daemon append to the file it points at.
+    log.handle = await fs.open(file, APPEND_NO_FOLLOW, 0o600).catch((error: unknown) => {
+      throw errnoCode(error) === 'ELOOP' ? new Error(symlinkRefusal(file)) : error;
+    });
     // A new file's directory entry must be durable too, or the first events could vanish in a crash.
     if (!existed) await syncDirectory(fs, path.dirname(file)).catch(async (error: unknown) => {
       await log.close();

@@ -13,7 +13,8 @@ export interface StoreFileHandle {
 
 /** What an atomic, durable file write needs. */
 export interface DurableFileFs {
-  open(path: string, flags: string, mode?: number): Promise<StoreFileHandle>;
+  /** `flags` as fs.open takes them: a string ('wx') or O_* bits (to add O_NOFOLLOW). */
+  open(path: string, flags: string | number, mode?: number): Promise<StoreFileHandle>;
   readFile(path: string): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { gitignoreLine } from '../../daemon/inject/gitignoreLine';
 import type { InjectResult } from '../../daemon/protocol';
 import type { Log } from '../log';
+import { restrictedModeMessage } from './workspaceTrust';
 
 interface NotIgnored {
   file: string;
@@ -36,6 +37,10 @@ export function notIgnored(folder: vscode.Uri, results: readonly InjectResult[])
 export async function offerGitignore(folder: vscode.Uri, results: readonly InjectResult[], log: Log): Promise<string[]> {
   const files = notIgnored(folder, results);
   if (files.length === 0) return [];
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(restrictedModeMessage());
+    return [];
+  }
   const add = vscode.l10n.t('Add to .gitignore');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('{0} is not ignored by git: the next "git add ." would commit the key.', files.map((f) => f.file).join(', ')),

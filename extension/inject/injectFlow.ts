@@ -10,6 +10,7 @@ import { offerGitignore } from './gitignoreOffer';
 import type { PreviewDocuments } from './previewDocuments';
 import { createPresetFolders, offerToSaveMapping, pickPreset, presetsFor } from './presetFlow';
 import { confirmIfTrackedByGit } from './trackedByGit';
+import { refuseWritesInRestrictedMode } from './workspaceTrust';
 
 export interface InjectOptions {
   /** The secret its caller still holds (reveal panel right after generate): needed for production keys. */
@@ -22,6 +23,7 @@ export async function runInjectFlow(
   key: KeyView,
   options: InjectOptions = {},
 ): Promise<InjectResult[]> {
+  refuseWritesInRestrictedMode();
   const folder = await pickFolder();
   const { targets, preset } = await chooseTargets(ctx, folder, key);
   const request = { keyId: key.id, workspace: folder.uri.fsPath, targets, secret: options.secret };

@@ -20,6 +20,11 @@ export async function confirmIfTrackedByGit<T>(call: (force: boolean) => Promise
   }
 }
 
+/**
+ * Where generate and regenerate write the mapped config files; none in Restricted Mode, where the key is
+ * still made but no workspace file is written (workspaceTrust.ts).
+ */
 export function firstWorkspaceFolder(): string | undefined {
+  if (!vscode.workspace.isTrusted) return undefined;
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }

@@ -1,9 +1,9 @@
-// The CLI's daemon connection when whatever answers on daemon.json's port is not a Keysmith daemon
-// (a stale daemon.json whose port another program took): a clear CliError, never a crash.
+// The CLI's daemon connection when whatever answers on daemon.json's socket is not the Keysmith daemon
+// (a stale daemon.json whose socket another program took): a clear CliError before anything is sent,
+// never a crash.
 import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError, connect } from '../../daemon/cliClient';
@@ -11,33 +11,40 @@ import { writeDaemonFile } from '../../daemon/daemonFile';
 
 describe('CLI daemon connection', () => {
   let dataDir: string;
-  let server: Server;
+  let server: Server | undefined;
 
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-client-'));
   });
   afterEach(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function serve(status: number, body: string): Promise<number> {
+  async function serve(status: number, body: string): Promise<string> {
+    const socket = path.join(dataDir, 'daemon.sock');
     server = createServer((_req, res) => res.writeHead(status, { 'content-type': 'text/html' }).end(body));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server!.listen(socket, resolve));
+    return socket;
   }
 
   for (const status of [200, 502]) {
-    it(`rejects with a CliError naming the port when a ${status} answer is not JSON`, async () => {
-      const port = await serve(status, '<html>not a daemon</html>');
-      await writeDaemonFile(dataDir, { port, pid: process.pid, token: 'ksa_test', version: '0.0.0' });
-      const daemon = await connect(dataDir);
-      await assert.rejects(daemon.call('GET', '/v1/services'), (error: unknown) => {
+    it(`rejects with a CliError naming the socket when a ${status} answer is not the daemon's proof`, async () => {
+      const socket = await serve(status, '<html>not a daemon</html>');
+      await writeDaemonFile(dataDir, { socket, port: 1, pid: process.pid, token: 'ksa_test_token_0123456789', version: '0.0.0' });
+      await assert.rejects(connect(dataDir), (error: unknown) => {
         assert.ok(error instanceof CliError, String(error));
-        assert.match(error.message, new RegExp(`port ${port}`));
-        assert.match(error.message, /not a Keysmith daemon/);
+        assert.ok(error.message.includes(socket), error.message);
+        assert.match(error.message, /is not the Keysmith daemon/);
+        assert.match(error.message, /Nothing was sent to it/);
         return true;
       });
     });
   }
+
+  it('says the daemon.json is stale when nothing answers on its socket', async () => {
+    await writeDaemonFile(dataDir, { socket: path.join(dataDir, 'daemon.sock'), port: 1, pid: process.pid, token: 'ksa_test_token_0123456789', version: '0.0.0' });
+    await assert.rejects(connect(dataDir), /daemon\.json in .* is stale/);
+  });
 });

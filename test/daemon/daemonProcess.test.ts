@@ -1,7 +1,7 @@
 // The real entry point, dist/daemon.js, as a child process (npm test builds it first).
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { sendRequest, spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
@@ -48,17 +48,21 @@ describe('keysmith-daemon process', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('starts on 127.0.0.1, writes daemon.json 0600 and says where it listens and where daemon.json is', async () => {
+  it('serves admin on its socket and verify on 127.0.0.1, writes daemon.json 0600 and says where each is', async () => {
     const daemon = await start();
     const file = path.join(dataDir, 'daemon.json');
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const info = JSON.parse(await readFile(file, 'utf8'));
-    assert.deepEqual(Object.keys(info).sort(), ['pid', 'port', 'token', 'version']);
+    assert.deepEqual(Object.keys(info).sort(), ['pid', 'port', 'socket', 'token', 'version']);
     assert.equal(info.pid, daemon.process.pid);
-    assert.match(daemon.output(), new RegExp(`listening on http://127\\.0\\.0\\.1:${info.port}`));
+    assert.equal(info.socket, path.join(dataDir, 'daemon.sock'));
+    assert.ok((await lstat(info.socket)).isSocket());
+    assert.equal((await lstat(info.socket)).mode & 0o777, 0o600);
+    assert.ok(daemon.output().includes(`admin API on ${info.socket}, verify on http://127.0.0.1:${info.port}`), daemon.output());
     assert.ok(daemon.output().includes(file));
     assert.ok(!daemon.output().includes(info.token), 'the token is not printed');
-    assert.equal((await sendRequest(info.port, 'GET', '/v1/keys', undefined, { token: info.token })).status, 200);
+    assert.equal((await sendRequest(info.socket, 'GET', '/v1/keys', undefined, { token: info.token })).status, 200);
+    assert.equal((await sendRequest(info.port, 'GET', '/v1/keys', undefined, { token: info.token })).status, 403, 'no admin API on TCP');
     assert.equal((await stat(path.join(dataDir, 'master.key'))).mode & 0o777, 0o600);
   });
 
@@ -73,19 +77,20 @@ describe('keysmith-daemon process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`stops on ${signal}: exits 0, removes daemon.json, keeps every change for the next start`, async () => {
       const first = await start();
-      const created = await sendRequest(first.info.port, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' }, { token: first.info.token });
+      const created = await sendRequest(first.info.socket, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' }, { token: first.info.token });
       assert.equal(created.status, 201);
-      await sendRequest(first.info.port, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: first.info.token });
+      await sendRequest(first.info.socket, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: first.info.token });
       first.process.kill(signal);
       assert.equal(await first.exited, 0);
       await assert.rejects(stat(path.join(dataDir, 'daemon.json')), { code: 'ENOENT' });
+      await assert.rejects(lstat(first.info.socket), { code: 'ENOENT' }, 'the socket is removed too');
 
       const second = await start();
       assert.notEqual(second.info.token, first.info.token, 'a fresh admin token per start');
-      const key = await sendRequest(second.info.port, 'GET', `/v1/keys/${created.body.key.id}`, undefined, { token: second.info.token });
+      const key = await sendRequest(second.info.socket, 'GET', `/v1/keys/${created.body.key.id}`, undefined, { token: second.info.token });
       assert.equal(key.body.name, 'kept');
       assert.equal(key.body.useCount, 1, 'the batched verify use was flushed on stop');
-      const verified = await sendRequest(second.info.port, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: second.info.token });
+      const verified = await sendRequest(second.info.socket, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: second.info.token });
       assert.equal(verified.body.valid, true);
     });
   }
@@ -101,7 +106,7 @@ describe('keysmith-daemon process', () => {
 
   it('refuses to start when master.key is gone but sealed secrets need it, instead of minting a new one', async () => {
     const first = await start();
-    const created = await sendRequest(first.info.port, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'sealed' }, { token: first.info.token });
+    const created = await sendRequest(first.info.socket, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'sealed' }, { token: first.info.token });
     assert.equal(created.status, 201);
     first.process.kill('SIGTERM');
     assert.equal(await first.exited, 0);

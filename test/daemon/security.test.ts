@@ -20,6 +20,12 @@ describe('security at the edge', () => {
 
   // Both the Express app and the verify fast path must refuse the same requests the same way.
   const paths: Array<[string, string, unknown]> = [['GET', '/v1/keys', undefined], ['POST', '/v1/verify', { key: 'abc-abc-abc' }]];
+  // What the TCP port serves (app servers, verify-only tokens); the admin API is on the socket.
+  const tcpPaths: Array<[string, string, unknown]> = [['GET', '/v1/health', undefined], ['POST', '/v1/verify', { key: 'abc-abc-abc' }]];
+  let verifyToken: string;
+  before(async () => {
+    verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
+  });
 
   it('listens on 127.0.0.1 only', () => {
     const address = daemon.server.server.address();
@@ -27,32 +33,49 @@ describe('security at the edge', () => {
     assert.equal(address.address, '127.0.0.1');
   });
 
-  it('answers 403 to a Host other than 127.0.0.1:<port> or localhost:<port> (DNS rebinding)', async () => {
-    for (const [method, urlPath, body] of paths) {
-      for (const host of ['evil.example', `evil.example:${daemon.port}`, '127.0.0.1', `127.0.0.1:${daemon.port + 1}`, `[::1]:${daemon.port}`]) {
+  it('answers 403 to a Host other than 127.0.0.1:<port> or localhost:<port> on TCP (DNS rebinding)', async () => {
+    for (const [method, urlPath, body] of tcpPaths) {
+      for (const host of ['evil.example', `evil.example:${daemon.port}`, '127.0.0.1', `127.0.0.1:${daemon.port + 1}`, `[::1]:${daemon.port}`, 'localhost']) {
+        const response = await daemon.tcpRequest(method, urlPath, body, { token: verifyToken, headers: { host } });
+        assert.equal(response.status, 403, `${urlPath} Host ${host}`);
+        assert.equal(response.body.error.code, 'FORBIDDEN_HOST');
+      }
+      const localhost = await daemon.tcpRequest(method, urlPath, body, { token: verifyToken, headers: { host: `localhost:${daemon.port}` } });
+      assert.equal(localhost.status, 200);
+    }
+    const admin = await daemon.tcpRequest('GET', '/v1/keys', undefined, { token: null, headers: { host: 'evil.example' } });
+    assert.equal(admin.body.error.code, 'FORBIDDEN_HOST', 'an admin path on TCP checks the Host first too');
+  });
+
+  it('answers 403 on the admin socket to a Host other than localhost', async () => {
+    for (const [method, urlPath, body] of [...paths, ['GET', '/v1/health', undefined] as [string, string, unknown]]) {
+      for (const host of ['evil.example', `localhost:${daemon.port}`, `127.0.0.1:${daemon.port}`]) {
         const response = await daemon.request(method, urlPath, body, { headers: { host } });
         assert.equal(response.status, 403, `${urlPath} Host ${host}`);
         assert.equal(response.body.error.code, 'FORBIDDEN_HOST');
       }
-      const localhost = await daemon.request(method, urlPath, body, { headers: { host: `localhost:${daemon.port}` } });
-      assert.equal(localhost.status, 200);
+      assert.equal((await daemon.request(method, urlPath, body, { headers: { host: 'localhost' } })).status, 200, urlPath);
     }
-    const health = await daemon.request('GET', '/v1/health', undefined, { token: null, headers: { host: 'evil.example' } });
-    assert.equal(health.status, 403, 'even the public health endpoint');
   });
 
-  it('answers 403 to any request carrying an Origin header, and never sends CORS headers', async () => {
-    for (const [method, urlPath, body] of paths) {
+  it('answers 403 to any request carrying an Origin header, on the socket and on TCP, and never sends CORS headers', async () => {
+    const asked = [
+      ...paths.map(([method, urlPath, body]) => ({ method, urlPath, body, send: daemon.request })),
+      ...tcpPaths.map(([method, urlPath, body]) => ({ method, urlPath, body, send: daemon.tcpRequest })),
+    ];
+    for (const { method, urlPath, body, send } of asked) {
       for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${daemon.port}`]) {
-        const response = await daemon.request(method, urlPath, body, { headers: { origin } });
+        const response = await send(method, urlPath, body, { token: send === daemon.request ? undefined : verifyToken, headers: { origin } });
         assert.equal(response.status, 403, `${urlPath} Origin ${origin}`);
         assert.equal(response.body.error.code, 'FORBIDDEN_ORIGIN');
         assert.ok(Object.keys(response.headers).every((name) => !name.startsWith('access-control-')));
       }
     }
-    const preflight = await daemon.request('OPTIONS', '/v1/keys', undefined, { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
-    assert.equal(preflight.status, 403);
-    assert.ok(Object.keys(preflight.headers).every((name) => !name.startsWith('access-control-')));
+    for (const send of [daemon.request, daemon.tcpRequest]) {
+      const preflight = await send('OPTIONS', '/v1/keys', undefined, { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      assert.equal(preflight.status, 403);
+      assert.ok(Object.keys(preflight.headers).every((name) => !name.startsWith('access-control-')));
+    }
   });
 
   it('answers 401 to missing, wrong or odd bearer tokens', async () => {
@@ -66,6 +89,10 @@ describe('security at the edge', () => {
         const response = await daemon.request(method, urlPath, body, { token: null, headers });
         assert.equal(response.status, 401, `${urlPath} ${JSON.stringify(headers).slice(0, 60)}`);
         assert.equal(response.body.error.code, 'UNAUTHORIZED');
+        if (urlPath !== '/v1/verify') continue;
+        const onTcp = await daemon.tcpRequest(method, urlPath, body, { token: null, headers });
+        assert.equal(onTcp.status, 401, `TCP ${urlPath} ${JSON.stringify(headers).slice(0, 60)}`);
+        assert.equal(onTcp.body.error.code, 'UNAUTHORIZED');
       }
     }
     assert.equal((await daemon.request('GET', '/v1/health', undefined, { token: null })).status, 200);

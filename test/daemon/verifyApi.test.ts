@@ -10,7 +10,8 @@ describe('POST /v1/verify', () => {
   let verifyToken: string;
   const create = async (body: Record<string, unknown> = {}) =>
     (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', ...body })).body;
-  const verify = (body: unknown) => daemon.request('POST', '/v1/verify', body, { token: verifyToken });
+  // As an app server calls it: on the TCP port, with a verify-only token.
+  const verify = (body: unknown) => daemon.tcpRequest('POST', '/v1/verify', body, { token: verifyToken });
 
   beforeEach(async () => {
     clock = new ManualClock('2030-01-15T09:00:00.000Z');

@@ -26,7 +26,7 @@ const executable = process.env.VSCODE_EXECUTABLE_PATH || (await downloadVsCode()
 if (!existsSync(executable)) fail(`VSCODE_EXECUTABLE_PATH names no file: "${executable}".`);
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'keysmith-electron-'));
-const workspace = createWorkspace(root, 'extension-host');
+const workspace = createWorkspace(root, 'extension-host', {}, { userDataDir: path.join(root, 'user-data') });
 let code = 1;
 try {
   code = await runTests({
@@ -40,6 +40,7 @@ try {
       `--user-data-dir=${path.join(root, 'user-data')}`,
       `--extensions-dir=${path.join(root, 'extensions')}`,
       '--disable-extensions',
+      '--disable-workspace-trust',
     ],
     // Set when this script itself runs from a VS Code terminal or task; the child must be VS Code, not node.
     extensionTestsEnv: { ELECTRON_RUN_AS_NODE: undefined },

@@ -86,7 +86,7 @@ async function extensionHostSuite(server, hasExtension) {
     }
     return;
   }
-  const workspace = createWorkspace(root, 'extension-host');
+  const workspace = createWorkspace(root, 'extension-host', {}, { userDataDir: server.profile.userDataDir });
   log('running the extension-host tests inside VS Code');
   // Imported only now: it needs playwright-core, which the harness install has just provided.
   const { runExtensionHostTests } = await import('./lib/extensionHost.mjs');

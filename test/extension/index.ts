@@ -15,6 +15,7 @@ export async function run(): Promise<void> {
   require('./webviews.test');
   require('./webviews.details.test');
   require('./inject.test');
+  require('./workspaceTrust.test');
   require('./daemonLoss.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed.`);

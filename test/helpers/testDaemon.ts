@@ -1,7 +1,8 @@
 // Test daemons for every suite (daemon, inject, reliability). Keep this API stable.
 //
-//   const daemon = await startTestDaemon();              // in-process, real HTTP on 127.0.0.1:<port 0>
-//   const { status, body } = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', ... });
+//   const daemon = await startTestDaemon();              // in-process: admin socket + 127.0.0.1:<port 0>
+//   const { status, body } = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', ... });  // over the socket
+//   await daemon.tcpRequest('POST', '/v1/verify', { key }, { token: verifyToken });                     // over TCP
 //   await daemon.stop();                                  // removes the temp data dir unless you gave one
 //
 //   const child = await spawnDaemonProcess(dataDir);      // dist/daemon.js as a child (run `npm run build`)
@@ -49,19 +50,28 @@ export interface TestResponse<T = any> {
 }
 
 export interface TestDaemon {
+  /** The TCP listener (health and verify only). */
   url: string;
   port: number;
+  /** The admin socket: where `request` goes. */
+  socket: string;
   token: string;
   dataDir: string;
   server: RunningServer;
   /** Lines the daemon logged (when no logger was given). */
   logs: string[];
+  /** A request on the admin socket, as the CLI and the extension send them. */
   request<T = any>(method: string, urlPath: string, body?: unknown, options?: RequestOptions): Promise<TestResponse<T>>;
+  /** A request on the TCP port, as an app server sends them (admin routes are refused there). */
+  tcpRequest<T = any>(method: string, urlPath: string, body?: unknown, options?: RequestOptions): Promise<TestResponse<T>>;
   stop(): Promise<void>;
 }
 
-/** One HTTP request to 127.0.0.1:port; resolves with the parsed JSON body (or the text when not JSON). */
-export function sendRequest<T = any>(port: number, method: string, urlPath: string, body?: unknown, options: RequestOptions & { defaultToken?: string } = {}): Promise<TestResponse<T>> {
+/**
+ * One HTTP request to 127.0.0.1:<port> (a number) or to a Unix socket (a path); resolves with the
+ * parsed JSON body (or the text when not JSON).
+ */
+export function sendRequest<T = any>(where: number | string, method: string, urlPath: string, body?: unknown, options: RequestOptions & { defaultToken?: string } = {}): Promise<TestResponse<T>> {
   const token = options.token === undefined ? options.defaultToken : options.token;
   const headers: Record<string, string> = {};
   let payload: string | Buffer | undefined;
@@ -75,7 +85,8 @@ export function sendRequest<T = any>(port: number, method: string, urlPath: stri
   if (token) headers.authorization = `Bearer ${token}`;
   Object.assign(headers, options.headers);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false }, (res) => {
+    const target = typeof where === 'number' ? { host: '127.0.0.1', port: where } : { socketPath: where };
+    const req = httpRequest({ ...target, method, path: urlPath, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -121,11 +132,14 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
   return {
     url: server.url,
     port: server.port,
+    socket: server.socket,
     token: server.token,
     dataDir,
     server,
     logs,
     request: (method, urlPath, body, requestOptions = {}) =>
+      sendRequest(server.socket, method, urlPath, body, { ...requestOptions, defaultToken: server.token }),
+    tcpRequest: (method, urlPath, body, requestOptions = {}) =>
       sendRequest(server.port, method, urlPath, body, { ...requestOptions, defaultToken: server.token }),
     async stop() {
       if (stopped) return;

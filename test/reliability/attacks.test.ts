@@ -18,6 +18,8 @@ describe('reliability: attacks on the local daemon', function () {
   });
 
   describe('DNS rebinding: a Host that is not 127.0.0.1:<port> or localhost:<port>', function () {
+    // A browser can reach only the TCP port (health, verify); the admin socket keeps the same guard
+    // (there, only `localhost`, what curl --unix-socket and node send).
     const foreignHosts = (port: number) => [
       'evil.example',
       `evil.example:${port}`,
@@ -28,18 +30,31 @@ describe('reliability: attacks on the local daemon', function () {
       `127.0.0.1:${port + 1}`,
       `127.0.0.1`,
     ];
+    let verifyToken: string;
+    before(async function () {
+      verifyToken = await createVerifyToken(daemon, 'rebinding app');
+    });
 
-    it('answers 403 for each foreign Host, even on the public health route and without a token', async function () {
-      for (const host of foreignHosts(daemon.port)) {
+    it('answers 403 FORBIDDEN_HOST for each foreign Host on TCP, even on the public health route and without a token', async function () {
+      for (const host of [...foreignHosts(daemon.port), 'localhost']) {
         for (const [method, path, token] of [
           ['GET', '/v1/health', null],
+          ['POST', '/v1/verify', verifyToken],
           ['GET', '/v1/keys', undefined],
-          ['POST', '/v1/verify', undefined],
           ['GET', '/v1/no-such-route', null],
         ] as const) {
-          const answer = await send(daemon, method, path, { token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
+          const answer = await send(daemon, method, path, { tcp: true, token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
           assert.equal(answer.status, 403, `Host ${host} ${method} ${path} -> ${describeAnswer(answer)}`);
-          expectApiError(answer, 403);
+          expectApiError(answer, 403, 'FORBIDDEN_HOST');
+        }
+      }
+    });
+
+    it('answers 403 FORBIDDEN_HOST for each foreign Host on the admin socket too', async function () {
+      for (const host of [...foreignHosts(daemon.port), `localhost:${daemon.port}`]) {
+        for (const [method, path, token] of [['GET', '/v1/health', null], ['GET', '/v1/keys', undefined], ['POST', '/v1/verify', undefined]] as const) {
+          const answer = await send(daemon, method, path, { token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
+          expectApiError(answer, 403, 'FORBIDDEN_HOST');
         }
       }
     });
@@ -54,10 +69,12 @@ describe('reliability: attacks on the local daemon', function () {
       assert.equal((await send(daemon, 'GET', '/v1/keys?pageSize=1')).body.total, before);
     });
 
-    it('accepts the two allowed Hosts', async function () {
+    it('accepts the two allowed Hosts on TCP', async function () {
       for (const host of [`127.0.0.1:${daemon.port}`, `localhost:${daemon.port}`]) {
-        const answer = await send(daemon, 'GET', '/v1/health', { token: null, headers: { host } });
-        assert.equal(answer.status, 200, `Host ${host}`);
+        const health = await send(daemon, 'GET', '/v1/health', { tcp: true, token: null, headers: { host } });
+        assert.equal(health.status, 200, `Host ${host}`);
+        const verify = await send(daemon, 'POST', '/v1/verify', { tcp: true, token: verifyToken, headers: { host }, json: { key: 'x' } });
+        assert.equal(verify.status, 200, `Host ${host} verify`);
       }
     });
   });
@@ -71,9 +88,14 @@ describe('reliability: attacks on the local daemon', function () {
       }
     });
 
-    it('answers 403 to an Origin on the verify fast path too', async function () {
-      const answer = await send(daemon, 'POST', '/v1/verify', { headers: { origin: 'https://evil.example' }, json: { key: 'anything' } });
-      expectApiError(answer, 403);
+    it('answers 403 to an Origin on the verify fast path too, on TCP (what a page can reach) and on the socket', async function () {
+      const verifyToken = await createVerifyToken(daemon, 'origin app');
+      for (const options of [{ tcp: true, token: verifyToken }, { tcp: true, token: null }, {}]) {
+        const answer = await send(daemon, 'POST', '/v1/verify', { ...options, headers: { origin: 'https://evil.example' }, json: { key: 'anything' } });
+        expectApiError(answer, 403, 'FORBIDDEN_ORIGIN');
+      }
+      const health = await send(daemon, 'GET', '/v1/health', { tcp: true, token: null, headers: { origin: 'https://evil.example' } });
+      expectApiError(health, 403, 'FORBIDDEN_ORIGIN');
     });
 
     it('gives a CORS preflight no Access-Control-Allow-* header', async function () {
@@ -116,9 +138,11 @@ describe('reliability: attacks on the local daemon', function () {
     it('answers 401 to the same bad tokens on the verify fast path, which checks tokens on its own', async function () {
       for (const [label, authorization] of Object.entries(badAuthorizations(daemon.token))) {
         const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
-        const answer = await send(daemon, 'POST', '/v1/verify', { token: null, headers, json: { key: 'anything' } });
-        assert.equal(answer.status, 401, `verify, ${label}: ${describeAnswer(answer)}`);
-        expectApiError(answer, 401);
+        for (const tcp of [true, false]) {
+          const answer = await send(daemon, 'POST', '/v1/verify', { tcp, token: null, headers, json: { key: 'anything' } });
+          assert.equal(answer.status, 401, `verify${tcp ? ' on TCP' : ''}, ${label}: ${describeAnswer(answer)}`);
+          expectApiError(answer, 401);
+        }
       }
       await expectStillServing(daemon);
     });

@@ -18,9 +18,9 @@ import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
 import { TempDirs } from './support/tempDir';
 
 /** Each fault, and the advice the daemon must add to the kernel's errno (not just repeat it). */
-/** Every file of the data dir with its bytes: store, its log or backup, audit log, master key. */
+/** Every file of the data dir with its bytes: store, its log or backup, audit log, master key (not the admin socket). */
 async function filesIn(dataDir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dataDir)).sort();
+  const names = (await readdir(dataDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
   return new Map(await Promise.all(names.map(async (name): Promise<[string, Buffer]> => [name, await readFile(path.join(dataDir, name))])));
 }
 

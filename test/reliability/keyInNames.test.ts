@@ -118,10 +118,11 @@ describe('reliability: a Keysmith key pasted into a name or other free text', fu
     },
   ];
 
-  /** Every file of the data dir as text: the store, its journal and backup, the audit log. */
+  /** Every file of the data dir as text: the store, its journal and backup, the audit log (not the admin socket). */
   async function dataDirText(): Promise<string> {
-    const names = await readdir(daemon.dataDir);
-    return (await Promise.all(names.map((name) => readFile(path.join(daemon.dataDir, name), 'latin1')))).join('\n');
+    const entries = await readdir(daemon.dataDir, { withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(daemon.dataDir, entry.name));
+    return (await Promise.all(files.map((file) => readFile(file, 'latin1')))).join('\n');
   }
 
   for (const environment of ['test', 'production'] as const) {

@@ -2,6 +2,7 @@
 // opened with mode 0600 in the open call itself, seen through the store's fs facade: private from the
 // first byte, with no window in which another user could open it.
 import assert from 'node:assert/strict';
+import { constants } from 'node:fs';
 import { initialStoreData } from '../../daemon/server';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import { nodeStoreFs, type StoreFs } from '../../daemon/store/storeFs';
@@ -11,8 +12,13 @@ import { TempDirs } from './support/tempDir';
 
 interface OpenCall {
   path: string;
-  flags: string;
+  flags: string | number;
   mode: number | undefined;
+}
+
+/** 'wx', 'a'... or O_* bits (the audit log opens with O_NOFOLLOW, which only the numeric form can say). */
+function opensForWriting(flags: string | number): boolean {
+  return typeof flags === 'number' ? (flags & (constants.O_WRONLY | constants.O_RDWR)) !== 0 : /[wa+]/.test(flags);
 }
 
 function recordingFs(calls: OpenCall[]): StoreFs {
@@ -45,7 +51,7 @@ describe('reliability: private files from the first byte', function () {
     await daemon.stop();
     daemon = undefined;
 
-    const writes = calls.filter((call) => /[wa+]/.test(call.flags));
+    const writes = calls.filter((call) => opensForWriting(call.flags));
     assert.ok(writes.some((call) => call.path.includes('store.json')), 'the store file was never written');
     assert.ok(writes.some((call) => /audit/.test(call.path)), 'the audit log was never opened');
     const open = writes.filter((call) => call.mode !== 0o600).map((call) => `${call.path} (${call.flags}, mode ${call.mode?.toString(8)})`);

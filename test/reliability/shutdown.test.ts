@@ -53,8 +53,8 @@ describe('reliability: stopping the daemon', function () {
     const logger = { info: (line: string) => void logs.push(line), error: (line: string) => void logs.push(line) };
     const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 60_000 });
     const server = await startServer({ dataDir, store, logger, env: {}, adminName: 'tester' });
-    await writeDaemonFile(dataDir, { port: server.port, pid: process.pid, token: server.token, version: 'test' });
-    const target = { port: server.port, token: server.token };
+    await writeDaemonFile(dataDir, { socket: server.socket, port: server.port, pid: process.pid, token: server.token, version: 'test' });
+    const target = { port: server.port, token: server.token, socket: server.socket };
     const {
       secret: { secret },
     } = await createKey(target);

@@ -73,7 +73,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     return dataDir;
   }
 
-  it('creates daemon.json, master.key, the store and the audit log 0600 under umask 000, without chmod', async function () {
+  it('creates daemon.json, master.key, the admin socket, the store and the audit log 0600 under umask 000, without chmod', async function () {
     const dataDir = await temp.make('modes');
     const chmodLog = path.join(await temp.make('spy'), 'chmod.log');
     const daemon = await start(dataDir, { umask: 0o000, nodeArgs: ['--require', CHMOD_SPY], env: { KEYSMITH_CHMOD_LOG: chmodLog } });
@@ -81,7 +81,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
 
     const modes = await fileModes(dataDir);
     const storeFile = path.basename(await findStoreFile(dataDir));
-    for (const required of ['daemon.json', 'master.key', storeFile]) {
+    for (const required of ['daemon.json', 'master.key', 'daemon.sock', storeFile]) {
       assert.ok(required in modes, `${required} missing from the data dir: ${JSON.stringify(modes)}`);
     }
     assert.ok(Object.keys(modes).some((name) => /audit/i.test(name)), `no audit file in ${JSON.stringify(modes)}`);
@@ -185,7 +185,7 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
         info = await readDaemonInfo(dataDir);
       }
       assert.equal(info?.pid, winner.pid, `round ${round}: the surviving daemon never wrote daemon.json:\n${winner.output()}`);
-      const survivor = { ...winner, port: info!.port, token: info!.token, info: info! };
+      const survivor = { ...winner, socket: info!.socket, port: info!.port, token: info!.token, info: info! };
       running.push(survivor);
       const { secret } = await createKey(survivor, { name: `round ${round}` });
       assert.equal((await send(survivor, 'POST', '/v1/verify', { json: { key: secret.secret } })).body.valid, true);

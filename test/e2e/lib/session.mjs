@@ -23,7 +23,7 @@ export function useWorkbench({ name, locale = 'en', settings = {}, journey = fal
     const server = context.servers[locale];
     if (!server) throw new Error(`run.mjs started no code-server for locale "${locale}"`);
     mkdirSync(session.outDir, { recursive: true });
-    session.workspace = createWorkspace(context.root, name, settings);
+    session.workspace = createWorkspace(context.root, name, settings, { userDataDir: server.userDataDir });
     session.browser = await launchBrowser({ root: context.root, origin: server.origin, locale: locale === 'fr' ? 'fr-FR' : 'en-US' });
     session.page = session.browser.page;
     // The workbench's console explains most UI failures (a webview error, a refused clipboard write).

@@ -16,7 +16,7 @@ describe('The VS Code under test', function () {
     assert.ok(labels.some((l) => l?.startsWith('Explorer')), `activity bar shows Explorer; saw ${labels.join(', ')}`);
   });
 
-  it('shows the workspace settings that point Keysmith at the suite\'s own data dir', async function () {
+  it('shows the workspace settings with their decoy keysmith.dataDir (a machine setting VS Code ignores there)', async function () {
     const { workbench, page } = session;
     await workbench.revealTreeRow('.vscode');
     await workbench.revealTreeRow('settings.json');

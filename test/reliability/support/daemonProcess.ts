@@ -25,6 +25,8 @@ export interface DaemonProcess {
 }
 
 export interface RunningDaemon extends DaemonProcess {
+  /** The admin socket, from daemon.json. */
+  socket: string;
   port: number;
   token: string;
   info: DaemonInfo;
@@ -88,7 +90,7 @@ export async function startDaemonProcess(dataDir: string, options: SpawnOptions 
       throw new Error(`daemon exited (code ${exit.code}, signal ${exit.signal}) before serving:\n${launched.output()}`);
     }
     const info = await readDaemonInfo(dataDir);
-    if (info && info.pid === launched.pid) return { ...launched, port: info.port, token: info.token, info };
+    if (info && info.pid === launched.pid) return { ...launched, socket: info.socket, port: info.port, token: info.token, info };
     await delay(25);
   }
   launched.child.kill('SIGKILL');

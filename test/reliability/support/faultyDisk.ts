@@ -3,6 +3,7 @@
 // test. Reads always work; while a fault is set, writes fail the way the kernel fails them.
 import type { StoreFileHandle, StoreFs } from '../../../daemon/store/storeFs';
 import { nodeStoreFs } from '../../../daemon/store/storeFs';
+import { constants } from 'node:fs';
 
 export type DiskFault = 'ENOSPC' | 'EROFS' | 'EACCES';
 
@@ -31,7 +32,8 @@ export interface FaultyDisk {
   readonly refused: number;
 }
 
-const isWriteFlag = (flags: string) => /[wa+]/.test(flags);
+const isWriteFlag = (flags: string | number) =>
+  typeof flags === 'number' ? (flags & (constants.O_WRONLY | constants.O_RDWR)) !== 0 : /[wa+]/.test(flags);
 
 export function faultyDisk(): FaultyDisk {
   let activeFault: DiskFault | undefined;

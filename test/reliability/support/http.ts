@@ -21,19 +21,24 @@ export interface RequestOptions {
   contentType?: string;
   /** Send the body with Transfer-Encoding: chunked (no Content-Length), in 1 KiB chunks. */
   chunked?: boolean;
-  /** Extra or overriding headers (`host` replaces the default `127.0.0.1:<port>`). */
+  /** Extra or overriding headers (`host` replaces the default: `localhost` on the socket, `127.0.0.1:<port>` on TCP). */
   headers?: Record<string, string>;
   agent?: http.Agent;
+  /** The daemon's TCP port (health and verify) instead of its admin socket. */
+  tcp?: boolean;
 }
 
 export interface Target {
   port: number;
   token: string;
+  /** The admin socket; requests go there unless `tcp` is set (or the target has none). */
+  socket?: string;
 }
 
 export function send(target: Target, method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
   const payload = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
-  const headers: Record<string, string> = { host: `127.0.0.1:${target.port}` };
+  const socketPath = options.tcp ? undefined : target.socket;
+  const headers: Record<string, string> = { host: socketPath ? 'localhost' : `127.0.0.1:${target.port}` };
   const token = options.token === undefined ? target.token : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (payload !== undefined) {
@@ -44,7 +49,7 @@ export function send(target: Target, method: string, path: string, options: Requ
   Object.assign(headers, options.headers);
   return new Promise<Answer>((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port: target.port, method, path, headers, agent: options.agent ?? false },
+      { ...(socketPath ? { socketPath } : { host: '127.0.0.1', port: target.port }), method, path, headers, agent: options.agent ?? false },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -45,7 +45,8 @@ export async function fileModes(dataDir: string): Promise<Record<string, string>
   const modes: Record<string, string> = {};
   for (const name of (await readdir(dataDir)).sort()) {
     const info = await stat(path.join(dataDir, name));
-    if (info.isFile()) modes[name] = (info.mode & 0o777).toString(8).padStart(3, '0');
+    // The admin socket counts too: under umask 000 a socket bound without care would be 0777.
+    if (info.isFile() || info.isSocket()) modes[name] = (info.mode & 0o777).toString(8).padStart(3, '0');
   }
   return modes;
 }
