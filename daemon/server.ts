@@ -118,6 +118,7 @@ async function shutdown(server: Server, core: Core, store: KeyStore): Promise<vo
   const force = setTimeout(() => server.closeAllConnections(), 2_000);
   await stopped;
   clearTimeout(force);
+  await core.close();
   await core.audit.flushBursts();
   await store.close();
 }

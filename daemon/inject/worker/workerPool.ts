@@ -1,0 +1,91 @@
+// A small pool of worker threads, each running one call at a time. Workers start on first use (a
+// daemon that never injects never starts one), stay for later calls, and are terminated by close(),
+// which also ends a call stuck in a pathological file: terminate() stops a thread mid-computation,
+// where no signal could reach a blocked main thread. A worker that dies fails only its own call;
+// the next call starts a fresh one.
+import { Worker } from 'node:worker_threads';
+import { HttpError } from '../../http/errors';
+import { rebuiltError, type InjectCall, type InjectReply } from './messages';
+
+interface Pending {
+  call: InjectCall;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Pending;
+}
+
+export const closedError = () =>
+  new HttpError(503, 'SHUTTING_DOWN', 'The daemon is stopping; nothing more is written. Try again once it has restarted.');
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly startWorker: () => Worker, private readonly size: number) {}
+
+  run(operation: InjectCall['operation'], args: unknown[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ call: { id: this.nextId++, operation, args }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Threads alive now (idle or busy): what a test checks to see that close() left none behind. */
+  get threads(): number {
+    return this.slots.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.waiting.splice(0)) pending.reject(closedError());
+    const slots = this.slots.splice(0);
+    for (const slot of slots) slot.busy?.reject(closedError());
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.slots.find((candidate) => candidate.busy === undefined) ?? this.newSlot();
+      if (!slot) return;
+      const pending = this.waiting.shift()!;
+      slot.busy = pending;
+      slot.worker.postMessage(pending.call);
+    }
+  }
+
+  private newSlot(): Slot | undefined {
+    if (this.slots.length >= this.size) return undefined;
+    const slot: Slot = { worker: this.startWorker() };
+    slot.worker.on('message', (reply: InjectReply) => {
+      const pending = slot.busy;
+      if (!pending || pending.call.id !== reply.id) return;
+      slot.busy = undefined;
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(rebuiltError(reply.error));
+      this.dispatch();
+    });
+    // An uncaught error or an exit (out of memory, a crash) ends this worker: its call fails with a
+    // plain error (logged, answered 500 without details), and the slot is freed for a new worker.
+    slot.worker.on('error', (error) => this.lose(slot, error));
+    slot.worker.on('exit', (code) => this.lose(slot, new Error(`The injection worker stopped (exit code ${code}).`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private lose(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    slot.busy?.reject(new Error(`${error.name}: ${error.message}`));
+    slot.busy = undefined;
+    void slot.worker.terminate();
+    this.dispatch();
+  }
+}
