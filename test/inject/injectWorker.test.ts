@@ -1,0 +1,101 @@
+// The worker pool behind the daemon's injector: answers and refusals cross the thread boundary
+// unchanged, nothing secret crosses in an unexpected error, a dying worker fails only its own call,
+// and close() ends even a worker stuck in endless work.
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { HttpError } from '../../daemon/http/errors';
+import * as inProcess from '../../daemon/inject';
+import { rebuiltError, sendableError, type InjectOperation } from '../../daemon/inject/worker/messages';
+import { createWorkerInjector } from '../../daemon/inject/worker/workerInjector';
+import { WorkerPool } from '../../daemon/inject/worker/workerPool';
+import { readFile } from 'node:fs/promises';
+import { sendRequest, spawnDaemonProcess } from '../helpers/testDaemon';
+import { testMaterial as material, tempWorkspace, type TempWorkspace } from './support/workspace';
+
+/** A stand-in worker: echoes its first argument, exits on "exit", spins forever on "spin". */
+const STAND_IN = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (call) => {
+  if (call.operation === 'exit') process.exit(3);
+  if (call.operation === 'spin') for (;;);
+  parentPort.postMessage({ id: call.id, ok: true, value: call.args[0] });
+});`;
+const standIn = () => new Worker(STAND_IN, { eval: true });
+const op = (name: string) => name as InjectOperation;
+
+describe('injection worker pool', function () {
+  describe('the daemon injector (real worker)', function () {
+    let ws: TempWorkspace;
+    const injector = createWorkerInjector();
+    before(async function () {
+      ws = await tempWorkspace();
+      await ws.write('.env', 'A=1\n');
+    });
+    after(async function () {
+      await injector.close();
+      await ws.cleanup();
+    });
+
+    it('returns the same results as the in-process entry points', async function () {
+      const m = material();
+      const targets = [{ file: '.env', path: 'API_KEY', value: 'secret' as const }];
+      assert.deepEqual(await injector.previewInjection(ws.root, targets, m), await inProcess.previewInjection(ws.root, targets, m));
+    });
+
+    it('refuses with the same HttpError (status, code, message, details) as the in-process entry points', async function () {
+      const targets = [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' as const }];
+      const direct = await inProcess.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
+      const viaWorker = await injector.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
+      assert.ok(direct instanceof HttpError && viaWorker instanceof HttpError);
+      assert.deepEqual([viaWorker.status, viaWorker.code, viaWorker.message, viaWorker.details], [direct.status, direct.code, direct.message, direct.details]);
+    });
+  });
+
+  it('runs in the built daemon too: dist/daemon.js injects through dist/injectWorker.js (npm run build first)', async function () {
+    const ws = await tempWorkspace();
+    try {
+      await ws.write('.env', 'A=1\n');
+      const daemon = await spawnDaemonProcess(ws.outside);
+      const call = (method: string, path: string, body?: unknown) => sendRequest(daemon.info.port, method, path, body, { defaultToken: daemon.info.token });
+      const keyId = (await call('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'bundled' })).body.key.id;
+      const injected = await call('POST', '/v1/inject', { keyId, workspace: ws.root, targets: [{ file: '.env', path: 'API_KEY', value: 'secret' }] });
+      assert.equal(injected.status, 200, injected.text);
+      assert.match(await readFile(ws.at('.env'), 'utf8'), /^A=1\nAPI_KEY=\S{30,}\n$/);
+      daemon.process.kill('SIGTERM');
+      assert.equal(await daemon.exited, 0, daemon.output());
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('masks every secret of the call out of an unexpected error before it leaves the worker', function () {
+    const m = material();
+    const leaky = new TypeError(`cannot read "${m.secret}" near ${m.authorization}`);
+    const sent = sendableError(leaky, [m.secret, m.authorization]);
+    const rebuilt = rebuiltError(sent);
+    assert.equal(rebuilt.name, 'TypeError');
+    assert.ok(!JSON.stringify(sent).includes(m.secret), 'secret in message or stack');
+    assert.match(rebuilt.message, /cannot read "\*\*\*\*"/);
+  });
+
+  it('fails only the call of a worker that dies, and serves the next call with a new worker', async function () {
+    const pool = new WorkerPool(standIn, 1);
+    try {
+      await assert.rejects(pool.run(op('exit'), []), /exit code 3/);
+      assert.equal(await pool.run(op('echo'), ['still here']), 'still here');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close() ends a worker stuck in endless work and refuses its call and later ones with 503 SHUTTING_DOWN', async function () {
+    const pool = new WorkerPool(standIn, 2);
+    const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (error: unknown) => error instanceof HttpError ? `${error.status} ${error.code}` : String(error));
+    const calls = [pool.run(op('spin'), []), pool.run(op('spin'), []), pool.run(op('echo'), ['waits for a free worker'])].map(outcome);
+    assert.equal(pool.threads, 2, 'never more workers than the pool size');
+    await pool.close();
+    assert.equal(pool.threads, 0);
+    calls.push(outcome(pool.run(op('echo'), ['after close'])));
+    assert.deepEqual(await Promise.all(calls), Array(4).fill('503 SHUTTING_DOWN'));
+  });
+});
