@@ -7,8 +7,11 @@ import { HttpError } from '../../daemon/http/errors';
 import * as inProcess from '../../daemon/inject';
 import { rebuiltError, sendableError, type InjectOperation } from '../../daemon/inject/worker/messages';
 import { createWorkerInjector } from '../../daemon/inject/worker/workerInjector';
+import { INJECTION_PRIORITY, lowerThisThreadPriority } from '../../daemon/inject/worker/threadPriority';
 import { WorkerPool } from '../../daemon/inject/worker/workerPool';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { sendRequest, spawnDaemonProcess } from '../helpers/testDaemon';
 import { testMaterial as material, tempWorkspace, type TempWorkspace } from './support/workspace';
 
@@ -64,6 +67,32 @@ describe('injection worker pool', function () {
       daemon.process.kill('SIGTERM');
       assert.equal(await daemon.exited, 0, daemon.output());
     } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('runs file work below the priority of the event loop that serves verify (Linux: per-thread nice)', async function () {
+    if (process.platform !== 'linux') {
+      assert.equal(lowerThisThreadPriority(), undefined, 'without /proc/thread-self nothing is changed');
+      return;
+    }
+    /** Thread id -> nice value of every thread of this process. */
+    const niceByThread = () => new Map(readdirSync('/proc/self/task').map((id) => {
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      return [id, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+    }));
+    const before = niceByThread();
+    const mainPriority = getPriority();
+    const injector = createWorkerInjector(1);
+    const ws = await tempWorkspace();
+    try {
+      await ws.write('.env', 'A=1\n');
+      await injector.previewInjection(ws.root, [{ file: '.env', path: 'API_KEY', value: 'secret' }], material());
+      const started = [...niceByThread()].filter(([id]) => !before.has(id));
+      assert.ok(started.some(([, nice]) => nice === INJECTION_PRIORITY), `new threads and their nice values: ${JSON.stringify(started)}`);
+      assert.equal(getPriority(), mainPriority, 'the main thread keeps its priority');
+    } finally {
+      await injector.close();
       await ws.cleanup();
     }
   });

@@ -6,9 +6,11 @@ import { parentPort } from 'node:worker_threads';
 import * as injector from '../index';
 import type { InjectMaterial } from '../targetChanges';
 import { sendableError, type InjectCall, type InjectReply } from './messages';
+import { lowerThisThreadPriority } from './threadPriority';
 
 if (!parentPort) throw new Error('injectWorker runs as a worker thread only.');
 const port = parentPort;
+lowerThisThreadPriority();
 
 /** The secrets a call carries, so that no error leaving this thread can quote them. */
 function secretsOf(call: InjectCall): string[] {
