@@ -117,6 +117,18 @@ describe('injection worker pool', function () {
     }
   });
 
+  it('ends a worker that stays idle, and starts a new one for the next call', async function () {
+    const pool = new WorkerPool(standIn, 1, 20);
+    try {
+      assert.equal(await pool.run(op('echo'), ['first']), 'first');
+      while (pool.threads > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(await pool.run(op('echo'), ['second']), 'second');
+      assert.equal(pool.threads, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('close() ends a worker stuck in endless work and refuses its call and later ones with 503 SHUTTING_DOWN', async function () {
     const pool = new WorkerPool(standIn, 2);
     const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (error: unknown) => error instanceof HttpError ? `${error.status} ${error.code}` : String(error));

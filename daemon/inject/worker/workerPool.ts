@@ -16,6 +16,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy?: Pending;
+  idleTimer?: NodeJS.Timeout;
 }
 
 export const closedError = () =>
@@ -27,7 +28,12 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly startWorker: () => Worker, private readonly size: number) {}
+  constructor(
+    private readonly startWorker: () => Worker,
+    private readonly size: number,
+    /** An idle worker is ended after this long. */
+    private readonly idleMs = 60_000,
+  ) {}
 
   run(operation: InjectCall['operation'], args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(closedError());
@@ -46,7 +52,10 @@ export class WorkerPool {
     this.closed = true;
     for (const pending of this.waiting.splice(0)) pending.reject(closedError());
     const slots = this.slots.splice(0);
-    for (const slot of slots) slot.busy?.reject(closedError());
+    for (const slot of slots) {
+      clearTimeout(slot.idleTimer);
+      slot.busy?.reject(closedError());
+    }
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -55,6 +64,7 @@ export class WorkerPool {
       const slot = this.slots.find((candidate) => candidate.busy === undefined) ?? this.newSlot();
       if (!slot) return;
       const pending = this.waiting.shift()!;
+      clearTimeout(slot.idleTimer);
       slot.busy = pending;
       slot.worker.postMessage(pending.call);
     }
@@ -70,6 +80,7 @@ export class WorkerPool {
       if (reply.ok) pending.resolve(reply.value);
       else pending.reject(rebuiltError(reply.error));
       this.dispatch();
+      if (slot.busy === undefined) this.retireWhenIdle(slot);
     });
     // An uncaught error or an exit (out of memory, a crash) ends this worker: its call fails with a
     // plain error (logged, answered 500 without details), and the slot is freed for a new worker.
@@ -79,10 +90,22 @@ export class WorkerPool {
     return slot;
   }
 
+  private retireWhenIdle(slot: Slot): void {
+    slot.idleTimer = setTimeout(() => {
+      const index = this.slots.indexOf(slot);
+      if (index === -1 || slot.busy) return;
+      this.slots.splice(index, 1);
+      void slot.worker.terminate();
+    }, this.idleMs);
+    // A timer alone must not keep the process alive.
+    slot.idleTimer.unref();
+  }
+
   private lose(slot: Slot, error: Error): void {
     const index = this.slots.indexOf(slot);
     if (index === -1) return;
     this.slots.splice(index, 1);
+    clearTimeout(slot.idleTimer);
     slot.busy?.reject(new Error(`${error.name}: ${error.message}`));
     slot.busy = undefined;
     void slot.worker.terminate();
