@@ -10,8 +10,8 @@ import { benchExtensionSize, benchTreeLoad } from './extension';
 import { benchInject, RUNS as INJECT_RUNS } from './inject';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
-import { benchVerifyDuringInjection } from './verifyDuringInjection';
 import { benchVerify } from './verify';
+import { benchVerifyDuringInjection } from './verifyDuringInjection';
 import { benchWorstCaseWrites } from './worstCaseTiming';
 
 const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension'] as const;
