@@ -15,16 +15,26 @@ import { getPriority } from 'node:os';
 import { sendRequest, spawnDaemonProcess } from '../helpers/testDaemon';
 import { testMaterial as material, tempWorkspace, type TempWorkspace } from './support/workspace';
 
-/** A stand-in worker: echoes its first argument, exits on "exit", spins forever on "spin". */
+/**
+ * A stand-in worker: echoes its first argument; exits on "exit"; spins forever on "spin"; on "write",
+ * says it has started writing, then works for 1.5 s (past the 1 s deadline below) before answering.
+ */
 const STAND_IN = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (call) => {
   if (call.operation === 'exit') process.exit(3);
   if (call.operation === 'spin') for (;;);
+  if (call.operation === 'write') {
+    parentPort.postMessage({ id: call.id, writing: true });
+    const end = Date.now() + 1500;
+    while (Date.now() < end);
+  }
   parentPort.postMessage({ id: call.id, ok: true, value: call.args[0] });
 });`;
 const standIn = () => new Worker(STAND_IN, { eval: true });
 const op = (name: string) => name as InjectOperation;
+// Long enough for a stand-in worker to start on a busy machine.
+const DEADLINE_MS = 1_000;
 
 describe('injection worker pool', function () {
   describe('the daemon injector (real worker)', function () {
@@ -97,6 +107,21 @@ describe('injection worker pool', function () {
     }
   });
 
+  it('tells an apply\'s caller when planning is over and writing starts, and never for a refused apply', async function () {
+    const ws = await tempWorkspace();
+    try {
+      await ws.write('.env', 'A=1\n');
+      const seen: string[] = [];
+      const onWriting = () => seen.push(readFileSync(ws.at('.env'), 'utf8'));
+      await inProcess.applyInjection(ws.root, [{ file: '.env', path: 'API_KEY', value: 'secret' }], material(), { onWriting });
+      assert.deepEqual(seen, ['A=1\n'], 'called once, before the file was written');
+      await assert.rejects(inProcess.applyInjection(ws.root, [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' }], material(), { onWriting }));
+      assert.equal(seen.length, 1);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
   it('masks every secret of the call out of an unexpected error before it leaves the worker', function () {
     const m = material();
     const leaky = new TypeError(`cannot read "${m.secret}" near ${m.authorization}`);
@@ -124,6 +149,26 @@ describe('injection worker pool', function () {
       while (pool.threads > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(await pool.run(op('echo'), ['second']), 'second');
       assert.equal(pool.threads, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('ends a call still planning past its deadline with 422 INJECTION_TOO_SLOW, and serves the next call', async function () {
+    const pool = new WorkerPool(standIn, 1, 60_000, DEADLINE_MS);
+    try {
+      await assert.rejects(pool.run(op('spin'), []), (error: unknown) => error instanceof HttpError && error.status === 422 && error.code === 'INJECTION_TOO_SLOW');
+      assert.equal(pool.threads, 0, 'the stuck worker was ended');
+      assert.equal(await pool.run(op('echo'), ['next']), 'next');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('lets a call that has started writing finish, past its deadline', async function () {
+    const pool = new WorkerPool(standIn, 1, 60_000, DEADLINE_MS);
+    try {
+      assert.equal(await pool.run(op('write'), ['written']), 'written');
     } finally {
       await pool.close();
     }

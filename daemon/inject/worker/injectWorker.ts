@@ -19,11 +19,19 @@ function secretsOf(call: InjectCall): string[] {
   return [material?.secret ?? '', material?.authorization ?? ''];
 }
 
+/** An apply tells the pool when it starts writing: from then on its deadline no longer applies. */
+function argsOf(call: InjectCall): unknown[] {
+  if (call.operation !== 'applyInjection') return call.args;
+  const [workspace, targets, material, options] = call.args as [unknown, unknown, unknown, injector.InjectOptions | undefined];
+  const writing: InjectReply = { id: call.id, writing: true };
+  return [workspace, targets, material, { ...options, onWriting: () => port.postMessage(writing) }];
+}
+
 port.on('message', async (call: InjectCall) => {
   let reply: InjectReply;
   try {
     const run = injector[call.operation] as (...args: unknown[]) => Promise<unknown>;
-    reply = { id: call.id, ok: true, value: await run(...call.args) };
+    reply = { id: call.id, ok: true, value: await run(...argsOf(call)) };
   } catch (error) {
     reply = { id: call.id, ok: false, error: sendableError(error, secretsOf(call)) };
   }

@@ -16,7 +16,11 @@ export type SentError =
   | { kind: 'http'; status: number; code: string; message: string; details?: unknown }
   | { kind: 'other'; name: string; message: string; stack?: string; code?: string };
 
-export type InjectReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SentError };
+/** The outcome of a call, or news that an apply has started writing (and must no longer be cut). */
+export type InjectReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: SentError }
+  | { id: number; writing: true };
 
 /**
  * An error as data. HttpError messages are written for the user and never hold a secret; any other

@@ -1,8 +1,9 @@
 // A small pool of worker threads, each running one call at a time. Workers start on first use (a
 // daemon that never injects never starts one), stay for later calls, and are terminated by close(),
 // which also ends a call stuck in a pathological file: terminate() stops a thread mid-computation,
-// where no signal could reach a blocked main thread. A worker that dies fails only its own call;
-// the next call starts a fresh one.
+// where no signal could reach a blocked main thread. A call still planning past its deadline is ended
+// the same way (nothing is written before planning ends), so one such file cannot hold the queue of
+// applies forever. A worker that dies fails only its own call; the next call starts a fresh one.
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../../http/errors';
 import { rebuiltError, type InjectCall, type InjectReply } from './messages';
@@ -17,10 +18,14 @@ interface Slot {
   worker: Worker;
   busy?: Pending;
   idleTimer?: NodeJS.Timeout;
+  deadline?: NodeJS.Timeout;
 }
 
 export const closedError = () =>
   new HttpError(503, 'SHUTTING_DOWN', 'The daemon is stopping; nothing more is written. Try again once it has restarted.');
+
+export const tooSlowError = (seconds: number) =>
+  new HttpError(422, 'INJECTION_TOO_SLOW', `Reading and planning the injection took over ${seconds} s, so it was stopped and nothing was written; a config file this large or unusual cannot be edited safely here. Edit it by hand.`);
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -33,6 +38,8 @@ export class WorkerPool {
     private readonly size: number,
     /** An idle worker is ended after this long. */
     private readonly idleMs = 60_000,
+    /** A call that has not started writing by then is ended with 422 INJECTION_TOO_SLOW. */
+    private readonly deadlineMs = 120_000,
   ) {}
 
   run(operation: InjectCall['operation'], args: unknown[]): Promise<unknown> {
@@ -54,6 +61,7 @@ export class WorkerPool {
     const slots = this.slots.splice(0);
     for (const slot of slots) {
       clearTimeout(slot.idleTimer);
+      clearTimeout(slot.deadline);
       slot.busy?.reject(closedError());
     }
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -66,6 +74,8 @@ export class WorkerPool {
       const pending = this.waiting.shift()!;
       clearTimeout(slot.idleTimer);
       slot.busy = pending;
+      slot.deadline = setTimeout(() => this.lose(slot, tooSlowError(Math.round(this.deadlineMs / 1000))), this.deadlineMs);
+      slot.deadline.unref();
       slot.worker.postMessage(pending.call);
     }
   }
@@ -76,6 +86,8 @@ export class WorkerPool {
     slot.worker.on('message', (reply: InjectReply) => {
       const pending = slot.busy;
       if (!pending || pending.call.id !== reply.id) return;
+      clearTimeout(slot.deadline);
+      if ('writing' in reply) return;
       slot.busy = undefined;
       if (reply.ok) pending.resolve(reply.value);
       else pending.reject(rebuiltError(reply.error));
@@ -84,7 +96,7 @@ export class WorkerPool {
     });
     // An uncaught error or an exit (out of memory, a crash) ends this worker: its call fails with a
     // plain error (logged, answered 500 without details), and the slot is freed for a new worker.
-    slot.worker.on('error', (error) => this.lose(slot, error));
+    slot.worker.on('error', (error) => this.lose(slot, plainError(error)));
     slot.worker.on('exit', (code) => this.lose(slot, new Error(`The injection worker stopped (exit code ${code}).`)));
     this.slots.push(slot);
     return slot;
@@ -101,14 +113,21 @@ export class WorkerPool {
     slot.idleTimer.unref();
   }
 
+  /** Ends a worker that died, or one whose call overran its deadline; its call fails with `error`. */
   private lose(slot: Slot, error: Error): void {
     const index = this.slots.indexOf(slot);
     if (index === -1) return;
     this.slots.splice(index, 1);
     clearTimeout(slot.idleTimer);
-    slot.busy?.reject(new Error(`${error.name}: ${error.message}`));
+    clearTimeout(slot.deadline);
+    slot.busy?.reject(error);
     slot.busy = undefined;
     void slot.worker.terminate();
     this.dispatch();
   }
+}
+
+/** A worker's own failure as a fresh Error: its name and message only, never an object from another thread. */
+function plainError(error: Error): Error {
+  return new Error(`${error.name}: ${error.message}`);
 }
