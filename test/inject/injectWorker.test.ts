@@ -66,17 +66,19 @@ describe('injection worker pool', function () {
 
   it('runs in the built daemon too: dist/daemon.js injects through dist/injectWorker.js (npm run build first)', async function () {
     const ws = await tempWorkspace();
+    await ws.write('.env', 'A=1\n');
+    const daemon = await spawnDaemonProcess(ws.outside);
+    // A failed call shows what the daemon printed: a crash would be there.
+    const call = (method: string, path: string, body?: unknown) => sendRequest(daemon.info.port, method, path, body, { defaultToken: daemon.info.token })
+      .catch((error: Error) => assert.fail(`${method} ${path}: ${error.message}; daemon output:\n${daemon.output()}`));
     try {
-      await ws.write('.env', 'A=1\n');
-      const daemon = await spawnDaemonProcess(ws.outside);
-      const call = (method: string, path: string, body?: unknown) => sendRequest(daemon.info.port, method, path, body, { defaultToken: daemon.info.token });
       const keyId = (await call('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'bundled' })).body.key.id;
       const injected = await call('POST', '/v1/inject', { keyId, workspace: ws.root, targets: [{ file: '.env', path: 'API_KEY', value: 'secret' }] });
       assert.equal(injected.status, 200, injected.text);
       assert.match(await readFile(ws.at('.env'), 'utf8'), /^A=1\nAPI_KEY=\S{30,}\n$/);
+    } finally {
       daemon.process.kill('SIGTERM');
       assert.equal(await daemon.exited, 0, daemon.output());
-    } finally {
       await ws.cleanup();
     }
   });
