@@ -21,7 +21,10 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist' },
+  // tsx is only resolved when the daemon runs from its TypeScript sources (tests), never in the bundle.
+  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['tsx/cjs'] },
+  // The injection worker thread: the daemon starts it from dist/injectWorker.js, beside daemon.js.
+  { ...node, entryPoints: { injectWorker: 'daemon/inject/worker/injectWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // Extension-host tests run inside VS Code: bundled so the vsix needs no node_modules.

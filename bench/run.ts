@@ -1,7 +1,7 @@
 // `npm run bench`: builds, then measures everything in one run on this machine and prints markdown
 // tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
 // Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
-//   tsx bench/run.ts [--only=verify,tree,create,inject,extension] [--quick]
+//   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension] [--quick]
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,8 +11,10 @@ import { benchInject, RUNS as INJECT_RUNS } from './inject';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
 import { benchVerify } from './verify';
+import { benchVerifyDuringInjection } from './verifyDuringInjection';
+import { benchWorstCaseWrites } from './worstCaseTiming';
 
-const BENCHES = ['verify', 'tree', 'create', 'inject', 'extension'] as const;
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const FULL = {
@@ -23,6 +25,7 @@ const FULL = {
     // Bounded: at 100k keys one durable write takes seconds, and the whole run must stay near 5 minutes.
     { storedKeys: 100_000, sequential: { maxCreates: 300, maxMs: 6_000 }, concurrent: { maxCreates: 1_000, maxMs: 6_000 } },
   ] satisfies CreateSize[],
+  stall: { connections: 50, warmupMs: 1_000, windowMs: 1_500, rounds: 3, writeCapMs: 20_000 },
 };
 const QUICK = {
   verify: { connections: 50, durationMs: 2_000, warmupMs: 500, rounds: 2 },
@@ -31,6 +34,7 @@ const QUICK = {
     sequential: { maxCreates: 200, maxMs: 2_000 },
     concurrent: { maxCreates: 500, maxMs: 2_000 },
   })),
+  stall: { connections: 50, warmupMs: 500, windowMs: 1_000, rounds: 2, writeCapMs: 5_000 },
 };
 const TREE_KEYS = 10_000;
 
@@ -91,6 +95,12 @@ async function main(): Promise<void> {
       progress('inject...');
       const result = await runInjectBench();
       print(section('Injection into 1 MB files (bench/inject.ts)', `Median CPU time of ${INJECT_RUNS} runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`, result.rows, result.notes));
+    }
+    if (only.has('stall')) {
+      const during = await benchVerifyDuringInjection(root, settings.stall, progress);
+      print(section('Verify while a 1 MB worst-case file is injected', 'Per format, a fresh daemon process: verify alone, then verify while POST /v1/inject rewrites a worst-case file back to back (the injection runs in a worker thread).', during.rows, during.notes));
+      const writes = await benchWorstCaseWrites(settings.stall.writeCapMs, progress);
+      print(section('Worst-case injection vs one parse (1 MB)', 'Per format, the writer on a 1 MB worst-case file next to one parse of a normal 1 MB file by the format\'s reference parser.', writes.rows, writes.notes));
     }
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');

@@ -159,6 +159,7 @@ function refuseOnTcp(req: IncomingMessage, res: ServerResponse): void {
 
 async function shutdown(servers: Server[], core: Core, store: KeyStore): Promise<void> {
   await Promise.all(servers.map(stopServer));
+  await core.close();
   await core.audit.flushBursts();
   await store.close();
 }

@@ -1,5 +1,5 @@
 // Assembles the application layer from its dependencies. One Core per running daemon.
-import * as realInjector from '../inject';
+import { createWorkerInjector } from '../inject/worker/workerInjector';
 import type { Clock } from '../keys/clock';
 import type { Sealer } from '../keys/sealing';
 import type { KeyStore } from '../store/types';
@@ -36,16 +36,21 @@ export interface Core {
   injection: Injection;
   tokens: AccessTokens;
   audit: AuditTrail;
+  /** Ends the injection workers (calls still running fail with 503); the server calls it on close. */
+  close(): Promise<void>;
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { store, clock } = options;
   const audit = new AuditTrail(store, clock, { burstWindowMs: options.auditBurstWindowMs, onError: options.onBackgroundError });
+  // File work runs in worker threads, off the event loop that answers verify; a given injector (a
+  // test's fake) runs where it is. Workers start on first use, so an unused pool costs nothing.
+  const workers = createWorkerInjector();
   const context: CoreContext = {
     store,
     clock,
     sealer: options.sealer,
-    injector: options.injector ?? realInjector,
+    injector: options.injector ?? workers,
     audit,
     index: new KeyIndex(store.read().keys),
   };
@@ -62,5 +67,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     injection,
     tokens: new AccessTokens(context, options.adminToken, options.adminName),
     audit,
+    close: () => workers.close(),
   };
 }

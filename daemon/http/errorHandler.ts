@@ -2,9 +2,11 @@
 // anything else is a 500 with a generic message, logged by name and stack only (never the request body,
 // which may hold a secret).
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { SealError } from '../keys/sealing';
 import { StoreWriteError } from '../store/errors';
 import { HttpError } from './errors';
+import { hasBody } from './guards';
 import { sendError } from './respond';
 
 export interface Logger {
@@ -43,11 +45,20 @@ export function toHttpError(error: unknown, logger: Logger, where: string): Http
   return new HttpError(500, 'INTERNAL', 'The daemon hit an unexpected error; nothing was changed. Details are in its log.');
 }
 
+/**
+ * A refusal answered before the body was read to its end (401, 403, 415 come ahead of reading; 413
+ * stops reading): the connection is closed after the answer. Kept open, Node would read and discard
+ * the rest of the upload, 2 GiB if the client says so, to reach the next request.
+ */
+export function bodyLeftUnread(req: IncomingMessage): boolean {
+  return hasBody(req) && !req.complete;
+}
+
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     // Logged by route pattern (`/v1/keys/:id`), never the path as received: ids may be pasted secrets.
     const route = typeof req.route?.path === 'string' ? req.route.path : '(no route)';
     const httpError = toHttpError(error, logger, `${req.method} ${route}`);
-    sendError(res, httpError, httpError.status === 413);
+    sendError(res, httpError, httpError.status === 413 || bodyLeftUnread(req));
   };
 }

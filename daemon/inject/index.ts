@@ -16,6 +16,11 @@ export type { PlannedTarget } from './plan';
 export interface InjectOptions {
   /** Write into files that git tracks and does not ignore. */
   force?: boolean;
+  /**
+   * Called by applyInjection once planning is over, right before the first byte is written: from then
+   * on the call must be let finish (the worker pool's deadline stops only calls still planning).
+   */
+  onWriting?: () => void;
 }
 
 /**
@@ -63,6 +68,7 @@ export async function applyInjection(
       }
     }
     const written: FilePlan[] = [];
+    options.onWriting?.();
     try {
       for (const [i, file] of writes.entries()) {
         await writeFileAtomic(file.resolved.real, encoded[i]!);
