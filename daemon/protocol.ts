@@ -1,4 +1,4 @@
-// The HTTP contract of the Keysmith daemon (see shared/API.md), as TypeScript types.
+// The HTTP contract of the Keysmith daemon (docs/API.md), as TypeScript types.
 // This is the ONLY daemon file the extension may import, and only with `import type`:
 // keep it free of runtime code so importing it never drags the daemon into the extension bundle.
 

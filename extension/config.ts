@@ -28,7 +28,7 @@ export function readSettings(): KeysmithSettings {
   };
 }
 
-/** The daemon's own default (shared/API.md): KEYSMITH_DATA_DIR, else the XDG data home. */
+/** The daemon's own default (docs/API.md): KEYSMITH_DATA_DIR, else the XDG data home. */
 export function defaultDataDir(): string {
   const fromEnv = process.env.KEYSMITH_DATA_DIR?.trim();
   if (fromEnv) return path.resolve(fromEnv);

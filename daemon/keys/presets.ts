@@ -1,4 +1,4 @@
-// Built-in catalogue entries for the platforms users know from their admin pages (shared/seeds).
+// Built-in catalogue entries for the platforms users know from their admin pages (Cegid Loop, Payline, INGENEO, CloudMC).
 // They can be disabled and enabled, never deleted.
 import type { Service } from '../protocol';
 
