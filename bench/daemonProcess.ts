@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readDaemonFile } from '../daemon/daemonFile';
+import { readDaemonFile } from '../common/daemonJson';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 /** KEYSMITH_DAEMON_BUNDLE benches another build of the daemon (same override as test/reliability). */

@@ -7,7 +7,7 @@ import { lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
-import { ownerProblem, shellQuote, symlinkRefusal } from './store/secureFiles';
+import { ownerProblem, shellQuote, symlinkRefusal } from '../common/privateFile';
 import { errnoCode } from './store/storeFs';
 
 export const SOCKET_FILE_NAME = 'daemon.sock';

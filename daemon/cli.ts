@@ -2,7 +2,7 @@
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { CliError, connect, type DaemonConnection } from './cliClient';
 import { readSecretFrom } from './cliSecret';
-import { resolveDataDir } from './daemonFile';
+import { resolveDataDir } from '../common/daemonJson';
 import type { KeyCreated, KeyList, KeyView, Service, VerifyResponse } from './protocol';
 
 const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]

@@ -2,8 +2,8 @@
 // private file), makes whatever answers on its admin socket prove it is this data dir's daemon, and only
 // then sends JSON requests with the admin token; API errors become messages for a terminal.
 import { request } from 'node:http';
-import { proveDaemon } from './daemonProof';
-import { readDaemonFile } from './daemonFile';
+import { proveDaemon } from '../common/daemonProof';
+import { readDaemonFile } from '../common/daemonJson';
 import type { ErrorBody } from './protocol';
 
 export class CliError extends Error {}

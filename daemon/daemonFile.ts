@@ -1,50 +1,13 @@
-// `<dataDir>/daemon.json`: how clients find the running daemon (admin socket, verify port, pid, admin
-// token). Private and written atomically, so a reader never sees half a token and no other user sees any
-// of it; read only when it is the current user's own private file, not reached through a link.
+// Writing and removing `<dataDir>/daemon.json` (reading it is common/daemonJson.ts, shared with the
+// clients). Private and written atomically, so a reader never sees half a token and no other user sees
+// any of it.
 import { rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import * as path from 'node:path';
+import { daemonFilePath } from '../common/daemonJson';
 import type { DaemonInfo } from './protocol';
-import { assertPrivateFile, readOwnPrivateFile, writePrivateFileAtomic } from './store/secureFiles';
-
-export const DAEMON_FILE_NAME = 'daemon.json';
-
-export function daemonFilePath(dataDir: string): string {
-  return path.join(dataDir, DAEMON_FILE_NAME);
-}
-
-/** `--data-dir`, else KEYSMITH_DATA_DIR, else `$XDG_DATA_HOME/keysmith`, else `~/.local/share/keysmith`. */
-export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = flag ?? env.KEYSMITH_DATA_DIR;
-  if (chosen) return path.resolve(chosen);
-  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(homedir(), '.local', 'share');
-  return path.join(xdg, 'keysmith');
-}
+import { assertPrivateFile, writePrivateFileAtomic } from './store/secureFiles';
 
 export async function writeDaemonFile(dataDir: string, info: DaemonInfo): Promise<void> {
   await writePrivateFileAtomic(daemonFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`);
-}
-
-export async function readDaemonFile(dataDir: string): Promise<DaemonInfo> {
-  const file = daemonFilePath(dataDir);
-  const info = parseDaemonInfo(await readOwnPrivateFile(file));
-  if (!info) throw new Error(`${file} is not a Keysmith daemon file`);
-  return info;
-}
-
-/** The card's fields, or undefined when the text is not a card a daemon of this version wrote. */
-export function parseDaemonInfo(text: string): DaemonInfo | undefined {
-  let data: Partial<DaemonInfo>;
-  try {
-    data = JSON.parse(text) as Partial<DaemonInfo>;
-  } catch {
-    return undefined;
-  }
-  const valid =
-    typeof data.socket === 'string' && data.socket.length > 0 &&
-    Number.isInteger(data.port) && (data.port as number) > 0 &&
-    Number.isInteger(data.pid) && typeof data.token === 'string' && data.token.length > 0;
-  return valid ? (data as DaemonInfo) : undefined;
 }
 
 export async function removeDaemonFile(dataDir: string): Promise<void> {

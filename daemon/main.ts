@@ -4,7 +4,8 @@
 // not private to the current user.
 import * as path from 'node:path';
 import { parseArgs, parsePort, UsageError } from './args';
-import { assertPrivateIfPresent, daemonFilePath, resolveDataDir, writeDaemonFile } from './daemonFile';
+import { assertPrivateIfPresent, writeDaemonFile } from './daemonFile';
+import { daemonFilePath, resolveDataDir } from '../common/daemonJson';
 import { consoleLogger } from './http/errorHandler';
 import { MASTER_KEY_FILE } from './keys/masterKey';
 import { startServer, type RunningServer } from './server';

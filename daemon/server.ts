@@ -13,7 +13,7 @@ import { createApp } from './app';
 import type { Injector } from './core/context';
 import { newAdminToken } from './core/accessTokens';
 import { createCore, type Core } from './core/createCore';
-import { DAEMON_FILE_NAME } from './daemonFile';
+import { DAEMON_FILE_NAME } from '../common/daemonJson';
 import { consoleLogger, type Logger } from './http/errorHandler';
 import { fastVerifyHandler, isFastVerify } from './http/fastVerify';
 import { checkTransport } from './http/guards';

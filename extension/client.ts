@@ -4,7 +4,7 @@
 // that it is the daemon which wrote daemon.json (daemon/daemonProof.ts); no vscode import, so node tests
 // can drive it.
 import * as http from 'node:http';
-import { proveDaemon } from '../daemon/daemonProof';
+import { proveDaemon } from '../common/daemonProof';
 import type {
   AuditList, ErrorBody, Health, InjectPreset, InjectPresetList, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
   KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,

@@ -1,9 +1,9 @@
 // Reading `<dataDir>/daemon.json`, the daemon's calling card (socket, port, pid, admin token, version):
 // the same checks as the daemon's own reader (daemon/daemonFile.ts), since the extension sends the token.
 import { promises as fs } from 'node:fs';
-import { daemonFilePath, parseDaemonInfo } from '../daemon/daemonFile';
+import { daemonFilePath, parseDaemonInfo } from '../common/daemonJson';
 import type { DaemonInfo } from '../daemon/protocol';
-import { readOwnPrivateFile, UntrustedFileError } from '../daemon/store/secureFiles';
+import { readOwnPrivateFile, UntrustedFileError } from '../common/privateFile';
 
 export { UntrustedFileError };
 

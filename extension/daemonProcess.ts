@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DaemonInfo } from '../daemon/protocol';
-import { proveDaemon } from '../daemon/daemonProof';
+import { proveDaemon } from '../common/daemonProof';
 import { ImpostorError, type DaemonEndpoint, type EndpointSource } from './client';
 import type { KeysmithSettings } from './config';
-import { isRunning } from '../daemon/store/dataDirLock';
+import { isRunning } from '../common/processAlive';
 import { readDaemonFile, tailDaemonLog, UntrustedFileError } from './daemonFile';
 import type { Log } from './log';
 

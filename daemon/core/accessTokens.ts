@@ -2,7 +2,7 @@
 // SHA-256, shown once). Comparisons hash both sides and use timingSafeEqual, so response time says
 // nothing about how much of a guess was right.
 import { timingSafeEqual } from 'node:crypto';
-import { proofKey, proofOf } from '../daemonProof';
+import { proofKey, proofOf } from '../../common/daemonProof';
 import type { TokenCreated, TokenSummary } from '../protocol';
 import { notFound } from '../http/errors';
 import { randomBase62 } from '../keys/base62';

@@ -7,7 +7,7 @@ import { HttpError } from '../http/errors';
 import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter } from './formats';
 import { readFileText, type FileText } from './fileText';
 import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
-import { gitignoreLine } from './gitignoreLine';
+import { gitignoreLine } from '../../common/gitignoreLine';
 import { changesFor, type InjectMaterial, type PlannedChange } from './targetChanges';
 import { realWorkspace, resolveTargetFile, shownName, type ResolvedTarget } from './targetFile';
 

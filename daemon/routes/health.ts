@@ -1,7 +1,7 @@
 // GET /v1/health: no token needed. On the admin socket, `?challenge=<32-128 hex>` adds `proof`, the
 // daemon's answer to a client that must know who it talks to before sending the admin token.
 import { Router } from 'express';
-import { CHALLENGE_PARAM, CHALLENGE_PATTERN } from '../daemonProof';
+import { CHALLENGE_PARAM, CHALLENGE_PATTERN } from '../../common/daemonProof';
 import { badRequest } from '../http/errors';
 import { arrivedOnAdminSocket } from '../http/transport';
 import type { Health } from '../protocol';

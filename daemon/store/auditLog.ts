@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { selectAudit, type AuditFilter } from './auditQuery';
 import { StoreWriteError } from './errors';
-import { NO_FOLLOW, symlinkRefusal, syncDirectory } from './secureFiles';
+import { syncDirectory } from './secureFiles';
+import { NO_FOLLOW, symlinkRefusal } from '../../common/privateFile';
 import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
 
 const APPEND_NO_FOLLOW = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | NO_FOLLOW;

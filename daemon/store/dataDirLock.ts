@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StoreLockedError, StoreWriteError } from './errors';
 import { tempPathFor } from './secureFiles';
+import { isRunning } from '../../common/processAlive';
 import { errnoCode, type StoreFs } from './storeFs';
 
 export const LOCK_FILE_NAME = 'daemon.lock';
@@ -132,32 +133,6 @@ function ownerIsAlive(owner: LockOwner, file: string): boolean {
   if (owner.bootId && bootId && owner.bootId !== bootId) return false;
   if (owner.pid === process.pid) return heldByThisProcess.has(file);
   return isRunning(owner.pid);
-}
-
-/**
- * Signal 0 checks existence only. EPERM means it exists but belongs to another user: still running.
- * A zombie (exited, not yet reaped by its parent) still answers signal 0, but it will never release a
- * lock; in a container without an init process nobody reaps it, so it would block every restart.
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if (errnoCode(error) !== 'EPERM') return false;
-  }
-  return !isZombie(pid);
-}
-
-/** Linux only (/proc/<pid>/stat: `pid (comm) state ...`); elsewhere nothing tells, so not a zombie. */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // The command name may itself hold spaces or parentheses: the state follows the last ')'.
-  return stat.slice(stat.lastIndexOf(')') + 1).trimStart().startsWith('Z');
 }
 
 let bootIdCache: string | null | undefined;

@@ -1,7 +1,7 @@
 // The ways opening or writing the store can fail, each with a message that tells a person what
 // happened and what to do. None of them ever carries store content (it holds hashes and sealed secrets).
 import { errnoCode } from './storeFs';
-import { shellQuote } from './secureFiles';
+import { shellQuote } from '../../common/privateFile';
 
 export class StoreLockedError extends Error {
   readonly code = 'STORE_LOCKED';

@@ -4,7 +4,7 @@
 // is opened.
 import { lstat, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ownerProblem, shellQuote, symlinkRefusal } from './secureFiles';
+import { ownerProblem, shellQuote, symlinkRefusal } from '../../common/privateFile';
 import { errnoCode } from './storeFs';
 
 export class UnsafeDataDirError extends Error {

@@ -3,7 +3,7 @@
 // the line the daemon computed to the repository's .gitignore, creating it if needed. Lines are only
 // ever added, never rewritten.
 import * as vscode from 'vscode';
-import { gitignoreLine } from '../../daemon/inject/gitignoreLine';
+import { gitignoreLine } from '../../common/gitignoreLine';
 import type { InjectResult } from '../../daemon/protocol';
 import type { Log } from '../log';
 import { restrictedModeMessage } from './workspaceTrust';

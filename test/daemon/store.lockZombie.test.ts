@@ -1,6 +1,7 @@
 // A lock whose owner is a zombie (exited, never reaped: the usual fate of a child in a container without
-// an init process) must not block a restart forever. The zombie here is real: a shell starts a child
-// that exits at once, then execs `sleep`, which never waits for it.
+// an init process) must not block a restart forever. The zombie here is real: a shell starts a child,
+// then execs `sleep`, which never waits for it. The child outlives that exec by a moment: had it exited
+// while the shell was still a shell, the shell could have reaped it, and there would be no zombie.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
@@ -10,13 +11,13 @@ import { emptyData, makeTempDir, removeDir } from './storeTestSupport';
 
 /** Starts a parent that never reaps its exited child; resolves with the zombie's pid once it is one. */
 async function makeZombie(parents: ChildProcess[]): Promise<number> {
-  const parent = spawn('/bin/sh', ['-c', '/bin/sh -c "exit 0" & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('/bin/sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   parents.push(parent);
   const pid = await new Promise<number>((resolve, reject) => {
     parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim())));
     parent.once('error', reject);
   });
-  for (let tries = 0; tries < 200; tries++) {
+  for (let tries = 0; tries < 1000; tries++) {
     const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     if (/^\d+ \(.*\) Z /.test(stat)) return pid;
     await new Promise((resolve) => setTimeout(resolve, 10));

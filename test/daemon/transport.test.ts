@@ -6,7 +6,7 @@ import { createServer as createNetServer, type Server as NetServer } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { adminSocketPath } from '../../daemon/adminSocket';
-import { newChallenge, proofMatches } from '../../daemon/daemonProof';
+import { newChallenge, proofMatches } from '../../common/daemonProof';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
 describe('daemon transport: admin socket and verify port', () => {

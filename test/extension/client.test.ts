@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { proofKey, proofOf } from '../../daemon/daemonProof';
+import { proofKey, proofOf } from '../../common/daemonProof';
 import { DaemonClient, ImpostorError } from '../../extension/client';
 import { DaemonError } from '../../extension/daemonErrors';
 

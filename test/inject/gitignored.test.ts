@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { applyInjection, previewInjection } from '../../daemon/inject';
-import { gitignoreLine } from '../../daemon/inject/gitignoreLine';
+import { gitignoreLine } from '../../common/gitignoreLine';
 import { git, tempWorkspace, testMaterial, type TempWorkspace } from './support/workspace';
 
 const material = testMaterial();

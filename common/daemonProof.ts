@@ -5,7 +5,7 @@
 // on a freed socket path, pipe name or port cannot, and it never receives the token itself.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { request } from 'node:http';
-import type { Health } from './protocol';
+import type { Health } from '../daemon/protocol';
 
 export const CHALLENGE_PARAM = 'challenge';
 /** 32 to 128 hex digits: enough randomness that a recorded answer is never asked for again. */
