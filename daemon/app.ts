@@ -8,6 +8,7 @@ import { accessRoutes } from './routes/access';
 import { healthRoutes } from './routes/health';
 import { injectRoutes } from './routes/inject';
 import { keyRoutes } from './routes/keys';
+import { lookupRoutes } from './routes/lookup';
 import { serviceRoutes } from './routes/services';
 
 export interface AppDeps {
@@ -23,6 +24,7 @@ export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
   app.use(healthRoutes());
   app.use(serviceRoutes(core));
   app.use(keyRoutes(core));
+  app.use(lookupRoutes(core));
   app.use(injectRoutes(core));
   app.use(accessRoutes(core));
   app.use(notFoundHandler);
