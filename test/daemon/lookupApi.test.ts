@@ -15,7 +15,8 @@ describe('POST /v1/keys/lookup', () => {
     assert.equal(response.status, 201, response.text);
     return response.body;
   };
-  const lookup = (hashes: unknown) => daemon.request<KeyLookupResponse>('POST', '/v1/keys/lookup', { hashes });
+  // Typed loosely: error answers are checked through the same helper.
+  const lookup = (hashes: unknown) => daemon.request<KeyLookupResponse & { error?: any }>('POST', '/v1/keys/lookup', { hashes });
 
   beforeEach(async () => {
     clock = new ManualClock('2030-01-15T09:00:00.000Z');
@@ -63,8 +64,8 @@ describe('POST /v1/keys/lookup', () => {
     const hashes = Array.from({ length: MAX_LOOKUP_HASHES + 1 }, (_, i) => sha256Hex(String(i)));
     const response = await lookup(hashes);
     assert.equal(response.status, 400);
-    assert.equal(response.body.error.code, 'VALIDATION_FAILED');
-    assert.match(response.body.error.details.hashes, new RegExp(`at most ${MAX_LOOKUP_HASHES} entries per request; send the rest in another request`));
+    assert.equal(response.body.error!.code, 'VALIDATION_FAILED');
+    assert.match(response.body.error!.details.hashes, new RegExp(`at most ${MAX_LOOKUP_HASHES} entries per request; send the rest in another request`));
     assert.equal((await lookup(hashes.slice(1))).status, 200, 'exactly the cap is accepted');
   });
 
@@ -75,7 +76,7 @@ describe('POST /v1/keys/lookup', () => {
       assert.equal(response.status, 400, JSON.stringify(body));
       assert.ok(!response.text.includes(secret));
     }
-    const detail = (await lookup([secret])).body.error.details['hashes.0'];
+    const detail = (await lookup([secret])).body.error!.details['hashes.0'];
     assert.match(detail, /SHA-256 of a key as 64 lower-case hex characters/);
   });
 
