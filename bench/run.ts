@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { benchCreate, type CreateSize } from './create';
 import { benchExtensionSize, benchTreeLoad } from './extension';
 import { benchInject, RUNS as INJECT_RUNS } from './inject';
+import { benchScanSection } from './scan';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
 import { benchVerify } from './verify';
 
-const BENCHES = ['verify', 'tree', 'create', 'inject', 'extension'] as const;
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'extension', 'scan'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const FULL = {
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       const result = await runInjectBench();
       print(section('Injection into 1 MB files (bench/inject.ts)', `Median CPU time of ${INJECT_RUNS} runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`, result.rows, result.notes));
     }
+    if (only.has('scan')) print(await benchScanSection(root, progress));
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');
       const result = await benchExtensionSize(root);

@@ -2,9 +2,7 @@
 // named and dated by the daemon through their hashes, and exits 2 when one of them is live (see
 // scanFindings.ts for what blocks). `--gitleaks-config` prints a gitleaks rule instead.
 import type { ParsedArgs } from '../args';
-import { UsageError } from '../args';
 import { gitleaksConfig } from './gitleaksConfig';
-import { workTreeRoot } from './gitRun';
 import { findingOf, type Finding } from './scanFindings';
 import { lookupHashes } from './scanLookup';
 import { scanStaged, scanWorkingTree, type ScannedFile } from './scanSources';
@@ -18,25 +16,18 @@ export async function scanCommand(args: ParsedArgs, dataDir: string, json: boole
   if (args.flags.has('gitleaks-config')) return void process.stdout.write(await gitleaksConfig(dataDir));
   const paths = args.positionals.slice(1);
   const cwd = process.cwd();
-  const root = await workTreeRoot(cwd);
-  let files: ScannedFile[];
-  if (args.flags.has('staged')) {
-    if (!root) throw new UsageError('scan --staged reads the git index: run it inside a git work tree');
-    files = await scanStaged(cwd, paths);
-  } else {
-    files = await scanWorkingTree(cwd, paths, root !== undefined);
-  }
+  const files = args.flags.has('staged') ? await scanStaged(cwd, paths) : await scanWorkingTree(cwd, paths);
 
-  const hashes = [...new Set(files.flatMap((file) => (file.verdict.kind === 'text' ? file.verdict.keys.map((key) => key.hash) : [])))];
-  const lookup = await lookupHashes(dataDir, hashes);
-  const findings: Finding[] = files.flatMap((file) =>
-    file.verdict.kind === 'text' ? file.verdict.keys.map((key) => findingOf(file.path, file.git, key, lookup.views.get(key.hash))) : []);
+  const found = files.filter((file) => file.verdict.kind === 'text' && file.verdict.keys.length > 0);
+  const keysOf = (file: ScannedFile) => (file.verdict.kind === 'text' ? file.verdict.keys : []);
+  const lookup = await lookupHashes(dataDir, [...new Set(found.flatMap((file) => keysOf(file).map((key) => key.hash)))]);
+  const findings: Finding[] = found.flatMap((file) => keysOf(file).map((key) => findingOf(file.path, file.git, key, lookup.views.get(key.hash))));
   const tooLarge = files.filter((file) => file.verdict.kind === 'tooLarge').map((file) => file.path);
   const binary = files.filter((file) => file.verdict.kind === 'binary').length;
   const blocking = findings.filter((finding) => finding.blocks).length;
 
   if (json) {
-    const daemon = lookup.unreachable === undefined ? (hashes.length > 0 ? 'asked' : 'not needed') : 'unreachable';
+    const daemon = lookup.unreachable === undefined ? (found.length > 0 ? 'asked' : 'not needed') : 'unreachable';
     console.log(JSON.stringify({ findings, blocking, scannedFiles: files.length, skipped: { binary, tooLarge }, daemon }, null, 2));
   } else {
     printReport(findings, files.length, binary, tooLarge, lookup.unreachable === undefined);

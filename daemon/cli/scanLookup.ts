@@ -2,7 +2,7 @@
 // themselves never leave this process. A scan must still report when no daemon answers, so failure to
 // reach it is an answer here (`unreachable`), not an error.
 import type { KeyLookupResponse, KeyView } from '../protocol';
-import { MAX_LOOKUP_HASHES } from '../validation/lookupSchema';
+import { MAX_LOOKUP_HASHES } from '../../common/lookupLimits';
 import { connect } from '../cliClient';
 
 export interface LookupOutcome {

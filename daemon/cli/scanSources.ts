@@ -3,8 +3,10 @@
 // work tree, every file under the given paths.
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { runGit, splitNul } from './gitRun';
-import { MAX_SCANNED_BYTES, scanContent, scanFileAt, type ContentVerdict } from './scanContent';
+import { UsageError } from '../args';
+import { runGit, splitNul, workTreeRoot } from './gitRun';
+import { BlobVerdictCache } from './scanCache';
+import { MAX_SCANNED_BYTES, NO_KEYS, scanContent, scanFileAt, type ContentVerdict } from './scanContent';
 import { CliError } from '../cliClient';
 
 /** Where a file stands with git: `outside` = not in a work tree; `ignored` = named explicitly but ignored. */
@@ -17,25 +19,52 @@ export interface ScannedFile {
   verdict: ContentVerdict;
 }
 
-/** Working-tree files under `paths` (default: the current folder), each scanned. */
-export async function scanWorkingTree(cwd: string, paths: readonly string[], inWorkTree: boolean): Promise<ScannedFile[]> {
-  if (!inWorkTree) return walkOutsideGit(cwd, paths.length > 0 ? paths : ['.']);
-  // -t tags each entry: `? ` for untracked (others), a capital letter for files in the index.
-  const listed = await runGit(cwd, ['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...paths]);
-  if (listed.code !== 0) throw new CliError(`git ls-files failed: ${listed.stderr.trim()}`);
-  const files: ScannedFile[] = [];
-  const seen = new Set<string>();
-  for (const entry of splitNul(listed.stdout)) {
-    const file = entry.slice(2);
-    if (seen.has(file)) continue;
-    seen.add(file);
-    files.push({ path: file, git: entry.startsWith('?') ? 'untracked' : 'tracked', verdict: scanFileAt(path.resolve(cwd, file)) });
+/**
+ * Working-tree files under `paths` (default: the current folder), each scanned. `cwd` must be the
+ * process's folder: files are opened by the relative paths git prints (no path.resolve per file).
+ */
+export async function scanWorkingTree(cwd: string, paths: readonly string[]): Promise<ScannedFile[]> {
+  // -t tags each entry: `? ` untracked (others), `H ` in the index, `C ` modified since (-m, listed again);
+  // -s adds "<mode> <blob> <stage>\t" to index entries: the blob id the cache is keyed by.
+  const listed = await runGit(cwd, ['ls-files', '-z', '-t', '-s', '-m', '--cached', '--others', '--exclude-standard', '--', ...paths]);
+  if (listed.code !== 0) {
+    // One git process on the usual path; only a failure pays for asking whether this is a work tree.
+    if ((await workTreeRoot(cwd)) === undefined) return walkOutsideGit(paths.length > 0 ? paths : ['.']);
+    throw new CliError(`git ls-files failed: ${listed.stderr.trim()}`);
   }
+  const untracked: string[] = [];
+  const blobs = new Map<string, string | undefined>();
+  for (const entry of splitNul(listed.stdout)) {
+    if (entry.startsWith('? ')) {
+      untracked.push(entry.slice(2));
+      continue;
+    }
+    const tab = entry.indexOf('\t');
+    const file = entry.slice(tab + 1);
+    const [, blob, stage] = entry.slice(2, tab).split(' ');
+    // Modified, or unmerged (several stages): the working tree is not that blob, so no cache for it.
+    const cacheable = !entry.startsWith('C ') && stage === '0' && !blobs.has(file);
+    blobs.set(file, cacheable ? blob : undefined);
+  }
+  const cache = BlobVerdictCache.open(cwd);
+  const files: ScannedFile[] = [];
+  for (const [file, blob] of blobs) {
+    if (blob !== undefined && cache.isClean(blob)) {
+      files.push({ path: file, git: 'tracked', verdict: NO_KEYS });
+      continue;
+    }
+    const verdict = scanFileAt(file);
+    if (blob !== undefined && verdict.kind === 'text' && verdict.keys.length === 0) cache.markClean(blob);
+    files.push({ path: file, git: 'tracked', verdict });
+  }
+  cache.save(paths.length === 0);
+  for (const file of untracked) files.push({ path: file, git: 'untracked', verdict: scanFileAt(file) });
   // A file named on the command line is scanned even when git ignores it, so `keysmith scan .env` answers.
+  const listedPaths = new Set([...blobs.keys(), ...untracked]);
   for (const named of paths) {
     const relative = path.relative(cwd, path.resolve(cwd, named));
-    if (seen.has(relative) || !isFile(path.resolve(cwd, named))) continue;
-    files.push({ path: relative, git: 'ignored', verdict: scanFileAt(path.resolve(cwd, named)) });
+    if (listedPaths.has(relative) || !isFile(relative)) continue;
+    files.push({ path: relative, git: 'ignored', verdict: scanFileAt(relative) });
   }
   return files;
 }
@@ -45,7 +74,10 @@ export async function scanStaged(cwd: string, paths: readonly string[]): Promise
   // --raw -z --no-abbrev: ":<old mode> <new mode> <old blob> <new blob> <status>\0<path>\0" per file,
   // repo-relative, with full blob ids (cat-file answers with full ids; abbreviated ones would not match).
   const diff = await runGit(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACM', '--no-ext-diff', '--', ...paths]);
-  if (diff.code !== 0) throw new CliError(`git diff --cached failed: ${diff.stderr.trim()}`);
+  if (diff.code !== 0) {
+    if ((await workTreeRoot(cwd)) === undefined) throw new UsageError('scan --staged reads the git index: run it inside a git work tree');
+    throw new CliError(`git diff --cached failed: ${diff.stderr.trim()}`);
+  }
   const entries = splitNul(diff.stdout);
   const staged: Array<{ path: string; blob: string }> = [];
   for (let i = 0; i + 1 < entries.length; i += 2) {
@@ -103,19 +135,18 @@ function isFile(file: string): boolean {
 }
 
 /** Outside git there is no ignore file to honour; .git and node_modules folders are still skipped. */
-function walkOutsideGit(cwd: string, roots: readonly string[]): ScannedFile[] {
+function walkOutsideGit(roots: readonly string[]): ScannedFile[] {
   const files: ScannedFile[] = [];
   const visit = (relative: string) => {
-    const absolute = path.resolve(cwd, relative);
     let stats;
     try {
-      stats = statSync(absolute);
+      stats = statSync(relative);
     } catch {
       return;
     }
-    if (stats.isFile()) files.push({ path: relative, git: 'outside', verdict: scanFileAt(absolute) });
+    if (stats.isFile()) files.push({ path: relative, git: 'outside', verdict: scanFileAt(relative) });
     if (!stats.isDirectory()) return;
-    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+    for (const entry of readdirSync(relative, { withFileTypes: true })) {
       if (entry.isSymbolicLink() || entry.name === '.git' || entry.name === 'node_modules') continue;
       visit(path.join(relative, entry.name));
     }

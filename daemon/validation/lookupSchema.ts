@@ -1,11 +1,8 @@
 // The body of POST /v1/keys/lookup: SHA-256 hashes of keys a scanner found, never the keys themselves.
 import { z } from 'zod';
+import { MAX_LOOKUP_HASHES } from '../../common/lookupLimits';
 
-/**
- * At most this many hashes per request: 500 hashes are ~34 KB of JSON, well inside the 64 KiB body
- * limit, and a scanner with more simply sends several requests.
- */
-export const MAX_LOOKUP_HASHES = 500;
+export { MAX_LOOKUP_HASHES } from '../../common/lookupLimits';
 
 const hash = z.string({ error: 'a hash must be a string' })
   .regex(/^[0-9a-f]{64}$/, { error: 'a hash is the SHA-256 of a key as 64 lower-case hex characters' });
