@@ -7,6 +7,8 @@ import { COMMAND_IDS, registerCommands } from './commands/index';
 import { AUDIT_SCHEME, AuditDocuments } from './commands/openAudit';
 import { readSettings } from './config';
 import { DaemonProcess } from './daemonProcess';
+import type { DocumentKeys } from './editor/documentKeys';
+import { registerEditorFeatures } from './editor/index';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
 import { Log } from './log';
 import { DaemonStatusBar } from './statusBar';
@@ -24,6 +26,8 @@ export interface KeysmithApi {
   statusBar: DaemonStatusBar;
   log: Log;
   clipboard: ClipboardGuard;
+  /** The keys found in open files (Problems panel, hovers, CodeLenses read it). */
+  editorKeys: DocumentKeys;
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
@@ -40,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const statusBar = new DaemonStatusBar(daemon);
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
+  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
   const ctx: CommandContext = {
     client, daemon, keyTree, log, clipboard, previews,
     extensionUri: context.extensionUri,
@@ -47,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     keysChanged: () => {
       keyTree.refresh();
       void DetailsPanel.current?.reload();
+      editor.model.invalidate();
     },
   };
 
@@ -59,10 +65,14 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),
+    ...editor.disposables,
     daemon.onDidChangeState((state) => {
       setContext('keysmith.daemonState', state);
       // Back from a loss (or first connection): whatever the tree showed may be stale.
-      if (state === 'connected' || state === 'unreachable') keyTree.refresh();
+      if (state === 'connected' || state === 'unreachable') {
+        keyTree.refresh();
+        editor.model.invalidate();
+      }
     }),
     keyTree.onDidChangeFilter((filter) => {
       treeView.description = keyTree.describeFilter();
@@ -70,7 +80,10 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('keysmith.dataDir')) void daemon.connect();
-      else if (e.affectsConfiguration('keysmith.expiryWarningDays')) keyTree.refresh();
+      else if (e.affectsConfiguration('keysmith.expiryWarningDays')) {
+        keyTree.refresh();
+        editor.diagnostics.updateAll();
+      }
     }),
   );
 
@@ -78,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     log.error(`Could not connect to the daemon: ${error instanceof Error ? error.message : String(error)}`);
   });
   const panels = () => ({ generate: GeneratePanel.current, reveal: RevealPanel.current, details: DetailsPanel.current });
-  return { client, keyTree, daemon, statusBar, log, clipboard, commands: COMMAND_IDS, panels, ready };
+  return { client, keyTree, daemon, statusBar, log, clipboard, editorKeys: editor.model, commands: COMMAND_IDS, panels, ready };
 }
 
 export function deactivate(): void {
