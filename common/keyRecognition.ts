@@ -24,7 +24,7 @@ export interface RecognizedKey {
 const TAIL_LENGTH = RANDOM_PART_LENGTH + CHECKSUM_LENGTH;
 // The scan anchors on the literal `_test_`/`_live_` (rare in ordinary text) and checks the rest by hand:
 // every character is looked at a bounded number of times, so the cost is linear in the text.
-const TAG = /_(?:test|live)_/g;
+const TAG_SOURCE = '_(?:test|live)_';
 
 const isBase62 = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isLowerAlnum = (code: number) => (code >= 48 && code <= 57) || (code >= 97 && code <= 122);
@@ -36,7 +36,7 @@ export function recognizeKeys(text: string): RecognizedKey[] {
   let line = 1;
   let lineStart = 0;
   let counted = 0;
-  const tag = new RegExp(TAG.source, 'g');
+  const tag = new RegExp(TAG_SOURCE, 'g'); // a fresh lastIndex per call
   for (let match = tag.exec(text); match !== null; match = tag.exec(text)) {
     const tagStart = match.index;
     const tailStart = tagStart + match[0].length;
