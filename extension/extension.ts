@@ -9,6 +9,7 @@ import { readSettings } from './config';
 import { DaemonProcess } from './daemonProcess';
 import type { DocumentKeys } from './editor/documentKeys';
 import { registerEditorFeatures } from './editor/index';
+import { WorkspaceScan } from './editor/workspaceScan';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
 import { Log } from './log';
 import { DaemonStatusBar } from './statusBar';
@@ -45,8 +46,9 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
   const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
+  const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
   const ctx: CommandContext = {
-    client, daemon, keyTree, log, clipboard, previews,
+    client, daemon, keyTree, log, clipboard, previews, workspaceScan,
     extensionUri: context.extensionUri,
     settings: readSettings,
     keysChanged: () => {
@@ -61,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   setContext('keysmith.filterActive', false);
 
   context.subscriptions.push(
-    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews,
+    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews, workspaceScan,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateSecret } from '../../daemon/keys/keyFormat';
+import type { WorkspaceScanResult } from '../../extension/editor/workspaceScan';
 import { createKey, eventually, keysmith } from './helpers';
 
 const DAY_MS = 86_400_000;
@@ -106,5 +107,26 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     assert.deepEqual(mine.slice(1).map((lens) => [lens.command?.command, lens.command?.arguments]), [
       ['keysmith.regenerateKey', [key.id]], ['keysmith.showKeyDetails', [key.id]],
     ]);
+  });
+
+  it('"Scan Workspace for Keys" reports keys in files that are not open, and an opened file is then reported once', async () => {
+    const ks = await keysmith();
+    const { secret } = await createKey(ks, 'production');
+    const revoked = await createKey(ks, 'test');
+    await ks.client.revokeKey(revoked.key.id);
+    const committed = path.join(repo(), 'committed.env');
+    const ignored = path.join(repo(), 'ignored.env');
+    await fs.writeFile(committed, `KEY=${secret.secret}\n`);
+    git('add', 'committed.env');
+    await fs.writeFile(ignored, `KEY=${secret.secret}\nOLD=${revoked.secret.secret}\n`);
+    const result = await vscode.commands.executeCommand<WorkspaceScanResult>('keysmith.scanWorkspace');
+    assert.ok(result && result.keys >= 3, JSON.stringify(result));
+    const problemsAt = (file: string) => vscode.languages.getDiagnostics(vscode.Uri.file(file))
+      .filter((d) => d.source === 'Keysmith').map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]);
+    assert.deepEqual(problemsAt(committed), [['productionKeyInGit', vscode.DiagnosticSeverity.Error, 0, 4]]);
+    assert.deepEqual(problemsAt(ignored), [['deadKey', vscode.DiagnosticSeverity.Warning, 1, 4]], 'an ignored file: only the dead key');
+    const document = await vscode.workspace.openTextDocument(committed);
+    await ks.editorKeys.refresh(document);
+    assert.deepEqual(problemsAt(committed), [['productionKeyInGit', vscode.DiagnosticSeverity.Error, 0, 4]], 'reported once, by the live diagnostics');
   });
 });
