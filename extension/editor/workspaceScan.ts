@@ -1,9 +1,11 @@
 // keysmith.scanWorkspace: the `keysmith scan` of the CLI, from the palette, with its findings in the
-// Problems panel under the same rules as open files. Every workspace file (files.exclude honoured,
-// node_modules and .git skipped) is read here, keys recognized and hashed locally and named by the
-// daemon by hash; git is asked only about the few files holding a key (so nested repositories work).
+// Problems panel under the same rules as open files. Every file under the workspace folders is read
+// here (node_modules and .git skipped; git-ignored files too, as an open one would be: a dead key
+// there still deserves a warning), keys recognized and hashed locally and named by the daemon by hash.
+// Git is asked only about the few files holding a key, so nested repositories get their own answer.
 // Open files are left to the live diagnostics (keyDiagnostics.ts), so a file is never reported twice.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { recognizeKeys, type RecognizedKey } from '../../common/keyRecognition';
 import type { KeyView } from '../../daemon/protocol';
@@ -38,8 +40,7 @@ export class WorkspaceScan implements vscode.Disposable {
     const found: FoundIn[] = [];
     let files = 0;
     for (const folder of folders) {
-      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '**/{node_modules,.git}/**', MAX_FILES);
-      for (const { fsPath: file } of uris) {
+      for (const file of await filesUnder(folder)) {
         if (open.has(file)) continue;
         files += 1;
         const keys = await keysIn(file);
@@ -81,6 +82,25 @@ export class WorkspaceScan implements vscode.Disposable {
     this.subscription.dispose();
     this.collection.dispose();
   }
+}
+
+/**
+ * Every regular file under `folder`, skipping node_modules and .git folders and symbolic links (a walk
+ * of our own: the editor's file search may apply search settings a scan must not depend on).
+ */
+async function filesUnder(folder: string): Promise<string[]> {
+  const files: string[] = [];
+  const pending = [folder];
+  while (pending.length > 0 && files.length < MAX_FILES) {
+    const dir = pending.pop()!;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name === 'node_modules' || entry.name === '.git') continue;
+      if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
+      else if (entry.isFile()) files.push(path.join(dir, entry.name));
+    }
+  }
+  return files.slice(0, MAX_FILES);
 }
 
 /** Text files up to the cap; binary (a NUL in the first 8,000 bytes) and unreadable files hold none. */
