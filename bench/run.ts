@@ -8,13 +8,14 @@ import * as path from 'node:path';
 import { benchCreate, type CreateSize } from './create';
 import { benchExtensionSize, benchTreeLoad } from './extension';
 import { benchInject, RUNS as INJECT_RUNS } from './inject';
+import { benchScanSection } from './scan';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
 import { benchVerify } from './verify';
 import { benchVerifyDuringInjection } from './verifyDuringInjection';
 import { benchWorstCaseWrites } from './worstCaseTiming';
 
-const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension'] as const;
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension', 'scan'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const FULL = {
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       const writes = await benchWorstCaseWrites(settings.stall.writeCapMs, progress);
       print(section('Worst-case injection vs one parse (1 MB)', 'Per format, the writer on a 1 MB worst-case file next to one parse of a normal 1 MB file by the format\'s reference parser.', writes.rows, writes.notes));
     }
+    if (only.has('scan')) print(await benchScanSection(root, progress));
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');
       const result = await benchExtensionSize(root);

@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health';
 import { injectRoutes } from './routes/inject';
 import { keyRoutes } from './routes/keys';
 import { openApiRoutes } from './routes/openapi';
+import { lookupRoutes } from './routes/lookup';
 import { serviceRoutes } from './routes/services';
 
 export interface AppDeps {
@@ -24,6 +25,7 @@ export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
   app.use(healthRoutes(core.tokens));
   app.use(serviceRoutes(core));
   app.use(keyRoutes(core));
+  app.use(lookupRoutes(core));
   app.use(injectRoutes(core));
   app.use(accessRoutes(core));
   app.use(openApiRoutes());

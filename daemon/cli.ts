@@ -3,6 +3,8 @@ import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { CliError, connect, type DaemonConnection } from './cliClient';
 import { readSecretFrom } from './cliSecret';
 import { resolveDataDir } from '../common/daemonJson';
+import { hooksCommand } from './cli/hooksCommand';
+import { scanCommand } from './cli/scanCommand';
 import type { KeyCreated, KeyList, KeyView, Service, VerifyResponse } from './protocol';
 
 const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
@@ -12,6 +14,12 @@ const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
   keys revoke   KEY_ID
   keys verify   [- | SECRET] [--method M] [--company C] [--ip ADDRESS]
   services list
+  scan          [PATH ...] [--staged] [--gitleaks-config]
+  hooks install [--force]
+
+  scan lists the Keysmith keys in the files git tracks or would add (--staged: in the staged blobs),
+  with each key's name and state; it exits 2 when a key that is not revoked (or unknown to this store)
+  sits in such a file. hooks install adds a git pre-commit hook running \`keysmith scan --staged\`.
 
   keys verify reads the secret from stdin when given "-" or no SECRET; prefer that, since a secret
   in the arguments shows in \`ps\` and the shell history:  keysmith keys verify - < secret.txt
@@ -80,11 +88,14 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip'], ['json', 'help']);
+  const args = parseArgs(argv, ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip'], ['json', 'help', 'staged', 'gitleaks-config', 'force']);
   const [group, sub] = args.positionals;
   if (args.flags.has('help') || group === undefined) return void process.stdout.write(USAGE);
   const json = args.flags.has('json');
   const print: Print = (value, human) => console.log(json ? JSON.stringify(value, null, 2) : human());
+  // scan still reports (state "unknown") when no daemon runs, and hooks never needs one.
+  if (group === 'scan') return scanCommand(args, resolveDataDir(args.options.get('data-dir')), json);
+  if (group === 'hooks') return hooksCommand(args, args.options.get('data-dir'));
   const daemon = await connect(resolveDataDir(args.options.get('data-dir')));
   if (group === 'keys') return keysCommand(daemon, args, print);
   if (group === 'services' && sub === 'list') {

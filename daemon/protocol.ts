@@ -329,3 +329,13 @@ export type TokenSummary = Omit<TokenCreated, 'token'>;
 export interface TokenList {
   items: TokenSummary[];
 }
+
+/** `POST /v1/keys/lookup`: SHA-256 hex hashes of keys found in files (at most 500 per request). */
+export interface KeyLookupRequest {
+  hashes: string[];
+}
+
+/** One entry per known hash, in the order asked; unknown hashes are simply absent. Never a secret. */
+export interface KeyLookupResponse {
+  items: Array<{ hash: string; key: KeyView }>;
+}

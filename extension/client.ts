@@ -9,6 +9,8 @@ import type {
   AuditList, ErrorBody, Health, InjectPreset, InjectPresetList, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
   KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,
 } from '../daemon/protocol';
+import type { KeyLookupRequest, KeyLookupResponse } from '../daemon/protocol';
+import { MAX_LOOKUP_HASHES } from '../common/lookupLimits';
 import { DaemonError, DaemonUnavailableError } from './daemonErrors';
 
 export interface DaemonEndpoint {
@@ -100,6 +102,15 @@ export class DaemonClient {
   }
   async listInjectPresets(): Promise<InjectPreset[]> {
     return (await this.request<InjectPresetList>('GET', '/v1/inject/presets')).items;
+  }
+  /** The stored keys among these secret hashes (SHA-256 hex), batched by the daemon's per-request cap. */
+  async lookupKeys(hashes: readonly string[]): Promise<KeyLookupResponse['items']> {
+    const items: KeyLookupResponse['items'] = [];
+    for (let start = 0; start < hashes.length; start += MAX_LOOKUP_HASHES) {
+      const body: KeyLookupRequest = { hashes: hashes.slice(start, start + MAX_LOOKUP_HASHES) };
+      items.push(...(await this.request<KeyLookupResponse>('POST', '/v1/keys/lookup', body)).items);
+    }
+    return items;
   }
   listAudit(filter: { keyId?: string; limit?: number } = {}): Promise<AuditList> {
     return this.request('GET', `/v1/audit${toQueryString(filter)}`);

@@ -7,6 +7,9 @@ import { COMMAND_IDS, registerCommands } from './commands/index';
 import { AUDIT_SCHEME, AuditDocuments } from './commands/openAudit';
 import { readSettings } from './config';
 import { DaemonProcess } from './daemonProcess';
+import type { DocumentKeys } from './editor/documentKeys';
+import { registerEditorFeatures } from './editor/index';
+import { WorkspaceScan } from './editor/workspaceScan';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
 import { Log } from './log';
 import { DaemonStatusBar } from './statusBar';
@@ -24,6 +27,8 @@ export interface KeysmithApi {
   statusBar: DaemonStatusBar;
   log: Log;
   clipboard: ClipboardGuard;
+  /** The keys found in open files (Problems panel, hovers, CodeLenses read it). */
+  editorKeys: DocumentKeys;
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
@@ -40,13 +45,16 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const statusBar = new DaemonStatusBar(daemon);
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
+  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
+  const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
   const ctx: CommandContext = {
-    client, daemon, keyTree, log, clipboard, previews,
+    client, daemon, keyTree, log, clipboard, previews, workspaceScan,
     extensionUri: context.extensionUri,
     settings: readSettings,
     keysChanged: () => {
       keyTree.refresh();
       void DetailsPanel.current?.reload();
+      editor.model.invalidate();
     },
   };
 
@@ -55,14 +63,18 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   setContext('keysmith.filterActive', false);
 
   context.subscriptions.push(
-    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews,
+    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews, workspaceScan,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),
+    ...editor.disposables,
     daemon.onDidChangeState((state) => {
       setContext('keysmith.daemonState', state);
       // Back from a loss (or first connection): whatever the tree showed may be stale.
-      if (state === 'connected' || state === 'unreachable') keyTree.refresh();
+      if (state === 'connected' || state === 'unreachable') {
+        keyTree.refresh();
+        editor.model.invalidate();
+      }
     }),
     keyTree.onDidChangeFilter((filter) => {
       treeView.description = keyTree.describeFilter();
@@ -70,7 +82,10 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('keysmith.dataDir')) void daemon.connect();
-      else if (e.affectsConfiguration('keysmith.expiryWarningDays')) keyTree.refresh();
+      else if (e.affectsConfiguration('keysmith.expiryWarningDays')) {
+        keyTree.refresh();
+        editor.diagnostics.updateAll();
+      }
     }),
   );
 
@@ -78,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     log.error(`Could not connect to the daemon: ${error instanceof Error ? error.message : String(error)}`);
   });
   const panels = () => ({ generate: GeneratePanel.current, reveal: RevealPanel.current, details: DetailsPanel.current });
-  return { client, keyTree, daemon, statusBar, log, clipboard, commands: COMMAND_IDS, panels, ready };
+  return { client, keyTree, daemon, statusBar, log, clipboard, editorKeys: editor.model, commands: COMMAND_IDS, panels, ready };
 }
 
 export function deactivate(): void {

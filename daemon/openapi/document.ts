@@ -3,6 +3,7 @@
 // z.toJSONSchema (OpenAPI 3.1 schemas are JSON Schema 2020-12).
 import { z } from 'zod';
 import { DAEMON_VERSION } from '../version';
+import { keyLookupSchema } from '../validation/lookupSchema';
 import * as requests from '../validation/schemas';
 import { EMPTY_BODY, OPERATIONS, PARSER_REFUSALS, statusesOf, type Operation } from './operations';
 import * as responses from './responseSchemas';
@@ -15,6 +16,7 @@ const NAMED: Record<string, z.ZodType> = {
   TokenCreate: requests.tokenCreateSchema, AuditQuery: requests.auditQuerySchema, EmptyBody: EMPTY_BODY,
   ErrorBody: responses.errorBody, Health: responses.health, Service: responses.service, ServiceList: responses.serviceList,
   KeyView: responses.keyView, KeyList: responses.keyList, SecretMaterial: responses.secretMaterial,
+  KeyLookup: keyLookupSchema, KeyLookupResponse: responses.keyLookupResponse,
   KeyCreated: responses.keyCreated, KeyImported: responses.keyImported, KeyRegenerated: responses.keyRegenerated,
   RevealResponse: responses.revealResponse, InjectResult: responses.injectResult, InjectResponse: responses.injectResponse,
   InjectPresetList: responses.injectPresetList, VerifyRequest: responses.verifyRequest, VerifyResponse: responses.verifyResponse,

@@ -3,6 +3,7 @@
 // `statusesOf`. Tests hold this table to the truth: test/daemon/openapi.test.ts compares it with the
 // routes Express registered, and openapi.observedStatuses.test.ts with every status the suites see.
 import { z } from 'zod';
+import { keyLookupSchema } from '../validation/lookupSchema';
 import * as requests from '../validation/schemas';
 import * as responses from './responseSchemas';
 
@@ -63,6 +64,10 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/v1/keys/import', tag: 'keys', summary: 'Store a key an outside platform issued.', body: { schema: requests.keyImportSchema },
     success: { status: 201, description: 'The imported key (its secret is sealed, never returned here).', schema: responses.keyImported },
     refusals: { 400: invalid, 409: 'DUPLICATE_SECRET: this secret is already stored as another key.' } },
+  { method: 'post', path: '/v1/keys/lookup', tag: 'keys', summary: 'Which stored keys these SHA-256 hashes are (for scanners): never a secret.',
+    body: { schema: keyLookupSchema },
+    success: { status: 200, description: 'One entry per known hash, in the order asked; unknown hashes are absent.', schema: responses.keyLookupResponse },
+    refusals: { 400: `${invalid} At most 500 hashes, each 64 lower-case hex characters.` } },
   { method: 'get', path: '/v1/keys/:id', tag: 'keys', summary: 'One key.',
     success: { status: 200, description: 'The key.', schema: responses.keyView }, refusals: { 404: noKey } },
   { method: 'patch', path: '/v1/keys/:id', tag: 'keys', summary: 'Rename a key or change its dates and restrictions.',

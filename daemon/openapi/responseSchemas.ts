@@ -68,6 +68,7 @@ export const keyView = z.object({
 });
 
 export const keyList = z.object({ items: z.array(keyView), total: z.number(), page: z.number(), pageSize: z.number() });
+export const keyLookupResponse = z.object({ items: z.array(z.object({ hash: z.string(), key: keyView })) });
 
 export const secretMaterial = z.object({
   reference: z.string(),
@@ -168,6 +169,7 @@ export type SchemasMatchProtocol = [
   Holds<Same<z.input<typeof serviceList>, protocol.ServiceList>>,
   Holds<Same<z.input<typeof keyView>, protocol.KeyView>>,
   Holds<Same<z.input<typeof keyList>, protocol.KeyList>>,
+  Holds<Same<z.input<typeof keyLookupResponse>, protocol.KeyLookupResponse>>,
   Holds<Same<z.input<typeof keyCreated>, protocol.KeyCreated>>,
   Holds<Same<z.input<typeof keyRegenerated>, protocol.KeyRegenerated>>,
   Holds<Same<z.input<typeof revealResponse>, protocol.RevealResponse>>,

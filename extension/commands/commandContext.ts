@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { KeysmithSettings } from '../config';
 import type { DaemonProcess } from '../daemonProcess';
+import type { WorkspaceScan } from '../editor/workspaceScan';
 import type { PreviewDocuments } from '../inject/previewDocuments';
 import type { Log } from '../log';
 import type { KeyTreeProvider } from '../tree/keyTreeProvider';
@@ -16,6 +17,8 @@ export interface CommandContext {
   readonly log: Log;
   readonly clipboard: ClipboardGuard;
   readonly previews: PreviewDocuments;
+  /** keysmith.scanWorkspace's scanner and its Problems-panel entries. */
+  readonly workspaceScan: WorkspaceScan;
   readonly extensionUri: vscode.Uri;
   readonly settings: () => KeysmithSettings;
   /** Tells every view that keys changed (tree, open details panel). */

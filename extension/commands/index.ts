@@ -20,6 +20,7 @@ import { renameKey } from './renameKey';
 import { revealKey } from './revealKey';
 import { revokeKey } from './revokeKey';
 import { runCommand } from './runCommand';
+import { scanWorkspace } from '../editor/scanWorkspaceCommand';
 import { showKeyDetails } from './showKeyDetails';
 
 type Factory = (ctx: CommandContext) => (...args: never[]) => Promise<unknown>;
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, Factory> = {
   'keysmith.injectKey': injectKey,
   'keysmith.openAudit': openAudit,
   'keysmith.showKeyDetails': showKeyDetails,
+  'keysmith.scanWorkspace': scanWorkspace,
   'keysmith.filterKeys': filterKeys,
   'keysmith.clearFilter': clearFilter,
   'keysmith.refresh': (ctx) => async () => ctx.keysChanged(),

@@ -1,0 +1,31 @@
+// The editor side of Keysmith: keys found in open files shown in the Problems panel, on hover and in
+// CodeLenses. Returns everything to dispose, and the model so the extension can invalidate it.
+import * as vscode from 'vscode';
+import type { DaemonClient } from '../client';
+import type { Log } from '../log';
+import { DocumentKeys } from './documentKeys';
+import { KeyCodeLensProvider } from './keyCodeLens';
+import { KeyDiagnostics } from './keyDiagnostics';
+import { KeyHoverProvider } from './keyHover';
+
+export interface EditorFeatures {
+  model: DocumentKeys;
+  diagnostics: KeyDiagnostics;
+  disposables: vscode.Disposable[];
+}
+
+export function registerEditorFeatures(client: DaemonClient, log: Log, warningDays: () => number): EditorFeatures {
+  const model = new DocumentKeys(client, log);
+  const diagnostics = new KeyDiagnostics(model, warningDays);
+  const codeLenses = new KeyCodeLensProvider(model);
+  const files: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
+  return {
+    model,
+    diagnostics,
+    disposables: [
+      model, diagnostics, codeLenses,
+      vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays)),
+      vscode.languages.registerCodeLensProvider(files, codeLenses),
+    ],
+  };
+}
