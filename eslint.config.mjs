@@ -4,9 +4,9 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** `no-restricted-imports` for one layer: `patterns` are gitignore-style globs on the import path. */
-const onlyImports = (message, group) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group, message }] }],
+/** `no-restricted-imports` for one layer: `regex` is matched against the import path as written. */
+const forbidImports = (message, regex) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex, message }] }],
 });
 
 export default tseslint.config(
@@ -34,14 +34,14 @@ export default tseslint.config(
   },
   {
     files: ['daemon/keys/**/*.ts', 'daemon/core/**/*.ts', 'daemon/inject/**/*.ts', 'daemon/store/**/*.ts', 'daemon/validation/**/*.ts'],
-    rules: onlyImports('Domain code never imports the HTTP layer: throw a KeysmithError; the edge maps it to a status.', ['**/http/**', 'express', 'express/**']),
+    rules: forbidImports('Domain code never imports the HTTP layer: throw a KeysmithError; the edge maps it to a status.', '(^|/)http/|^express(/|$)'),
   },
   {
     files: ['extension/**/*.ts'],
-    rules: onlyImports('The extension reaches the daemon only over HTTP: import daemon/protocol types or common/ code, nothing else of the daemon.', ['**/daemon/**', '!**/daemon/protocol']),
+    rules: forbidImports('The extension reaches the daemon only over HTTP: import daemon/protocol types or common/ code, nothing else of the daemon.', '(^|/)daemon/(?!protocol$)'),
   },
   {
     files: ['media/**/*.ts'],
-    rules: onlyImports('Webview code runs in a browser sandbox: it imports only the webview protocol (extension/webviews/protocol).', ['**/daemon/**', '**/extension/**', '!**/extension/webviews/protocol', '**/common/**']),
+    rules: forbidImports('Webview code runs in a browser sandbox: it imports only the webview protocol (extension/webviews/protocol).', '(^|/)(daemon|common)/|(^|/)extension/(?!webviews/protocol$)'),
   },
 );
