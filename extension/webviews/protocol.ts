@@ -3,6 +3,9 @@
 // comes from a webview (unknown or malformed messages are dropped and logged by the panel).
 import type { AuditEvent, Environment, InjectTarget, KeyPatch, KeyView, Service } from '../../daemon/protocol';
 
+// The daemon types the webview scripts draw, re-exported so media/ imports this file and nothing else.
+export type { Environment, InjectTarget, KeyPatch, KeyView, Service };
+
 export type ViewName = 'generate' | 'reveal' | 'details';
 
 export interface GenerateForm {

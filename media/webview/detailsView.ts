@@ -1,7 +1,6 @@
 // Browser side of "Key details": shows every field, sends edits as one `details/save` patch of
 // what changed, and runs actions through `details/action` (the host asks for confirmations).
-import type { KeyPatch, KeyView } from '../../daemon/protocol';
-import { DETAIL_ACTIONS, type DetailAction, type DetailsLayout, type ToWebview } from '../../extension/webviews/protocol';
+import { DETAIL_ACTIONS, type DetailAction, type DetailsLayout, type KeyPatch, type KeyView, type ToWebview } from '../../extension/webviews/protocol';
 import { byId, checkboxes, checkedValues, clearErrors, fieldId, setFieldError, setText, show, splitList, text } from './dom';
 import { newRequestId, onHostMessage, post } from './messaging';
 

@@ -1,7 +1,6 @@
 // Browser side of the "Generate key" form: fills services and permissions from `generate/init`,
 // posts `key/generate`, and shows the daemon's field errors inline next to the fields.
-import type { Environment, InjectTarget, Service } from '../../daemon/protocol';
-import type { GenerateForm, MappingView, ToWebview } from '../../extension/webviews/protocol';
+import type { Environment, GenerateForm, InjectTarget, MappingView, Service, ToWebview } from '../../extension/webviews/protocol';
 import { byId, checkboxes, checkedValues, clearErrors, fieldId, setFieldError, show, splitList, text } from './dom';
 import { newRequestId, onHostMessage, post } from './messaging';
 
