@@ -13,9 +13,31 @@ export type KeyState = KeyStatus | 'scheduled' | 'expired';
 export type KeySort = 'startsAt' | 'createdAt' | 'name';
 export type SortOrder = 'asc' | 'desc';
 
+/**
+ * Every code an error answer can carry. Domain refusals are thrown as KeysmithError by the daemon's
+ * core and mapped to a status in one table at the HTTP edge; transport refusals (Host, Origin, token,
+ * content type, size, timeouts, which port) are made by the HTTP layer itself.
+ */
+export type ErrorCode =
+  // A request or a value in it.
+  | 'VALIDATION_FAILED' | 'INVALID_CHALLENGE' | 'NOT_FOUND'
+  // Key and service rules.
+  | 'KEY_REVOKED' | 'KEY_NOT_REVOKED' | 'ALREADY_ROTATED' | 'NOT_RETRIEVABLE' | 'DUPLICATE_SECRET'
+  | 'SERVICE_IN_USE' | 'SERVICE_MISSING' | 'SERVICE_DISABLED' | 'BUILT_IN'
+  // Injection into config files.
+  | 'FILE_CHANGED' | 'TRACKED_BY_GIT' | 'INVALID_TARGET' | 'INVALID_WORKSPACE' | 'INVALID_PATH'
+  | 'UNPARSABLE_FILE' | 'UNKNOWN_FORMAT' | 'UNREPRESENTABLE_VALUE' | 'INVALID_MAPPINGS' | 'NO_AUTHORIZATION'
+  | 'INJECTION_TOO_SLOW'
+  // The daemon's own state.
+  | 'SEALED_SECRET_DAMAGED' | 'STORE_WRITE_FAILED' | 'SHUTTING_DOWN' | 'INTERNAL'
+  // Transport.
+  | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'FORBIDDEN_KEY' | 'MISSING_HOST' | 'FORBIDDEN_HOST' | 'FORBIDDEN_ORIGIN'
+  | 'UNAUTHORIZED' | 'FORBIDDEN_TOKEN' | 'ADMIN_SOCKET_ONLY' | 'ADMIN_TOKEN_ON_TCP' | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'HEADERS_TOO_LARGE';
+
 export interface ErrorBody {
   error: {
-    code: string;
+    code: ErrorCode;
     message: string;
     /** For validation errors: one entry per bad field, keyed by its dotted path. */
     details?: Record<string, string> | unknown;

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { proofKey, proofOf } from '../../common/daemonProof';
 import type { TokenCreated, TokenSummary } from '../protocol';
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import { randomBase62 } from '../keys/base62';
 import { sha256Hex } from '../keys/hashing';
 import { newId } from '../keys/keyFormat';

@@ -3,13 +3,12 @@
 // it for previews so preview text never holds a secret, and audits every write (file and path only).
 import type { InjectResult, InjectTarget, Service } from '../protocol';
 import type { InjectMaterial, PlannedTarget } from '../inject';
-import { conflict } from '../http/errors';
+import { conflict, fieldError } from '../errors';
 import { secretMaterial } from '../keys/authorization';
 import { sha256Hex } from '../keys/hashing';
 import { maskedOf } from '../keys/keyFormat';
 import { isRetrievable } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';
-import { fieldError } from '../validation/parse';
 import type { InjectInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import { readKey } from './keyLookup';

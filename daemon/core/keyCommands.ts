@@ -1,12 +1,11 @@
 // Creating, importing, changing and retiring keys. Each operation validates against the catalogue,
 // commits one transaction, refreshes the verify index from the committed copy, then audits.
 import type { KeyCreated, KeyView } from '../protocol';
-import { conflict } from '../http/errors';
+import { conflict, fieldError } from '../errors';
 import { sha256Hex } from '../keys/hashing';
 import { assertCanDelete, effectiveStatus, nextStatus, toKeyView, type Transition } from '../keys/keyState';
 import type { KeyRecord, StoreData } from '../store/types';
 import { datesProblem } from '../validation/dates';
-import { fieldError } from '../validation/parse';
 import type { KeyCreateInput, KeyImportInput, KeyPatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import type { Injection } from './injection';

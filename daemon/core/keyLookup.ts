@@ -1,5 +1,5 @@
 // Finding records by id, in the committed state or inside a transaction's draft.
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import type { KeyRecord, StoreData } from '../store/types';
 
 export function findKey(data: Readonly<StoreData>, id: string): KeyRecord {

@@ -1,6 +1,6 @@
 // Reading keys: the filtered, sorted, paged list, one key, and the audited reveal of a retrievable secret.
 import type { KeyList, KeyView, RevealResponse } from '../protocol';
-import { conflict } from '../http/errors';
+import { conflict } from '../errors';
 import { secretMaterial } from '../keys/authorization';
 import { deriveState, effectiveStatus, isRetrievable, toKeyView } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';

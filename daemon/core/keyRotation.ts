@@ -1,7 +1,7 @@
 // Regenerate: a new secret with the same service, environment, name and settings; the old key revoked
 // at once or after a grace period; the workspace's mapped files rewritten with the new secret.
 import type { KeyRegenerated, Service } from '../protocol';
-import { conflict } from '../http/errors';
+import { conflict } from '../errors';
 import { assertCanRegenerate, toKeyView } from '../keys/keyState';
 import { retire, successorOf } from '../keys/rotation';
 import type { KeyRecord } from '../store/types';

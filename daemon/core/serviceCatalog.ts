@@ -1,11 +1,10 @@
 // The service catalogue: built-in presets (seeded once, never deleted) and user-defined services, plus
 // the checks a key's settings must pass against its service.
 import type { Service } from '../protocol';
-import { conflict, HttpError, notFound } from '../http/errors';
+import { conflict, fieldError, KeysmithError, notFound } from '../errors';
 import { newId } from '../keys/keyFormat';
 import { BUILT_IN_EDITABLE_FIELDS, BUILT_IN_SERVICES } from '../keys/presets';
 import type { StoreData } from '../store/types';
-import { fieldError } from '../validation/parse';
 import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 
@@ -107,7 +106,7 @@ export class ServiceCatalog {
     if (current.builtIn) {
       const locked = fields.filter((field) => !BUILT_IN_EDITABLE_FIELDS.has(field));
       if (locked.length > 0) {
-        throw new HttpError(400, 'VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
+        throw new KeysmithError('VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
           Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])));
       }
     }

@@ -1,11 +1,14 @@
-// The single error handler and the JSON 404. Known refusals (HttpError) become the API's error shape;
-// anything else is a 500 with a generic message, logged by name and stack only (never the request body,
-// which may hold a secret).
+// The single error handler and the JSON 404. Known refusals (KeysmithError, HttpError among them) become
+// the API's error shape, with the status errorStatus.ts gives their code; anything else is a 500 with a
+// generic message, logged by name and stack only (never the request body, which may hold a secret).
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { SealError } from '../keys/sealing';
+import { KeysmithError } from '../errors';
+import type { ErrorCode } from '../protocol';
 import { StoreWriteError } from '../store/errors';
 import { HttpError } from './errors';
+import { asHttpError } from './errorStatus';
 import { hasBody } from './guards';
 import { sendError } from './respond';
 
@@ -24,16 +27,18 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
   next(new HttpError(404, 'NOT_FOUND', `No endpoint answers ${req.method} on this path; see API.md for the v1 endpoints.`));
 }
 
+const refusal = (code: ErrorCode, message: string) => asHttpError(new KeysmithError(code, message));
+
 export function toHttpError(error: unknown, logger: Logger, where: string): HttpError {
-  if (error instanceof HttpError) return error;
+  if (error instanceof KeysmithError) return asHttpError(error);
   if (error instanceof SealError) {
     logger.error(`${where}: ${error.message}`);
-    return new HttpError(500, 'SEALED_SECRET_DAMAGED', 'The stored copy of this secret cannot be unsealed: it was altered or the master key changed.');
+    return refusal('SEALED_SECRET_DAMAGED', 'The stored copy of this secret cannot be unsealed: it was altered or the master key changed.');
   }
   if (error instanceof StoreWriteError) {
     // Its message names the file and the disk's complaint (full, read-only...), never store content.
     logger.error(`${where}: ${error.message}`);
-    return new HttpError(500, 'STORE_WRITE_FAILED', error.message);
+    return refusal('STORE_WRITE_FAILED', error.message);
   }
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -42,7 +47,7 @@ export function toHttpError(error: unknown, logger: Logger, where: string): Http
   }
   const described = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
   logger.error(`${where}: unexpected error: ${described}`);
-  return new HttpError(500, 'INTERNAL', 'The daemon hit an unexpected error; nothing was changed. Details are in its log.');
+  return refusal('INTERNAL', 'The daemon hit an unexpected error; nothing was changed. Details are in its log.');
 }
 
 /**

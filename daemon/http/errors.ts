@@ -1,23 +1,19 @@
-// One error type for everything the daemon refuses. Domain and inject code throw it; the single
-// error handler in app.ts turns it into the API's `{"error": {code, message, details?}}` shape.
+// Refusals the HTTP layer makes itself, before or around any domain code: Host, Origin, token, content
+// type, body size, timeouts, which port. They carry their own status because they are decided here, and
+// some follow what Node or Express reported (a 4xx of theirs). Domain refusals are KeysmithErrors,
+// mapped to a status by errorStatus.ts; an HttpError is one too, so both take the same path out.
 // Messages are for a person: say what was wrong and what is accepted. Never put a secret in one.
+import { KeysmithError } from '../errors';
+import type { ErrorCode } from '../protocol';
 
-export class HttpError extends Error {
+export class HttpError extends KeysmithError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: ErrorCode,
     message: string,
-    readonly details?: Record<string, string> | unknown,
+    details?: Record<string, string> | unknown,
   ) {
-    super(message);
+    super(code, message, details);
     this.name = 'HttpError';
   }
 }
-
-export const badRequest = (code: string, message: string, details?: Record<string, string>) =>
-  new HttpError(400, code, message, details);
-/** The id is not repeated: it came from the caller, who may have pasted a secret where an id goes. */
-export const notFound = (what: string, _id: string) =>
-  new HttpError(404, 'NOT_FOUND', `No ${what} has this id; list them with GET /v1/${what === 'key' ? 'keys' : `${what}s`}.`);
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new HttpError(409, code, message, details);

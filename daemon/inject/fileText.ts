@@ -2,7 +2,7 @@
 // otherwise Latin-1 (e.g. a Java .properties file), whose one-byte-per-character mapping is lossless.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { shownName } from './targetFile';
 
 export type TextEncoding = 'utf8' | 'latin1';
@@ -26,7 +26,7 @@ export function sha256Hex(bytes: Buffer | string): string {
 export async function readFileText(real: string, exists: boolean, file: string): Promise<FileText> {
   const bytes = exists ? await readFile(real) : Buffer.alloc(0);
   if (bytes.length > MAX_FILE_BYTES) {
-    throw new HttpError(400, 'INVALID_TARGET', `The target "${shownName(file)}" is larger than 16 MiB; that is not a config file Keysmith edits.`, { file: shownName(file) });
+    throw new KeysmithError('INVALID_TARGET', `The target "${shownName(file)}" is larger than 16 MiB; that is not a config file Keysmith edits.`, { file: shownName(file) });
   }
   const hash = sha256Hex(bytes);
   try {
@@ -38,7 +38,7 @@ export async function readFileText(real: string, exists: boolean, file: string):
 
 export function encodeText(text: string, encoding: TextEncoding, file: string): Buffer {
   if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
-    throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `The target "${shownName(file)}" is not UTF-8 and the new value has characters its encoding cannot hold.`, { file: shownName(file) });
+    throw new KeysmithError('UNREPRESENTABLE_VALUE', `The target "${shownName(file)}" is not UTF-8 and the new value has characters its encoding cannot hold.`, { file: shownName(file) });
   }
   return Buffer.from(text, encoding);
 }

@@ -1,6 +1,6 @@
 // Public face of injection for the rest of the daemon. The HTTP routes call only these functions.
 import type { Environment, InjectResult, InjectTarget } from '../protocol';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from './atomicWrite';
 import { currentHash, encodeText } from './fileText';
@@ -25,9 +25,10 @@ export interface InjectOptions {
 
 /**
  * Computes every target's new text without writing anything. Returns one result per target with
- * `before`, `after` and `hash`. Throws HttpError: 400 for a path outside the workspace, a bad format
- * or an unparsable file (with line and column); 409 TRACKED_BY_GIT unless `force`; 409
- * FILE_CHANGED when a target's `expectedHash` no longer matches the file.
+ * `before`, `after` and `hash`. Throws a KeysmithError: INVALID_TARGET for a path outside the
+ * workspace, UNKNOWN_FORMAT or UNPARSABLE_FILE (with line and column), all answered 400;
+ * TRACKED_BY_GIT unless `force` and FILE_CHANGED when a target's `expectedHash` no longer matches the
+ * file, both 409.
  *
  * Secrets are masked in `before` (the values secret targets replace) and in `after` (the material).
  * `hash` is the SHA-256 of the file as it is now: pass it back as `expectedHash`.
@@ -64,7 +65,7 @@ export async function applyInjection(
     // Last look before writing: a file edited while we planned is refused, not overwritten.
     for (const file of writes) {
       if ((await currentHash(file.resolved.real)) !== file.content.hash) {
-        throw new HttpError(409, 'FILE_CHANGED', `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`, { file: shownName(file.resolved.file) });
+        throw new KeysmithError('FILE_CHANGED', `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`, { file: shownName(file.resolved.file) });
       }
     }
     const written: FilePlan[] = [];

@@ -1,7 +1,7 @@
 // What a target writes: which material goes to which path, and which of those values are secret
 // (so a preview masks what used to be there).
 import type { InjectTarget } from '../protocol';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import type { ValueChange } from './formats';
 import { shownName } from './targetFile';
 
@@ -25,14 +25,14 @@ export function changesFor(target: InjectTarget, material: InjectMaterial): Plan
       return [{ path: target.path, value: material.reference, secret: false }];
     case 'authorization':
       if (material.authorization === undefined) {
-        throw new HttpError(400, 'NO_AUTHORIZATION',
+        throw new KeysmithError('NO_AUTHORIZATION',
           `The target "${shownName(target.file)}" asks for an Authorization header, but this key's scheme has none; use "secret", "reference" or "pair".`,
           { value: 'authorization needs a service whose scheme is basic or bearer' });
       }
       return [{ path: target.path, value: material.authorization, secret: true }];
     case 'pair':
       if (!target.referencePath) {
-        throw new HttpError(400, 'INVALID_TARGET',
+        throw new KeysmithError('INVALID_TARGET',
           `The target "${shownName(target.file)}" writes a pair and needs "referencePath" (where the reference goes) next to "path" (where the secret goes).`,
           { referencePath: 'required when value is "pair"' });
       }
@@ -41,7 +41,7 @@ export function changesFor(target: InjectTarget, material: InjectMaterial): Plan
         { path: target.path, value: material.secret, secret: true },
       ];
     default:
-      throw new HttpError(400, 'INVALID_TARGET',
+      throw new KeysmithError('INVALID_TARGET',
         `The target "${shownName(String(target.file))}" has an unknown value; use secret, reference, authorization or pair.`,
         { value: 'one of secret, reference, authorization, pair' });
   }

@@ -2,7 +2,7 @@
 // be created) inside the real workspace folder. Anything else is refused before a byte is read.
 import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { showable } from '../validation/echo';
 
 export interface ResolvedTarget {
@@ -21,15 +21,15 @@ export function shownName(file: string): string {
   return showable(file.replace(/[\u0000-\u001f\u007f]/g, '')) ?? '(name not repeated: it looks like a secret)';
 }
 
-function refuse(file: string, why: string): HttpError {
-  return new HttpError(400, 'INVALID_TARGET', `The target "${shownName(file)}" ${why}`, { file: shownName(file) });
+function refuse(file: string, why: string): KeysmithError {
+  return new KeysmithError('INVALID_TARGET', `The target "${shownName(file)}" ${why}`, { file: shownName(file) });
 }
 
 /** The workspace's real path; 400 INVALID_WORKSPACE when it is not an existing absolute folder. */
 export async function realWorkspace(workspace: string): Promise<string> {
   const problem = 'must be an existing absolute folder path, e.g. /home/me/project.';
   if (typeof workspace !== 'string' || !path.isAbsolute(workspace) || workspace.includes('\0')) {
-    throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
+    throw new KeysmithError('INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
   }
   let real: string | undefined;
   try {
@@ -38,11 +38,11 @@ export async function realWorkspace(workspace: string): Promise<string> {
   } catch {
     // reported below
   }
-  if (real === undefined) throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
+  if (real === undefined) throw new KeysmithError('INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
   // Judged on the real path: `repo/.git`, a folder in it, or a link to it would make git's own files targets.
   if (hasGitSegment(real)) {
     const inGit = 'is inside a .git folder (git\'s own files); give the project folder that contains .git instead.';
-    throw new HttpError(400, 'INVALID_WORKSPACE', `The workspace ${inGit}`, { workspace: inGit });
+    throw new KeysmithError('INVALID_WORKSPACE', `The workspace ${inGit}`, { workspace: inGit });
   }
   return real;
 }

@@ -3,7 +3,7 @@
 // period stays valid until graceUntil and counts as revoked from then on, without any write.
 import type { KeyState, KeyStatus, KeyView } from '../protocol';
 import type { KeyRecord } from '../store/types';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { maskedOf } from './keyFormat';
 
 type Dated = Pick<KeyRecord, 'status' | 'startsAt' | 'expiresAt' | 'graceUntil'>;
@@ -66,29 +66,29 @@ const TARGET_STATUS: Record<Transition, KeyStatus> = {
 };
 
 /**
- * The status a transition leads to, or an HttpError 409 when it is not allowed. Asking for the status a
- * key already has is allowed (a double click must not fail); revoked is final.
+ * The status a transition leads to, or a KEY_REVOKED refusal when it is not allowed. Asking for the
+ * status a key already has is allowed (a double click must not fail); revoked is final.
  */
 export function nextStatus(key: Dated, transition: Transition, now: Date): KeyStatus {
   const current = effectiveStatus(key, now);
   const target = TARGET_STATUS[transition];
   if (current === 'revoked' && target !== 'revoked') {
-    throw new HttpError(409, 'KEY_REVOKED', `This key is revoked, which is final: it cannot be ${transition}d. Generate a new key instead.`);
+    throw new KeysmithError('KEY_REVOKED', `This key is revoked, which is final: it cannot be ${transition}d. Generate a new key instead.`);
   }
   return target;
 }
 
 export function assertCanRegenerate(key: KeyRecord, now: Date): void {
   if (effectiveStatus(key, now) === 'revoked') {
-    throw new HttpError(409, 'KEY_REVOKED', 'This key is revoked; only active or inactive keys can be regenerated.');
+    throw new KeysmithError('KEY_REVOKED', 'This key is revoked; only active or inactive keys can be regenerated.');
   }
   if (key.rotatedTo !== undefined) {
-    throw new HttpError(409, 'ALREADY_ROTATED', `This key was already regenerated as ${key.rotatedTo}; regenerate that key instead.`);
+    throw new KeysmithError('ALREADY_ROTATED', `This key was already regenerated as ${key.rotatedTo}; regenerate that key instead.`);
   }
 }
 
 export function assertCanDelete(key: KeyRecord, now: Date): void {
   if (effectiveStatus(key, now) !== 'revoked') {
-    throw new HttpError(409, 'KEY_NOT_REVOKED', 'Only revoked keys can be deleted; revoke the key first.');
+    throw new KeysmithError('KEY_NOT_REVOKED', 'Only revoked keys can be deleted; revoke the key first.');
   }
 }

@@ -29,6 +29,11 @@ export interface Operation {
 
 const invalid = 'VALIDATION_FAILED: `details` names each bad field and what it accepts.';
 const noKey = 'NOT_FOUND: no key with this id.';
+/** Routes that write into config files run in the injection worker pool, which can cut a call short. */
+const injectionCut = {
+  422: 'INJECTION_TOO_SLOW: reading and planning the files took too long; nothing was written.',
+  503: 'SHUTTING_DOWN: the daemon is stopping; nothing more is written.',
+} as const;
 /** As routes/keys.ts: action endpoints take an empty body or `{}`. */
 export const EMPTY_BODY = z.strictObject({});
 const noFields = { schema: EMPTY_BODY, optional: true } as const;
@@ -60,7 +65,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/v1/keys', tag: 'keys', summary: 'Generate a key; optionally write it into config files.',
     body: { schema: requests.keyCreateSchema },
     success: { status: 201, description: 'The key and its secret: the only answer that ever holds a production secret.', schema: responses.keyCreated },
-    refusals: { 400: `${invalid} Also the injection refusals (INVALID_TARGET, INVALID_WORKSPACE, UNPARSABLE_FILE, ...).`, 409: 'TRACKED_BY_GIT or FILE_CHANGED (injection): nothing was stored.', 422: 'INJECTION_TOO_SLOW: planning the files took too long; nothing was written.', 503: 'SHUTTING_DOWN: the daemon stopped during the file work; nothing was written.' } },
+    refusals: { 400: `${invalid} Also the injection refusals (INVALID_TARGET, INVALID_WORKSPACE, UNPARSABLE_FILE, ...).`, 409: 'TRACKED_BY_GIT or FILE_CHANGED (injection): nothing was stored.', ...injectionCut } },
   { method: 'post', path: '/v1/keys/import', tag: 'keys', summary: 'Store a key an outside platform issued.', body: { schema: requests.keyImportSchema },
     success: { status: 201, description: 'The imported key (its secret is sealed, never returned here).', schema: responses.keyImported },
     refusals: { 400: invalid, 409: 'DUPLICATE_SECRET: this secret is already stored as another key.' } },
@@ -81,7 +86,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/v1/keys/:id/regenerate', tag: 'keys', summary: 'A new key replaces this one, at once or after a grace period.',
     body: { schema: requests.keyRegenerateSchema, optional: true },
     success: { status: 201, description: 'The new key, its secret, and the previous key.', schema: responses.keyRegenerated },
-    refusals: { 400: invalid, 404: noKey, 409: 'KEY_REVOKED, ALREADY_ROTATED, SERVICE_DISABLED, or an injection refusal (TRACKED_BY_GIT, FILE_CHANGED).', 422: 'INJECTION_TOO_SLOW: planning the files took too long; nothing was written.', 503: 'SHUTTING_DOWN: the daemon stopped during the file work; nothing was written.' } },
+    refusals: { 400: invalid, 404: noKey, 409: 'KEY_REVOKED, ALREADY_ROTATED, SERVICE_DISABLED, or an injection refusal (TRACKED_BY_GIT, FILE_CHANGED).', ...injectionCut } },
   { method: 'post', path: '/v1/keys/:id/reveal', tag: 'keys', summary: 'The secret again, for retrievable keys (test environment, imported).',
     body: noFields, success: { status: 200, description: 'The secret.', schema: responses.revealResponse },
     refusals: { 400: 'VALIDATION_FAILED: the body must be empty or {}.', 404: noKey, 409: 'NOT_RETRIEVABLE: a production key generated here; KEY_REVOKED: a revoked key.' } },
@@ -109,8 +114,7 @@ export const OPERATIONS: readonly Operation[] = [
       400: `${invalid} Also INVALID_TARGET, INVALID_WORKSPACE, INVALID_MAPPINGS, UNPARSABLE_FILE, NO_AUTHORIZATION, ...`,
       404: noKey,
       409: 'NOT_RETRIEVABLE, SERVICE_MISSING, TRACKED_BY_GIT, FILE_CHANGED.',
-      422: 'INJECTION_TOO_SLOW: planning the files took too long; nothing was written.',
-      503: 'SHUTTING_DOWN: the daemon stopped during the file work; nothing was written.',
+      ...injectionCut,
     },
   })),
 ];

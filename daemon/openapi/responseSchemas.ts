@@ -2,6 +2,7 @@
 // its answers from the TypeScript types and never parses them). The `Same` checks at the bottom make
 // the type check fail when a schema and its protocol.ts type drift apart, in either direction.
 import { z } from 'zod';
+import { ERROR_CODES } from '../http/errorStatus';
 import type * as protocol from '../protocol';
 
 const environment = z.enum(['test', 'production']);
@@ -10,7 +11,7 @@ const instant = z.string().meta({ format: 'date-time' });
 
 export const errorBody = z.object({
   error: z.object({
-    code: z.string().meta({ description: 'UPPER_SNAKE, e.g. VALIDATION_FAILED, KEY_REVOKED' }),
+    code: z.enum(ERROR_CODES).meta({ description: 'UPPER_SNAKE, e.g. VALIDATION_FAILED, KEY_REVOKED' }),
     message: z.string().meta({ description: 'A sentence for a person; never holds a secret.' }),
     details: z.unknown().optional().meta({ description: 'VALIDATION_FAILED: one sentence per bad field, keyed by its dotted path.' }),
   }),

@@ -2,7 +2,7 @@
 // daemon's answer to a client that must know who it talks to before sending the admin token.
 import { Router } from 'express';
 import { CHALLENGE_PARAM, CHALLENGE_PATTERN } from '../../common/daemonProof';
-import { badRequest } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { arrivedOnAdminSocket } from '../http/transport';
 import type { Health } from '../protocol';
 import { DAEMON_VERSION } from '../version';
@@ -18,7 +18,7 @@ export function healthRoutes(prover: Prover): Router {
     const challenge = req.query[CHALLENGE_PARAM];
     if (challenge !== undefined) {
       if (typeof challenge !== 'string' || !CHALLENGE_PATTERN.test(challenge)) {
-        throw badRequest('INVALID_CHALLENGE', `${CHALLENGE_PARAM} must be 32 to 128 lowercase hex digits.`);
+        throw new KeysmithError('INVALID_CHALLENGE', `${CHALLENGE_PARAM} must be 32 to 128 lowercase hex digits.`);
       }
       // Only on the socket: the TCP port is reachable by every local process, and needs no proof.
       if (arrivedOnAdminSocket(req)) body.proof = prover.prove(challenge);

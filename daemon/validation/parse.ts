@@ -1,8 +1,8 @@
-// Turns a zod failure into the API's 400: `details` maps each bad field's dotted path to a sentence
+// Turns a zod failure into VALIDATION_FAILED (a 400): `details` maps each bad field's dotted path to a sentence
 // saying what is wrong and what is accepted. Received values are never echoed (they may be secrets);
 // an unknown field is named only when its name does not look like one (see echo.ts).
 import type { z } from 'zod';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { showable } from './echo';
 
 export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 'request body'): z.output<T> {
@@ -27,14 +27,5 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 
       : issue.message;
   }
   const fields = Object.keys(details).join(', ');
-  return throwValidation(`Some fields of the ${what} are not valid: ${fields}.`, details);
-}
-
-export function throwValidation(message: string, details: Record<string, string>): never {
-  throw new HttpError(400, 'VALIDATION_FAILED', message, details);
-}
-
-/** A 400 naming one field, for rules checked beyond the schema (unknown service, permission not offered). */
-export function fieldError(field: string, problem: string): HttpError {
-  return new HttpError(400, 'VALIDATION_FAILED', `The field ${field} is not valid: ${problem}`, { [field]: problem });
+  throw new KeysmithError('VALIDATION_FAILED', `Some fields of the ${what} are not valid: ${fields}.`, details);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sinon from 'sinon';
 import type { Injector } from '../../daemon/core/context';
-import { HttpError } from '../../daemon/http/errors';
+import { KeysmithError } from '../../daemon/errors';
 import type { InjectResult, KeyCreated } from '../../daemon/protocol';
 import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
 
@@ -55,7 +55,7 @@ describe('injection through the API (fake injector)', () => {
   });
 
   it('stores nothing when a target is refused at planning', async () => {
-    injector.previewInjection.rejects(new HttpError(409, 'TRACKED_BY_GIT', '".env" is tracked by git.'));
+    injector.previewInjection.rejects(new KeysmithError('TRACKED_BY_GIT', '".env" is tracked by git.'));
     const response = await daemon.request('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', workspace: '/work/ws', inject: [target] });
     assert.equal(response.status, 409);
     assert.equal(response.body.error.code, 'TRACKED_BY_GIT');
@@ -64,7 +64,7 @@ describe('injection through the API (fake injector)', () => {
   });
 
   it('takes the key back when writing fails after it was stored', async () => {
-    injector.applyInjection.rejects(new HttpError(409, 'FILE_CHANGED', 'changed on disk'));
+    injector.applyInjection.rejects(new KeysmithError('FILE_CHANGED', 'changed on disk'));
     const response = await daemon.request('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', workspace: '/work/ws', inject: [target] });
     assert.equal(response.status, 409);
     assert.equal(await keyCount(), 0);
@@ -78,7 +78,7 @@ describe('injection through the API (fake injector)', () => {
     assert.equal(injector.applyInjection.lastCall.args[2].secret, rotated.body.secret.secret);
     assert.deepEqual(rotated.body.injected, [okResult()]);
 
-    injector.applyInjection.rejects(new HttpError(409, 'FILE_CHANGED', 'changed on disk'));
+    injector.applyInjection.rejects(new KeysmithError('FILE_CHANGED', 'changed on disk'));
     const failed = await daemon.request('POST', `/v1/keys/${rotated.body.key.id}/regenerate`, { workspace: '/work/ws' });
     assert.equal(failed.status, 409);
     const current = (await daemon.request('GET', `/v1/keys/${rotated.body.key.id}`)).body;
@@ -96,7 +96,7 @@ describe('injection through the API (fake injector)', () => {
       return [target];
     };
     injector.mappedTargets.callsFake(renameDuringPlanning('renamed before failing'));
-    injector.applyInjection.rejects(new HttpError(409, 'FILE_CHANGED', 'changed on disk'));
+    injector.applyInjection.rejects(new KeysmithError('FILE_CHANGED', 'changed on disk'));
     assert.equal((await daemon.request('POST', `/v1/keys/${created.key.id}/regenerate`, { workspace: '/work/ws' })).status, 409);
     const restored = (await daemon.request('GET', `/v1/keys/${created.key.id}`)).body;
     assert.equal(restored.name, 'renamed before failing');

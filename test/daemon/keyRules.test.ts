@@ -4,7 +4,8 @@ import { allowListEntryProblem, compileAllowList } from '../../daemon/keys/ipAll
 import { deriveState, effectiveStatus, isRetrievable, nextStatus } from '../../daemon/keys/keyState';
 import { retire } from '../../daemon/keys/rotation';
 import { checkKey, type VerifiableKey } from '../../daemon/keys/verifyRules';
-import { HttpError } from '../../daemon/http/errors';
+import { KeysmithError } from '../../daemon/errors';
+import { statusOf } from '../../daemon/http/errorStatus';
 import type { KeyRecord } from '../../daemon/store/types';
 
 const at = (iso: string) => new Date(iso);
@@ -44,7 +45,7 @@ describe('key state rules', () => {
     assert.equal(nextStatus({ ...baseKey, status: 'revoked' }, 'revoke', now), 'revoked');
     for (const transition of ['reactivate', 'deactivate'] as const) {
       assert.throws(() => nextStatus({ ...baseKey, status: 'revoked' }, transition, now),
-        (error: HttpError) => error.status === 409 && error.code === 'KEY_REVOKED');
+        (error: unknown) => error instanceof KeysmithError && statusOf(error) === 409 && error.code === 'KEY_REVOKED');
     }
   });
 

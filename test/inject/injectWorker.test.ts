@@ -3,7 +3,8 @@
 // and close() ends even a worker stuck in endless work.
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { HttpError } from '../../daemon/http/errors';
+import { KeysmithError } from '../../daemon/errors';
+import { statusOf } from '../../daemon/http/errorStatus';
 import * as inProcess from '../../daemon/inject';
 import { rebuiltError, sendableError, type InjectOperation } from '../../daemon/inject/worker/messages';
 import { createWorkerInjector } from '../../daemon/inject/worker/workerInjector';
@@ -55,12 +56,12 @@ describe('injection worker pool', function () {
       assert.deepEqual(await injector.previewInjection(ws.root, targets, m), await inProcess.previewInjection(ws.root, targets, m));
     });
 
-    it('refuses with the same HttpError (status, code, message, details) as the in-process entry points', async function () {
+    it('refuses with the same KeysmithError (status, code, message, details) as the in-process entry points', async function () {
       const targets = [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' as const }];
       const direct = await inProcess.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
       const viaWorker = await injector.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
-      assert.ok(direct instanceof HttpError && viaWorker instanceof HttpError);
-      assert.deepEqual([viaWorker.status, viaWorker.code, viaWorker.message, viaWorker.details], [direct.status, direct.code, direct.message, direct.details]);
+      assert.ok(direct instanceof KeysmithError && viaWorker instanceof KeysmithError);
+      assert.deepEqual([statusOf(viaWorker), viaWorker.code, viaWorker.message, viaWorker.details], [statusOf(direct), direct.code, direct.message, direct.details]);
     });
   });
 
@@ -159,7 +160,7 @@ describe('injection worker pool', function () {
   it('ends a call still planning past its deadline with 422 INJECTION_TOO_SLOW, and serves the next call', async function () {
     const pool = new WorkerPool(standIn, 1, 60_000, DEADLINE_MS);
     try {
-      await assert.rejects(pool.run(op('spin'), []), (error: unknown) => error instanceof HttpError && error.status === 422 && error.code === 'INJECTION_TOO_SLOW');
+      await assert.rejects(pool.run(op('spin'), []), (error: unknown) => error instanceof KeysmithError && statusOf(error) === 422 && error.code === 'INJECTION_TOO_SLOW');
       assert.equal(pool.threads, 0, 'the stuck worker was ended');
       assert.equal(await pool.run(op('echo'), ['next']), 'next');
     } finally {
@@ -178,7 +179,7 @@ describe('injection worker pool', function () {
 
   it('close() ends a worker stuck in endless work and refuses its call and later ones with 503 SHUTTING_DOWN', async function () {
     const pool = new WorkerPool(standIn, 2);
-    const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (error: unknown) => error instanceof HttpError ? `${error.status} ${error.code}` : String(error));
+    const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (error: unknown) => error instanceof KeysmithError ? `${statusOf(error)} ${error.code}` : String(error));
     const calls = [pool.run(op('spin'), []), pool.run(op('spin'), []), pool.run(op('echo'), ['waits for a free worker'])].map(outcome);
     assert.equal(pool.threads, 2, 'never more workers than the pool size');
     await pool.close();

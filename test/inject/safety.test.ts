@@ -5,18 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyInjection, previewInjection, type PlannedTarget } from '../../daemon/inject';
-import { HttpError } from '../../daemon/http/errors';
+import { KeysmithError } from '../../daemon/errors';
+import { statusOf } from '../../daemon/http/errorStatus';
 import { fileState, git, tempWorkspace, testMaterial, type TempWorkspace } from './support/workspace';
 
 const material = testMaterial();
 
 async function expectRefused(
   run: () => Promise<unknown>, status: number, code: string, naming?: string,
-): Promise<HttpError> {
+): Promise<KeysmithError> {
   let caught: unknown;
   await run().catch((error: unknown) => { caught = error; });
-  assert.ok(caught instanceof HttpError, `expected an HttpError, got ${String(caught)}`);
-  assert.equal(caught.status, status, caught.message);
+  assert.ok(caught instanceof KeysmithError, `expected a KeysmithError, got ${String(caught)}`);
+  assert.equal(statusOf(caught), status, caught.message);
   assert.equal(caught.code, code, caught.message);
   if (naming) assert.ok(caught.message.includes(naming), `message should name ${naming}: ${caught.message}`);
   assert.ok(!caught.message.includes(material.secret), 'a refusal quoted the secret');

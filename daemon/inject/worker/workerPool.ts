@@ -5,7 +5,7 @@
 // the same way (nothing is written before planning ends), so one such file cannot hold the queue of
 // applies forever. A worker that dies fails only its own call; the next call starts a fresh one.
 import { Worker } from 'node:worker_threads';
-import { HttpError } from '../../http/errors';
+import { KeysmithError } from '../../errors';
 import { rebuiltError, type InjectCall, type InjectReply } from './messages';
 
 interface Pending {
@@ -22,10 +22,10 @@ interface Slot {
 }
 
 export const closedError = () =>
-  new HttpError(503, 'SHUTTING_DOWN', 'The daemon is stopping; nothing more is written. Try again once it has restarted.');
+  new KeysmithError('SHUTTING_DOWN', 'The daemon is stopping; nothing more is written. Try again once it has restarted.');
 
 export const tooSlowError = (seconds: number) =>
-  new HttpError(422, 'INJECTION_TOO_SLOW', `Reading and planning the injection took over ${seconds} s, so it was stopped and nothing was written; a config file this large or unusual cannot be edited safely here. Edit it by hand.`);
+  new KeysmithError('INJECTION_TOO_SLOW', `Reading and planning the injection took over ${seconds} s, so it was stopped and nothing was written; a config file this large or unusual cannot be edited safely here. Edit it by hand.`);
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
