@@ -27,7 +27,7 @@ if (!existsSync(executable)) fail(`VSCODE_EXECUTABLE_PATH names no file: "${exec
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'keysmith-electron-'));
 const workspace = createWorkspace(root, 'extension-host', {}, { userDataDir: path.join(root, 'user-data') });
-let code = 1;
+let code;
 try {
   code = await runTests({
     vscodeExecutablePath: executable,

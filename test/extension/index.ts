@@ -1,6 +1,7 @@
 // Entry of the extension-host tests (bundled to dist/test/index.js). VS Code calls run() inside its
 // extension host once the workbench is up; the test files are required only after mocha has put
 // describe/it on the global object, which is why they are not imported at the top.
+/* eslint-disable @typescript-eslint/no-require-imports -- the test files must load after mocha's pre-require, not at import time */
 import * as path from 'node:path';
 
 export async function run(): Promise<void> {

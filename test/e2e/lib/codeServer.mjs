@@ -109,7 +109,7 @@ export async function startCodeServer(profile, { workspace, port } = {}) {
     }, { what: `code-server /healthz on port ${port}`, timeoutMs: 60_000 });
   } catch (error) {
     await server.stop();
-    throw new Error(`${error.message}\n${server.logTail()}`);
+    throw new Error(`${error.message}\n${server.logTail()}`, { cause: error });
   }
   return server;
 }

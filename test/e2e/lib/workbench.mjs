@@ -47,7 +47,7 @@ export class Workbench {
         await row.waitFor({ timeout: 2_000 });
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`the command palette lists no "${label}" after ${timeout / 1000}s`);
+        if (Date.now() > deadline) throw new Error(`the command palette lists no "${label}" after ${timeout / 1000}s`, { cause: error });
         await input.fill('>');
       }
     }
