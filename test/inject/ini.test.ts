@@ -57,6 +57,24 @@ describe('INI writer', function () {
     assert.equal(write('[s]\nx.y=1\n', ['s', 'x.y'], '2'), '[s]\nx.y=2\n');
   });
 
+  it('creates a key after a multi-line value\'s continuation lines, never inside them, as configparser reads them', function () {
+    const tox = '[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs}\n\n    # coverage too\n    coverage report\n\n[flake8]\nmax-line-length = 100\n';
+    assert.equal(
+      write(tox, 'testenv.api_key', 'k'),
+      tox.replace('    coverage report\n', '    coverage report\napi_key = k\n'),
+    );
+  });
+
+  it('does not take an indented continuation line holding "=" for a key of its own', function () {
+    const cfg = '[options.entry_points]\nconsole_scripts =\n    flask = flask.cli:main\n';
+    assert.equal(write(cfg, 'options.entry_points.flask', 'k'), `${cfg}flask = k\n`);
+  });
+
+  it('refuses to replace a multi-line value rather than leave its continuation lines behind', function () {
+    assert.throws(() => write('[testenv]\ncommands =\n    pytest\n', 'testenv.commands', 'k'),
+      (error: Error) => error.name === 'PathError' && /multi-line value/.test(error.message));
+  });
+
   it('keeps CRLF, the BOM and no final newline', function () {
     assert.equal(write('\uFEFF[s]\r\nk=1', 's.k', '2'), '\uFEFF[s]\r\nk=2');
     assert.equal(write('[s]\r\nk=1', 's.n', '2'), '[s]\r\nk=1\r\nn=2');

@@ -91,4 +91,12 @@ describe('TOML writer', function () {
       return true;
     });
   });
+
+  it('refuses a key of 20,000 dotted segments with a PathError instead of running out of stack', function () {
+    const deep = Array.from({ length: 20_000 }, (_, i) => `k${i}`).join('.');
+    for (const text of [`${deep} = "x"\n`, `[${deep}]\nb = 1\n`]) {
+      assert.throws(() => writeToml(text, { path: 'a', value: 'v' }), (error: Error) =>
+        error.name === 'PathError' && /more than 256 levels/.test(error.message));
+    }
+  });
 });

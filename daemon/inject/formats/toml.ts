@@ -3,7 +3,7 @@
 // original except for the one value, so a write never reshapes or breaks the document.
 import { isDeepStrictEqual } from 'node:util';
 import { parse, TomlError } from 'smol-toml';
-import { appendBlock, detectEol, insertLineAt, pathSegments, replaceRange, withoutBom } from './text';
+import { appendBlock, detectEol, insertLineAt, MAX_NESTING, pathSegments, replaceRange, tooDeep, withoutBom } from './text';
 import { scanToml, type TomlEntry, type TomlTable } from './tomlScan';
 import { FormatError, PathError, type ValueChange } from './types';
 
@@ -15,6 +15,8 @@ export function writeToml(text: string, change: ValueChange): string {
   const original = parseToml(body);
   const { tables, inlineTables } = scanToml(body);
   const entries = tables.flatMap((t) => t.entries);
+  // smol-toml limits nested values but not dotted keys (`a.b.c…` 20,000 segments deep).
+  if ([...tables, ...entries].some((t) => (t.path?.length ?? 0) > MAX_NESTING)) throw tooDeep('TOML');
   const existing = entries.find((e) => samePath(e.path, segments));
   const literal = preferLiteral(existing?.kind ?? entries.filter((e) => e.kind === 'basic' || e.kind === 'literal').at(-1)?.kind);
   const value = encodeTomlString(change.value, literal);
