@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { InjectResult, InjectTarget, InjectWarning } from '../protocol';
 import { HttpError } from '../http/errors';
-import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter } from './formats';
+import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter, type ValueChange } from './formats';
 import { readFileText, type FileText } from './fileText';
 import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
 import { gitignoreLine } from './gitignoreLine';
@@ -110,20 +110,21 @@ async function checkIgnored(plan: FilePlan, name: string): Promise<void> {
 }
 
 /** Runs one writer, turning its refusals into the API's errors (none of which quote the file). */
-export function applyWriter(writer: ConfigWriter, text: string, change: PlannedChange, name: string): string {
+export function applyWriter(writer: ConfigWriter, text: string, change: ValueChange, name: string): string {
   try {
-    return writer(text, { path: change.path, value: change.value });
+    return writer(text, { path: change.path, value: change.value, ...(change.document === undefined ? {} : { document: change.document }) });
   } catch (error) {
+    const path = Array.isArray(change.path) ? change.path.join('.') : change.path;
     if (error instanceof FormatError) {
       throw new HttpError(400, 'UNPARSABLE_FILE',
         `"${name}" is not valid ${error.format} at line ${error.line}, column ${error.column}: ${error.reason}. Fix the file, or set the target's "format" if it was guessed wrong.`,
         { file: name, line: String(error.line), column: String(error.column), reason: error.reason });
     }
     if (error instanceof PathError) {
-      throw new HttpError(400, 'INVALID_PATH', `The path "${change.path}" in "${name}": ${error.message}`, { file: name, path: change.path });
+      throw new HttpError(400, 'INVALID_PATH', `The path "${path}" in "${name}": ${error.message}`, { file: name, path });
     }
     if (error instanceof UnrepresentableValueError) {
-      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path: change.path });
+      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path });
     }
     throw error;
   }

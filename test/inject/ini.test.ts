@@ -23,13 +23,28 @@ describe('INI writer', function () {
     assert.equal(write(kit, 'payline.merchant_id', '42'), kit.replace('123456789', '42'));
   });
 
-  it('keeps the quotes of a quoted value', function () {
-    assert.equal(write(kit, 'payline.access_key', 'pay_test_x'), kit.replace('"old"', '"pay_test_x"'));
+  it('writes a plain value bare where the old one was quoted: configparser keeps quotes as part of the value', function () {
+    assert.equal(write(kit, 'payline.access_key', 'pay_test_x'), kit.replace('"old"', 'pay_test_x'));
   });
 
   it('quotes a value holding ";" or "#" or edge spaces', function () {
-    assert.equal(write(kit, 'proxy.host', 'a;b'), kit.replace('host: proxy.local', 'host: "a;b"'));
-    assert.equal(write(kit, 'proxy.host', ' x'), kit.replace('host: proxy.local', 'host: " x"'));
+    assert.equal(write(kit, 'log_level', 'a;b'), kit.replace('log_level = info', 'log_level = "a;b"'));
+    assert.equal(write(kit, 'log_level', ' x'), kit.replace('log_level = info', 'log_level = " x"'));
+    assert.equal(write(kit, 'payline.access_key', 'a "b";'), kit.replace('"old"', '\'a "b";\''));
+  });
+
+  it('refuses to replace a "key: value" line, which the ini package reads as a flag named after the whole line', function () {
+    assert.throws(() => write(kit, 'proxy.host', 'x'), (error: Error) => error.name === 'PathError' && /key = value/.test(error.message));
+  });
+
+  it('refuses a key that a dotted section shadows for readers that nest sections', function () {
+    const cfg = '[options]\npackages = find:\n\n[options.packages.find]\nwhere = src\n';
+    assert.throws(() => write(cfg, 'options.packages', 'x'), (error: Error) => error.name === 'PathError' && /\[options\.packages/.test(error.message));
+  });
+
+  it('refuses a key above the first section when the file keeps every key in a section, as configparser requires', function () {
+    assert.throws(() => write('# top\n[s]\nk = 1\n', 'new_key', 'x'), (error: Error) => error.name === 'PathError' && /configparser/.test(error.message));
+    assert.equal(write('# top\n', 'new_key', 'x'), 'new_key = x\n# top\n');
   });
 
   it('reads a bare key as one above the first section', function () {
@@ -49,7 +64,7 @@ describe('INI writer', function () {
   });
 
   it('creates a missing section at the end, separated by a blank line as the others are', function () {
-    assert.equal(write(kit, 'cloudmc.api_key', 'k'), `${kit}\n[cloudmc]\napi_key: k\n`);
+    assert.equal(write(kit, 'cloudmc.api_key', 'k'), `${kit}\n[cloudmc]\napi_key = k\n`);
   });
 
   it('takes the last dot as the key separator, or an array path for dotted keys', function () {

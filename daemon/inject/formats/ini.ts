@@ -121,10 +121,14 @@ function valueExtent(rest: string): { length: number; quote: IniEntry['quote'] }
   return { length: bare.trimEnd().length, quote: '' };
 }
 
+/**
+ * Bare whenever the value allows: Python's configparser keeps quotes as part of the value, so a
+ * quote is written only where a bare value would lose its ";", "#" or edge blanks elsewhere.
+ */
 export function encodeIniValue(value: string, preferred: IniEntry['quote']): string {
   if (/[\r\n]/.test(value)) throw new UnrepresentableValueError('INI', 'a line break');
-  if (preferred && !value.includes(preferred)) return preferred + value + preferred;
   if (/^[^\s;#"'](?:[^;#]*[^\s;#])?$/.test(value) || value === '') return value;
+  if (preferred && !value.includes(preferred)) return preferred + value + preferred;
   if (!value.includes('"')) return `"${value}"`;
   if (!value.includes("'")) return `'${value}'`;
   throw new UnrepresentableValueError('INI', 'both quote characters along with ";", "#" or edge spaces');
@@ -144,17 +148,16 @@ export function writeIni(text: string, change: ValueChange): string {
   const { entries, sections } = scanIni(body);
   const inSection = entries.filter((e) => e.section === section);
   const existing = inSection.filter((e) => e.key === key).at(-1);
-  if (existing?.continued) {
-    throw new PathError(`"${section ? `${section}.${key}` : key}" holds a multi-line value (indented continuation lines below it); only a one-line value can be replaced without changing how the lines below read.`);
-  }
+  const shown = section ? `${section}.${key}` : key;
+  refuseAmbiguous(shown, existing, sections, entries, section, key);
   if (existing) {
     const encoded = encodeIniValue(change.value, existing.quote);
     return restore(replaceRange(body, existing.valueStart, existing.valueEnd, encoded));
   }
   const eol = detectEol(body);
+  // "key = value": the ini package reads a "key: value" line as a flag named after the whole line.
   // `commands =` with its value on the next lines says nothing about the spacing after "=".
-  const withValue = (e: IniEntry) => e.valueEnd > e.valueStart;
-  const style = inSection.filter(withValue).at(-1) ?? entries.filter(withValue).at(-1);
+  const style = [...inSection, ...entries].filter((e) => e.separator.includes('=') && e.valueEnd > e.valueStart).at(-1);
   const line = `${inSection.at(-1)?.indent ?? ''}${key}${style?.separator ?? ' = '}${encodeIniValue(change.value, '')}`;
   const header = sections.filter((s) => s.name === section).at(-1);
   const lastInSection = inSection.at(-1);
@@ -165,4 +168,27 @@ export function writeIni(text: string, change: ValueChange): string {
   const block = `${spaced ? eol : ''}[${section}]${eol}${line}`;
   if (body.length === 0) return restore(block + eol);
   return restore(body.endsWith('\n') ? body + block + eol : body + eol + block);
+}
+
+/**
+ * What the two INI readers projects use (the ini package and Python's configparser) would read
+ * differently once written: the write is refused rather than right for one and wrong for the other.
+ */
+function refuseAmbiguous(
+  shown: string, existing: IniEntry | undefined, sections: IniSection[], entries: IniEntry[], section: string, key: string,
+): void {
+  if (existing?.continued) {
+    throw new PathError(`"${shown}" holds a multi-line value (indented continuation lines below it); only a one-line value can be replaced without changing how the lines below read.`);
+  }
+  if (existing && !existing.separator.includes('=')) {
+    throw new PathError(`"${shown}" is written "key: value"; configparser reads that, but the ini package reads the whole line as a flag. Write it as "key = value" and try again.`);
+  }
+  const nested = section ? `${section}.${key}` : key;
+  const shadow = sections.find((s) => s.name === nested || s.name.startsWith(`${nested}.`));
+  if (shadow) {
+    throw new PathError(`"${shown}" is shadowed by a section [${nested}${shadow.name === nested ? '' : '.…'}]: readers that nest dotted sections (the ini package) read that section there, not the key.`);
+  }
+  if (section === '' && !existing && sections.length > 0 && !entries.some((e) => e.section === '')) {
+    throw new PathError('Every key of this INI file is in a [section], and Python\'s configparser refuses a key above the first one; give the path as "section.key".');
+  }
 }

@@ -6,7 +6,7 @@ import { isScalar, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import type { YamlDocumentSelector } from '../../protocol';
 import { detectEol, pathSegments, replaceRange, withoutBom } from './text';
 import { PathError, type ValueChange } from './types';
-import { refuseSharedNodes } from './yamlAnchors';
+import { refuseMergedParent, refuseSharedNodes } from './yamlAnchors';
 import { documentIndex, parseYamlStream, selectYamlDocument } from './yamlDocuments';
 import { columnOf, indentUnit, locate } from './yamlNodes';
 
@@ -26,6 +26,7 @@ export function writeYaml(text: string, change: ValueChange): string {
     }
     out = replaceScalar(body, node, encodeScalar(change.value, styleOf(node), located.inFlow));
   } else {
+    refuseMergedParent(doc, located.map, segments.slice(located.depth), segments);
     out = insertMissing(body, located.map, segments, located.depth, change.value, docEnd);
   }
   assertHolds(out, segments, change.value, { index, count, selector: change.document });
