@@ -43,7 +43,8 @@ export async function planInjection(
   for (const [index, target] of targets.entries()) {
     const resolved = await resolveTargetFile(root, target.file);
     const writer = writerFor(target);
-    const changes = changesFor(target, material);
+    const document = target.document;
+    const changes = changesFor(target, material).map((change) => (document === undefined ? change : { ...change, document }));
     let plan = byReal.get(resolved.real);
     if (!plan) {
       plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, gitIgnored: false, targets: [], changes: [], writers: [], after: '' };
@@ -61,6 +62,11 @@ export async function planInjection(
 
 function writerFor(target: PlannedTarget): ConfigWriter {
   const format = target.format ?? formatForFile(target.file);
+  if (target.document !== undefined && format !== 'yaml') {
+    throw new HttpError(400, 'INVALID_TARGET',
+      `The target "${shownName(target.file)}" names a "document", which only YAML files (several documents split by "---") have.`,
+      { document: 'only for yaml targets' });
+  }
   if (format && Object.hasOwn(WRITERS, format)) return WRITERS[format];
   throw new HttpError(400, 'UNKNOWN_FORMAT',
     `Cannot tell the format of "${shownName(target.file)}" from its name; set "format" to one of ${FORMATS.join(', ')}.`,
