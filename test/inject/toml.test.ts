@@ -99,4 +99,11 @@ describe('TOML writer', function () {
         error.name === 'PathError' && /more than 256 levels/.test(error.message));
     }
   });
+
+  it('replaces a string inside an array by its index, and refuses an index past the end', function () {
+    const text = "[package]\nkeywords = [\"async\", 'io', # comment\n  \"net\",\n]\n";
+    assert.equal(writeToml(text, { path: 'package.keywords.1', value: 'new' }), text.replace("'io'", "'new'"));
+    assert.equal(writeToml(text, { path: 'package.keywords.2', value: 'new' }), text.replace('"net"', '"new"'));
+    assert.throws(() => writeToml(text, { path: 'package.keywords.3', value: 'new' }), { name: 'PathError' });
+  });
 });

@@ -95,18 +95,23 @@ function readsAsExpected(candidate: string, originalWithout: Doc, segments: stri
   return isDeepStrictEqual(parsed, originalWithout);
 }
 
+/** Digit segments index arrays (an existing element only: arrays never grow). */
 function getAt(doc: Doc, segments: string[]): unknown {
   let node: unknown = doc;
   for (const segment of segments) {
-    if (!isTable(node) || !Object.hasOwn(node, segment)) return undefined;
-    node = node[segment];
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
+    else if (!isTable(node) || !Object.hasOwn(node, segment)) return undefined;
+    else node = node[segment];
   }
   return node;
 }
 
+/** Removes the value at a path; in an array it leaves a hole, so the other indexes still compare. */
 function deleteAt(doc: Doc, segments: string[]): void {
   const parent = getAt(doc, segments.slice(0, -1));
-  if (isTable(parent)) delete parent[segments.at(-1)!];
+  const last = segments.at(-1)!;
+  if (Array.isArray(parent) && /^\d+$/.test(last)) delete parent[Number(last)];
+  else if (isTable(parent)) delete parent[last];
 }
 
 function isTable(node: unknown): node is Doc {
