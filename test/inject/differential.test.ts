@@ -51,12 +51,12 @@ describe('differential injection on real config files', function () {
       assert.ok(tally.files >= 8 && tally.applied > 0);
     });
 
-    it('writes each profile of a Spring application.yml and each Kubernetes object on its own', function () {
+    it('writes each profile of a Spring application.yml and each Kubernetes object on its own, an empty document too', function () {
       const files = fixtureFiles().filter((f) => /spring-profiles|kubernetes-manifests/.test(f.name));
       const judged = judgeAll(files, { files: 0, cases: 0, applied: 0, refused: 0, wrong: [] });
       const applied = judged.filter((j) => j.outcome.kind === 'applied' && j.case.document !== undefined);
       assert.deepEqual(new Set(applied.map((j) => `${j.case.file.name}#${j.case.document}`)), new Set([
-        'yaml/kubernetes-manifests.yaml#0', 'yaml/kubernetes-manifests.yaml#1', 'yaml/kubernetes-manifests.yaml#3',
+        'yaml/kubernetes-manifests.yaml#0', 'yaml/kubernetes-manifests.yaml#1', 'yaml/kubernetes-manifests.yaml#2', 'yaml/kubernetes-manifests.yaml#3',
         'yaml/spring-profiles.yml#0', 'yaml/spring-profiles.yml#1', 'yaml/spring-profiles.yml#2',
       ]));
     });

@@ -39,11 +39,13 @@ export function locate(doc: Document, segments: string[]): Located {
   const chain: Node[] = [];
   for (let depth = 0; depth < segments.length; depth++) {
     const segment = segments[depth]!;
-    if (node === null) {
+    // A document with nothing but comments between two "---" reads as an empty scalar, not as null.
+    const empty = node === null || (depth === 0 && isScalar(node) && node.value === null && node.source === '');
+    if (empty) {
       if (depth === 0) return { found: false, map: null, depth, chain };
       throw new PathError(`"${segments.slice(0, depth).join('.')}" is empty, not a mapping.`);
     }
-    chain.push(node);
+    chain.push(node!);
     if (isMap(node)) {
       const pair = node.items.find((p) => keyText(p.key) === segment);
       if (!pair) return { found: false, map: node, depth, chain };
