@@ -18,7 +18,8 @@ export const MAPPINGS_FILE = '.vscode/keysmith.json';
  */
 export const MAX_MAPPING_TARGETS = 200;
 
-const documentSelector = z.union([
+/** Also what the request schemas should accept as a target's "document". */
+export const documentSelector = z.union([
   z.number().int().min(0),
   z.record(z.string().min(1), z.string()).refine((keys) => Object.keys(keys).length > 0, { error: 'needs at least one key' }),
 ], { error: 'document must be a document index (0, 1, ...) or keys and values that identify it, e.g. {"spring.config.activate.on-profile": "prod"}' });
