@@ -161,7 +161,16 @@ export interface InjectTarget {
   /** For `pair`: the path receiving the reference. */
   referencePath?: string;
   value: InjectValue;
+  /** YAML files holding several documents (`---`): which one to write. Required there, refused elsewhere. */
+  document?: YamlDocumentSelector;
 }
+
+/**
+ * A document of a multi-document YAML file: its 0-based index, or dotted paths and the values
+ * that pick out exactly one document, e.g. `{ "spring.config.activate.on-profile": "prod" }` or
+ * `{ "kind": "Secret", "metadata.name": "api" }`.
+ */
+export type YamlDocumentSelector = number | Record<string, string>;
 
 export interface InjectResult {
   file: string;

@@ -12,6 +12,18 @@ import { realWorkspace, resolveTargetFile } from './targetFile';
 
 export const MAPPINGS_FILE = '.vscode/keysmith.json';
 
+/**
+ * Every target of a mapping file is planned (file read, parsed, edited) on each key generation;
+ * a few dozen is a large project, so 200 leaves room while keeping one request's work bounded.
+ */
+export const MAX_MAPPING_TARGETS = 200;
+
+/** Also what the request schemas should accept as a target's "document". */
+export const documentSelector = z.union([
+  z.number().int().min(0),
+  z.record(z.string().min(1), z.string()).refine((keys) => Object.keys(keys).length > 0, { error: 'needs at least one key' }),
+], { error: 'document must be a document index (0, 1, ...) or keys and values that identify it, e.g. {"spring.config.activate.on-profile": "prod"}' });
+
 const target = z.strictObject({
   file: z.string().min(1, { error: 'file must be a path relative to the workspace, e.g. config/.env' }),
   format: z.enum(FORMATS as [InjectTarget['format'] & string, ...string[]], {
@@ -22,6 +34,7 @@ const target = z.strictObject({
   value: z.enum(['secret', 'reference', 'authorization', 'pair'], {
     error: 'value must be one of secret, reference, authorization, pair',
   }),
+  document: documentSelector.optional(),
 }).refine((t) => t.value !== 'pair' || t.referencePath !== undefined, {
   error: 'a "pair" target needs referencePath (where the reference goes) besides path (where the secret goes)',
   path: ['referencePath'],
@@ -34,6 +47,9 @@ export const mappingsSchema = z.strictObject({
     environment: z.enum(['test', 'production'], { error: 'environment must be test or production' }),
     targets: z.array(target),
   })),
+}).refine((file) => file.mappings.reduce((n, m) => n + m.targets.length, 0) <= MAX_MAPPING_TARGETS, {
+  error: `holds more than ${MAX_MAPPING_TARGETS} targets in all; Keysmith reads at most ${MAX_MAPPING_TARGETS}, so split the mappings or drop unused targets`,
+  path: ['mappings'],
 });
 
 /** The workspace's mappings; [] when the file does not exist. */

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { InjectResult, InjectTarget, InjectWarning } from '../protocol';
 import { HttpError } from '../http/errors';
-import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter } from './formats';
+import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter, type ValueChange } from './formats';
 import { readFileText, type FileText } from './fileText';
 import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
 import { gitignoreLine } from '../../common/gitignoreLine';
@@ -43,7 +43,8 @@ export async function planInjection(
   for (const [index, target] of targets.entries()) {
     const resolved = await resolveTargetFile(root, target.file);
     const writer = writerFor(target);
-    const changes = changesFor(target, material);
+    const document = target.document;
+    const changes = changesFor(target, material).map((change) => (document === undefined ? change : { ...change, document }));
     let plan = byReal.get(resolved.real);
     if (!plan) {
       plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, gitIgnored: false, targets: [], changes: [], writers: [], after: '' };
@@ -61,6 +62,11 @@ export async function planInjection(
 
 function writerFor(target: PlannedTarget): ConfigWriter {
   const format = target.format ?? formatForFile(target.file);
+  if (target.document !== undefined && format !== 'yaml') {
+    throw new HttpError(400, 'INVALID_TARGET',
+      `The target "${shownName(target.file)}" names a "document", which only YAML files (several documents split by "---") have.`,
+      { document: 'only for yaml targets' });
+  }
   if (format && Object.hasOwn(WRITERS, format)) return WRITERS[format];
   throw new HttpError(400, 'UNKNOWN_FORMAT',
     `Cannot tell the format of "${shownName(target.file)}" from its name; set "format" to one of ${FORMATS.join(', ')}.`,
@@ -110,20 +116,21 @@ async function checkIgnored(plan: FilePlan, name: string): Promise<void> {
 }
 
 /** Runs one writer, turning its refusals into the API's errors (none of which quote the file). */
-export function applyWriter(writer: ConfigWriter, text: string, change: PlannedChange, name: string): string {
+export function applyWriter(writer: ConfigWriter, text: string, change: ValueChange, name: string): string {
   try {
-    return writer(text, { path: change.path, value: change.value });
+    return writer(text, { path: change.path, value: change.value, ...(change.document === undefined ? {} : { document: change.document }) });
   } catch (error) {
+    const path = Array.isArray(change.path) ? change.path.join('.') : change.path;
     if (error instanceof FormatError) {
       throw new HttpError(400, 'UNPARSABLE_FILE',
         `"${name}" is not valid ${error.format} at line ${error.line}, column ${error.column}: ${error.reason}. Fix the file, or set the target's "format" if it was guessed wrong.`,
         { file: name, line: String(error.line), column: String(error.column), reason: error.reason });
     }
     if (error instanceof PathError) {
-      throw new HttpError(400, 'INVALID_PATH', `The path "${change.path}" in "${name}": ${error.message}`, { file: name, path: change.path });
+      throw new HttpError(400, 'INVALID_PATH', `The path "${path}" in "${name}": ${error.message}`, { file: name, path });
     }
     if (error instanceof UnrepresentableValueError) {
-      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path: change.path });
+      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path });
     }
     throw error;
   }

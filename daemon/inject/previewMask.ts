@@ -33,7 +33,8 @@ function removedRegion(text: string, change: PlannedChange, writer: ConfigWriter
   for (const standIn of STAND_INS) {
     let edited: string;
     try {
-      edited = writer(text, { path: change.path, value: standIn });
+      // The document too: without it a multi-document YAML is refused and its old secret left unmasked.
+      edited = writer(text, { path: change.path, value: standIn, ...(change.document === undefined ? {} : { document: change.document }) });
     } catch {
       return undefined;
     }

@@ -74,6 +74,28 @@ describe('dotenv writer', function () {
     assert.equal(write(text, 'API_KEY', 'new'), `# Clé d'API — ne pas partager ✓\nLONG=${long}\nAPI_KEY=new\n`);
   });
 
+  it('ends a double-quoted value at a quote after an escaped backslash, as dotenv does', function () {
+    const text = 'A="x\\\\"\nB="y"\n';
+    assert.equal(write(text, 'A', 'new'), 'A="new"\nB="y"\n');
+    assert.equal(write(text, 'B', 'new'), 'A="x\\\\"\nB="new"\n');
+  });
+
+  it('reads "KEY: value" lines as dotenv does, instead of appending a duplicate', function () {
+    const text = 'A: one\nB:  "two" # note\n';
+    assert.equal(write(text, 'A', 'new'), 'A: new\nB:  "two" # note\n');
+    assert.equal(write(text, 'B', 'new'), 'A: one\nB:  "new" # note\n');
+  });
+
+  it('treats a quote followed by more text as part of a plain value, and keeps a blank before a comment', function () {
+    assert.equal(write("A='x' y\n", 'A', 'new'), 'A=new\n');
+    assert.equal(write('A= # note\n', 'A', 'new'), 'A= new # note\n');
+  });
+
+  it('never ends a quoted value with a backslash, which would let it run on to a later quote', function () {
+    assert.equal(write("A='old'\nB='y'\n", 'A', 'ab\\'), "A=ab\\\nB='y'\n");
+    assert.throws(() => write("A='old'\nB='y'\n", 'A', 'a b\\'), (error: Error) => error.name === 'UnrepresentableValueError');
+  });
+
   it('refuses a name dotenv could not read', function () {
     assert.throws(() => write('A=1\n', 'BAD NAME', 'x'), { name: 'PathError' });
   });

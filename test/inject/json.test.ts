@@ -86,4 +86,9 @@ describe('JSON / JSONC writer', function () {
   it('refuses a path that runs through a string', function () {
     assert.throws(() => write('{"a": "text"}', 'a.b', 'v'), { name: 'PathError' });
   });
+
+  it('refuses arrays nested 20,000 deep with a PathError instead of running out of stack', function () {
+    const text = `{"a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    assert.throws(() => write(text, 'b', 'v'), (error: Error) => error.name === 'PathError' && /more than 256 levels/.test(error.message));
+  });
 });

@@ -65,6 +65,29 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     await expectInvalid('{}', 'mappings');
   });
 
+  it('passes a YAML document selector on, by index or by keys and values, and refuses a malformed one', async function () {
+    const targets = [
+      { file: 'application.yml', path: 'payline.access-key', value: 'secret', document: { 'spring.config.activate.on-profile': 'prod' } },
+      { file: 'k8s.yaml', path: 'stringData.API_KEY', value: 'secret', document: 1 },
+    ];
+    await ws.write('.vscode/keysmith.json', JSON.stringify({ mappings: [{ serviceId: 'payline', environment: 'production', targets }] }));
+    assert.deepEqual(await mappedTargets(ws.root, 'payline', 'production'), targets);
+    for (const document of ['-1', '1.5', '{}', '"prod"', '{"a": 1}']) {
+      const error = await expectInvalid(`{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": "a.yml", "path": "k", "value": "secret", "document": ${document}}]}]}`, 'mappings.0.targets.0.document');
+      assert.match(error.message, /document/);
+    }
+  });
+
+  it('refuses more than 200 targets in all, naming the cap', async function () {
+    const target = { file: '.env', path: 'K', value: 'secret' };
+    const file = (n: number, m = 1) => JSON.stringify({ mappings: Array.from({ length: m }, () => ({ serviceId: 'payline', environment: 'test', targets: Array.from({ length: n }, () => target) })) });
+    await ws.write('.vscode/keysmith.json', file(200));
+    assert.equal((await mappedTargets(ws.root, 'payline', 'test')).length, 200);
+    const error = await expectInvalid(file(101, 2), 'mappings');
+    assert.match(error.message, /more than 200 targets/);
+    await expectInvalid(file(4000), 'mappings');
+  });
+
   it('refuses a mappings file that is a symlink leading outside the workspace', async function () {
     const outsideFile = path.join(ws.outside, 'keysmith.json');
     await writeFile(outsideFile, '{"mappings": []}');
@@ -77,7 +100,7 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
     assert.deepEqual(schema.required, ['mappings']);
     const target = schema.definitions.target;
-    assert.deepEqual(Object.keys(target.properties).sort(), ['file', 'format', 'path', 'referencePath', 'value']);
+    assert.deepEqual(Object.keys(target.properties).sort(), ['document', 'file', 'format', 'path', 'referencePath', 'value']);
     assert.deepEqual(target.properties.format.enum, ['env', 'json', 'jsonc', 'yaml', 'properties', 'ini', 'toml', 'xml']);
     assert.deepEqual(target.properties.value.enum, ['secret', 'reference', 'authorization', 'pair']);
     const file = new RegExp(target.properties.file.pattern);

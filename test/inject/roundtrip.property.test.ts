@@ -127,7 +127,16 @@ describe('writers keep every other entry and read back the new value (property t
         const section = names[pick % names.length]!;
         const entries = section === '' ? root : sections[section]!;
         const key = flatPath(entries, { existing, pick }, `new_${fresh}`);
-        const out = writeOrRefuse(writeIni, text, section === '' ? [key] : [section, key], value);
+        const path = section === '' ? [key] : [section, key];
+        // Refused on purpose: what the ini package and configparser would read differently.
+        const colonLine = Object.hasOwn(entries, key) && separator === ': ';
+        const aboveSections = section === '' && Object.keys(root).length === 0 && Object.keys(sections).length > 0;
+        const shadowed = section === '' && Object.hasOwn(sections, key);
+        if (colonLine || aboveSections || shadowed) {
+          assert.throws(() => writeIni(text, { path, value }), { name: 'PathError' });
+          return;
+        }
+        const out = writeOrRefuse(writeIni, text, path, value);
         if (out === undefined) return;
         const expected: Record<string, Record<string, string>> = { '': { ...root }, ...structuredClone(sections) };
         expected[section] = { ...expected[section], [key]: value };

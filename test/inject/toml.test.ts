@@ -91,4 +91,19 @@ describe('TOML writer', function () {
       return true;
     });
   });
+
+  it('refuses a key of 20,000 dotted segments with a PathError instead of running out of stack', function () {
+    const deep = Array.from({ length: 20_000 }, (_, i) => `k${i}`).join('.');
+    for (const text of [`${deep} = "x"\n`, `[${deep}]\nb = 1\n`]) {
+      assert.throws(() => writeToml(text, { path: 'a', value: 'v' }), (error: Error) =>
+        error.name === 'PathError' && /more than 256 levels/.test(error.message));
+    }
+  });
+
+  it('replaces a string inside an array by its index, and refuses an index past the end', function () {
+    const text = "[package]\nkeywords = [\"async\", 'io', # comment\n  \"net\",\n]\n";
+    assert.equal(writeToml(text, { path: 'package.keywords.1', value: 'new' }), text.replace("'io'", "'new'"));
+    assert.equal(writeToml(text, { path: 'package.keywords.2', value: 'new' }), text.replace('"net"', '"new"'));
+    assert.throws(() => writeToml(text, { path: 'package.keywords.3', value: 'new' }), { name: 'PathError' });
+  });
 });

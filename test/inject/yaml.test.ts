@@ -34,9 +34,10 @@ describe('YAML writer', function () {
   });
 
   it('keeps a plain scalar plain when it reads back as the same string, and its trailing comment', function () {
+    const text = 'cloudmc:\n  endpoint: https://cloudmc.example/api/v2   # shown in the console\n';
     assert.equal(
-      write(config, 'defaults.endpoint', 'https://other.example/v3'),
-      config.replace('https://cloudmc.example/api/v2', 'https://other.example/v3'),
+      write(text, 'cloudmc.endpoint', 'https://other.example/v3'),
+      text.replace('https://cloudmc.example/api/v2', 'https://other.example/v3'),
     );
   });
 
@@ -57,9 +58,24 @@ describe('YAML writer', function () {
     assert.equal(write(config, 'cloudmc.notes', 'short'), config.replace('|\n    kept as is', 'short'));
   });
 
-  it('keeps the anchor when the anchored scalar changes', function () {
-    const text = 'base: &k old\nuse: *k\n';
-    assert.equal(write(text, 'base', 'new'), 'base: &k new\nuse: *k\n');
+  it('keeps the anchor when an anchored scalar no alias repeats changes', function () {
+    assert.equal(write('base: &k old\nother: 1\n', 'base', 'new'), 'base: &k new\nother: 1\n');
+  });
+
+  it('refuses to write an aliased anchor, an alias, or inside a merged mapping, naming the construct', function () {
+    const refused = (text: string, path: string) => assert.throws(() => write(text, path, 'new'), (error: Error) =>
+      error.name === 'PathError' && /anchor \(&\)|alias \(\*\)/.test(error.message) && !error.message.includes('old'));
+    refused('base: &k old\nuse: *k\n', 'base');
+    refused('base: &k old\n*k : key\n', 'base');
+    refused('base: &k old\nuse: *k\n', 'use');
+    refused(config, 'defaults.endpoint');
+    refused(config, 'defaults.apiKey');
+  });
+
+  it('keeps a comment after a block scalar indicator when the block becomes one line', function () {
+    const text = 'block: > # note\n  old\n  text\nafter: 1\n';
+    assert.equal(write(text, 'block', 'new'), 'block: new # note\nafter: 1\n');
+    assert.equal(write('block: |- # note\r\n  old\r\nafter: 1\r\n', 'block', 'new'), 'block: new # note\r\nafter: 1\r\n');
   });
 
   it('fills an empty value after the colon', function () {

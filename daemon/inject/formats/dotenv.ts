@@ -13,7 +13,8 @@ interface EnvEntry {
   valueEnd: number;
 }
 
-const ASSIGNMENT = /[ \t]*(export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*/y;
+// dotenv's own line rule: `KEY=value` (blanks allowed around "="), or `KEY: value` (a blank after ":").
+const ASSIGNMENT = /[ \t]*(export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|:[ \t]+)/y;
 const VALID_NAME = /^[\w.-]+$/;
 
 /** Every assignment in file order; lines that are not assignments are skipped, as dotenv does. */
@@ -35,19 +36,20 @@ export function scanDotenv(text: string): EnvEntry[] {
   return entries;
 }
 
+/** dotenv reads a lone CR as a line break too (it normalises CRLF and CR to LF first). */
 function lineEnd(text: string, from: number): number {
-  const lf = text.indexOf('\n', from);
-  return lf === -1 ? text.length : lf;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\n' || text[i] === '\r') return text[i] === '\r' && text[i + 1] === '\n' ? i + 1 : i;
+  }
+  return text.length;
 }
 
 function valueExtent(text: string, start: number): { quote: Quote; valueEnd: number } {
   const first = text[start];
   if (first === "'" || first === '"' || first === '`') {
-    for (let i = start + 1; i < text.length; i++) {
-      if (text[i] === '\\' && text[i + 1] === first) i++;
-      else if (text[i] === first) return { quote: first, valueEnd: i + 1 };
-    }
-    // An unclosed quote is read by dotenv as a plain value; so do we.
+    const close = closingQuote(text, start, first);
+    if (close !== undefined) return { quote: first, valueEnd: close + 1 };
+    // No closing quote dotenv accepts: it reads the line as a plain value; so do we.
   }
   let end = start;
   while (end < text.length && !'#\r\n'.includes(text[end]!)) end++;
@@ -55,18 +57,42 @@ function valueExtent(text: string, start: number): { quote: Quote; valueEnd: num
   return { quote: '', valueEnd: end };
 }
 
+/**
+ * The closing quote dotenv's regex settles on. Its body may hold the quote only right after a
+ * backslash, so a quote after a backslash may either end the value or belong to it: dotenv takes
+ * the furthest candidate followed by nothing but blanks or a comment on its line, never going past
+ * a quote no backslash precedes. (`A="x\\"` ends at its own quote; the next line stays its own.)
+ * Each value is scanned once, so this is linear in the file.
+ */
+function closingQuote(text: string, open: number, quote: Quote): number | undefined {
+  let best: number | undefined;
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] !== quote) continue;
+    if (restOfLineIsBlankOrComment(text, i + 1)) best = i;
+    if (text[i - 1] !== '\\') break;
+  }
+  return best;
+}
+
+function restOfLineIsBlankOrComment(text: string, from: number): boolean {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\f' || text[i] === '\v') i++;
+  return i >= text.length || text[i] === '\n' || text[i] === '\r' || text[i] === '#';
+}
+
 /** Whether `value` survives a dotenv (+ dotenv-expand) read written with `quote`. */
 function fits(value: string, quote: Quote): boolean {
   switch (quote) {
     case '':
-      return /^[\w.\-/:+@,%~^=*!?]*$/.test(value);
+      return /^[\w.\-/:+@,%~^=*!?\\]*$/.test(value);
     case "'":
-      return !/['\r\n]/.test(value);
+      // A backslash right before the closing quote would let the value run on to a later quote.
+      return !/['\r\n]/.test(value) && !value.endsWith('\\');
     case '"':
       // dotenv turns `\n` into a newline inside double quotes and does not unescape `\"`.
       return !/["$\\]/.test(value);
     case '`':
-      return !/[`$\r\n]/.test(value);
+      return !/[`$\r\n]/.test(value) && !value.endsWith('\\');
   }
 }
 
@@ -89,7 +115,9 @@ export function writeDotenv(text: string, change: ValueChange): string {
   const entries = scanDotenv(body);
   const existing = entries.filter((e) => e.key === key).at(-1);
   if (existing) {
-    const encoded = encodeDotenvValue(change.value, existing.quote);
+    let encoded = encodeDotenvValue(change.value, existing.quote);
+    // `KEY= # note`: the value is empty and a comment follows; keep a blank before the "#".
+    if (existing.valueStart === existing.valueEnd && body[existing.valueStart] === '#') encoded += ' ';
     return restore(replaceRange(body, existing.valueStart, existing.valueEnd, encoded));
   }
   const last = entries.at(-1);

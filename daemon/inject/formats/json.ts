@@ -3,6 +3,7 @@
 // formatting options read from the file) handles what remains: empty objects, empty files.
 import {
   applyEdits,
+  createScanner,
   modify,
   parseTree,
   printParseErrorCode,
@@ -11,7 +12,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { detectEol, pathSegments, positionOf, withoutBom } from './text';
+import { detectEol, MAX_NESTING, pathSegments, positionOf, tooDeep, withoutBom } from './text';
 import { FormatError, PathError, type ValueChange } from './types';
 
 export function writeJson(text: string, change: ValueChange): string {
@@ -36,6 +37,8 @@ export function writeJson(text: string, change: ValueChange): string {
 }
 
 export function parseJsonTree(body: string): Node | undefined {
+  // parseTree recurses once per level: refuse what would exhaust the stack before it does.
+  if (nestingDepth(body) > MAX_NESTING) throw tooDeep('JSON');
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
@@ -44,6 +47,25 @@ export function parseJsonTree(body: string): Node | undefined {
     throw new FormatError('JSON', line, column, describeJsonError(printParseErrorCode(first.error)));
   }
   return root;
+}
+
+// jsonc-parser's SyntaxKind is a const enum, which isolatedModules cannot read; these are its values.
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+/** The deepest bracket nesting, from jsonc-parser's token scanner (strings and comments skipped). */
+function nestingDepth(body: string): number {
+  const scanner = createScanner(body, true);
+  let depth = 0;
+  let deepest = 0;
+  for (let token: number = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) deepest = Math.max(deepest, ++depth);
+    else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) depth--;
+  }
+  return deepest;
 }
 
 function describeJsonError(code: string): string {

@@ -70,3 +70,13 @@ export function appendBlock(body: string, block: string, eol: string): string {
   const out = body + lead + blank + block;
   return body.endsWith('\n') ? out + eol : out;
 }
+
+/**
+ * How deep keys may nest in a file a writer edits. Real config files stay far below; past it the
+ * parsers and deep comparisons would recurse until the stack runs out, so such a file is refused.
+ */
+export const MAX_NESTING = 256;
+
+export function tooDeep(format: string): PathError {
+  return new PathError(`This ${format} file nests keys or values more than ${MAX_NESTING} levels deep; Keysmith does not edit files nested that deep.`);
+}

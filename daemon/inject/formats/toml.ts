@@ -3,7 +3,7 @@
 // original except for the one value, so a write never reshapes or breaks the document.
 import { isDeepStrictEqual } from 'node:util';
 import { parse, TomlError } from 'smol-toml';
-import { appendBlock, detectEol, insertLineAt, pathSegments, replaceRange, withoutBom } from './text';
+import { appendBlock, detectEol, insertLineAt, MAX_NESTING, pathSegments, replaceRange, tooDeep, withoutBom } from './text';
 import { scanToml, type TomlEntry, type TomlTable } from './tomlScan';
 import { FormatError, PathError, type ValueChange } from './types';
 
@@ -15,6 +15,8 @@ export function writeToml(text: string, change: ValueChange): string {
   const original = parseToml(body);
   const { tables, inlineTables } = scanToml(body);
   const entries = tables.flatMap((t) => t.entries);
+  // smol-toml limits nested values but not dotted keys (`a.b.c…` 20,000 segments deep).
+  if ([...tables, ...entries].some((t) => (t.path?.length ?? 0) > MAX_NESTING)) throw tooDeep('TOML');
   const existing = entries.find((e) => samePath(e.path, segments));
   const literal = preferLiteral(existing?.kind ?? entries.filter((e) => e.kind === 'basic' || e.kind === 'literal').at(-1)?.kind);
   const value = encodeTomlString(change.value, literal);
@@ -93,18 +95,23 @@ function readsAsExpected(candidate: string, originalWithout: Doc, segments: stri
   return isDeepStrictEqual(parsed, originalWithout);
 }
 
+/** Digit segments index arrays (an existing element only: arrays never grow). */
 function getAt(doc: Doc, segments: string[]): unknown {
   let node: unknown = doc;
   for (const segment of segments) {
-    if (!isTable(node) || !Object.hasOwn(node, segment)) return undefined;
-    node = node[segment];
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
+    else if (!isTable(node) || !Object.hasOwn(node, segment)) return undefined;
+    else node = node[segment];
   }
   return node;
 }
 
+/** Removes the value at a path; in an array it leaves a hole, so the other indexes still compare. */
 function deleteAt(doc: Doc, segments: string[]): void {
   const parent = getAt(doc, segments.slice(0, -1));
-  if (isTable(parent)) delete parent[segments.at(-1)!];
+  const last = segments.at(-1)!;
+  if (Array.isArray(parent) && /^\d+$/.test(last)) delete parent[Number(last)];
+  else if (isTable(parent)) delete parent[last];
 }
 
 function isTable(node: unknown): node is Doc {

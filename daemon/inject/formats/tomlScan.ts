@@ -116,9 +116,18 @@ class Scanner {
     }
     if (ch === '[') {
       this.pos++;
+      // Elements are addressed by index (`keywords.0`); a string element is an entry of its own.
+      let index = 0;
       for (this.skipInsideBrackets(); text[this.pos] !== ']'; this.skipInsideBrackets()) {
-        if (text[this.pos] === ',') this.pos++;
-        else this.readValue([...path, '\u0000[]']);
+        if (text[this.pos] === ',') {
+          this.pos++;
+          index++;
+        } else {
+          const valueStart = this.pos;
+          const elementPath = [...path, String(index)];
+          const kind = this.readValue(elementPath);
+          if (kind === 'basic' || kind === 'literal') this.tables.at(-1)!.entries.push({ path: elementPath, kind, valueStart, valueEnd: this.pos });
+        }
       }
       this.pos++;
       return 'other';

@@ -1,11 +1,14 @@
 // The contract every config-format writer follows: a pure function from the file's text and one
 // change to the new text. Writers never see the file system and never quote the file's content in
 // an error — an old secret may sit anywhere in it.
+import type { YamlDocumentSelector } from '../../protocol';
 
 export interface ValueChange {
   /** Segments of the path, or a variable name / dotted path as the user wrote it. */
   path: string[] | string;
   value: string;
+  /** Multi-document YAML only: which document the path is in. */
+  document?: YamlDocumentSelector;
 }
 
 export type ConfigWriter = (text: string, change: ValueChange) => string;

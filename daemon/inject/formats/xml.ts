@@ -28,7 +28,7 @@ export function writeXmlAppSetting(text: string, change: ValueChange): string {
   const unit = indentUnit(body, root!);
   const model = adds.at(-1);
   const q = model ? attribute(model, 'key')?.quote ?? '"' : '"';
-  const closing = model ? /(\s*)\/>$/.exec(body.slice(model.start, model.end))?.[1] ?? ' ' : ' ';
+  const closing = model?.selfClosing ? body.slice(blanksBefore(body, model.end - 2), model.end - 2) : ' ';
   const element = `<add key=${q}${escapeAttribute(key, q)}${q} value=${q}${escapeAttribute(change.value, q)}${q}${closing}/>`;
   if (model) return restore(replaceRange(body, model.end, model.end, eol + indentOf(body, model.start) + element));
   const host = settings ?? root!;
@@ -36,7 +36,7 @@ export function writeXmlAppSetting(text: string, change: ValueChange): string {
   const content = settings ? element : `<appSettings>${eol}${inner}${unit}${element}${eol}${inner}</appSettings>`;
   if (host.selfClosing) {
     const outer = indentOf(body, host.start);
-    const opened = body.slice(host.start, host.end).replace(/\s*\/>$/, '>');
+    const opened = `${body.slice(host.start, blanksBefore(body, host.end - 2))}>`;
     return restore(replaceRange(body, host.start, host.end, `${opened}${eol}${inner}${content}${eol}${outer}</${host.name}>`));
   }
   // Before the closing tag: in <configuration>, <configSections> must stay the first child.
@@ -49,6 +49,16 @@ export function writeXmlAppSetting(text: string, change: ValueChange): string {
 
 function attribute(element: XmlElement, name: string) {
   return element.attributes.find((a) => a.name === name);
+}
+
+/**
+ * Where the run of blanks ending at `end` starts. A loop, not `/\s*\/>$/`: that regex retries at
+ * every blank of a long run and turns a tag full of spaces into quadratic work.
+ */
+function blanksBefore(body: string, end: number): number {
+  let start = end;
+  while (start > 0 && ' \t\r\n'.includes(body[start - 1]!)) start--;
+  return start;
 }
 
 /** Leading blanks of the line an offset is on. */

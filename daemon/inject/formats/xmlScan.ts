@@ -30,9 +30,16 @@ export interface XmlElement {
 
 const NAME = /[A-Za-z_:][-\w.:]*/y;
 
+/**
+ * The writer edits `<configuration><appSettings><add>`: elements deeper than that are checked and
+ * dropped, only their names kept to match closing tags, so deep nesting or thousands of elements
+ * cost no memory per element (and no garbage collection that grows faster than the file).
+ */
+const KEPT_DEPTH = 3;
+
 export function scanXml(text: string): XmlElement[] {
   const roots: XmlElement[] = [];
-  const open: XmlElement[] = [];
+  const open: Array<XmlElement | string> = [];
   const fail = (at: number, reason: string): never => {
     const { line, column } = positionOf(text, at);
     throw new FormatError('XML', line, column, reason);
@@ -53,23 +60,30 @@ export function scanXml(text: string): XmlElement[] {
       NAME.lastIndex = lt + 2;
       const name = NAME.exec(text)?.[0];
       const element = open.pop();
-      if (!name || !element || element.name !== name) fail(lt, 'a closing tag does not match the open element');
+      if (!name || element === undefined || nameOf(element) !== name) fail(lt, 'a closing tag does not match the open element');
       const close = text.indexOf('>', lt);
       if (close === -1 || text.slice(lt + 2 + name!.length, close).trim() !== '') fail(lt, 'a closing tag is malformed');
-      element!.closeStart = lt;
-      element!.end = close + 1;
+      if (typeof element === 'object') {
+        element.closeStart = lt;
+        element.end = close + 1;
+      }
       pos = close + 1;
     } else {
-      const element = readStartTag(text, lt, open.at(-1) ?? null, fail);
-      (element.parent ? element.parent.children : roots).push(element);
-      if (!element.selfClosing) open.push(element);
+      const kept = open.length < KEPT_DEPTH;
+      const parent = open.at(-1);
+      const element = readStartTag(text, lt, typeof parent === 'object' ? parent : null, fail);
+      if (kept) (element.parent ? element.parent.children : roots).push(element);
+      if (!element.selfClosing) open.push(kept ? element : element.name);
       pos = element.startTagEnd;
     }
   }
-  const unclosed = open.pop();
-  if (unclosed) fail(unclosed.start, 'an element is never closed');
+  if (open.length > 0) fail(typeof open[0] === 'object' ? open[0].start : 0, 'an element is never closed');
   if (roots.length !== 1) fail(roots[1]?.start ?? 0, 'an XML document needs exactly one root element');
   return roots;
+}
+
+function nameOf(element: XmlElement | string): string {
+  return typeof element === 'string' ? element : element.name;
 }
 
 function readStartTag(

@@ -1,39 +1,52 @@
 // YAML writer. The scalar's own bytes are replaced in its own quoting style (anchors, tags,
 // comments and every other byte stay); a missing key is inserted as text in the style of its map.
-// The result is re-parsed before it is returned, so a write never leaves a broken file.
+// The result is re-parsed before it is returned, so a write never leaves a broken file. In a file
+// of several documents the target names one (yamlDocuments.ts); the others keep every byte.
 import { isScalar, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import type { YamlDocumentSelector } from '../../protocol';
 import { detectEol, pathSegments, replaceRange, withoutBom } from './text';
 import { PathError, type ValueChange } from './types';
-import { columnOf, indentUnit, locate, parseYamlDocument } from './yamlNodes';
+import { refuseMergedParent, refuseSharedNodes } from './yamlAnchors';
+import { documentIndex, parseYamlStream, selectYamlDocument } from './yamlDocuments';
+import { columnOf, indentUnit, locate } from './yamlNodes';
 
 type Style = 'PLAIN' | 'QUOTE_SINGLE' | 'QUOTE_DOUBLE';
 
 export function writeYaml(text: string, change: ValueChange): string {
   const { body, restore } = withoutBom(text);
   const segments = pathSegments(change.path);
-  const doc = parseYamlDocument(body);
+  const { doc, index, count, end: docEnd } = selectYamlDocument(body, change.document);
   const located = locate(doc, segments);
+  refuseSharedNodes(doc, located.chain, segments);
   let out: string;
   if (located.found) {
     const node = located.node;
     if (!isScalar(node) || !node.range) {
-      throw new PathError(`"${segments.join('.')}" holds a mapping, sequence or alias, not a single value.`);
+      throw new PathError(`"${segments.join('.')}" holds a mapping or sequence, not a single value.`);
     }
-    const [start, rangeEnd] = node.range;
-    // A block scalar's range takes in the line breaks after it; those belong to the layout.
-    const end = node.type?.startsWith('BLOCK')
-      ? start + body.slice(start, rangeEnd).trimEnd().length
-      : rangeEnd;
-    const style = styleOf(node);
-    const encoded = encodeScalar(change.value, style, located.inFlow);
-    // An empty value (`key:`) has an empty range right after the colon.
-    const spaced = start === end && body[start - 1] === ':' ? ` ${encoded}` : encoded;
-    out = replaceRange(body, start, end, spaced);
+    out = replaceScalar(body, node, encodeScalar(change.value, styleOf(node), located.inFlow));
   } else {
-    out = insertMissing(body, located.map, segments, located.depth, change.value);
+    refuseMergedParent(doc, located.map, segments.slice(located.depth), segments);
+    out = insertMissing(body, located.map, segments, located.depth, change.value, docEnd);
   }
-  assertHolds(out, segments, change.value);
+  assertHolds(out, segments, change.value, { index, count, selector: change.document });
   return restore(out);
+}
+
+function replaceScalar(body: string, node: Scalar, encoded: string): string {
+  const [start, rangeEnd] = node.range!;
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    // The range takes in the line breaks after the block; those belong to the layout. A comment
+    // on the indicator's line (`key: > # note`) stays after the new one-line value.
+    const end = start + body.slice(start, rangeEnd).trimEnd().length;
+    const headerEnd = body.indexOf('\n', start);
+    const header = body.slice(start, headerEnd === -1 || headerEnd > end ? end : headerEnd).replace(/\r$/, '');
+    const comment = /[ \t]#.*$/.exec(header)?.[0] ?? '';
+    return replaceRange(body, start, end, encoded + comment);
+  }
+  // An empty value (`key:`) has an empty range right after the colon.
+  const spaced = start === rangeEnd && body[start - 1] === ':' ? ` ${encoded}` : encoded;
+  return replaceRange(body, start, rangeEnd, spaced);
 }
 
 /** Block scalars (`|`, `>`) become plain or quoted: a secret is one line. */
@@ -60,7 +73,7 @@ function plainFits(value: string, flow: boolean): boolean {
 }
 
 function insertMissing(
-  body: string, map: YAMLMap | null, segments: string[], depth: number, value: string,
+  body: string, map: YAMLMap | null, segments: string[], depth: number, value: string, docEnd: number,
 ): string {
   const missing = segments.slice(depth);
   const valueStyle = siblingStyle(map);
@@ -78,13 +91,10 @@ function insertMissing(
   });
   const block = lines.join(eol);
   const end = map?.range?.[1];
-  if (end === undefined || !map || map.items.length === 0) {
-    // An empty document: the new mapping goes at its end.
-    if (body.length === 0) return block + eol;
-    return body.endsWith('\n') ? body + block + eol : body + eol + block;
-  }
-  if (body[end - 1] === '\n') return replaceRange(body, end, end, block + eol);
-  const lineEnd = body.indexOf('\n', end);
+  // An empty document: the new mapping goes at its end.
+  const at = end === undefined || !map || map.items.length === 0 ? docEnd : end;
+  if (at === 0 || body[at - 1] === '\n') return replaceRange(body, at, at, block + eol);
+  const lineEnd = body.indexOf('\n', at);
   if (lineEnd === -1) return body + eol + block;
   return replaceRange(body, lineEnd + 1, lineEnd + 1, block + eol);
 }
@@ -115,10 +125,23 @@ function siblingStyle(map: YAMLMap | null): Style {
   return 'PLAIN';
 }
 
-function assertHolds(out: string, segments: string[], value: string): void {
-  const doc = parseDocument(out, { uniqueKeys: true });
-  const located = doc.errors.length === 0 ? locate(doc, segments) : undefined;
-  const node = located?.found ? located.node : undefined;
+interface Written {
+  index: number;
+  count: number;
+  selector: YamlDocumentSelector | undefined;
+}
+
+/** The result parses, still has its documents, the selector still picks the same one, and it holds the value. */
+function assertHolds(out: string, segments: string[], value: string, written: Written): void {
+  let node: unknown;
+  try {
+    const docs = parseYamlStream(out);
+    const same = docs.length === written.count && documentIndex(docs, written.selector) === written.index;
+    const located = same ? locate(docs[written.index]!, segments) : undefined;
+    node = located?.found ? located.node : undefined;
+  } catch {
+    node = undefined;
+  }
   if (!isScalar(node) || node.value !== value) {
     throw new PathError(`The value at "${segments.join('.')}" could not be written without changing how the file reads (a tag or an unusual layout there).`);
   }

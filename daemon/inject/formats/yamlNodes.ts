@@ -1,14 +1,18 @@
 // Finding things in a parsed YAML document by path, the way a config reader sees them: map keys
 // compared as text, digit segments index sequences. Shared by the writer and its self-check.
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import { positionOf } from './text';
 import { FormatError, PathError } from './types';
 
-export type Located =
+export type Located = (
   /** `inFlow`: the value sits in a `[...]`/`{...}` collection, where `,[]{}` end a plain scalar. */
   | { found: true; node: Node | null; inFlow: boolean }
   /** `map` is where `segments[depth]` is missing. */
-  | { found: false; map: YAMLMap | null; depth: number };
+  | { found: false; map: YAMLMap | null; depth: number }
+) & {
+  /** Every node the path went through, from the document's root to the one found (or the map). */
+  chain: Node[];
+};
 
 const REASONS: Record<string, string> = {
   BAD_INDENT: 'bad indentation',
@@ -22,30 +26,29 @@ const REASONS: Record<string, string> = {
   UNEXPECTED_TOKEN: 'unexpected token',
 };
 
-/** Parses or throws a FormatError whose reason is a fixed phrase: yaml's messages quote the source. */
-export function parseYamlDocument(body: string): Document {
-  const doc = parseDocument(body, { keepSourceTokens: false, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, column } = positionOf(body, error.pos[0]);
-    const reason = REASONS[error.code] ?? error.code.toLowerCase().replace(/_/g, ' ');
-    throw new FormatError('YAML', line, column, reason);
-  }
-  return doc;
+/** A FormatError whose reason is a fixed phrase: yaml's own messages quote the source. */
+export function yamlFormatError(body: string, error: YAMLError): FormatError {
+  const { line, column } = positionOf(body, error.pos[0]);
+  const reason = REASONS[error.code] ?? error.code.toLowerCase().replace(/_/g, ' ');
+  return new FormatError('YAML', line, column, reason);
 }
 
 export function locate(doc: Document, segments: string[]): Located {
   let node = doc.contents as Node | null;
   let inFlow = false;
+  const chain: Node[] = [];
   for (let depth = 0; depth < segments.length; depth++) {
     const segment = segments[depth]!;
-    if (node === null) {
-      if (depth === 0) return { found: false, map: null, depth };
+    // A document with nothing but comments between two "---" reads as an empty scalar, not as null.
+    const empty = node === null || (depth === 0 && isScalar(node) && node.value === null && node.source === '');
+    if (empty) {
+      if (depth === 0) return { found: false, map: null, depth, chain };
       throw new PathError(`"${segments.slice(0, depth).join('.')}" is empty, not a mapping.`);
     }
+    chain.push(node!);
     if (isMap(node)) {
       const pair = node.items.find((p) => keyText(p.key) === segment);
-      if (!pair) return { found: false, map: node, depth };
+      if (!pair) return { found: false, map: node, depth, chain };
       inFlow = Boolean(node.flow);
       node = (pair.value as Node | null) ?? null;
     } else if (isSeq(node) && /^\d+$/.test(segment) && Number(segment) < node.items.length) {
@@ -57,7 +60,8 @@ export function locate(doc: Document, segments: string[]): Located {
       throw new PathError(`"${where}" holds ${what}, so "${segment}" cannot be set under it.`);
     }
   }
-  return { found: true, node, inFlow };
+  if (node) chain.push(node);
+  return { found: true, node, inFlow, chain };
 }
 
 export function keyText(key: unknown): string | undefined {

@@ -1,0 +1,61 @@
+// Timing a function on inputs of size n and 2n, robustly enough for a busy shared machine: the work
+// is repeated until one batch takes long enough to dominate timer and scheduler noise (the same
+// count for both sizes), each batch starts from a collected heap and is timed several times in CPU
+// time, and the fastest batch counts (noise only ever adds time). The inputs stay moderate (16 Ki
+// characters): past a few hundred thousand live objects V8's own garbage collection grows faster
+// than linearly, which says nothing about the code under test; a quadratic scan shows long before.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+v8.setFlagsFromString('--expose_gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+/** Builds an input whose length is about `n` characters and the work to do on it. */
+export type Workload = (n: number) => () => unknown;
+
+export interface Growth {
+  n: number;
+  small: number;
+  large: number;
+  ratio: number;
+}
+
+const BATCH_MS = 30;
+const SIZE = 1 << 14;
+const RUNS = 7;
+const ATTEMPTS = 4;
+
+/** Fastest CPU time (ms) of `runs` batches of `reps` calls, after a warm-up batch. */
+function fastest(work: () => unknown, reps: number, runs: number): number {
+  const batch = () => {
+    for (let i = 0; i < reps; i++) work();
+  };
+  batch(); // warm-up: JIT, caches, lazy initialisation
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    collectGarbage();
+    // CPU time of this process, not wall time: other processes on a shared machine do not count.
+    const start = process.cpuUsage();
+    batch();
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+/** Time of size 2n over size n, each batch repeated until it takes BATCH_MS. */
+export function growth(workload: Workload, n = SIZE): Growth {
+  const smallWork = workload(n);
+  const largeWork = workload(2 * n);
+  let reps = 1;
+  while (fastest(smallWork, reps, 3) < BATCH_MS) reps *= 2;
+  let small = fastest(smallWork, reps, RUNS);
+  let large = fastest(largeWork, reps, RUNS);
+  // Another look only while over the bound, keeping the fastest of every look: a burst of load
+  // is gone the next time, quadratic work shows every time.
+  for (let look = 1; look < ATTEMPTS && large / small > 2.5; look++) {
+    small = Math.min(small, fastest(smallWork, reps, RUNS));
+    large = Math.min(large, fastest(largeWork, reps, RUNS));
+  }
+  return { n, small, large, ratio: large / small };
+}
