@@ -4,7 +4,8 @@
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import type { InjectTarget, WorkspaceMappings } from '../protocol';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
+import { documentSelector } from '../validation/documentSelector';
 import { readFileText } from './fileText';
 import { FORMATS } from './formats';
 import { positionOf } from './formats/text';
@@ -19,11 +20,6 @@ export const MAPPINGS_FILE = '.vscode/keysmith.json';
 export const MAX_MAPPING_TARGETS = 200;
 
 /** Also what the request schemas should accept as a target's "document". */
-export const documentSelector = z.union([
-  z.number().int().min(0),
-  z.record(z.string().min(1), z.string()).refine((keys) => Object.keys(keys).length > 0, { error: 'needs at least one key' }),
-], { error: 'document must be a document index (0, 1, ...) or keys and values that identify it, e.g. {"spring.config.activate.on-profile": "prod"}' });
-
 const target = z.strictObject({
   file: z.string().min(1, { error: 'file must be a path relative to the workspace, e.g. config/.env' }),
   format: z.enum(FORMATS as [InjectTarget['format'] & string, ...string[]], {
@@ -68,7 +64,7 @@ export function parseMappings(text: string): z.output<typeof mappingsSchema> {
   if (first) {
     const { line, column } = positionOf(text, first.offset);
     const reason = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-    throw new HttpError(400, 'INVALID_MAPPINGS', `${MAPPINGS_FILE} is not valid JSON at line ${line}, column ${column}: ${reason}.`,
+    throw new KeysmithError('INVALID_MAPPINGS', `${MAPPINGS_FILE} is not valid JSON at line ${line}, column ${column}: ${reason}.`,
       { file: MAPPINGS_FILE, line: String(line), column: String(column) });
   }
   const result = mappingsSchema.safeParse(data);
@@ -76,5 +72,5 @@ export function parseMappings(text: string): z.output<typeof mappingsSchema> {
   const details: Record<string, string> = {};
   for (const issue of result.error.issues) details[issue.path.join('.') || '(root)'] ??= issue.message;
   const problems = Object.entries(details).map(([field, message]) => `${field}: ${message}`).join('; ');
-  throw new HttpError(400, 'INVALID_MAPPINGS', `${MAPPINGS_FILE} does not describe mappings as expected — ${problems}.`, details);
+  throw new KeysmithError('INVALID_MAPPINGS', `${MAPPINGS_FILE} does not describe mappings as expected — ${problems}.`, details);
 }

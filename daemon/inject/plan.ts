@@ -3,7 +3,7 @@
 // before anything is written.
 import path from 'node:path';
 import type { InjectResult, InjectTarget, InjectWarning } from '../protocol';
-import { HttpError } from '../http/errors';
+import { KeysmithError } from '../errors';
 import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter, type ValueChange } from './formats';
 import { readFileText, type FileText } from './fileText';
 import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
@@ -63,12 +63,12 @@ export async function planInjection(
 function writerFor(target: PlannedTarget): ConfigWriter {
   const format = target.format ?? formatForFile(target.file);
   if (target.document !== undefined && format !== 'yaml') {
-    throw new HttpError(400, 'INVALID_TARGET',
+    throw new KeysmithError('INVALID_TARGET',
       `The target "${shownName(target.file)}" names a "document", which only YAML files (several documents split by "---") have.`,
       { document: 'only for yaml targets' });
   }
   if (format && Object.hasOwn(WRITERS, format)) return WRITERS[format];
-  throw new HttpError(400, 'UNKNOWN_FORMAT',
+  throw new KeysmithError('UNKNOWN_FORMAT',
     `Cannot tell the format of "${shownName(target.file)}" from its name; set "format" to one of ${FORMATS.join(', ')}.`,
     { format: `one of ${FORMATS.join(', ')}` });
 }
@@ -80,7 +80,7 @@ async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boo
   const git = resolved.exists ? await gitTracking(resolved.real) : { tracked: false };
   plan.gitTracked = git.tracked;
   if (git.tracked && !force) {
-    throw new HttpError(409, 'TRACKED_BY_GIT',
+    throw new KeysmithError('TRACKED_BY_GIT',
       `"${name}" is tracked by git, so the key would end up in a commit. To keep it out: ${howToUntrack(git.repoPath!)}.`,
       { file: name });
   }
@@ -88,7 +88,7 @@ async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boo
   for (const index of plan.targets) {
     const expected = targets[index]!.expectedHash;
     if (expected !== undefined && expected !== plan.content.hash) {
-      throw new HttpError(409, 'FILE_CHANGED',
+      throw new KeysmithError('FILE_CHANGED',
         `"${name}" changed on disk since it was previewed; preview again to see the edit on its current content.`,
         { file: name });
     }
@@ -122,15 +122,15 @@ export function applyWriter(writer: ConfigWriter, text: string, change: ValueCha
   } catch (error) {
     const path = Array.isArray(change.path) ? change.path.join('.') : change.path;
     if (error instanceof FormatError) {
-      throw new HttpError(400, 'UNPARSABLE_FILE',
+      throw new KeysmithError('UNPARSABLE_FILE',
         `"${name}" is not valid ${error.format} at line ${error.line}, column ${error.column}: ${error.reason}. Fix the file, or set the target's "format" if it was guessed wrong.`,
         { file: name, line: String(error.line), column: String(error.column), reason: error.reason });
     }
     if (error instanceof PathError) {
-      throw new HttpError(400, 'INVALID_PATH', `The path "${path}" in "${name}": ${error.message}`, { file: name, path });
+      throw new KeysmithError('INVALID_PATH', `The path "${path}" in "${name}": ${error.message}`, { file: name, path });
     }
     if (error instanceof UnrepresentableValueError) {
-      throw new HttpError(400, 'UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path });
+      throw new KeysmithError('UNREPRESENTABLE_VALUE', `"${name}": ${error.message}`, { file: name, path });
     }
     throw error;
   }

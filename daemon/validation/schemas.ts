@@ -2,6 +2,7 @@
 // store (does the service exist, is the permission in its list) live in daemon/core.
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { documentSelector } from './documentSelector';
 import { PREFIX_PATTERN } from '../keys/keyFormat';
 import { allowListEntryProblem } from '../keys/ipAllowList';
 import { MAX_GRACE_SECONDS } from '../keys/rotation';
@@ -55,6 +56,7 @@ export const targetSchema = z.strictObject({
   value: z.enum(['secret', 'reference', 'authorization', 'pair'], {
     error: 'value must be one of secret, reference, authorization, pair',
   }),
+  document: documentSelector.optional(),
 });
 
 const plannedTarget = targetSchema.extend({

@@ -2,7 +2,7 @@
 // trailing commas allowed). Pure, no `vscode` import, so mocha tests it directly; the caller turns a
 // problem into a localized message that names the file and the line.
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { positionOf } from '../../daemon/inject/formats/text';
+import { positionOf } from '../../common/textPosition';
 import type { WorkspaceMappings } from '../../daemon/protocol';
 
 export type Mappings = WorkspaceMappings['mappings'];

@@ -98,6 +98,17 @@ describe('differential injection through the daemon', function () {
       assert.equal(docs[1], before[1]!.replace('access-key: replace-me', `access-key: ${created.body.secret.secret}`));
     });
 
+    it('takes "document" in a POST /v1/inject target too, and writes only that document', async function () {
+      const key = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'spring direct' });
+      const target = { file: 'application.yml', path: 'payline.access-key', value: 'secret', document: { 'spring.config.activate.on-profile': 'prod' } };
+      const injected = await daemon.request('POST', '/v1/inject', { keyId: key.body.key.id, workspace: ws.root, targets: [target] });
+      assert.equal(injected.status, 200, injected.text);
+      const docs = (await readFile(ws.at('application.yml'), 'utf8')).split('\n---\n');
+      const before = spring().split('\n---\n');
+      assert.deepEqual([docs[0], docs[2]], [before[0], before[2]]);
+      assert.equal(docs[1], before[1]!.replace('access-key: replace-me', `access-key: ${key.body.secret.secret}`));
+    });
+
     it('refuses a file of several documents without "document", and a selector matching none, with 400', async function () {
       for (const target of [{ path: 'payline.access-key' }, { path: 'payline.access-key', document: { 'spring.config.activate.on-profile': 'staging' } }, { path: 'x', document: 7 }]) {
         await ws.write('.vscode/keysmith.json', mapping(target));

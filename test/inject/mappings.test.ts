@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mappedTargets } from '../../daemon/inject';
-import { HttpError } from '../../daemon/http/errors';
+import { KeysmithError } from '../../daemon/errors';
+import { statusOf } from '../../daemon/http/errorStatus';
 import { tempWorkspace, type TempWorkspace } from './support/workspace';
 
 describe('workspace mappings (.vscode/keysmith.json)', function () {
@@ -41,11 +42,11 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     assert.deepEqual(await mappedTargets(ws.root, 'cloudmc', 'test'), []);
   });
 
-  async function expectInvalid(text: string, field: string): Promise<HttpError> {
+  async function expectInvalid(text: string, field: string): Promise<KeysmithError> {
     await ws.write('.vscode/keysmith.json', text);
     const error = await mappedTargets(ws.root, 'payline', 'test').then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof HttpError);
-    assert.equal(error.status, 400);
+    assert.ok(error instanceof KeysmithError);
+    assert.equal(statusOf(error), 400);
     assert.equal(error.code, 'INVALID_MAPPINGS');
     assert.ok(field in (error.details as Record<string, string>), `details should name ${field}: ${JSON.stringify(error.details)}`);
     return error;

@@ -15,19 +15,7 @@ export function detectEol(text: string): '\n' | '\r\n' {
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
-/** 1-based line and column of an offset (columns count UTF-16 units, as editors do). */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
-}
+export { positionOf } from '../../../common/textPosition';
 
 /** Dotted string -> segments; an array is taken as already split (segments may then hold dots). */
 export function pathSegments(path: string[] | string): string[] {

@@ -3,7 +3,8 @@
 // other value as before, and no line outside the edited ones changed. Refused cleanly: a 4xx whose
 // message names no secret. Anything else is wrong.
 import { isDeepStrictEqual } from 'node:util';
-import { HttpError } from '../../../../daemon/http/errors';
+import { KeysmithError } from '../../../../daemon/errors';
+import { statusOf } from '../../../../daemon/http/errorStatus';
 import { WRITERS } from '../../../../daemon/inject/formats';
 import { applyWriter } from '../../../../daemon/inject/plan';
 import { casesFor, treePath, type Case } from './cases';
@@ -43,7 +44,7 @@ function write(c: Case, secret: string): { after: string } | Outcome {
     const change = { path: c.path, value: secret, ...(c.document === undefined ? {} : { document: c.document }) };
     return { after: applyWriter(WRITERS[c.file.format], c.file.text, change, c.file.name) };
   } catch (error) {
-    if (error instanceof HttpError && error.status >= 400 && error.status < 500 && !error.message.includes(secret)) {
+    if (error instanceof KeysmithError && statusOf(error) >= 400 && statusOf(error) < 500 && !error.message.includes(secret)) {
       return { kind: 'refused', code: error.code, message: error.message };
     }
     return { kind: 'wrong', why: `threw ${(error as Error).name}: ${(error as Error).message.slice(0, 200)}` };
