@@ -22,6 +22,12 @@ export class TempDirs {
     return dir;
   }
 
+  /** Removes `dir` with the others: a dir made elsewhere (e.g. a copy of a data dir). */
+  keep(dir: string): string {
+    this.dirs.push(dir);
+    return dir;
+  }
+
   async removeAll(): Promise<void> {
     const dirs = this.dirs.splice(0);
     await Promise.all(dirs.map(removeDir));
