@@ -57,6 +57,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     if (ownDir) await removeDir(dataDir);
     throw error;
   }
+  // A raw body is sent with only the headers the test gives: tests of refused content types need that.
   const call =
     (tcp: boolean) =>
     (method: string, urlPath: string, body?: unknown, requestOptions: RequestOptions = {}) =>
