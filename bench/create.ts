@@ -3,10 +3,11 @@
 // POST /v1/keys is driven by 1 client (sequential) then by 50 concurrent clients, each phase bounded by
 // a count and a time limit. The longest event-loop stall is read from inside the daemon per phase.
 // Baseline: bare durable rewrites of a store file of the same size (bench/durableRewrite.ts).
+import type { Agent } from 'node:http';
 import type { KeyCreate } from '../daemon/protocol';
-import type { StallStats } from './daemonProcess';
+import { keepAliveAgent, send, type Target } from '../test/support/http';
+import type { StallStats } from './benchDaemon';
 import { measureDurableRewrite } from './durableRewrite';
-import { JsonCaller } from './httpJson';
 import { startSeededDaemon } from './seededDaemon';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRate, percentile, verdict } from './stats';
 import type { Row } from './table';
@@ -49,14 +50,14 @@ export async function benchCreate(root: string, sizes: readonly CreateSize[], lo
     let sequential: PhaseResult;
     let concurrent: PhaseResult;
     try {
-      const client = new JsonCaller(target.daemon.socket, target.daemon.token, CONCURRENT_CLIENTS);
+      const client = { target: target.daemon, agent: keepAliveAgent(CONCURRENT_CLIENTS) };
       await runPhase(client, 1, { maxCreates: WARMUP_CREATES, maxMs: 60_000 });
       log(`creation: ${formatCount(size.storedKeys)} keys, sequential...`);
       await target.daemon.stallWindow(); // start a clean window
       sequential = { ...(await runPhase(client, 1, size.sequential)), stall: await target.daemon.stallWindow() };
       log(`creation: ${formatCount(size.storedKeys)} keys, ${CONCURRENT_CLIENTS} concurrent...`);
       concurrent = { ...(await runPhase(client, CONCURRENT_CLIENTS, size.concurrent)), stall: await target.daemon.stallWindow() };
-      client.close();
+      client.agent.destroy();
     } finally {
       await target.daemon.stop();
     }
@@ -99,7 +100,7 @@ function describeStall(stall: StallStats): string {
 }
 
 /** `clients` loops creating keys until the phase's count or time is used up. */
-async function runPhase(client: JsonCaller, clients: number, limits: PhaseLimits): Promise<Omit<PhaseResult, 'stall'>> {
+async function runPhase(client: { target: Target; agent: Agent }, clients: number, limits: PhaseLimits): Promise<Omit<PhaseResult, 'stall'>> {
   let issued = 0;
   let created = 0;
   let failed = 0;
@@ -110,7 +111,7 @@ async function runPhase(client: JsonCaller, clients: number, limits: PhaseLimits
       issued += 1;
       const body: KeyCreate = { serviceId: 'payline', environment: issued % 2 === 0 ? 'test' : 'production', name: `bench create ${issued}` };
       const sent = performance.now();
-      const answer = await client.request('POST', '/v1/keys', body);
+      const answer = await send(client.target, 'POST', '/v1/keys', { json: body, agent: client.agent });
       latencies.push(performance.now() - sent);
       if (answer.status === 201) created += 1;
       else failed += 1;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Environment } from '../daemon/protocol';
 import { DaemonClient, type DaemonEndpoint, type EndpointSource } from '../extension/client';
-import { REPO_ROOT } from './daemonProcess';
+import { REPO_ROOT } from '../test/support/childDaemon';
 import type { SeededDaemon } from './seededDaemon';
 import { formatBytes, formatCount, formatFactor, formatMs, percentile, verdict } from './stats';
 import type { Row } from './table';

@@ -1,8 +1,7 @@
 // Injection into large config files: ms per write next to one raw parse of the same file with the
 // same library (goal: a write within 3x of one parse). Run: npx tsx bench/inject.ts
 // benchInject() returns the rows for a bench runner.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseTree } from 'jsonc-parser';
@@ -11,6 +10,7 @@ import { applyInjection } from '../daemon/inject';
 import { writeJson } from '../daemon/inject/formats/json';
 import type { ConfigWriter } from '../daemon/inject/formats/types';
 import { writeYaml } from '../daemon/inject/formats/yaml';
+import { makeTempDir, removeDir } from '../test/support/tempDirs';
 import { formatBytes, formatMs } from './stats';
 import { section, type Row } from './table';
 
@@ -95,7 +95,7 @@ export async function benchInject(): Promise<Row[]> {
     },
   ];
   const rows: Row[] = [];
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'keysmith-bench-inject-'));
+  const dir = await makeTempDir('bench-inject');
   try {
     for (const c of cases) {
       const parseMs = medianCpu(c.parse);
@@ -120,7 +120,7 @@ export async function benchInject(): Promise<Row[]> {
       });
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   }
   return rows;
 }

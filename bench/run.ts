@@ -2,9 +2,8 @@
 // tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
 // Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
 //   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension] [--quick]
-import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { makeTempDir, removeDir } from '../test/support/tempDirs';
 import { benchCreate, type CreateSize } from './create';
 import { benchExtensionSize, benchTreeLoad } from './extension';
 import { benchInject, RUNS as INJECT_RUNS } from './inject';
@@ -63,7 +62,7 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 async function main(): Promise<void> {
   const { only, quick } = parseOptions(process.argv.slice(2));
   const settings = quick ? QUICK : FULL;
-  const root = await mkdtemp(path.join(os.tmpdir(), 'keysmith-bench-'));
+  const root = await makeTempDir('bench');
   const cpus = os.cpus();
   print(`## Keysmith benchmarks${quick ? ' (quick run: shorter phases, no 100k case)' : ''}\n`);
   print(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
       print(section('Extension package size', 'Built with `node esbuild.mjs --production` (in a scratch folder, so dist/ is untouched).', result.rows, result.notes));
     }
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await removeDir(root);
   }
   print(`_Total bench run time: ${Math.round((performance.now() - runStarted) / 1000)} s (after the build)._`);
 }

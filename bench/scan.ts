@@ -5,8 +5,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KeyCreated } from '../daemon/protocol';
-import { REPO_ROOT, startDaemon } from './daemonProcess';
-import { JsonCaller } from './httpJson';
+import { REPO_ROOT } from '../test/support/childDaemon';
+import { send } from '../test/support/http';
+import { startDaemon } from './benchDaemon';
 import { formatCount, formatMs, percentile } from './stats';
 import { section, type Row } from './table';
 
@@ -50,13 +51,11 @@ export async function benchScanSection(root: string, progress: (line: string) =>
   const repo = await mkdtemp(path.join(root, 'scan-repo-'));
   const daemon = await startDaemon(dataDir);
   try {
-    const caller = new JsonCaller(daemon.port, daemon.token, 4);
     const secrets: string[] = [];
     for (let i = 0; i < FILES_WITH_KEYS; i += 1) {
-      const created = await caller.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: i % 2 ? 'test' : 'production', name: `bench ${i}` });
+      const created = await send<KeyCreated>(daemon, 'POST', '/v1/keys', { json: { serviceId: 'cloudmc', environment: i % 2 ? 'test' : 'production', name: `bench ${i}` } });
       secrets.push(created.body.secret.secret);
     }
-    caller.close();
     for (let dir = 0; dir < FILES / 100; dir += 1) {
       await mkdir(path.join(repo, `pkg${dir}`));
       await Promise.all(Array.from({ length: 100 }, (_, i) => {

@@ -1,7 +1,7 @@
 // A daemon process on a data dir pre-filled with N keys: what the verify and tree benches run against.
 import { mkdtemp } from 'node:fs/promises';
 import * as path from 'node:path';
-import { startDaemon, type BenchDaemon } from './daemonProcess';
+import { startDaemon, type BenchDaemon } from './benchDaemon';
 import { seedStore, type SeededStore } from './storeSeed';
 
 export interface SeededDaemon {

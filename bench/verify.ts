@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { TokenCreated, VerifyResponse } from '../daemon/protocol';
+import { sendExpecting } from '../test/support/http';
 import type { BaselineEntry } from './baselineServer';
-import { JsonCaller } from './httpJson';
 import { compareLoads, rawJsonPost, type LoadOptions, type LoadResult } from './loadClient';
 import type { SeededDaemon } from './seededDaemon';
 import { formatCount, formatFactor, formatMs, formatPercent, formatRate, verdict } from './stats';
@@ -30,9 +30,7 @@ const GOAL_SHARE = 0.7;
 
 export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const key = seeded.seeded.keys[0]!;
-  const admin = new JsonCaller(seeded.daemon.socket, seeded.daemon.token, 1);
-  const verifyToken = (await admin.expect<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
-  admin.close();
+  const verifyToken = (await sendExpecting<TokenCreated>(seeded.daemon, 201, 'POST', '/v1/tokens', { json: { name: 'bench', role: 'verify' } })).token;
 
   const baseline = await startBaseline(seeded);
   const isCorrect = (status: number, body: Buffer) => {

@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KeyCreated, TokenCreated, VerifyResponse } from '../daemon/protocol';
-import { startDaemon } from './daemonProcess';
-import { JsonCaller } from './httpJson';
+import { keepAliveAgent, sendExpecting } from '../test/support/http';
+import { startDaemon } from './benchDaemon';
 import { rawJsonPost, runLoad, summarize, type LoadRecording, type LoadResult } from './loadClient';
 import { formatBytes, formatMs, formatPercent, formatRate, verdict } from './stats';
 import type { Row } from './table';
@@ -74,12 +74,14 @@ async function oneFormat(root: string, c: FormatCase, options: StallBenchOptions
   const worst = c.worst();
   await writeFile(path.join(workspace, c.file), worst.text);
   const daemon = await startDaemon(dataDir, { probeStalls: true });
-  const admin = new JsonCaller(daemon.port, daemon.token, 2);
+  // Admin calls go to the daemon's socket (its port serves only health and verify).
+  const agent = keepAliveAgent(2);
+  const admin = <T>(expected: number, method: string, urlPath: string, json: unknown) => sendExpecting<T>(daemon, expected, method, urlPath, { json, agent });
   let stopped = false;
   try {
-    const verifyToken = (await admin.expect<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
-    const verified = await admin.expect<KeyCreated>(201, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'verified' });
-    const injected = await admin.expect<KeyCreated>(201, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'injected' });
+    const verifyToken = (await admin<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
+    const verified = await admin<KeyCreated>(201, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'verified' });
+    const injected = await admin<KeyCreated>(201, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'injected' });
     const load = {
       port: daemon.port,
       connections: options.connections,
@@ -91,7 +93,7 @@ async function oneFormat(root: string, c: FormatCase, options: StallBenchOptions
     // Idle and injecting windows alternate, so both see the same background load on a shared machine.
     // An idle window is only measured while no injection is in flight: a quadratic one never ends, and
     // then the later rounds measure under injection only.
-    const inject = () => admin.expect(200, 'POST', '/v1/inject', { keyId: injected.key.id, workspace, targets: [{ file: c.file, path: worst.path, value: 'secret' }] });
+    const inject = () => admin(200, 'POST', '/v1/inject', { keyId: injected.key.id, workspace, targets: [{ file: c.file, path: worst.path, value: 'secret' }] });
     const idle: LoadRecording[] = [];
     const during: LoadRecording[] = [];
     let finished = 0;
@@ -130,7 +132,7 @@ async function oneFormat(root: string, c: FormatCase, options: StallBenchOptions
     }
     return { bytes: Buffer.byteLength(worst.text), idle: summarize(idle), during: summarize(during), finished, stallMs, stopMs };
   } finally {
-    admin.close();
+    agent.destroy();
     if (!stopped) await daemon.stop();
   }
 }

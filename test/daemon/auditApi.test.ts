@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../daemon/protocol';
 import { createMemoryStore } from '../../daemon/store/memoryStore';
 import { initialStoreData } from '../../daemon/server';
 import type { KeyStore } from '../../daemon/store/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 
 describe('audit log API', () => {
   let daemon: TestDaemon;

@@ -1,10 +1,9 @@
 // The keysmith CLI (dist/cli.js) against a real daemon process found through daemon.json.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
+import { startDaemonProcess, stopDaemonProcess, type RunningDaemon } from '../support/childDaemon';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -25,15 +24,14 @@ function keysmithWithStdin(dataDir: string, stdin: string, ...args: string[]): P
 
 describe('keysmith CLI', () => {
   let dataDir: string;
-  let daemon: DaemonProcess;
+  let daemon: RunningDaemon;
   before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-'));
-    daemon = await spawnDaemonProcess(dataDir);
+    dataDir = await makeTempDir('cli');
+    daemon = await startDaemonProcess(dataDir);
   });
   after(async () => {
-    daemon.process.kill('SIGTERM');
-    await daemon.exited;
-    await rm(dataDir, { recursive: true, force: true });
+    await stopDaemonProcess(daemon);
+    await removeDir(dataDir);
   });
 
   it('lists services', async () => {
@@ -87,13 +85,13 @@ describe('keysmith CLI', () => {
   });
 
   it('says how to start a daemon when none runs for the data dir', async () => {
-    const empty = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-empty-'));
+    const empty = await makeTempDir('cli-empty');
     try {
       const result = await keysmith(empty, 'keys', 'list');
       assert.equal(result.code, 1);
       assert.match(result.stderr, /No Keysmith daemon runs for .* Start one with: keysmith-daemon --data-dir/);
     } finally {
-      await rm(empty, { recursive: true, force: true });
+      await removeDir(empty);
     }
   });
 });

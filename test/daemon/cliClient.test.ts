@@ -2,24 +2,24 @@
 // (a stale daemon.json whose socket another program took): a clear CliError before anything is sent,
 // never a crash.
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError, connect } from '../../daemon/cliClient';
 import { writeDaemonFile } from '../../daemon/daemonFile';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 describe('CLI daemon connection', () => {
   let dataDir: string;
   let server: Server | undefined;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-cli-client-'));
+    dataDir = await makeTempDir('cli-client');
   });
   afterEach(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server = undefined;
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDir(dataDir);
   });
 
   async function serve(status: number, body: string): Promise<string> {

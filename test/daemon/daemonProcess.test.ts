@@ -1,51 +1,35 @@
 // The real entry point, dist/daemon.js, as a child process (npm test builds it first).
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { chmod, lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { sendRequest, spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
-
-const DAEMON = path.resolve(__dirname, '../../dist/daemon.js');
+import { expectRefusal, killHard, launchDaemonProcess, startDaemonProcess, type RunningDaemon } from '../support/childDaemon';
+import { send } from '../support/http';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 /** Runs the daemon expecting it to refuse to start; resolves with its exit code and output. */
-function runToExit(dataDir: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DAEMON, '--data-dir', dataDir, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEYSMITH_MASTER_KEY: '' } });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`daemon did not exit:\n${output}`));
-    }, 15_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+async function runToExit(dataDir: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  const launched = launchDaemonProcess(dataDir, { args });
+  const exit = await expectRefusal(launched);
+  // expectRefusal kills a daemon still up after 15 s: that is a failure here, not an exit code.
+  if (exit.signal === 'SIGKILL') throw new Error(`daemon did not exit:\n${launched.output()}`);
+  return { code: exit.code, output: launched.output() };
 }
 
 describe('keysmith-daemon process', () => {
   let dataDir: string;
-  const children: DaemonProcess[] = [];
+  const children: RunningDaemon[] = [];
   const start = async (args: string[] = []) => {
-    const child = await spawnDaemonProcess(dataDir, args);
+    const child = await startDaemonProcess(dataDir, { args });
     children.push(child);
     return child;
   };
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-proc-'));
+    dataDir = await makeTempDir('proc');
   });
   afterEach(async () => {
-    for (const child of children.splice(0)) {
-      if (child.process.exitCode === null && child.process.signalCode === null) {
-        child.process.kill('SIGKILL');
-        await child.exited;
-      }
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    for (const child of children.splice(0)) await killHard(child);
+    await removeDir(dataDir);
   });
 
   it('serves admin on its socket and verify on 127.0.0.1, writes daemon.json 0600 and says where each is', async () => {
@@ -54,15 +38,15 @@ describe('keysmith-daemon process', () => {
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const info = JSON.parse(await readFile(file, 'utf8'));
     assert.deepEqual(Object.keys(info).sort(), ['pid', 'port', 'socket', 'token', 'version']);
-    assert.equal(info.pid, daemon.process.pid);
+    assert.equal(info.pid, daemon.pid);
     assert.equal(info.socket, path.join(dataDir, 'daemon.sock'));
     assert.ok((await lstat(info.socket)).isSocket());
     assert.equal((await lstat(info.socket)).mode & 0o777, 0o600);
     assert.ok(daemon.output().includes(`admin API on ${info.socket}, verify on http://127.0.0.1:${info.port}`), daemon.output());
     assert.ok(daemon.output().includes(file));
     assert.ok(!daemon.output().includes(info.token), 'the token is not printed');
-    assert.equal((await sendRequest(info.socket, 'GET', '/v1/keys', undefined, { token: info.token })).status, 200);
-    assert.equal((await sendRequest(info.port, 'GET', '/v1/keys', undefined, { token: info.token })).status, 403, 'no admin API on TCP');
+    assert.equal((await send(info, 'GET', '/v1/keys')).status, 200);
+    assert.equal((await send(info, 'GET', '/v1/keys', { tcp: true })).status, 403, 'no admin API on TCP');
     assert.equal((await stat(path.join(dataDir, 'master.key'))).mode & 0o777, 0o600);
   });
 
@@ -70,27 +54,27 @@ describe('keysmith-daemon process', () => {
     const first = await start();
     const second = await runToExit(dataDir);
     assert.notEqual(second.code, 0);
-    assert.match(second.output, new RegExp(`Another Keysmith daemon \\(pid ${first.process.pid}\\)`));
-    assert.equal(JSON.parse(await readFile(path.join(dataDir, 'daemon.json'), 'utf8')).pid, first.process.pid, 'the first daemon keeps its daemon.json');
+    assert.match(second.output, new RegExp(`Another Keysmith daemon \\(pid ${first.pid}\\)`));
+    assert.equal(JSON.parse(await readFile(path.join(dataDir, 'daemon.json'), 'utf8')).pid, first.pid, 'the first daemon keeps its daemon.json');
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`stops on ${signal}: exits 0, removes daemon.json, keeps every change for the next start`, async () => {
       const first = await start();
-      const created = await sendRequest(first.info.socket, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' }, { token: first.info.token });
+      const created = await send(first, 'POST', '/v1/keys', { json: { serviceId: 'cloudmc', environment: 'production', name: 'kept' } });
       assert.equal(created.status, 201);
-      await sendRequest(first.info.socket, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: first.info.token });
-      first.process.kill(signal);
-      assert.equal(await first.exited, 0);
+      await send(first, 'POST', '/v1/verify', { json: { key: created.body.secret.secret } });
+      first.child.kill(signal);
+      assert.equal((await first.exited).code, 0);
       await assert.rejects(stat(path.join(dataDir, 'daemon.json')), { code: 'ENOENT' });
       await assert.rejects(lstat(first.info.socket), { code: 'ENOENT' }, 'the socket is removed too');
 
       const second = await start();
       assert.notEqual(second.info.token, first.info.token, 'a fresh admin token per start');
-      const key = await sendRequest(second.info.socket, 'GET', `/v1/keys/${created.body.key.id}`, undefined, { token: second.info.token });
+      const key = await send(second, 'GET', `/v1/keys/${created.body.key.id}`);
       assert.equal(key.body.name, 'kept');
       assert.equal(key.body.useCount, 1, 'the batched verify use was flushed on stop');
-      const verified = await sendRequest(second.info.socket, 'POST', '/v1/verify', { key: created.body.secret.secret }, { token: second.info.token });
+      const verified = await send(second, 'POST', '/v1/verify', { json: { key: created.body.secret.secret } });
       assert.equal(verified.body.valid, true);
     });
   }
@@ -106,10 +90,10 @@ describe('keysmith-daemon process', () => {
 
   it('refuses to start when master.key is gone but sealed secrets need it, instead of minting a new one', async () => {
     const first = await start();
-    const created = await sendRequest(first.info.socket, 'POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'sealed' }, { token: first.info.token });
+    const created = await send(first, 'POST', '/v1/keys', { json: { serviceId: 'cloudmc', environment: 'test', name: 'sealed' } });
     assert.equal(created.status, 201);
-    first.process.kill('SIGTERM');
-    assert.equal(await first.exited, 0);
+    first.child.kill('SIGTERM');
+    assert.equal((await first.exited).code, 0);
     await rm(path.join(dataDir, 'master.key'));
 
     const result = await runToExit(dataDir);
@@ -120,7 +104,7 @@ describe('keysmith-daemon process', () => {
 
   it('refuses a daemon.json or master.key that other users can read', async () => {
     for (const name of ['daemon.json', 'master.key']) {
-      const dir = await mkdtemp(path.join(tmpdir(), 'keysmith-mode-'));
+      const dir = await makeTempDir('mode');
       try {
         await writeFile(path.join(dir, name), name === 'master.key' ? `${Buffer.alloc(32, 7).toString('base64')}\n` : '{}');
         await chmod(path.join(dir, name), 0o644);
@@ -128,7 +112,7 @@ describe('keysmith-daemon process', () => {
         assert.equal(result.code, 1, `${name}: ${result.output}`);
         assert.match(result.output, /accessible by other users.*chmod 600/, name);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await removeDir(dir);
       }
     }
   });

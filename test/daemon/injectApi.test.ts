@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import sinon from 'sinon';
 import type { Injector } from '../../daemon/core/context';
 import { KeysmithError } from '../../daemon/errors';
 import type { InjectResult, KeyCreated } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { useTempDirs } from '../support/tempDirs';
 
 const target = { file: '.env', path: 'INGENEO_KEY', value: 'secret' as const };
 const okResult = (file = '.env', pathName = 'INGENEO_KEY'): InjectResult => ({ file, path: pathName, changed: true, gitTracked: false, gitIgnored: false });
@@ -164,15 +165,11 @@ describe('injection through the API (fake injector)', () => {
 });
 
 describe('injection through the API (real writers)', () => {
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon({}, 'each');
+  const temp = useTempDirs();
   let workspace: string;
   beforeEach(async () => {
-    daemon = await startTestDaemon();
-    workspace = await mkdtemp(path.join(tmpdir(), 'keysmith-ws-'));
-  });
-  afterEach(async () => {
-    await daemon.stop();
-    await rm(workspace, { recursive: true, force: true });
+    workspace = await temp.make('ws');
   });
 
   it('writes a new key into the mapped .env of a workspace, keeping the rest of the file', async () => {

@@ -1,26 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock } from '../../daemon/keys/clock';
 import type { KeyCreated, KeyView } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 const HOUR = 3_600_000;
 
 describe('keys API', () => {
-  let daemon: TestDaemon;
   let clock: ManualClock;
+  const daemon = useTestDaemon(() => ({ clock: (clock = new ManualClock('2030-01-15T09:00:00.000Z')) }), 'each');
   const create = async (body: Record<string, unknown>) => {
     const response = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'app', ...body });
     assert.equal(response.status, 201, response.text);
     return response.body;
   };
-
-  beforeEach(async () => {
-    clock = new ManualClock('2030-01-15T09:00:00.000Z');
-    daemon = await startTestDaemon({ clock });
-  });
-  afterEach(async () => {
-    await daemon.stop();
-  });
 
   describe('POST /v1/keys', () => {
     it('creates a key and returns it once with its secret, reference and authorization header', async () => {

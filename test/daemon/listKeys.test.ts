@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock } from '../../daemon/keys/clock';
 import type { KeyList } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 describe('GET /v1/keys (filters, sort, paging)', () => {
-  let daemon: TestDaemon;
-  let clock: ManualClock;
+  const clock = new ManualClock('2030-01-15T09:00:00.000Z');
+  const daemon = useTestDaemon({ clock });
   const ids: Record<string, string> = {};
 
   before(async () => {
-    clock = new ManualClock('2030-01-15T09:00:00.000Z');
-    daemon = await startTestDaemon({ clock });
     const make = async (name: string, body: Record<string, unknown>) => {
       const response = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name, ...body });
       assert.equal(response.status, 201, response.text);
@@ -25,9 +23,6 @@ describe('GET /v1/keys (filters, sort, paging)', () => {
     await make('Zeta gone', { startsAt: '2030-01-05T00:00:00Z' });
     await daemon.request('POST', `/v1/keys/${ids['Epsilon off']}/deactivate`);
     await daemon.request('POST', `/v1/keys/${ids['Zeta gone']}/revoke`);
-  });
-  after(async () => {
-    await daemon.stop();
   });
 
   const names = async (query: string) => {

@@ -5,7 +5,7 @@ import { ManualClock } from '../../daemon/keys/clock';
 import { generateSecret } from '../../daemon/keys/keyFormat';
 import type { KeyCreated, KeyLookupResponse, TokenCreated } from '../../daemon/protocol';
 import { MAX_LOOKUP_HASHES } from '../../daemon/validation/lookupSchema';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 
 describe('POST /v1/keys/lookup', () => {
   let daemon: TestDaemon;

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { COMMON_REFUSALS, OPERATIONS, statusesOf } from '../../daemon/openapi/operations';
-import { startTestDaemon } from '../helpers/testDaemon';
+import { startTestDaemon } from '../support/inProcessDaemon';
 
 const observed = new Map<string, number>();
 const originalWriteHead = ServerResponse.prototype.writeHead;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { createApp } from '../../daemon/app';
 import { OPERATIONS, statusesOf } from '../../daemon/openapi/operations';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -22,13 +22,7 @@ function registeredRoutes(stack: Layer[]): string[] {
 }
 
 describe('OpenAPI document', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startTestDaemon();
-  });
-  after(async () => {
-    await daemon.stop();
-  });
+  const daemon = useTestDaemon();
 
   it('documents exactly the routes the Express app registers', () => {
     const app = createApp({ core: daemon.server.core }) as unknown as { router: { stack: Layer[] } };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { checksumOf } from '../../common/keyChecksum';
 import type { KeyCreated } from '../../daemon/protocol';
-import { spawnDaemonProcess, type DaemonProcess } from '../helpers/testDaemon';
+import { startDaemonProcess, type RunningDaemon } from '../support/childDaemon';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 type Run = { code: number; stdout: string; stderr: string };
@@ -34,7 +34,7 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
 describe('keysmith scan (CLI, real git repository, real daemon)', function () {
   this.timeout(30_000);
   let dataDir: string;
-  let daemon: DaemonProcess;
+  let daemon: RunningDaemon;
   let repo: string;
   const keysmith = (cwd: string, ...args: string[]) => run(process.execPath, [CLI, ...args, '--data-dir', dataDir], cwd);
   const createKey = async (name: string, serviceId = 'cloudmc', env = 'production') => {
@@ -48,10 +48,10 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-scan-data-'));
-    daemon = await spawnDaemonProcess(dataDir);
+    daemon = await startDaemonProcess(dataDir);
   });
   after(async () => {
-    daemon.process.kill('SIGTERM');
+    daemon.child.kill('SIGTERM');
     await daemon.exited;
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -183,16 +183,16 @@ describe('keysmith hooks install (CLI, real git repository)', function () {
   this.timeout(30_000);
   let repo: string;
   let dataDir: string;
-  let daemon: DaemonProcess;
+  let daemon: RunningDaemon;
   const keysmith = (...args: string[]) => run(process.execPath, [CLI, ...args, '--data-dir', dataDir], repo);
   const hook = () => path.join(repo, '.git/hooks/pre-commit');
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-hook-data-'));
-    daemon = await spawnDaemonProcess(dataDir);
+    daemon = await startDaemonProcess(dataDir);
   });
   after(async () => {
-    daemon.process.kill('SIGTERM');
+    daemon.child.kill('SIGTERM');
     await daemon.exited;
     await rm(dataDir, { recursive: true, force: true });
   });

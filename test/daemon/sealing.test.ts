@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadMasterKey } from '../../daemon/keys/masterKey';
 import { createSealer, SealError } from '../../daemon/keys/sealing';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 describe('sealing (AES-256-GCM)', () => {
   const sealer = createSealer(randomBytes(32));
@@ -47,10 +47,10 @@ describe('sealing (AES-256-GCM)', () => {
 describe('master key', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'keysmith-master-'));
+    dir = await makeTempDir('master');
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it('is created as 32 random bytes in master.key with mode 0600, then reused', async () => {

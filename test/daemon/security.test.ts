@@ -1,16 +1,10 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 describe('security at the edge', () => {
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon();
   let sandbox: sinon.SinonSandbox;
-  before(async () => {
-    daemon = await startTestDaemon();
-  });
-  after(async () => {
-    await daemon.stop();
-  });
   beforeEach(() => {
     sandbox = sinon.createSandbox();
   });

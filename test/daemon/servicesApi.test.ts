@@ -2,16 +2,11 @@ import { strict as assert } from 'node:assert';
 import type { Service } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
 import { createMemoryStore } from '../../daemon/store/memoryStore';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
+import { startTestDaemon } from '../support/inProcessDaemon';
 
 describe('services API', () => {
-  let daemon: TestDaemon;
-  beforeEach(async () => {
-    daemon = await startTestDaemon();
-  });
-  afterEach(async () => {
-    await daemon.stop();
-  });
+  const daemon = useTestDaemon({}, 'each');
 
   it('lists the built-in presets of the seed platforms', async () => {
     const { body } = await daemon.request<{ items: Service[] }>('GET', '/v1/services');

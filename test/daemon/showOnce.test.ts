@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { KeyCreated } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon, type TestResponse } from '../helpers/testDaemon';
+import type { Answer } from '../support/http';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 /** The ways a secret could leak in text: as is, or base64/base64url/hex encoded. */
 function encodings(secret: string): string[] {
@@ -14,7 +15,7 @@ function encodings(secret: string): string[] {
 describe('show-once and secrets at rest', () => {
   let dataDir: string;
   let daemon: TestDaemon;
-  const responses: TestResponse[] = [];
+  const responses: Answer[] = [];
   const call = async (method: string, urlPath: string, body?: unknown) => {
     const response = await daemon.request(method, urlPath, body);
     assert.ok(response.status < 300, `${method} ${urlPath}: ${response.text}`);
@@ -25,7 +26,7 @@ describe('show-once and secrets at rest', () => {
   const retrievable: string[] = [];
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-showonce-'));
+    dataDir = await makeTempDir('showonce');
     daemon = await startTestDaemon({ dataDir });
     for (const serviceId of ['payline', 'ingeneo', 'cegid-loop-standard', 'cloudmc']) {
       const created = (await call('POST', '/v1/keys', { serviceId, environment: 'production', name: `prod ${serviceId}` })).body as KeyCreated;
@@ -54,7 +55,7 @@ describe('show-once and secrets at rest', () => {
   });
   after(async () => {
     await daemon.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDir(dataDir);
   });
 
   it('returns each production secret in exactly one response: the one that created it', () => {

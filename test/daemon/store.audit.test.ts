@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
 import { AuditLog } from '../../daemon/store/auditLog';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
-import { emptyData, makeTempDir, named, removeDir, ScriptedFs } from './storeTestSupport';
+import { useStoreDir } from './support/storeDir';
+import { emptyData } from './support/storeData';
+import { named } from './support/scriptedFs';
 
 const event = (n: number, keyId?: string): AuditEvent => ({
   id: `evt_${n}`,
@@ -16,20 +18,13 @@ const event = (n: number, keyId?: string): AuditEvent => ({
 const ids = (events: AuditEvent[]) => events.map((e) => e.id);
 
 describe('store: audit log', () => {
-  let dir: string;
-  let fs: ScriptedFs;
+  const scratch = useStoreDir();
   let store: LowdbKeyStore | undefined;
-  const auditFile = () => path.join(dir, 'audit.jsonl');
-  const open = async () => (store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs }));
+  const auditFile = () => path.join(scratch.dir, 'audit.jsonl');
+  const open = async () => (store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
 
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    fs = new ScriptedFs();
-  });
-  afterEach(async () => {
-    await store?.close();
+  afterEach(() => {
     store = undefined;
-    await removeDir(dir);
   });
 
   it('appends one JSON event per line, fsynced before it resolves, in a 0600 file', async () => {
@@ -37,16 +32,16 @@ describe('store: audit log', () => {
     await store!.appendAudit([event(1, 'k1'), event(2)]);
     const lines = (await fsp.readFile(auditFile(), 'utf8')).split('\n');
     assert.deepEqual(lines, [JSON.stringify(event(1, 'k1')), JSON.stringify(event(2)), '']);
-    assert.ok(fs.count('sync', named('audit.jsonl')) >= 1);
+    assert.ok(scratch.fs.count('sync', named('audit.jsonl')) >= 1);
     assert.equal((await fsp.stat(auditFile())).mode & 0o777, 0o600);
-    const opened = fs.calls.find((c) => c.op === 'open' && named('audit.jsonl')(c.path));
+    const opened = scratch.fs.calls.find((c) => c.op === 'open' && named('audit.jsonl')(c.path));
     assert.equal(opened?.mode, 0o600);
   });
 
   it('shares fsyncs among concurrent appends and keeps their order', async () => {
     await open();
     await Promise.all(Array.from({ length: 30 }, (_, i) => store!.appendAudit([event(i)])));
-    assert.ok(fs.count('sync', named('audit.jsonl')) < 30, `${fs.count('sync', named('audit.jsonl'))} fsyncs for 30 appends`);
+    assert.ok(scratch.fs.count('sync', named('audit.jsonl')) < 30, `${scratch.fs.count('sync', named('audit.jsonl'))} fsyncs for 30 appends`);
     assert.deepEqual(ids(await store!.readAudit({ limit: 100 })), Array.from({ length: 30 }, (_, i) => `evt_${29 - i}`));
   });
 
@@ -80,7 +75,7 @@ describe('store: audit log', () => {
   it('rejects with the disk error when an append cannot be made durable, and lists nothing of it', async () => {
     await open();
     await store!.appendAudit([event(1)]);
-    fs.failOnce('sync', 'ENOSPC', named('audit.jsonl'));
+    scratch.fs.failOnce('sync', 'ENOSPC', named('audit.jsonl'));
     await assert.rejects(store!.appendAudit([event(2)]), (error: Error & { code?: string }) => {
       assert.equal(error.name, 'StoreWriteError');
       assert.equal(error.code, 'ENOSPC');
@@ -94,7 +89,7 @@ describe('store: audit log', () => {
 
   it('flush() waits for audit appends still in flight', async () => {
     await open();
-    const held = fs.pause('sync', named('audit.jsonl'));
+    const held = scratch.fs.pause('sync', named('audit.jsonl'));
     let appended = false;
     void store!.appendAudit([event(1)]).then(() => (appended = true));
     await held.reached;
@@ -105,7 +100,7 @@ describe('store: audit log', () => {
   });
 
   it('reads history older than it keeps in memory from the file', async () => {
-    const log = await AuditLog.open(fs, path.join(dir, 'audit.jsonl'), 5);
+    const log = await AuditLog.open(scratch.fs, path.join(scratch.dir, 'audit.jsonl'), 5);
     try {
       for (let i = 0; i < 12; i++) await log.append([event(i, i % 3 === 0 ? 'k0' : 'kx')]);
       assert.deepEqual(ids(await log.read({ limit: 3 })), ['evt_11', 'evt_10', 'evt_9']);

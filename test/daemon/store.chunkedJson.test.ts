@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringifyInSlices } from '../../daemon/store/chunkedJson';
-import { dataWithKeys } from './storeTestSupport';
+import { dataWithKeys } from './support/storeData';
 
 describe('store: sliced JSON serialisation', () => {
   it('produces exactly JSON.stringify for a store of 2,500 keys (several slices)', async () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { durableState, emptyData, makeTempDir, named, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
+import { makeTempDir, removeDir } from '../support/tempDirs';
+import { durableState, emptyData, sampleKey } from './support/storeData';
+import { named, ScriptedFs } from './support/scriptedFs';
 
 type Step =
   | { kind: 'add'; n: number }
@@ -21,7 +23,7 @@ describe('store: group commit against a model (random concurrent changes, throws
   it('ends with exactly the changes whose transact resolved, the same in memory and on disk', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (waves) => {
-        const dir = await makeTempDir();
+        const dir = await makeTempDir('store');
         const fs = new ScriptedFs();
         const store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
         try {

@@ -5,39 +5,30 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
-import { emptyData, makeTempDir, removeDir } from './storeTestSupport';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { useTempDirs } from '../support/tempDirs';
+import { useStoreDir } from './support/storeDir';
+import { emptyData } from './support/storeData';
 
 const hex12 = () => randomBytes(6).toString('hex');
 const leftoverOf = (target: string) => `${target}.${40_000 + Math.floor(Math.random() * 20_000)}.${hex12()}.tmp`;
 
 describe('store: crash leftovers in the data dir', () => {
-  let dir: string;
+  const scratch = useStoreDir();
+  const temp = useTempDirs();
   let outside: string;
-  let stores: LowdbKeyStore[];
-  const file = (name: string) => path.join(dir, name);
-  const open = async () => {
-    const store = await openLowdbStore({ dataDir: dir, initialData: emptyData });
-    stores.push(store);
-    return store;
-  };
+  const file = (name: string) => path.join(scratch.dir, name);
+  const open = async () => scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData }));
 
   beforeEach(async () => {
-    dir = await makeTempDir();
-    outside = await makeTempDir();
-    stores = [];
-  });
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-    await removeDir(dir);
-    await removeDir(outside);
+    outside = await temp.make('store-outside');
   });
 
   it('removes the temp files of daemon.json, master.key and the store files at start', async () => {
     const leftovers = ['daemon.json', 'master.key', 'store.json', 'store.json.bak', 'store.journal'].map(leftoverOf);
     for (const name of leftovers) await fsp.writeFile(file(name), 'half-written', { mode: 0o600 });
     await open();
-    const left = await fsp.readdir(dir);
+    const left = await fsp.readdir(scratch.dir);
     assert.deepEqual(
       leftovers.filter((name) => left.includes(name)),
       [],
@@ -63,7 +54,7 @@ describe('store: crash leftovers in the data dir', () => {
 
     await open();
 
-    const left = await fsp.readdir(dir);
+    const left = await fsp.readdir(scratch.dir);
     for (const name of [...kept, link, folder]) assert.ok(left.includes(name), `${name} was removed`);
     assert.equal(await fsp.readFile(precious, 'utf8'), 'do not delete');
   });
@@ -72,7 +63,7 @@ describe('store: crash leftovers in the data dir', () => {
     await open();
     const leftover = leftoverOf('daemon.json');
     await fsp.writeFile(file(leftover), 'a live writer may own this', { mode: 0o600 });
-    await assert.rejects(openLowdbStore({ dataDir: dir, initialData: emptyData }), { name: 'StoreLockedError' });
-    assert.ok((await fsp.readdir(dir)).includes(leftover));
+    await assert.rejects(openLowdbStore({ dataDir: scratch.dir, initialData: emptyData }), { name: 'StoreLockedError' });
+    assert.ok((await fsp.readdir(scratch.dir)).includes(leftover));
   });
 });

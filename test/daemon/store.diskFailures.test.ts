@@ -4,27 +4,21 @@ import * as path from 'node:path';
 import { StoreWriteError } from '../../daemon/store/errors';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { durableState, emptyData, makeTempDir, named, removeDir, sampleKey, ScriptedFs } from './storeTestSupport';
+import { useStoreDir } from './support/storeDir';
+import { durableState, emptyData, sampleKey } from './support/storeData';
+import { named } from './support/scriptedFs';
 
 describe('store: lowdb when the disk refuses a write', () => {
-  let dir: string;
-  let fs: ScriptedFs;
+  const scratch = useStoreDir();
   let store: LowdbKeyStore;
-  const journalFile = () => path.join(dir, 'store.journal');
-  const onDisk = (): Promise<StoreData> => durableState(dir);
+  const journalFile = () => path.join(scratch.dir, 'store.journal');
+  const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const journal = named('store.journal');
 
   beforeEach(async () => {
-    dir = await makeTempDir();
-    fs = new ScriptedFs();
-    store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
+    store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
     await store.transact((data) => void data.keys.push(sampleKey(1)));
-  });
-  afterEach(async () => {
-    fs.heal();
-    await store.close();
-    await removeDir(dir);
   });
 
   const faults = [
@@ -35,9 +29,9 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   for (const { op, code } of faults) {
     it(`rejects with ${code} (${op} of the journal fails), keeps the files as they were, rolls back memory, and recovers once the fault clears`, async () => {
-      const storeBefore = await fsp.readFile(path.join(dir, 'store.json'));
+      const storeBefore = await fsp.readFile(path.join(scratch.dir, 'store.json'));
       const journalBefore = await fsp.readFile(journalFile());
-      fs.fail(op, code, journal);
+      scratch.fs.fail(op, code, journal);
 
       await assert.rejects(
         store.transact((data) => {
@@ -52,8 +46,8 @@ describe('store: lowdb when the disk refuses a write', () => {
           return true;
         },
       );
-      fs.heal();
-      assert.deepEqual(await fsp.readFile(path.join(dir, 'store.json')), storeBefore, 'store.json is byte-identical');
+      scratch.fs.heal();
+      assert.deepEqual(await fsp.readFile(path.join(scratch.dir, 'store.json')), storeBefore, 'store.json is byte-identical');
       assert.deepEqual(await fsp.readFile(journalFile()), journalBefore, 'the journal holds nothing of the refused batch');
       assert.deepEqual(ids(store.read()), ['key_1'], 'reads still work and show no trace of the batch');
       assert.equal(store.read().keys[0]!.name, 'Key 1');
@@ -66,7 +60,7 @@ describe('store: lowdb when the disk refuses a write', () => {
   }
 
   it('rejects every transact of the failed batch with the disk error', async () => {
-    fs.fail('write', 'ENOSPC', journal);
+    scratch.fs.fail('write', 'ENOSPC', journal);
     const outcomes = await Promise.allSettled(
       [2, 3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))),
     );
@@ -76,8 +70,8 @@ describe('store: lowdb when the disk refuses a write', () => {
   });
 
   it('keeps mutations queued behind a failed batch and commits them in the next write', async () => {
-    const held = fs.pause('write', journal);
-    fs.failOnce('write', 'ENOSPC', journal);
+    const held = scratch.fs.pause('write', journal);
+    scratch.fs.failOnce('write', 'ENOSPC', journal);
     const doomed = store.transact((data) => {
       data.keys[0]!.status = 'inactive';
       data.keys.push(sampleKey(2));
@@ -96,8 +90,8 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('keeps verify uses recorded around a failed write and saves them on the next flush', async () => {
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:01.000Z', ip: '10.0.0.1' });
-    const held = fs.pause('write', journal);
-    fs.failOnce('write', 'ENOSPC', journal);
+    const held = scratch.fs.pause('write', journal);
+    scratch.fs.failOnce('write', 'ENOSPC', journal);
     const flushing = store.flush();
     await held.reached;
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:02.000Z', ip: '10.0.0.2' });
@@ -113,8 +107,8 @@ describe('store: lowdb when the disk refuses a write', () => {
   });
 
   it('counts a use recorded during a refused write once, on a key the refused batch had changed', async () => {
-    const held = fs.pause('write', journal);
-    fs.failOnce('write', 'ENOSPC', journal);
+    const held = scratch.fs.pause('write', journal);
+    scratch.fs.failOnce('write', 'ENOSPC', journal);
     const doomed = store.transact((data) => {
       data.keys[0]!.name = 'doomed';
     });
@@ -132,12 +126,12 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('keeps a store that could not write its snapshot working from the journal, and compacts once the disk recovers', async () => {
     await store.close();
-    store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000, compactAfterBatches: 2 });
-    fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
+    store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: 2 }));
+    scratch.fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
     for (const n of [2, 3, 4]) await store.transact((data) => void data.keys.push(sampleKey(n)));
     assert.equal(store.snapshotCount, 0, 'the snapshot was refused');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4']);
-    fs.heal();
+    scratch.fs.heal();
     for (const n of [5, 6, 7, 8]) await store.transact((data) => void data.keys.push(sampleKey(n)));
     assert.ok(store.snapshotCount >= 1, 'a snapshot was written once the disk had room');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4', 'key_5', 'key_6', 'key_7', 'key_8']);

@@ -7,20 +7,18 @@ import { DurableJsonFile } from '../../daemon/store/durableJsonFile';
 import { StoreCorruptError } from '../../daemon/store/errors';
 import { assertStoreShape } from '../../daemon/store/storeShape';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, emptyData, isTemp, makeTempDir, removeDir, ScriptedFs } from './storeTestSupport';
+import { useStoreDir } from './support/storeDir';
+import { dataWithKeys, emptyData } from './support/storeData';
+import { isTemp } from './support/scriptedFs';
 
 describe('store: durable JSON file adapter', () => {
-  let dir: string;
+  const scratch = useStoreDir();
   let file: string;
-  let fs: ScriptedFs;
-  const adapter = () => new DurableJsonFile<StoreData>(file, { validate: assertStoreShape, backupFile: `${file}.bak`, fs });
+  const adapter = () => new DurableJsonFile<StoreData>(file, { validate: assertStoreShape, backupFile: `${file}.bak`, fs: scratch.fs });
 
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    file = path.join(dir, 'store.json');
-    fs = new ScriptedFs();
+  beforeEach(() => {
+    file = path.join(scratch.dir, 'store.json');
   });
-  afterEach(() => removeDir(dir));
 
   it('reads null when the file does not exist yet', async () => {
     assert.equal(await adapter().read(), null);
@@ -37,7 +35,7 @@ describe('store: durable JSON file adapter', () => {
 
   it('creates the file private: temp opened wx with mode 0600, final file 0600', async () => {
     await adapter().write(emptyData());
-    const tempOpens = fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
+    const tempOpens = scratch.fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
     assert.equal(tempOpens.length, 1);
     assert.equal(tempOpens[0]!.flags, 'wx');
     assert.equal(tempOpens[0]!.mode, 0o600);
@@ -46,9 +44,9 @@ describe('store: durable JSON file adapter', () => {
 
   it('fsyncs the temp file, renames it over the target, then fsyncs the directory', async () => {
     await adapter().write(emptyData());
-    const steps = fs.calls
+    const steps = scratch.fs.calls
       .filter((c) => c.op === 'sync' || c.op === 'rename')
-      .map((c) => `${c.op}:${c.path === dir ? 'dir' : isTemp(c.path) ? 'temp' : path.basename(c.path)}`);
+      .map((c) => `${c.op}:${c.path === scratch.dir ? 'dir' : isTemp(c.path) ? 'temp' : path.basename(c.path)}`);
     assert.deepEqual(steps, ['sync:temp', 'rename:store.json', 'sync:dir']);
   });
 
@@ -62,10 +60,10 @@ describe('store: durable JSON file adapter', () => {
       const store = adapter();
       await store.write(dataWithKeys(1));
       const before = await fsp.readFile(file);
-      fs.fail(op, code, (p) => p !== dir);
+      scratch.fs.fail(op, code, (p) => p !== scratch.dir);
       await assert.rejects(store.write(dataWithKeys(2)), { code });
       assert.deepEqual(await fsp.readFile(file), before);
-      assert.deepEqual(await fsp.readdir(dir), ['store.json']);
+      assert.deepEqual(await fsp.readdir(scratch.dir), ['store.json']);
       assert.equal(store.lastDurableJson?.join(''), before.toString('utf8'), 'the last durable state is still the old one');
     });
   }

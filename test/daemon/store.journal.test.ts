@@ -2,51 +2,36 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError } from '../../daemon/store/errors';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { copyStoreFiles, dataWithKeys, durableState, emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, snapshotOnDisk } from './storeTestSupport';
+import { useTempDirs } from '../support/tempDirs';
+import { useStoreDir } from './support/storeDir';
+import { copyStoreFiles, dataWithKeys, durableState, emptyData, sampleKey, snapshotOnDisk } from './support/storeData';
+import { isTemp, named } from './support/scriptedFs';
 
 describe('store: write-ahead journal (append per batch, replay, compaction)', () => {
-  let dir: string;
-  let fs: ScriptedFs;
-  let stores: LowdbKeyStore[];
-  let dirs: string[];
-  const file = (name: string, inDir = dir) => path.join(inDir, name);
+  const scratch = useStoreDir();
+  const temp = useTempDirs();
+  const file = (name: string, inDir = scratch.dir) => path.join(inDir, name);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const open = async (options: { dataDir?: string; compactAfterBatches?: number; initialData?: () => StoreData } = {}) => {
-    const store = await openLowdbStore({ dataDir: options.dataDir ?? dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches });
-    stores.push(store);
-    return store;
+    return scratch.keep(await openLowdbStore({ dataDir: options.dataDir ?? scratch.dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches }));
   };
   /** The data dir as a kill -9 would leave it now, in a new dir: no close, no compaction. */
   const crashCopy = async () => {
-    const copy = await copyStoreFiles(dir);
-    dirs.push(copy);
-    return copy;
+    return temp.keep(await copyStoreFiles(scratch.dir));
   };
-  const journalLines = async (inDir = dir) => (await fsp.readFile(file('store.journal', inDir), 'utf8')).split('\n').filter(Boolean);
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    fs = new ScriptedFs();
-    stores = [];
-    dirs = [];
-  });
-  afterEach(async () => {
-    fs.heal();
-    for (const store of stores) await store.close();
-    for (const each of [dir, ...dirs]) await removeDir(each);
-  });
+  const journalLines = async (inDir = scratch.dir) => (await fsp.readFile(file('store.journal', inDir), 'utf8')).split('\n').filter(Boolean);
 
   it('appends one line per batch to the journal instead of rewriting store.json', async () => {
     const store = await open();
     const snapshotBefore = await fsp.readFile(file('store.json'));
-    fs.calls.length = 0;
+    scratch.fs.calls.length = 0;
     for (let n = 10; n < 15; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
     await Promise.all([20, 21, 22].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
-    assert.equal(fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent transacts');
-    assert.equal(fs.count('sync', named('store.journal')), 6);
-    assert.equal(fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'), 0, 'no snapshot written');
+    assert.equal(scratch.fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent transacts');
+    assert.equal(scratch.fs.count('sync', named('store.journal')), 6);
+    assert.equal(scratch.fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'), 0, 'no snapshot written');
     assert.deepEqual(await fsp.readFile(file('store.json')), snapshotBefore);
     const lines = await journalLines();
     assert.deepEqual(lines.map((line) => JSON.parse(line).seq), [1, 2, 3, 4, 5, 6]);
@@ -55,7 +40,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('writes only the records a change touched: an edit, a delete, a new service', async () => {
     const store = await open();
-    fs.calls.length = 0;
+    scratch.fs.calls.length = 0;
     await store.transact((data) => {
       const key = data.keys.find((k) => k.id === 'key_1')!;
       Object.assign(key, { name: 'edited' });
@@ -143,20 +128,20 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     assert.equal(snapshot.journalSeq, 8);
     assert.equal(snapshot.keys.length, 11);
     assert.equal((await fsp.stat(file('store.journal'))).mode & 0o777, 0o600);
-    assert.deepEqual(ids(await durableState(dir)), Array.from({ length: 13 }, (_, i) => `key_${i}`));
+    assert.deepEqual(ids(await durableState(scratch.dir)), Array.from({ length: 13 }, (_, i) => `key_${i}`));
   });
 
   it('compacts on close, leaving store.json complete and the journal empty', async () => {
     const store = await open();
     await store.transact((data) => void data.keys.push(sampleKey(3)));
     await store.close();
-    assert.deepEqual(ids(await snapshotOnDisk(dir)), ['key_0', 'key_1', 'key_2', 'key_3']);
+    assert.deepEqual(ids(await snapshotOnDisk(scratch.dir)), ['key_0', 'key_1', 'key_2', 'key_3']);
     assert.equal(await fsp.readFile(file('store.journal'), 'utf8'), '');
   });
 
   it('replays correctly after a crash between writing the snapshot and emptying the journal', async () => {
     const store = await open({ compactAfterBatches: 3 });
-    fs.failOnce('rename', 'EIO', named('store.journal')); // the snapshot lands, the journal keeps its lines
+    scratch.fs.failOnce('rename', 'EIO', named('store.journal')); // the snapshot lands, the journal keeps its lines
     for (let n = 3; n < 6; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
     await store.transact((data) => void (data.keys[0]!.useCount += 1));
     assert.equal(store.snapshotCount, 1);
@@ -172,11 +157,11 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     const store = await open({ compactAfterBatches: 2 });
     let dirSyncs = 0;
     // The snapshot's directory fsync passes, the journal reset's (right after its rename) fails.
-    fs.failOnce('sync', 'EIO', (p) => p === dir && ++dirSyncs === 2);
+    scratch.fs.failOnce('sync', 'EIO', (p) => p === scratch.dir && ++dirSyncs === 2);
     for (let n = 3; n < 5; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
     await store.flush(); // the compaction runs after the batch resolved; a flush waits for it
     assert.equal(dirSyncs, 2, 'the reset was attempted');
-    fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
+    scratch.fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
     for (let n = 5; n < 8; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
     const copy = await crashCopy();
     assert.deepEqual(ids(await durableState(copy)), Array.from({ length: 8 }, (_, i) => `key_${i}`));
@@ -217,7 +202,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
         const expected = structuredClone(before);
         expected.keys[2]!.name = 'mate';
         assert.deepEqual(store.read(), expected);
-        assert.deepEqual(await durableState(dir), expected);
+        assert.deepEqual(await durableState(scratch.dir), expected);
         assert.deepEqual(JSON.stringify(store.read()), JSON.stringify(expected), 'same field order too');
       });
     }
@@ -246,7 +231,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
       });
       throw new Error('domain rule');
     }));
-    for (const state of [store.read(), await durableState(dir)]) {
+    for (const state of [store.read(), await durableState(scratch.dir)]) {
       assert.deepEqual(state.keys.map((k) => [k.name, k.status]), [['Key 0', 'active'], ['set in a predicate', 'active'], ['Key 2', 'active']]);
     }
   });
@@ -256,20 +241,20 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     await store.transact((data) => void data.keys.reverse());
     const [line] = await journalLines();
     assert.equal(JSON.parse(line!).changes[0].op, 'replace');
-    assert.deepEqual(ids(await durableState(dir)), ['key_2', 'key_1', 'key_0']);
+    assert.deepEqual(ids(await durableState(scratch.dir)), ['key_2', 'key_1', 'key_0']);
   });
 
   it('writes nothing for a transact that changes nothing', async () => {
     const store = await open();
-    fs.calls.length = 0;
+    scratch.fs.calls.length = 0;
     const found = await store.transact((data) => structuredClone(data.keys.find((k) => k.id === 'key_1')));
     assert.equal(found?.id, 'key_1');
-    assert.equal(fs.count('write'), 0);
+    assert.equal(scratch.fs.count('write'), 0);
   });
 
   it('creates the journal private (0600 from its first byte)', async () => {
     await open({ initialData: emptyData });
-    const creations = fs.calls.filter((c) => c.op === 'open' && path.basename(c.path).startsWith('store.journal'));
+    const creations = scratch.fs.calls.filter((c) => c.op === 'open' && path.basename(c.path).startsWith('store.journal'));
     assert.ok(creations.length > 0);
     for (const call of creations) assert.equal(call.mode, 0o600, `${call.path} opened with mode ${call.mode?.toString(8)}`);
     assert.equal((await fsp.stat(file('store.journal'))).mode & 0o777, 0o600);

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
-import { emptyData, makeTempDir, removeDir } from './storeTestSupport';
+import { makeTempDir, removeDir } from '../support/tempDirs';
+import { emptyData } from './support/storeData';
 
 /** Starts a parent that never reaps its exited child; resolves with the zombie's pid once it is one. */
 async function makeZombie(parents: ChildProcess[]): Promise<number> {
@@ -32,7 +33,7 @@ describe('store: a data-dir lock owned by a zombie process', function () {
   let stores: LowdbKeyStore[];
 
   beforeEach(async () => {
-    dir = await makeTempDir();
+    dir = await makeTempDir('store');
     parents = [];
     stores = [];
   });

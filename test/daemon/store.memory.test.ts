@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createMemoryStore } from '../../daemon/store/memoryStore';
-import { emptyData, sampleKey } from './storeTestSupport';
+import { emptyData, sampleKey } from './support/storeData';
 
 describe('store: in-memory test double', () => {
   it('returns what mutate returns and shows the change to readers', async () => {

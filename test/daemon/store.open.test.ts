@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, emptyData, makeTempDir, removeDir, sampleKey, ScriptedFs, snapshotOnDisk } from './storeTestSupport';
+import { makeTempDir, removeDir } from '../support/tempDirs';
+import { dataWithKeys, emptyData, sampleKey, snapshotOnDisk } from './support/storeData';
+import { ScriptedFs } from './support/scriptedFs';
 
 describe('store: opening the lowdb store', () => {
   let dir: string;
@@ -20,7 +22,7 @@ describe('store: opening the lowdb store', () => {
   };
 
   beforeEach(async () => {
-    dir = await makeTempDir();
+    dir = await makeTempDir('store');
     stores = [];
     children = [];
   });

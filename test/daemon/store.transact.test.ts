@@ -3,23 +3,18 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { durableState, emptyData, isTemp, makeTempDir, named, removeDir, sampleKey, ScriptedFs, tempOf } from './storeTestSupport';
+import { useStoreDir } from './support/storeDir';
+import { durableState, emptyData, sampleKey } from './support/storeData';
+import { isTemp, named } from './support/scriptedFs';
 
 describe('store: lowdb transact (durability and group commit)', () => {
-  let dir: string;
-  let fs: ScriptedFs;
+  const scratch = useStoreDir();
   let store: LowdbKeyStore | undefined;
-  const onDisk = (): Promise<StoreData> => durableState(dir);
-  const open = () => openLowdbStore({ dataDir: dir, initialData: emptyData, fs });
+  const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
+  const open = async () => scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs }));
 
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    fs = new ScriptedFs();
-  });
-  afterEach(async () => {
-    await store?.close();
+  afterEach(() => {
     store = undefined;
-    await removeDir(dir);
   });
 
   it('is on disk by the time transact resolves, and survives a reopen', async () => {
@@ -38,22 +33,22 @@ describe('store: lowdb transact (durability and group commit)', () => {
   it('writes each store file private from creation (wx, 0600) and keeps store.json at 0600', async () => {
     store = await open();
     await store.transact((data) => void data.keys.push(sampleKey(1)));
-    const tempOpens = fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
+    const tempOpens = scratch.fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
     assert.ok(tempOpens.length >= 2, 'the initial store, its backup and the change were written via temp files');
     for (const call of tempOpens) {
       assert.equal(call.flags, 'wx', call.path);
       assert.equal(call.mode, 0o600, call.path);
     }
     for (const name of ['store.json', 'store.json.bak', 'store.journal', 'audit.jsonl', 'daemon.lock']) {
-      assert.equal((await fsp.stat(path.join(dir, name))).mode & 0o777, 0o600, name);
+      assert.equal((await fsp.stat(path.join(scratch.dir, name))).mode & 0o777, 0o600, name);
     }
   });
 
   it('appends the change to the journal and fsyncs it before transact resolves', async () => {
     store = await open();
-    fs.calls.length = 0;
+    scratch.fs.calls.length = 0;
     await store.transact((data) => void data.keys.push(sampleKey(1)));
-    const steps = fs.calls.filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename').map((c) => `${c.op}:${path.basename(c.path)}`);
+    const steps = scratch.fs.calls.filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename').map((c) => `${c.op}:${path.basename(c.path)}`);
     assert.deepEqual(steps, ['write:store.journal', 'sync:store.journal']);
   });
 
@@ -71,7 +66,7 @@ describe('store: lowdb transact (durability and group commit)', () => {
 
   it('queues transacts made while a write is in flight into one next write', async () => {
     store = await open();
-    const held = fs.pause('sync', named('store.journal'));
+    const held = scratch.fs.pause('sync', named('store.journal'));
     const first = store.transact((data) => void data.keys.push(sampleKey(0)));
     await held.reached;
     const writesBefore = store.writeCount;
@@ -153,10 +148,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
 
   it('removes its temp files when a write and the journal repair after it fail, so none pile up', async () => {
     store = await open();
-    fs.failOnce('sync', 'EIO', named('store.journal'));
-    fs.failOnce('rename', 'EACCES', named('store.journal'));
+    scratch.fs.failOnce('sync', 'EIO', named('store.journal'));
+    scratch.fs.failOnce('rename', 'EACCES', named('store.journal'));
     await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(1))));
-    assert.equal((await fsp.readdir(dir)).filter(isTemp).length, 0);
+    assert.equal((await fsp.readdir(scratch.dir)).filter(isTemp).length, 0);
     await store.transact((data) => void data.keys.push(sampleKey(2)));
     assert.deepEqual((await onDisk()).keys.map((k) => k.id), ['key_2'], 'the refused line was taken out before the next append');
   });

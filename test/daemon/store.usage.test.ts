@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
 import type { StoreData } from '../../daemon/store/types';
-import { dataWithKeys, durableState, makeTempDir, removeDir, ScriptedFs } from './storeTestSupport';
+import { useStoreDir } from './support/storeDir';
+import { dataWithKeys, durableState } from './support/storeData';
 
 describe('store: batched verify uses', () => {
-  let dir: string;
-  let fs: ScriptedFs;
+  const scratch = useStoreDir();
   let store: LowdbKeyStore | undefined;
-  const onDisk = (): Promise<StoreData> => durableState(dir);
-  const open = (usageFlushMs: number) => openLowdbStore({ dataDir: dir, initialData: () => dataWithKeys(3), fs, usageFlushMs });
+  const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
+  const open = async (usageFlushMs: number) => scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
   const at = (second: number) => new Date(Date.UTC(2026, 3, 1, 0, 0, second)).toISOString();
 
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    fs = new ScriptedFs();
-  });
-  afterEach(async () => {
-    await store?.close();
+  afterEach(() => {
     store = undefined;
-    await removeDir(dir);
   });
 
   it('shows a use to readers at once, before anything is written', async () => {

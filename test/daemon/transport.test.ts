@@ -1,22 +1,21 @@
 // Two listeners: the admin socket in the private data dir serves the whole API and proves the daemon's
 // identity; the TCP port serves app servers (health, verify with verify tokens) and refuses the rest.
 import { strict as assert } from 'node:assert';
-import { lstat, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { adminSocketPath } from '../../daemon/adminSocket';
 import { newChallenge, proofMatches } from '../../common/daemonProof';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
+import { startTestDaemon } from '../support/inProcessDaemon';
+import { useTempDirs } from '../support/tempDirs';
 
 describe('daemon transport: admin socket and verify port', () => {
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon();
   let verifyToken: string;
   before(async () => {
-    daemon = await startTestDaemon();
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
   });
-  after(() => daemon.stop());
 
   it('serves the admin API on <dataDir>/daemon.sock, a socket only its owner may use', async () => {
     assert.equal(daemon.socket, path.join(daemon.dataDir, 'daemon.sock'));
@@ -86,11 +85,11 @@ describe('daemon transport: where the admin socket is', () => {
 });
 
 describe('daemon transport: the socket file at start', () => {
+  const temp = useTempDirs();
   let dataDir: string;
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-sock-'));
+    dataDir = await temp.make('sock');
   });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
   it('removes a dead daemon\'s socket file and serves on it; removes it again on stop', async () => {
     const socket = path.join(dataDir, 'daemon.sock');

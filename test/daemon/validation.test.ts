@@ -1,14 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 describe('request validation', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startTestDaemon();
-  });
-  after(async () => {
-    await daemon.stop();
-  });
+  const daemon = useTestDaemon();
 
   const valid = { serviceId: 'ingeneo', environment: 'test', name: 'Payroll sync' };
   /** Posts a key with `change` applied and returns the 400's details. */

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { ManualClock } from '../../daemon/keys/clock';
 import { generateSecret } from '../../daemon/keys/keyFormat';
 import type { KeyCreated, TokenCreated } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 describe('POST /v1/verify', () => {
-  let daemon: TestDaemon;
   let clock: ManualClock;
+  const daemon = useTestDaemon(() => ({ clock: (clock = new ManualClock('2030-01-15T09:00:00.000Z')) }), 'each');
   let verifyToken: string;
   const create = async (body: Record<string, unknown> = {}) =>
     (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', ...body })).body;
@@ -14,12 +14,7 @@ describe('POST /v1/verify', () => {
   const verify = (body: unknown) => daemon.tcpRequest('POST', '/v1/verify', body, { token: verifyToken });
 
   beforeEach(async () => {
-    clock = new ManualClock('2030-01-15T09:00:00.000Z');
-    daemon = await startTestDaemon({ clock });
     verifyToken = (await daemon.request<TokenCreated>('POST', '/v1/tokens', { name: 'shop-backend', role: 'verify' })).body.token;
-  });
-  afterEach(async () => {
-    await daemon.stop();
   });
 
   it('answers valid with the key facts and records the use (time, client IP, count)', async () => {
@@ -87,13 +82,7 @@ describe('POST /v1/verify', () => {
 });
 
 describe('verify-only tokens', () => {
-  let daemon: TestDaemon;
-  beforeEach(async () => {
-    daemon = await startTestDaemon();
-  });
-  afterEach(async () => {
-    await daemon.stop();
-  });
+  const daemon = useTestDaemon({}, 'each');
 
   it('are shown once, listed without the token, and stop working once deleted', async () => {
     const created = await daemon.request<TokenCreated>('POST', '/v1/tokens', { name: 'ci', role: 'verify' });

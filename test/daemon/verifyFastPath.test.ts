@@ -8,7 +8,7 @@ import { generateSecret } from '../../daemon/keys/keyFormat';
 import { normalizeIp } from '../../daemon/keys/ipAllowList';
 import { deriveState, parseOptional, stateAt } from '../../daemon/keys/keyState';
 import type { KeyCreated, KeyStatus, TokenCreated } from '../../daemon/protocol';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 describe('verify fast path', () => {
   describe('state from pre-parsed dates', () => {
@@ -39,18 +39,13 @@ describe('verify fast path', () => {
   });
 
   describe('through the daemon', () => {
-    let daemon: TestDaemon;
     let verifyToken: string;
     let clock: ManualClock;
+    const daemon = useTestDaemon(() => ({ clock: (clock = new ManualClock('2030-01-15T09:00:00.000Z')) }), 'each');
     const verify = (body: unknown) => daemon.request('POST', '/v1/verify', body, { token: verifyToken });
 
     beforeEach(async () => {
-      clock = new ManualClock('2030-01-15T09:00:00.000Z');
-      daemon = await startTestDaemon({ clock });
       verifyToken = (await daemon.request<TokenCreated>('POST', '/v1/tokens', { name: 'shop', role: 'verify' })).body.token;
-    });
-    afterEach(async () => {
-      await daemon.stop();
     });
 
     it('answers with the permissions, organization and dates of the key as last changed', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { fixtureFiles, peerFiles, type CorpusFile } from './support/differential/corpus';
 import { judgeFile, type Judged } from './support/differential/judge';
 import { tempWorkspace, type TempWorkspace } from './support/workspace';

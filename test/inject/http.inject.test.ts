@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { INJECTION_PRESETS } from '../../daemon/inject/presets';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 import { git, tempWorkspace, type TempWorkspace } from './support/workspace';
 
 const KIT = '# Payline kit\npayline.environment = HOMO\npayline.merchantId = 0\npayline.accessKey = replace-me\n';
@@ -21,14 +21,8 @@ const mappings = JSON.stringify({
 }, null, 2);
 
 describe('injection over HTTP', function () {
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon();
   let ws: TempWorkspace;
-  before(async function () {
-    daemon = await startTestDaemon();
-  });
-  after(async function () {
-    await daemon.stop();
-  });
   beforeEach(async function () {
     ws = await tempWorkspace();
     await mkdir(ws.at('.vscode'));

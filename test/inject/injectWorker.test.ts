@@ -13,7 +13,8 @@ import { WorkerPool } from '../../daemon/inject/worker/workerPool';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { getPriority } from 'node:os';
-import { sendRequest, spawnDaemonProcess } from '../helpers/testDaemon';
+import { startDaemonProcess } from '../support/childDaemon';
+import { send } from '../support/http';
 import { testMaterial as material, tempWorkspace, type TempWorkspace } from './support/workspace';
 
 /**
@@ -68,9 +69,9 @@ describe('injection worker pool', function () {
   it('runs in the built daemon too: dist/daemon.js injects through dist/injectWorker.js (npm run build first)', async function () {
     const ws = await tempWorkspace();
     await ws.write('.env', 'A=1\n');
-    const daemon = await spawnDaemonProcess(ws.outside);
+    const daemon = await startDaemonProcess(ws.outside);
     // A failed call shows what the daemon printed: a crash would be there.
-    const call = (method: string, path: string, body?: unknown) => sendRequest(daemon.info.socket, method, path, body, { defaultToken: daemon.info.token })
+    const call = (method: string, path: string, body?: unknown) => send(daemon, method, path, { json: body })
       .catch((error: Error) => assert.fail(`${method} ${path}: ${error.message}; daemon output:\n${daemon.output()}`));
     try {
       const keyId = (await call('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'bundled' })).body.key.id;
@@ -78,8 +79,8 @@ describe('injection worker pool', function () {
       assert.equal(injected.status, 200, injected.text);
       assert.match(await readFile(ws.at('.env'), 'utf8'), /^A=1\nAPI_KEY=\S{30,}\n$/);
     } finally {
-      daemon.process.kill('SIGTERM');
-      assert.equal(await daemon.exited, 0, daemon.output());
+      daemon.child.kill('SIGTERM');
+      assert.equal((await daemon.exited).code, 0, daemon.output());
       await ws.cleanup();
     }
   });

@@ -4,18 +4,12 @@
 import assert from 'node:assert/strict';
 import { createKey, createVerifyToken, expectStillServing } from './support/api';
 import { expectApiError } from './support/expectations';
-import { describeAnswer, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { describeAnswer, send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
 
 describe('reliability: attacks on the local daemon', function () {
-  let daemon: InProcessDaemon;
+  const daemon = useTestDaemon({ defaults: 'daemon' });
 
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-  });
 
   describe('DNS rebinding: a Host that is not 127.0.0.1:<port> or localhost:<port>', function () {
     // A browser can reach only the TCP port (health, verify); the admin socket keeps the same guard

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { createKey, expectStillServing } from './support/api';
 import { expectApiError } from './support/expectations';
-import { describeAnswer, send, type Target } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { describeAnswer, send, type Target } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -18,12 +18,11 @@ async function snapshot(target: Target, keyId: string): Promise<string> {
 }
 
 describe('reliability: bad request bodies', function () {
-  let daemon: InProcessDaemon;
+  const daemon = useTestDaemon({ defaults: 'daemon' });
   let keyId: string;
   let endpoints: Array<[method: string, path: string]>;
 
   before(async function () {
-    daemon = await startInProcessDaemon();
     keyId = (await createKey(daemon, { name: 'bystander' })).key.id;
     endpoints = [
       ['POST', '/v1/keys'],
@@ -40,9 +39,6 @@ describe('reliability: bad request bodies', function () {
       ['POST', '/v1/inject'],
       ['POST', '/v1/inject/preview'],
     ];
-  });
-  after(async function () {
-    await daemon?.stop();
   });
 
   async function expectRefusedEverywhere(label: string, status: number, raw: string | Buffer, contentType?: string) {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import type { KeyCreate } from '../../daemon/protocol';
 import { countKeys, createKey, DISABLED_SERVICE, expectStillServing, validKeyBody } from './support/api';
 import { expectApiError, expectFieldRefused } from './support/expectations';
-import { send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
 
 type Case = [label: string, body: Record<string, unknown>, field: string];
 
@@ -44,13 +44,7 @@ const refusedCreates: Case[] = [
 ];
 
 describe('reliability: bad field values', function () {
-  let daemon: InProcessDaemon;
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
 
   for (const [label, overrides, field] of refusedCreates) {
     it(`refuses a key with ${label}, naming ${field}, storing nothing`, async function () {

@@ -5,17 +5,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { expectStillServing } from './support/api';
 import { expectApiError, expectFieldRefused } from './support/expectations';
-import { send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
 
 describe('reliability: bad query strings and path ids', function () {
-  let daemon: InProcessDaemon;
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
 
   const refusedQueries: Array<[path: string, field: string]> = [
     ['/v1/keys?page=1&page=2', 'page'],

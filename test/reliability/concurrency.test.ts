@@ -4,26 +4,25 @@
 import assert from 'node:assert/strict';
 import type { KeyCreated } from '../../daemon/protocol';
 import { createKey, listAllKeys, validKeyBody } from './support/api';
-import { describeAnswer, keepAliveAgent, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { describeAnswer, keepAliveAgent, send } from '../support/http';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { findStoreFile, readStoreFile } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 const CONCURRENT = 100;
 
 describe('reliability: concurrent changes', function () {
-  const temp = new TempDirs();
-  let daemon: InProcessDaemon | undefined;
+  let daemon: TestDaemon | undefined;
   afterEach(async function () {
     await daemon?.stop();
     daemon = undefined;
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   it(`persists ${CONCURRENT} concurrent creates as ${CONCURRENT} keys with ${CONCURRENT} distinct secrets`, async function () {
     this.timeout(60_000);
     const dataDir = await temp.make('concurrent');
-    daemon = await startInProcessDaemon({ dataDir });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir });
     const agent = keepAliveAgent(CONCURRENT);
     const answers = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, i) =>
@@ -53,7 +52,7 @@ describe('reliability: concurrent changes', function () {
   });
 
   it('stores a secret imported 20 times at once only once (409 DUPLICATE_SECRET for the rest), so revoking it refuses it', async function () {
-    daemon = await startInProcessDaemon({ dataDir: await temp.make('imports') });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir: await temp.make('imports') });
     const secret = 'imported-from-the-platform-0123456789';
     const agent = keepAliveAgent(20);
     const answers = await Promise.all(
@@ -74,7 +73,7 @@ describe('reliability: concurrent changes', function () {
   });
 
   it('keeps a key revoked when reactivate, deactivate and rename race its revoke (10 rounds)', async function () {
-    const live = await startInProcessDaemon({ dataDir: await temp.make('revoke-race') });
+    const live = await startTestDaemon({ defaults: 'daemon', dataDir: await temp.make('revoke-race') });
     daemon = live;
     const agent = keepAliveAgent(5);
     for (let round = 1; round <= 10; round++) {
@@ -94,7 +93,7 @@ describe('reliability: concurrent changes', function () {
   });
 
   it('never creates a key for a service deleted at the same moment (10 rounds)', async function () {
-    const live = await startInProcessDaemon({ dataDir: await temp.make('service-race') });
+    const live = await startTestDaemon({ defaults: 'daemon', dataDir: await temp.make('service-race') });
     daemon = live;
     const agent = keepAliveAgent(11);
     for (let round = 1; round <= 10; round++) {
@@ -112,7 +111,7 @@ describe('reliability: concurrent changes', function () {
   });
 
   it('lets exactly one of 10 concurrent regenerates of a key win; the rest get 409', async function () {
-    daemon = await startInProcessDaemon({ dataDir: await temp.make('regenerates') });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir: await temp.make('regenerates') });
     const { key } = await createKey(daemon, { name: 'rotated once' });
     const agent = keepAliveAgent(10);
     const answers = await Promise.all(

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
 import { listAllKeys, validKeyBody } from './support/api';
-import { delay, ensureDaemonBuilt, killHard, launchDaemonProcess, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
-import { describeAnswer, keepAliveAgent, send } from './support/http';
+import { delay, ensureDaemonBuilt, killHard, launchDaemonProcess, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from '../support/childDaemon';
+import { describeAnswer, keepAliveAgent, send } from '../support/http';
 import { reliabilitySeed, seededRandom, type Random } from './support/seededRandom';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 const LOOPS = 20;
 const CLIENTS = 4;
@@ -111,7 +111,6 @@ function checkKeys(keys: KeyState[], acked: Acknowledged, context: string): void
 
 describe('reliability: kill -9 during a stream of changes', function () {
   this.timeout(170_000);
-  const temp = new TempDirs();
   let daemon: RunningDaemon | undefined;
 
   before(function () {
@@ -120,8 +119,8 @@ describe('reliability: kill -9 during a stream of changes', function () {
   });
   after(async function () {
     if (daemon) await stopDaemonProcess(daemon);
-    await temp.removeAll();
   });
+  const temp = useTempDirs('all');
 
   it(`keeps every acknowledged change and never half-applies a regenerate, over ${LOOPS} kills`, async function () {
     const seed = reliabilitySeed(20_261_123);
@@ -180,7 +179,6 @@ describe('reliability: kill -9 during a stream of changes', function () {
 
 describe('reliability: SIGTERM during a stream of changes', function () {
   this.timeout(60_000);
-  const temp = new TempDirs();
   let daemon: RunningDaemon | undefined;
   before(function () {
     this.timeout(120_000);
@@ -188,8 +186,8 @@ describe('reliability: SIGTERM during a stream of changes', function () {
   });
   after(async function () {
     if (daemon) await stopDaemonProcess(daemon);
-    await temp.removeAll();
   });
+  const temp = useTempDirs('all');
 
   it('finishes or refuses every request in flight, exits 0, and keeps every acknowledged change (3 rounds)', async function () {
     const seed = reliabilitySeed(15_15);

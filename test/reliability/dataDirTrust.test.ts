@@ -10,21 +10,20 @@ import { writeDaemonFile } from '../../daemon/daemonFile';
 import { AuditLog } from '../../daemon/store/auditLog';
 import { nodeStoreFs } from '../../daemon/store/storeFs';
 import { readDaemonFile, UntrustedFileError } from '../../extension/daemonFile';
-import { ensureDaemonBuilt, expectRefusal, launchDaemonProcess } from './support/daemonProcess';
-import { startInProcessDaemon } from './support/inProcessDaemon';
+import { ensureDaemonBuilt, expectRefusal, launchDaemonProcess } from '../support/childDaemon';
+import { startTestDaemon } from '../support/inProcessDaemon';
 import { ownedByAnotherUser } from './support/otherUser';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 describe('reliability: a data dir and files only the user controls', function () {
   this.timeout(30_000);
-  const temp = new TempDirs();
   let undo: (() => void) | undefined;
   before(ensureDaemonBuilt);
   afterEach(async function () {
     undo?.();
     undo = undefined;
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   for (const mode of [0o770, 0o707, 0o777]) {
     it(`refuses to start in a data dir of mode ${mode.toString(8)} (others may write), naming chmod 700, creating nothing`, async function () {
@@ -41,7 +40,7 @@ describe('reliability: a data dir and files only the user controls', function ()
   it('refuses a data dir that belongs to another user, and says how to take it over', async function () {
     const dataDir = await temp.make('their-dir');
     undo = await ownedByAnotherUser(dataDir);
-    await assert.rejects(startInProcessDaemon({ dataDir }), /belongs to another user .*chown "\$\(id -u\)"/);
+    await assert.rejects(startTestDaemon({ defaults: 'daemon', dataDir }), /belongs to another user .*chown "\$\(id -u\)"/);
     undo();
     undo = undefined;
     assert.deepEqual(await readdir(dataDir), [], 'nothing was created in it');
@@ -111,7 +110,7 @@ describe('reliability: a data dir and files only the user controls', function ()
         await mkdir(path.dirname(elsewhere), { recursive: true });
         await writeFile(elsewhere, 'not yours\n', { mode: 0o600 });
         await symlink(elsewhere, path.join(dataDir, name));
-        await assert.rejects(startInProcessDaemon({ dataDir }), new RegExp(`${name.replace('.', '\\.')} is a symbolic link`));
+        await assert.rejects(startTestDaemon({ defaults: 'daemon', dataDir }), new RegExp(`${name.replace('.', '\\.')} is a symbolic link`));
         assert.equal(await readFile(elsewhere, 'utf8'), 'not yours\n');
       });
     }

@@ -9,13 +9,13 @@ import type { KeyView } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import { createKey, listAllKeys, validKeyBody, verifyKey } from './support/api';
-import { delay } from './support/daemonProcess';
+import { delay } from '../support/childDaemon';
 import { expectApiError } from './support/expectations';
 import { faultyDisk, type DiskFault } from './support/faultyDisk';
-import { describeAnswer, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { describeAnswer, send } from '../support/http';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 /** Each fault, and the advice the daemon must add to the kernel's errno (not just repeat it). */
 /** Every file of the data dir with its bytes: store, its log or backup, audit log, master key (not the admin socket). */
@@ -31,20 +31,19 @@ const FAULTS: Array<[DiskFault, RegExp]> = [
 ];
 
 describe('reliability: disk faults under a running server', function () {
-  const temp = new TempDirs();
-  let daemon: InProcessDaemon | undefined;
+  let daemon: TestDaemon | undefined;
   afterEach(async function () {
     await daemon?.stop().catch(() => undefined);
     daemon = undefined;
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   it('never answers an error for a change it kept: with only the audit log failing, a change is either refused whole or answered 2xx', async function () {
     this.timeout(30_000);
     const dataDir = await temp.make('audit-only');
     const disk = faultyDisk();
     const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
-    daemon = await startInProcessDaemon({ dataDir, store });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
     const kept = await createKey(daemon, { name: 'kept' });
 
     disk.setFault('ENOSPC', (file) => path.basename(file).startsWith('audit'));
@@ -75,7 +74,7 @@ describe('reliability: disk faults under a running server', function () {
       );
       disk.setFault(undefined);
       const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs });
-      daemon = await startInProcessDaemon({ dataDir, store });
+      daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
       const { secret } = await createKey(daemon, { name: 'after the disk came back' });
       assert.equal((await verifyKey(daemon, secret.secret)).valid, true);
     });
@@ -87,7 +86,7 @@ describe('reliability: disk faults under a running server', function () {
       const dataDir = await temp.make(`fault-${fault}`);
       const disk = faultyDisk();
       const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
-      daemon = await startInProcessDaemon({ dataDir, store });
+      daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
 
       const kept = await createKey(daemon, { name: 'kept' });
       const storeFile = await findStoreFile(dataDir);
@@ -138,7 +137,7 @@ describe('reliability: disk faults under a running server', function () {
       assert.equal(onDisk.keys.find((key) => key.id === kept.key.id)?.status, 'revoked');
 
       // And a fresh daemon on the same dir sees exactly that.
-      daemon = await startInProcessDaemon({ dataDir });
+      daemon = await startTestDaemon({ defaults: 'daemon', dataDir });
       const reopened: KeyView[] = await listAllKeys(daemon);
       assert.deepEqual(reopened.map((key) => key.name).sort(), ['after recovery', 'kept']);
       assert.deepEqual(await tempFilesIn(path.dirname(storeFile)), []);

@@ -7,28 +7,27 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { createKey } from './support/api';
 import { fuzzCall, type FuzzCall } from './support/fuzzRequests';
-import { describeAnswer, keepAliveAgent, redactSecrets, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { describeAnswer, keepAliveAgent, redactSecrets, send } from '../support/http';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { reliabilitySeed } from './support/seededRandom';
 import { findStoreFile, readStoreFile } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 const RUNS = Number(process.env.KEYSMITH_FUZZ_RUNS) || 600;
 
 describe('reliability: fuzzing every endpoint with random JSON', function () {
-  const temp = new TempDirs();
-  let daemon: InProcessDaemon | undefined;
+  let daemon: TestDaemon | undefined;
   after(async function () {
     await daemon?.stop().catch(() => undefined);
-    await temp.removeAll();
   });
+  const temp = useTempDirs('all');
 
   it(`answers ${RUNS} random requests without a 5xx, and the store holds exactly what 2xx calls created`, async function () {
     this.timeout(120_000);
     const seed = reliabilitySeed(424_242);
     const dataDir = await temp.make('fuzz');
     const workspace = await temp.make('fuzz-workspace');
-    daemon = await startInProcessDaemon({ dataDir });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir });
     const live = daemon;
     const agent = keepAliveAgent(1);
 

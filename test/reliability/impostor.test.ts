@@ -9,9 +9,9 @@ import path from 'node:path';
 import { DaemonClient, ImpostorError } from '../../extension/client';
 import { readDaemonFile } from '../../extension/daemonFile';
 import { createKey } from './support/api';
-import { ensureDaemonBuilt, killHard, readDaemonInfo, REPO_ROOT, startDaemonProcess } from './support/daemonProcess';
+import { ensureDaemonBuilt, killHard, readDaemonInfo, REPO_ROOT, startDaemonProcess } from '../support/childDaemon';
 import { squat, type Squatter } from './support/squatter';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 const CLI = path.join(REPO_ROOT, 'dist/cli.js');
 
@@ -25,13 +25,12 @@ function keysmith(args: string[], stdin: string): Promise<{ code: number; stdout
 
 describe('reliability: an impostor where a crashed daemon was', function () {
   this.timeout(60_000);
-  const temp = new TempDirs();
   const squatters: Squatter[] = [];
   before(ensureDaemonBuilt);
   afterEach(async function () {
     await Promise.all(squatters.splice(0).map((squatter) => squatter.close()));
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   it('gets neither the admin token nor a secret from the CLI or the extension client, which both refuse', async function () {
     const dataDir = await temp.make('impostor');

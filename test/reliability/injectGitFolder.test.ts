@@ -6,32 +6,25 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeys, createKey, expectStillServing, validKeyBody } from './support/api';
 import { expectApiError } from './support/expectations';
-import { send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
+import { useTempDirs } from '../support/tempDirs';
 
 const GIT_CONFIG = '[core]\n\trepositoryformatversion = 0\n';
 
 describe('reliability: injection never writes inside a .git folder', function () {
-  let daemon: InProcessDaemon;
+  const daemon = useTestDaemon({ defaults: 'daemon' });
   let keyId: string;
-  const temp = new TempDirs();
+  const temp = useTempDirs();
   let repo: string;
 
   before(async function () {
-    daemon = await startInProcessDaemon();
     keyId = (await createKey(daemon, { name: 'injected' })).key.id;
-  });
-  after(async function () {
-    await daemon?.stop();
   });
   beforeEach(async function () {
     repo = await temp.make('repo');
     await mkdir(path.join(repo, '.git', 'hooks'), { recursive: true });
     await writeFile(path.join(repo, '.git', 'config'), GIT_CONFIG);
-  });
-  afterEach(async function () {
-    await temp.removeAll();
   });
 
   async function expectGitUntouched(): Promise<void> {

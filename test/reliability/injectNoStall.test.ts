@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { WorkerInjector } from '../../daemon/inject/worker/workerInjector';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
 import { tempWorkspace, type TempWorkspace } from '../inject/support/workspace';
 
 const FILE_BYTES = 1024 * 1024;
@@ -29,7 +29,7 @@ function bigYaml(): { text: string; middle: string } {
 
 describe('reliability: file work never stalls verify', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon({}, 'each');
   let ws: TempWorkspace;
   let target: string;
   let injectedKeyId: string;
@@ -47,14 +47,10 @@ describe('reliability: file work never stalls verify', function () {
     await ws.cleanup();
   });
   beforeEach(async function () {
-    daemon = await startTestDaemon();
     // A test key is retrievable: the daemon injects it from its sealed copy.
     injectedKeyId = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'injected' })).body.key.id;
     verifiedSecret = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'verified' })).body.secret.secret;
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
-  });
-  afterEach(async function () {
-    await daemon.stop();
   });
 
   const verify = () => daemon.request('POST', '/v1/verify', { key: verifiedSecret }, { token: verifyToken });

@@ -6,9 +6,9 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeys, createKey, expectStillServing, validKeyBody } from './support/api';
 import { expectApiError } from './support/expectations';
-import { describeAnswer, send, type Answer } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { describeAnswer, send, type Answer } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
+import { useTempDirs } from '../support/tempDirs';
 
 /** 400 whose details name `field` (or a path inside it), or whose message names `mention`. */
 function expectRefusedNaming(answer: Answer, field: string, mention: string): void {
@@ -19,26 +19,19 @@ function expectRefusedNaming(answer: Answer, field: string, mention: string): vo
 }
 
 describe('reliability: injection paths that escape the workspace', function () {
-  let daemon: InProcessDaemon;
+  const daemon = useTestDaemon({ defaults: 'daemon' });
   let keyId: string;
-  const temp = new TempDirs();
+  const temp = useTempDirs();
   let workspace: string;
   let outside: string;
 
   before(async function () {
-    daemon = await startInProcessDaemon();
     keyId = (await createKey(daemon, { name: 'injected' })).key.id;
-  });
-  after(async function () {
-    await daemon?.stop();
   });
   beforeEach(async function () {
     workspace = await temp.make('workspace');
     outside = await temp.make('outside');
     await writeFile(path.join(outside, 'victim.env'), 'UNTOUCHED=1\n');
-  });
-  afterEach(async function () {
-    await temp.removeAll();
   });
 
   async function expectOutsideUntouched(): Promise<void> {
@@ -102,15 +95,8 @@ describe('reliability: injection paths that escape the workspace', function () {
 });
 
 describe('reliability: a config file changed between preview and write', function () {
-  let daemon: InProcessDaemon;
-  const temp = new TempDirs();
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-    await temp.removeAll();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
+  const temp = useTempDirs('all');
 
   it('answers 409 FILE_CHANGED and leaves the file as the other writer left it', async function () {
     const workspace = await temp.make('race');

@@ -5,20 +5,13 @@ import assert from 'node:assert/strict';
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKey } from './support/api';
-import { describeAnswer, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { describeAnswer, send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
+import { useTempDirs } from '../support/tempDirs';
 
 describe('reliability: injection keeps the secret to the target file', function () {
-  let daemon: InProcessDaemon;
-  const temp = new TempDirs();
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-    await temp.removeAll();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
+  const temp = useTempDirs('all');
 
   it('writes the secret only into the file, keeping its mode, with no secret in answers, audit or log', async function () {
     const workspace = await temp.make('secrecy');

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { generateSecret } from '../../daemon/keys/keyFormat';
 import { createKey, validKeyBody } from './support/api';
 import { expectFieldRefused } from './support/expectations';
-import { send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
+import { useTempDirs } from '../support/tempDirs';
 
 interface Case {
   label: string;
@@ -20,21 +20,16 @@ interface Case {
 }
 
 describe('reliability: a Keysmith key pasted into a name or other free text', function () {
-  let daemon: InProcessDaemon;
+  const daemon = useTestDaemon({ defaults: 'daemon' });
   let keyId: string;
   let serviceId: string;
   let workspace: string;
-  const temp = new TempDirs();
+  const temp = useTempDirs('all');
 
   before(async () => {
-    daemon = await startInProcessDaemon();
     keyId = (await createKey(daemon, { name: 'existing' })).key.id;
     serviceId = (await send(daemon, 'POST', '/v1/services', { json: { name: 'Custom service' } })).body.id as string;
     workspace = await temp.make('key-in-names');
-  });
-  after(async () => {
-    await daemon?.stop();
-    await temp.removeAll();
   });
 
   const cases: Case[] = [

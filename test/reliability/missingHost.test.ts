@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { expectStillServing } from './support/api';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { useTestDaemon } from '../support/hooks';
 
 interface RawAnswer {
   status: number;
@@ -31,13 +31,7 @@ function sendRaw(port: number, head: string): Promise<RawAnswer> {
 }
 
 describe('reliability: an HTTP/1.1 request without a Host header', function () {
-  let daemon: InProcessDaemon;
-  before(async () => {
-    daemon = await startInProcessDaemon();
-  });
-  after(async () => {
-    await daemon?.stop();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
 
   for (const [what, head] of [
     ['GET /v1/health', 'GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n'],

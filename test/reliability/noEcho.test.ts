@@ -9,9 +9,9 @@ import path from 'node:path';
 import { randomBase62 } from '../../daemon/keys/base62';
 import { generateSecret } from '../../daemon/keys/keyFormat';
 import { createKey, createVerifyToken, expectStillServing, validKeyBody } from './support/api';
-import { send, type Answer } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { send, type Answer } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
+import { useTempDirs } from '../support/tempDirs';
 
 interface Probe {
   label: string;
@@ -143,13 +143,12 @@ function fragmentsOf(secret: string): string[] {
 
 describe('reliability: no error message or log line repeats a received value', function () {
   this.timeout(120_000);
-  let daemon: InProcessDaemon;
-  const temp = new TempDirs();
+  const daemon = useTestDaemon({ defaults: 'daemon' });
+  const temp = useTempDirs('all');
   let ids: { key: string; service: string; token: string };
   let workspace: string;
 
   before(async () => {
-    daemon = await startInProcessDaemon();
     workspace = await temp.make('echo-ws');
     await writeFile(path.join(workspace, '.env'), 'OTHER=1\n');
     const key = (await createKey(daemon, { name: 'echo probe' })).key.id;
@@ -158,10 +157,6 @@ describe('reliability: no error message or log line repeats a received value', f
     await createVerifyToken(daemon, 'echo token');
     const token = (await send(daemon, 'GET', '/v1/tokens')).body.items[0].id as string;
     ids = { key, service, token };
-  });
-  after(async () => {
-    await daemon?.stop();
-    await temp.removeAll();
   });
 
   const shapes: Array<[string, () => string]> = [

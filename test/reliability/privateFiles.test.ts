@@ -7,8 +7,8 @@ import { initialStoreData } from '../../daemon/server';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import { nodeStoreFs, type StoreFs } from '../../daemon/store/storeFs';
 import { createKey, regenerateKey, verifyKey } from './support/api';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
-import { TempDirs } from './support/tempDir';
+import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { useTempDirs } from '../support/tempDirs';
 
 interface OpenCall {
   path: string;
@@ -32,19 +32,18 @@ function recordingFs(calls: OpenCall[]): StoreFs {
 }
 
 describe('reliability: private files from the first byte', function () {
-  const temp = new TempDirs();
-  let daemon: InProcessDaemon | undefined;
+  let daemon: TestDaemon | undefined;
   afterEach(async function () {
     await daemon?.stop();
     daemon = undefined;
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   it('opens every file it writes with mode 0600', async function () {
     const dataDir = await temp.make('private');
     const calls: OpenCall[] = [];
     const store = await openLowdbStore({ dataDir, initialData: initialStoreData, fs: recordingFs(calls), usageFlushMs: 10 });
-    daemon = await startInProcessDaemon({ dataDir, store });
+    daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
     const { key, secret } = await createKey(daemon, { name: 'private' });
     await regenerateKey(daemon, key.id, 60);
     await verifyKey(daemon, secret.secret);

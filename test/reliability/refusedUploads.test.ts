@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { Agent, get } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { startTestDaemon, type TestDaemon } from '../helpers/testDaemon';
+import { useTestDaemon } from '../support/hooks';
+import type { TestDaemon } from '../support/inProcessDaemon';
 
 const DECLARED = 2 * 1024 ** 3; // what the client claims it will send
 const BUDGET = 64 * 1024 **2; // what it actually tries to send before giving up
@@ -69,14 +70,10 @@ function firstAnswer(raw: string): { status: number; headers: string; body: any 
 }
 
 describe('reliability: a refused request does not read its body', function () {
-  let daemon: TestDaemon;
+  const daemon = useTestDaemon();
   let verifyToken: string;
   before(async function () {
-    daemon = await startTestDaemon();
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
-  });
-  after(async function () {
-    await daemon.stop();
   });
 
   const cases: Array<[what: string, door: Door, method: string, path: string, headers: () => Record<string, string>, status: number, code: string]> = [

@@ -9,19 +9,18 @@ import { initialStoreData, startServer } from '../../daemon/server';
 import { openLowdbStore } from '../../daemon/store/lowdbStore';
 import { stopDaemon } from '../../daemon/stopDaemon';
 import { createKey, getKey, verifyKey } from './support/api';
-import { ensureDaemonBuilt, killHard, startDaemonProcess, type RunningDaemon } from './support/daemonProcess';
+import { ensureDaemonBuilt, killHard, startDaemonProcess, type RunningDaemon } from '../support/childDaemon';
 import { faultyDisk } from './support/faultyDisk';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 describe('reliability: stopping the daemon', function () {
   this.timeout(60_000);
-  const temp = new TempDirs();
   const children: RunningDaemon[] = [];
   before(() => ensureDaemonBuilt());
   afterEach(async () => {
     for (const child of children.splice(0)) await killHard(child);
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
 
   for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
     it(`on ${signal} (${signal === 'SIGHUP' ? 'the terminal closed' : 'a stop request'}) writes pending usage, removes daemon.json and the lock, exits 0`, async () => {

@@ -5,13 +5,13 @@
 // KEYSMITH_SOAK_SECONDS shortens it locally; CI runs the default 60 s.
 import assert from 'node:assert/strict';
 import { createVerifyToken } from './support/api';
-import { ensureDaemonBuilt, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from './support/daemonProcess';
+import { ensureDaemonBuilt, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from '../support/childDaemon';
 import { rssEveryTenSeconds, rssLevels, sampleRss } from './support/memorySampler';
 import { reliabilitySeed, seededRandom } from './support/seededRandom';
 import { newSoakState, runVerifiers, runWriter, type SoakState } from './support/soakClients';
 import { judge } from './support/soakModel';
 import { findStoreFile, readStoreFile } from './support/storeFile';
-import { TempDirs } from './support/tempDir';
+import { useTempDirs } from '../support/tempDirs';
 
 const SOAK_SECONDS = Number(process.env.KEYSMITH_SOAK_SECONDS) || 60;
 const VERIFIERS = 20;
@@ -38,7 +38,6 @@ async function lostWrites(dataDir: string, state: SoakState): Promise<string[]> 
 
 describe('reliability: soak (verify under a stream of changes)', function () {
   this.timeout((SOAK_SECONDS + 90) * 1000);
-  const temp = new TempDirs();
   let daemon: RunningDaemon | undefined;
 
   before(function () {
@@ -47,8 +46,8 @@ describe('reliability: soak (verify under a stream of changes)', function () {
   });
   after(async function () {
     if (daemon) await stopDaemonProcess(daemon);
-    await temp.removeAll();
   });
+  const temp = useTempDirs('all');
 
   it(`gives zero wrong verify answers, loses no write and holds its memory over ${SOAK_SECONDS} s`, async function () {
     const seed = reliabilitySeed(60_060);

@@ -3,7 +3,7 @@
 // damaged store (keeping the file and saying how to restore the backup), and beside another daemon.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, cp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKey, expectStillServing, regenerateKey } from './support/api';
 import {
@@ -15,16 +15,15 @@ import {
   startDaemonProcess,
   stopDaemonProcess,
   type RunningDaemon,
-} from './support/daemonProcess';
-import { send } from './support/http';
+} from '../support/childDaemon';
+import { send } from '../support/http';
 import { fileModes, findStoreFile } from './support/storeFile';
-import { makeTempDir, TempDirs } from './support/tempDir';
+import { makeTempDir, removeDir, useTempDirs } from '../support/tempDirs';
 
 const CHMOD_SPY = path.join(__dirname, 'support/chmodSpy.cjs');
 
 describe('reliability: daemon start-up safety (spawned process)', function () {
   this.timeout(60_000);
-  const temp = new TempDirs();
   const running: RunningDaemon[] = [];
 
   let usedTemplate: string;
@@ -37,10 +36,10 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
   });
   afterEach(async function () {
     await Promise.all(running.splice(0).map((daemon) => stopDaemonProcess(daemon)));
-    await temp.removeAll();
   });
+  const temp = useTempDirs();
   after(async function () {
-    if (usedTemplate) await rm(usedTemplate, { recursive: true, force: true });
+    if (usedTemplate) await removeDir(usedTemplate);
   });
 
   async function start(dataDir: string, options?: Parameters<typeof startDaemonProcess>[1]): Promise<RunningDaemon> {

@@ -4,8 +4,8 @@
 // compares the paired differences: any real early-exit leak shows as a consistent sign, load noise
 // does not. The threshold is generous so a loaded 2-core box cannot make it flake.
 import assert from 'node:assert/strict';
-import { keepAliveAgent, send } from './support/http';
-import { startInProcessDaemon, type InProcessDaemon } from './support/inProcessDaemon';
+import { keepAliveAgent, send } from '../support/http';
+import { useTestDaemon } from '../support/hooks';
 import { reliabilitySeed, seededRandom } from './support/seededRandom';
 
 const PAIRS = 400;
@@ -23,13 +23,7 @@ function median(values: number[]): number {
 }
 
 describe('reliability: token comparison timing', function () {
-  let daemon: InProcessDaemon;
-  before(async function () {
-    daemon = await startInProcessDaemon();
-  });
-  after(async function () {
-    await daemon?.stop();
-  });
+  const daemon = useTestDaemon({ defaults: 'daemon' });
 
   for (const [label, method, path] of [
     ['an admin route', 'GET', '/v1/keys'],

@@ -2,10 +2,10 @@
 // literal is ever committed).
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import type { InjectMaterial } from '../../../daemon/inject';
+import { makeTempDir, removeDir } from '../../support/tempDirs';
 
 export interface TempWorkspace {
   root: string;
@@ -17,7 +17,7 @@ export interface TempWorkspace {
 }
 
 export async function tempWorkspace(): Promise<TempWorkspace> {
-  const base = await mkdtemp(path.join(os.tmpdir(), 'keysmith-inject-'));
+  const base = await makeTempDir('inject');
   const root = path.join(base, 'workspace');
   const outside = path.join(base, 'outside');
   execFileSync('mkdir', ['-p', root, outside]);
@@ -31,7 +31,7 @@ export async function tempWorkspace(): Promise<TempWorkspace> {
       await chmod(file, mode);
       return file;
     },
-    cleanup: () => rm(base, { recursive: true, force: true }),
+    cleanup: () => removeDir(base),
   };
 }
 

@@ -1,7 +1,7 @@
 // Typed calls to the daemon's v1 API used across the reliability tests. Each throws when the daemon
 // answers something other than success, so a test fails at the call that went wrong.
 import type { KeyCreate, KeyCreated, KeyList, KeyRegenerated, KeyView, TokenCreated, VerifyResponse } from '../../../daemon/protocol';
-import { describeAnswer, send, type Answer, type RequestOptions, type Target } from './http';
+import { describeAnswer, send, type Answer, type SendOptions as RequestOptions, type Target } from '../../support/http';
 
 /** A service whose keys accept method permissions and company restrictions (a built-in preset). */
 export const SERVICE_WITH_PERMISSIONS = 'ingeneo';

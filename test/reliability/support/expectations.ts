@@ -1,6 +1,6 @@
 // Assertions shared by the reliability tests: the API's error shape, and "refused, naming the field".
 import assert from 'node:assert/strict';
-import { describeAnswer, type Answer } from './http';
+import { describeAnswer, type Answer } from '../../support/http';
 
 /** The answer is `status` with the API's `{"error": {code, message}}` shape and a readable message. */
 export function expectApiError(answer: Answer, status: number, code?: string): void {

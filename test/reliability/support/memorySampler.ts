@@ -1,6 +1,6 @@
 // Samples a process's resident memory from /proc while a load runs, and reduces the samples to the
 // two levels the soak compares: after warm-up and at the end.
-import { delay, residentKiB } from './daemonProcess';
+import { delay, residentKiB } from '../../support/childDaemon';
 
 export interface RssSample {
   /** ms since the load started */

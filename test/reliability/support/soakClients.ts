@@ -3,8 +3,8 @@
 // with its send and answer times. Nothing is judged here: soakModel.judge does that once all is known.
 import type { KeyCreated, KeyRegenerated } from '../../../daemon/protocol';
 import { validKeyBody } from './api';
-import type { RunningDaemon } from './daemonProcess';
-import { describeAnswer, keepAliveAgent, send } from './http';
+import type { RunningDaemon } from '../../support/childDaemon';
+import { describeAnswer, keepAliveAgent, send } from '../../support/http';
 import type { Random } from './seededRandom';
 import { seededRandom } from './seededRandom';
 import type { Observation, TrackedKey } from './soakModel';

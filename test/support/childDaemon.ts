@@ -1,14 +1,15 @@
-// Runs the real daemon (dist/daemon.js) as a child process, the way users run it: for the tests that
-// need a process to kill -9, a second daemon to refuse, a start-up check to fail, or an RSS to read.
+// Runs the real daemon bundle (dist/daemon.js) as a child process, the way users run it: for the tests
+// that need a process to kill -9, a second daemon to refuse, a start-up check to fail or an RSS to read,
+// and for the bench. It is found through the daemon.json it writes.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DaemonInfo } from '../../../daemon/protocol';
+import type { DaemonInfo } from '../../daemon/protocol';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
-/** KEYSMITH_DAEMON_BUNDLE runs the suite against another build of the daemon (then nothing is rebuilt). */
-const DAEMON_BUNDLE = process.env.KEYSMITH_DAEMON_BUNDLE || path.join(REPO_ROOT, 'dist/daemon.js');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+/** KEYSMITH_DAEMON_BUNDLE runs the suites and the bench against another build (then nothing is rebuilt). */
+export const DAEMON_BUNDLE = process.env.KEYSMITH_DAEMON_BUNDLE || path.join(REPO_ROOT, 'dist/daemon.js');
 
 export interface Exit {
   code: number | null;
@@ -35,10 +36,14 @@ export interface RunningDaemon extends DaemonProcess {
 export interface SpawnOptions {
   /** Start under this umask (e.g. 0o000 to prove files are created 0600 by their own mode). */
   umask?: number;
+  /** Daemon flags after `--data-dir <dir> --port 0`. */
   args?: string[];
   /** Flags for node itself, before the script (e.g. `--require` a spy). */
   nodeArgs?: string[];
+  /** Added to this process's environment, minus the KEYSMITH_* settings a developer may have exported. */
   env?: Record<string, string>;
+  /** How long `startDaemonProcess` waits for daemon.json (default 15 s; a seeded bench store needs more). */
+  startTimeoutMs?: number;
 }
 
 /** Builds dist/daemon.js when it is missing or older than a daemon source file. */
@@ -63,7 +68,7 @@ function newestSourceMtime(dir: string): number {
 /** Starts the daemon process without waiting for it; see `startDaemonProcess` to wait until it serves. */
 export function launchDaemonProcess(dataDir: string, options: SpawnOptions = {}): DaemonProcess {
   const argv = [...(options.nodeArgs ?? []), DAEMON_BUNDLE, '--data-dir', dataDir, '--port', '0', ...(options.args ?? [])];
-  const env = { ...process.env, KEYSMITH_DATA_DIR: '', KEYSMITH_PORT: '', ...options.env };
+  const env = { ...process.env, KEYSMITH_DATA_DIR: '', KEYSMITH_PORT: '', KEYSMITH_MASTER_KEY: '', ...options.env };
   // `exec` keeps the pid: the pid we hold is the node process itself, so kill -9 and /proc reach it.
   const child =
     options.umask === undefined
@@ -84,17 +89,18 @@ export async function startDaemonProcess(dataDir: string, options: SpawnOptions 
   const launched = launchDaemonProcess(dataDir, options);
   let exit: Exit | undefined;
   void launched.exited.then((value) => (exit = value));
-  const deadline = Date.now() + 15_000;
+  const timeoutMs = options.startTimeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exit) {
       throw new Error(`daemon exited (code ${exit.code}, signal ${exit.signal}) before serving:\n${launched.output()}`);
     }
     const info = await readDaemonInfo(dataDir);
     if (info && info.pid === launched.pid) return { ...launched, socket: info.socket, port: info.port, token: info.token, info };
-    await delay(25);
+    await delay(20);
   }
   launched.child.kill('SIGKILL');
-  throw new Error(`daemon did not write daemon.json within 15 s:\n${launched.output()}`);
+  throw new Error(`daemon did not write daemon.json within ${timeoutMs / 1000} s:\n${launched.output()}`);
 }
 
 /** Waits for a process that is expected to refuse to start; kills it and fails if it is still up after 15 s. */
@@ -113,11 +119,11 @@ export async function readDaemonInfo(dataDir: string): Promise<DaemonInfo | unde
   }
 }
 
-/** SIGTERM and wait; SIGKILL if it does not stop within 10 s. */
-export async function stopDaemonProcess(daemon: DaemonProcess): Promise<Exit> {
+/** SIGTERM and wait for the clean exit (pending writes flushed); SIGKILL if it takes over `killAfterMs`. */
+export async function stopDaemonProcess(daemon: DaemonProcess, killAfterMs = 10_000): Promise<Exit> {
   if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return daemon.exited;
   daemon.child.kill('SIGTERM');
-  const timer = setTimeout(() => daemon.child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => daemon.child.kill('SIGKILL'), killAfterMs);
   const exit = await daemon.exited;
   clearTimeout(timer);
   return exit;

@@ -1,0 +1,80 @@
+// Sample records for the store tests, and the store as a restart would find it on disk.
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { openLowdbStore } from '../../../daemon/store/lowdbStore';
+import type { KeyRecord, StoreData } from '../../../daemon/store/types';
+import { makeTempDir, removeDir } from '../../support/tempDirs';
+
+/**
+ * What a restart would find on disk right now (store.json plus the journal replayed), read the way the
+ * daemon reads it, from a copy of the files: as if the process had been killed at this instant.
+ */
+export async function durableState(dataDir: string): Promise<StoreData> {
+  const copy = await copyStoreFiles(dataDir);
+  try {
+    const store = await openLowdbStore({
+      dataDir: copy,
+      initialData: () => {
+        throw new Error(`no store.json in ${dataDir}`);
+      },
+    });
+    const state = structuredClone(store.read());
+    await store.close();
+    return state;
+  } finally {
+    await removeDir(copy);
+  }
+}
+
+/** A new temp dir holding copies of the store's files (what survives a kill -9). */
+export async function copyStoreFiles(dataDir: string): Promise<string> {
+  const copy = await makeTempDir('store-copy');
+  for (const name of ['store.json', 'store.json.bak', 'store.journal']) {
+    await fsp.copyFile(path.join(dataDir, name), path.join(copy, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  return copy;
+}
+
+/** store.json parsed, without the journal seq it carries (to compare with a StoreData). */
+export async function snapshotOnDisk(dataDir: string, name = 'store.json'): Promise<StoreData> {
+  const { journalSeq, ...data } = JSON.parse(await fsp.readFile(path.join(dataDir, name), 'utf8')) as StoreData & { journalSeq?: number };
+  assertSeq(journalSeq);
+  return data;
+}
+
+function assertSeq(seq: unknown): void {
+  if (!Number.isSafeInteger(seq)) throw new Error(`store.json has no journalSeq (got ${String(seq)})`);
+}
+
+export function emptyData(): StoreData {
+  return { version: 1, services: [], keys: [], tokens: [] };
+}
+
+export function sampleKey(n: number, overrides: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    id: `key_${n}`,
+    serviceId: 'svc_demo',
+    environment: 'test',
+    name: `Key ${n}`,
+    reference: `ref_${n}`,
+    hint: '1234',
+    secretHash: n.toString(16).padStart(64, '0'),
+    origin: 'generated',
+    status: 'active',
+    startsAt: '2026-01-01T00:00:00.000Z',
+    permissions: ['read'],
+    companies: [],
+    ipAllowList: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'tester',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    useCount: 0,
+    ...overrides,
+  };
+}
+
+export function dataWithKeys(count: number): StoreData {
+  return { ...emptyData(), keys: Array.from({ length: count }, (_, i) => sampleKey(i)) };
+}
