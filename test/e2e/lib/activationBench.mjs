@@ -51,7 +51,7 @@ function stampFirstKeyRow(selector) {
  * @param server a started code-server (lib/codeServer.mjs)
  * @returns {{ loadAverage: number[], stores: { keyCount, seedMs, runs: { kind, activationToRowsMs, loadToRowsMs, activationToConnectedMs, connectedToRowsMs, rows }[] }[] }}
  */
-export async function measureActivation(server, { root, outDir, keyCount = 10_000, runs = 5, log = console.log }) {
+export async function measureActivation(server, { root, outDir, keyCount = 10_000, runs = 4, log = console.log }) {
   mkdirSync(outDir, { recursive: true });
   const stores = [];
   for (const count of [BASELINE_KEYS, keyCount]) stores.push(await measureStore(server, { root, outDir, keyCount: count, runs, log }));
