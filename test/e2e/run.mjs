@@ -4,8 +4,9 @@
 // into isolated profiles -> start code-server (English and French) -> extension-host tests -> UI tests
 // -> stop everything, even on failure -> summary. Exit code 0 only when every test passed.
 //
-// Usage: node test/e2e/run.mjs [exthost] [ui] [ui/<file>.test.mjs ...]   (default: everything)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// Usage: node test/e2e/run.mjs [exthost] [ui] [ui/<file>.test.mjs ...] [activation]   (default: every test)
+// `activation` times activation to a populated tree with 10,000 keys (a bench, not a test; see README).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCodeServer } from './lib/codeServer.mjs';
@@ -69,6 +70,8 @@ async function main() {
     process.env[RUN_CONTEXT_ENV] = JSON.stringify({ root, servers: { en: serverInfo(en), fr: serverInfo(fr) } });
     await uiSuite(selection.ui.filter((file) => hasExtension || path.basename(file) === 'smoke.test.mjs'));
   }
+  // Last: it points the English profile's keysmith.dataDir at its own seeded data dir.
+  if (selection.activation && hasExtension) await activationSuite(en);
   return results.every((r) => r.failed === 0) && results.length > 0 ? 0 : 1;
 }
 
@@ -112,6 +115,28 @@ async function uiSuite(files) {
     const runner = mocha.run(() => resolve(runner.stats));
   });
   results.push({ suite: 'UI', passed: stats.passes, failed: stats.failures, note: `${files.map((f) => path.basename(f)).join(', ')}` });
+}
+
+async function activationSuite(server) {
+  // Imported only now: it needs playwright-core, which the harness install has just provided.
+  const { describeActivation, measureActivation } = await import('./lib/activationBench.mjs');
+  const keyCount = Number(process.env.KEYSMITH_E2E_ACTIVATION_KEYS || 10_000);
+  const runs = Number(process.env.KEYSMITH_E2E_ACTIVATION_RUNS || 4);
+  const outDir = path.join(OUT_DIR, 'activation');
+  log(`timing activation to a populated tree: 10 keys (baseline), then ${keyCount}; each ${runs} reloads with the daemon stopped and ${runs} with it running`);
+  try {
+    const result = await measureActivation(server, { root, outDir, keyCount, runs, log });
+    const json = JSON.stringify(result, null, 2);
+    writeFileSync(path.join(outDir, 'result.json'), json);
+    // `npm run bench` reads the figures from here (bench/activation.ts).
+    if (process.env.KEYSMITH_E2E_ACTIVATION_RESULT) writeFileSync(process.env.KEYSMITH_E2E_ACTIVATION_RESULT, json);
+    const lines = describeActivation(result);
+    for (const line of lines) log(line);
+    results.push({ suite: 'activation (bench)', passed: 1, failed: 0, note: `figures above and in ${path.relative(REPO_ROOT, outDir)}/result.json` });
+  } catch (error) {
+    console.error(`[e2e] ${error.stack ?? error}`);
+    results.push({ suite: 'activation (bench)', passed: 0, failed: 1, note: error.message.split('\n')[0] });
+  }
 }
 
 // Shared by the normal exit and a signal handler, which can both be under way: clean up once.
