@@ -4,11 +4,13 @@
 // main thread the parse would hold the event loop and nearly none would get through.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import type { WorkerInjector } from '../../daemon/inject/worker/workerInjector';
 import { useTestDaemon } from '../support/hooks';
 import { tempWorkspace, type TempWorkspace } from '../inject/support/workspace';
 
 const FILE_BYTES = 1024 * 1024;
+const parse = (text: string) => parseYaml(text) as Record<string, Record<string, string>>;
 // One parse of this file takes over a second, so hundreds of verifies fit in; with the injection on the
 // main thread only those slipping into its few awaits (file reads, the git check, fsync) got through: 19.
 const VERIFIES_WHILE_INJECTING = 100;
@@ -77,14 +79,24 @@ describe('reliability: file work never stalls verify', function () {
       `only ${answeredWhileInjecting} verify calls were answered while the injection ran (expected at least ${VERIFIES_WHILE_INJECTING})`);
   });
 
-  it('stops promptly in the middle of an injection, leaving no worker thread behind', async function () {
+  it('stops promptly in the middle of an injection, leaving no worker thread behind and the file whole', async function () {
+    const before = parse(await readFile(ws.at('services.yaml'), 'utf8'));
     const injection = injectInto('services.yaml', target).then((answer) => answer.status, () => 'connection closed');
     // The injection is under way once the pool has started its worker; a verify answered then proves the daemon is free.
     const injector = daemon.server.core.context.injector as WorkerInjector;
     while (injector.threads === 0) assert.equal((await verify()).status, 200);
     await daemon.stop();
     assert.equal(injector.threads, 0);
-    // Cut by the shutdown: refused (503) or its connection closed, but answered, not left hanging.
-    assert.notEqual(await injection, 200);
+    // Answered, not left hanging: finished within the stop's grace (200), or cut by it (503 or the
+    // connection closed). Either way the file is whole: every other value as before, the target either
+    // its old value or the whole new secret, never half a write.
+    const outcome = await injection;
+    const after = parse(await readFile(ws.at('services.yaml'), 'utf8'));
+    const [service, key] = target.split('.') as [string, string];
+    const written = after[service]![key]!;
+    if (outcome === 200) assert.match(written, /^\S{30,}$/, 'a 200 means the secret was written');
+    else assert.ok(written === before[service]![key] || /^\S{30,}$/.test(written), `the target holds neither its old value nor a secret (${outcome})`);
+    after[service]![key] = before[service]![key]!;
+    assert.deepEqual(after, before, 'only the target changed');
   });
 });
