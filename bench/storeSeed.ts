@@ -1,4 +1,4 @@
-// Fills a fresh data dir with N keys through the real store API (openLowdbStore + one transact), the way
+// Fills a fresh data dir with N keys through the real store API (openJournaledStore + one transact), the way
 // the daemon would have stored them: real key format, SHA-256 hashes, AES-GCM sealed copies for the test
 // environment under the data dir's own master key. The daemon is then started on that data dir.
 import type { Environment, Service } from '../daemon/protocol';
@@ -7,7 +7,7 @@ import { generateSecret } from '../daemon/keys/keyFormat';
 import { loadMasterKey } from '../daemon/keys/masterKey';
 import { createSealer } from '../daemon/keys/sealing';
 import { initialStoreData } from '../daemon/server';
-import { openLowdbStore } from '../daemon/store/lowdbStore';
+import { openJournaledStore } from '../daemon/store/journaledStore';
 import type { KeyRecord, StoreData } from '../daemon/store/types';
 
 /** What a verify needs to know about one seeded key; never written anywhere but the bench's memory. */
@@ -51,7 +51,7 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
     }
   }
   const initial = initialStoreData();
-  const store = await openLowdbStore({ dataDir, initialData: () => structuredClone(initial) });
+  const store = await openJournaledStore({ dataDir, initialData: () => structuredClone(initial) });
   try {
     await store.transact((data) => {
       for (const record of records) data.keys.push(structuredClone(record));

@@ -21,10 +21,10 @@ import { answerClientError, sendError } from './http/respond';
 import { adminOnSocketOnly, serveAsAdminSocket, servedOnTcp } from './http/transport';
 import { systemClock, type Clock } from './keys/clock';
 import { loadMasterKey, MASTER_KEY_FILE } from './keys/masterKey';
-import { BUILT_IN_SERVICES } from './keys/presets';
+import { BUILT_IN_SERVICES } from './keys/builtInServices';
 import { createSealer } from './keys/sealing';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
-import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, openLowdbStore, STORE_FILE_NAME } from './store/lowdbStore';
+import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, openJournaledStore, STORE_FILE_NAME } from './store/journaledStore';
 import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
 import type { KeyStore, StoreData } from './store/types';
 
@@ -85,7 +85,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await assertPrivateDataDir(dataDir);
   await assertNoSymlinks(dataDir, DATA_DIR_FILES);
-  const store = options.store ?? (await openLowdbStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs }));
+  const store = options.store ?? (await openJournaledStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs }));
   try {
     const sealedSecrets = store.read().keys.filter((key) => key.sealed !== undefined).length;
     const sealer = createSealer(await loadMasterKey(dataDir, options.env, sealedSecrets));

@@ -6,7 +6,7 @@ import type { KeyStore } from '../store/types';
 import { AccessTokens } from './accessTokens';
 import { AuditTrail } from './auditTrail';
 import type { CoreContext, Injector } from './context';
-import { Injection } from './injection';
+import { KeyInjection } from './keyInjection';
 import { KeyCommands } from './keyCommands';
 import { KeyIndex } from './keyIndex';
 import { KeyQueries } from './keyQueries';
@@ -33,7 +33,7 @@ export interface Core {
   rotation: KeyRotation;
   queries: KeyQueries;
   verification: Verification;
-  injection: Injection;
+  injection: KeyInjection;
   tokens: AccessTokens;
   audit: AuditTrail;
   /** Ends the injection workers (calls still running fail with 503); the server calls it on close. */
@@ -56,7 +56,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
   const catalog = new ServiceCatalog(context);
   await catalog.ensurePresets();
-  const injection = new Injection(context);
+  const injection = new KeyInjection(context);
   return {
     context,
     catalog,

@@ -8,9 +8,9 @@ import type { KeyRecord, StoreData } from '../store/types';
 import { datesProblem } from '../validation/dates';
 import type { KeyCreateInput, KeyImportInput, KeyPatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
-import type { Injection } from './injection';
+import type { KeyInjection } from './keyInjection';
 import { describeSecret, mintSecret, type MintedSecret } from './keyMinting';
-import { findKey, readKey } from './keyLookup';
+import { keyInDraft, copyOfKey } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
 
 const DAY_MS = 86_400_000;
@@ -21,7 +21,7 @@ export class KeyCommands {
   constructor(
     private readonly context: CoreContext,
     private readonly catalog: ServiceCatalog,
-    private readonly injection: Injection,
+    private readonly injection: KeyInjection,
   ) {}
 
   async create(input: KeyCreateInput, actor: Actor): Promise<KeyCreated> {
@@ -60,12 +60,12 @@ export class KeyCommands {
 
   async patch(id: string, input: KeyPatchInput, actor: Actor): Promise<KeyView> {
     const now = this.context.clock.now();
-    const current = readKey(this.context.store.read(), id);
+    const current = copyOfKey(this.context.store.read(), id);
     const service = this.catalog.get(current.serviceId);
     this.catalog.checkKeySettings(service, input);
     const fields = Object.keys(input);
     const updated = await this.context.store.transact((data) => {
-      const key = findKey(data, id);
+      const key = keyInDraft(data, id);
       if (effectiveStatus(key, now) === 'revoked') throw conflict('KEY_REVOKED', 'This key is revoked, which is final: it can no longer be changed.');
       for (const [field, value] of Object.entries(input)) {
         if (value === null) delete (key as unknown as Record<string, unknown>)[field];
@@ -84,7 +84,7 @@ export class KeyCommands {
   async transition(id: string, transition: Transition, actor: Actor): Promise<KeyView> {
     const now = this.context.clock.now();
     const result = await this.context.store.transact((data) => {
-      const key = findKey(data, id);
+      const key = keyInDraft(data, id);
       const target = nextStatus(key, transition, now);
       if (effectiveStatus(key, now) === target) return { changed: false, key: structuredClone(key) };
       key.status = target;
@@ -102,7 +102,7 @@ export class KeyCommands {
   async delete(id: string, actor: Actor): Promise<void> {
     const now = this.context.clock.now();
     const name = await this.context.store.transact((data) => {
-      const key = findKey(data, id);
+      const key = keyInDraft(data, id);
       assertCanDelete(key, now);
       data.keys = data.keys.filter((candidate) => candidate.id !== id);
       return key.name;

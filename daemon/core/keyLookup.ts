@@ -2,12 +2,12 @@
 import { notFound } from '../errors';
 import type { KeyRecord, StoreData } from '../store/types';
 
-export function findKey(data: Readonly<StoreData>, id: string): KeyRecord {
+export function keyInDraft(data: Readonly<StoreData>, id: string): KeyRecord {
   const key = data.keys.find((candidate) => candidate.id === id);
   if (!key) throw notFound('key', id);
   return key;
 }
 
-export function readKey(data: Readonly<StoreData>, id: string): KeyRecord {
-  return structuredClone(findKey(data, id));
+export function copyOfKey(data: Readonly<StoreData>, id: string): KeyRecord {
+  return structuredClone(keyInDraft(data, id));
 }

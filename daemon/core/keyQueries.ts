@@ -6,7 +6,7 @@ import { deriveState, effectiveStatus, isRetrievable, toKeyView } from '../keys/
 import type { KeyRecord } from '../store/types';
 import type { KeyQueryInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
-import { readKey } from './keyLookup';
+import { copyOfKey } from './keyLookup';
 
 export class KeyQueries {
   constructor(private readonly context: CoreContext) {}
@@ -40,11 +40,11 @@ export class KeyQueries {
   }
 
   get(id: string): KeyView {
-    return toKeyView(readKey(this.context.store.read(), id), this.context.clock.now());
+    return toKeyView(copyOfKey(this.context.store.read(), id), this.context.clock.now());
   }
 
   async reveal(id: string, actor: Actor): Promise<RevealResponse> {
-    const key = readKey(this.context.store.read(), id);
+    const key = copyOfKey(this.context.store.read(), id);
     // Revoked is final: nothing may use the key again, so its secret has no reason to leave the store.
     if (effectiveStatus(key, this.context.clock.now()) === 'revoked') {
       throw conflict('KEY_REVOKED', 'This key is revoked, which is final: its secret is no longer shown.');

@@ -7,9 +7,9 @@ import { retire, successorOf } from '../keys/rotation';
 import type { KeyRecord } from '../store/types';
 import type { KeyRegenerateInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
-import type { Injection } from './injection';
+import type { KeyInjection } from './keyInjection';
 import { mintSecret } from './keyMinting';
-import { findKey, readKey } from './keyLookup';
+import { keyInDraft, copyOfKey } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
 
 /** The fields retire() sets on the old record; undo() puts exactly these back. */
@@ -22,12 +22,12 @@ export class KeyRotation {
   constructor(
     private readonly context: CoreContext,
     private readonly catalog: ServiceCatalog,
-    private readonly injection: Injection,
+    private readonly injection: KeyInjection,
   ) {}
 
   async regenerate(id: string, input: KeyRegenerateInput, actor: Actor): Promise<KeyRegenerated> {
     const now = this.context.clock.now();
-    const old = readKey(this.context.store.read(), id);
+    const old = copyOfKey(this.context.store.read(), id);
     assertCanRegenerate(old, now);
     const service = this.catalog.get(old.serviceId);
     if (!service.enabled) throw serviceDisabled(service);
@@ -40,7 +40,7 @@ export class KeyRotation {
     // Everything below is decided on the record as it is now, not as it was before the awaits above:
     // a concurrent PATCH must reach the successor, and a concurrent disable must stop the rotation.
     const { before, retired, successor } = await this.context.store.transact((data) => {
-      const current = findKey(data, id);
+      const current = keyInDraft(data, id);
       assertCanRegenerate(current, now); // a concurrent regenerate may have won the race
       if (!data.services.some((candidate) => candidate.id === current.serviceId && candidate.enabled)) throw serviceDisabled(service);
       const before = structuredClone(current);
@@ -79,7 +79,7 @@ export class KeyRotation {
   private async undo(before: KeyRecord, successorId: string): Promise<void> {
     const restored = await this.context.store.transact((data) => {
       data.keys = data.keys.filter((key) => key.id !== successorId);
-      const key = findKey(data, before.id);
+      const key = keyInDraft(data, before.id);
       for (const field of RETIRED_FIELDS) {
         if (before[field] === undefined) delete key[field];
         else Object.assign(key, { [field]: before[field] });

@@ -3,7 +3,7 @@
 import type { Service } from '../protocol';
 import { conflict, fieldError, KeysmithError, notFound } from '../errors';
 import { newId } from '../keys/keyFormat';
-import { BUILT_IN_EDITABLE_FIELDS, BUILT_IN_SERVICES } from '../keys/presets';
+import { BUILT_IN_EDITABLE_FIELDS, BUILT_IN_SERVICES } from '../keys/builtInServices';
 import type { StoreData } from '../store/types';
 import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Core } from '../core/createCore';
 import { actorOf } from '../http/middleware';
-import { INJECTION_PRESETS } from '../inject/presets';
+import { INJECTION_PRESETS } from '../inject/kitPresets';
 import type { InjectPresetList } from '../protocol';
 import { validate } from '../validation/parse';
 import { injectSchema } from '../validation/schemas';

@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
 import { AuditLog } from '../../daemon/store/auditLog';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import { useStoreDir } from './support/storeDir';
 import { emptyData } from './support/storeData';
 import { named } from './support/scriptedFs';
@@ -19,9 +19,9 @@ const ids = (events: AuditEvent[]) => events.map((e) => e.id);
 
 describe('store: audit log', () => {
   const scratch = useStoreDir();
-  let store: LowdbKeyStore | undefined;
+  let store: JournaledKeyStore | undefined;
   const auditFile = () => path.join(scratch.dir, 'audit.jsonl');
-  const open = async () => (store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
+  const open = async () => (store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
 
   afterEach(() => {
     store = undefined;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
-import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore } from '../../daemon/store/journaledStore';
 import { useStoreDir } from './support/storeDir';
 import { emptyData, sampleKey } from './support/storeData';
 
@@ -13,14 +13,14 @@ describe('store: closing while a change is in flight', () => {
   const scratch = useStoreDir();
 
   it('commits the queued change and writes the audit event appended after it', async () => {
-    const store = await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData });
+    const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
     const event: AuditEvent = { id: 'evt_drained', at: new Date().toISOString(), actor: 'tester', action: 'key.created', keyId: 'key_7' };
     const change = store.transact((data) => void data.keys.push(sampleKey(7))).then(() => store.appendAudit([event]));
     await store.close();
     await change;
     const audit = await fsp.readFile(path.join(scratch.dir, 'audit.jsonl'), 'utf8');
     assert.match(audit, /evt_drained/);
-    const reopened = await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData });
+    const reopened = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
     assert.deepEqual(
       reopened.read().keys.map((key) => key.id),
       ['key_7'],
@@ -29,7 +29,7 @@ describe('store: closing while a change is in flight', () => {
   });
 
   it('refuses changes asked for after close()', async () => {
-    const store = await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData });
+    const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
     const closing = store.close();
     await assert.rejects(
       store.transact(() => undefined),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { durableState, emptyData, sampleKey } from './support/storeData';
@@ -25,7 +25,7 @@ describe('store: group commit against a model (random concurrent changes, throws
       fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (waves) => {
         const dir = await makeTempDir('store');
         const fs = new ScriptedFs();
-        const store = await openLowdbStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
+        const store = await openJournaledStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
         try {
           const committed = new Set<string>();
           let id = 0;

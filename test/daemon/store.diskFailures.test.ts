@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreWriteError } from '../../daemon/store/errors';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
 import { durableState, emptyData, sampleKey } from './support/storeData';
@@ -10,14 +10,14 @@ import { named } from './support/scriptedFs';
 
 describe('store: lowdb when the disk refuses a write', () => {
   const scratch = useStoreDir();
-  let store: LowdbKeyStore;
+  let store: JournaledKeyStore;
   const journalFile = () => path.join(scratch.dir, 'store.journal');
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const journal = named('store.journal');
 
   beforeEach(async () => {
-    store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
+    store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
     await store.transact((data) => void data.keys.push(sampleKey(1)));
   });
 
@@ -126,7 +126,7 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('keeps a store that could not write its snapshot working from the journal, and compacts once the disk recovers', async () => {
     await store.close();
-    store = scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: 2 }));
+    store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: 2 }));
     scratch.fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
     for (const n of [2, 3, 4]) await store.transact((data) => void data.keys.push(sampleKey(n)));
     assert.equal(store.snapshotCount, 0, 'the snapshot was refused');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError } from '../../daemon/store/errors';
-import { openLowdbStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
@@ -15,7 +15,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   const file = (name: string, inDir = scratch.dir) => path.join(inDir, name);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const open = async (options: { dataDir?: string; compactAfterBatches?: number; initialData?: () => StoreData } = {}) => {
-    return scratch.keep(await openLowdbStore({ dataDir: options.dataDir ?? scratch.dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches }));
+    return scratch.keep(await openJournaledStore({ dataDir: options.dataDir ?? scratch.dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches }));
   };
   /** The data dir as a kill -9 would leave it now, in a new dir: no close, no compaction. */
   const crashCopy = async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
 import { durableState, emptyData, sampleKey } from './support/storeData';
@@ -9,9 +9,9 @@ import { isTemp, named } from './support/scriptedFs';
 
 describe('store: lowdb transact (durability and group commit)', () => {
   const scratch = useStoreDir();
-  let store: LowdbKeyStore | undefined;
+  let store: JournaledKeyStore | undefined;
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
-  const open = async () => scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs }));
+  const open = async () => scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs }));
 
   afterEach(() => {
     store = undefined;

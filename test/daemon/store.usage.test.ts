@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { openLowdbStore, type LowdbKeyStore } from '../../daemon/store/lowdbStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
 import { dataWithKeys, durableState } from './support/storeData';
 
 describe('store: batched verify uses', () => {
   const scratch = useStoreDir();
-  let store: LowdbKeyStore | undefined;
+  let store: JournaledKeyStore | undefined;
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
-  const open = async (usageFlushMs: number) => scratch.keep(await openLowdbStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
+  const open = async (usageFlushMs: number) => scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
   const at = (second: number) => new Date(Date.UTC(2026, 3, 1, 0, 0, second)).toISOString();
 
   afterEach(() => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyInjection } from '../../daemon/inject';
-import { INJECTION_PRESETS, mappingFromPreset } from '../../daemon/inject/presets';
+import { INJECTION_PRESETS, mappingFromPreset } from '../../daemon/inject/kitPresets';
 import { EXAMPLE_BEFORE, exampleMaterial } from './support/docExamples';
 import { tempWorkspace } from './support/workspace';
 

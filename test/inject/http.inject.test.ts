@@ -2,7 +2,7 @@
 // every mapped file with nothing else changed; a preview shows the edit with secrets masked.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
-import { INJECTION_PRESETS } from '../../daemon/inject/presets';
+import { INJECTION_PRESETS } from '../../daemon/inject/kitPresets';
 import { useTestDaemon } from '../support/hooks';
 import { git, tempWorkspace, type TempWorkspace } from './support/workspace';
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { applyInjection } from '../../daemon/inject';
 import { parseMappings } from '../../daemon/inject/mappings';
-import { INJECTION_PRESETS, mappingFromPreset, presetsForService } from '../../daemon/inject/presets';
-import { BUILT_IN_SERVICES } from '../../daemon/keys/presets';
+import { INJECTION_PRESETS, mappingFromPreset, presetsForService } from '../../daemon/inject/kitPresets';
+import { BUILT_IN_SERVICES } from '../../daemon/keys/builtInServices';
 import { tempWorkspace, testMaterial } from './support/workspace';
 
 describe('integration-kit presets', function () {

@@ -48,7 +48,7 @@ class Scanner {
         const isArray = text[this.pos + 1] === '[';
         this.pos += isArray ? 2 : 1;
         this.skipBlanks();
-        const path = this.readKey();
+        const path = this.copyOfKey();
         this.pos += isArray ? 2 : 1;
         this.skipToNextLine();
         this.tables.push({ path: isArray ? null : path, next: this.pos, entries: [] });
@@ -69,7 +69,7 @@ class Scanner {
   }
 
   private readKeyValue(prefix: string[]): TomlEntry {
-    const key = this.readKey();
+    const key = this.copyOfKey();
     const keyEnd = this.pos;
     this.skipBlanks();
     this.pos++; // '='
@@ -81,7 +81,7 @@ class Scanner {
     return { path, kind, valueStart, valueEnd: this.pos, line: { indent: '', separator, next: 0 } };
   }
 
-  private readKey(): string[] {
+  private copyOfKey(): string[] {
     const parts: string[] = [];
     for (;;) {
       this.skipBlanks();

@@ -1,7 +1,7 @@
 // Sample records for the store tests, and the store as a restart would find it on disk.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openLowdbStore } from '../../../daemon/store/lowdbStore';
+import { openJournaledStore } from '../../../daemon/store/journaledStore';
 import type { KeyRecord, StoreData } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 
@@ -12,7 +12,7 @@ import { makeTempDir, removeDir } from '../../support/tempDirs';
 export async function durableState(dataDir: string): Promise<StoreData> {
   const copy = await copyStoreFiles(dataDir);
   try {
-    const store = await openLowdbStore({
+    const store = await openJournaledStore({
       dataDir: copy,
       initialData: () => {
         throw new Error(`no store.json in ${dataDir}`);

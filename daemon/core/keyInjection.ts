@@ -11,9 +11,9 @@ import { isRetrievable } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';
 import type { InjectInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
-import { readKey } from './keyLookup';
+import { copyOfKey } from './keyLookup';
 
-export class Injection {
+export class KeyInjection {
   constructor(private readonly context: CoreContext) {}
 
   /** Not audited: a preview changes nothing and shows no secret. */
@@ -59,7 +59,7 @@ export class Injection {
 
   private keyAndService(keyId: string): { key: KeyRecord; service: Service } {
     const data = this.context.store.read();
-    const key = readKey(data, keyId);
+    const key = copyOfKey(data, keyId);
     const service = data.services.find((candidate) => candidate.id === key.serviceId);
     if (!service) throw conflict('SERVICE_MISSING', `The service "${key.serviceId}" of this key no longer exists.`);
     return { key, service };

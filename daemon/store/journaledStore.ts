@@ -17,7 +17,7 @@ export const BACKUP_FILE_NAME = 'store.json.bak';
 export const AUDIT_FILE_NAME = 'audit.jsonl';
 export { JOURNAL_FILE_NAME };
 
-export interface OpenLowdbStoreOptions {
+export interface OpenJournaledStoreOptions {
   dataDir: string;
   /** The state of a brand-new store (built-in services...), used only when no store file exists. */
   initialData: () => StoreData;
@@ -31,14 +31,14 @@ export interface OpenLowdbStoreOptions {
   compactAfterBatches?: number;
 }
 
-export interface LowdbKeyStore extends KeyStore {
+export interface JournaledKeyStore extends KeyStore {
   /** Durable batch writes (journal appends) since open (batching diagnostics). */
   readonly writeCount: number;
   /** Snapshots of the whole store written since open, not counting the one a fresh store starts with. */
   readonly snapshotCount: number;
 }
 
-export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<LowdbKeyStore> {
+export async function openJournaledStore(options: OpenJournaledStoreOptions): Promise<JournaledKeyStore> {
   const fs = options.fs ?? nodeStoreFs;
   const usageFlushMs = checkedNumber('usageFlushMs', options.usageFlushMs, 1000, 0);
   const compactAfterBytes = checkedNumber('compactAfterBytes', options.compactAfterBytes, 4 * 1024 * 1024, 1);
@@ -61,7 +61,7 @@ export async function openLowdbStore(options: OpenLowdbStoreOptions): Promise<Lo
         (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainText: false }),
         { usageFlushMs, compactAfterBytes, compactAfterLines },
       );
-      return createLowdbKeyStore(state, committer, loaded.journal, audit, lock);
+      return createJournaledKeyStore(state, committer, loaded.journal, audit, lock);
     } catch (error) {
       await loaded.journal.close();
       throw error;
@@ -80,13 +80,13 @@ function checkedNumber(name: string, value: number | undefined, fallback: number
   return chosen;
 }
 
-function createLowdbKeyStore(
+function createJournaledKeyStore(
   state: CommitterState,
   committer: GroupCommitter,
   journal: Journal,
   audit: AuditLog,
   lock: DataDirLock,
-): LowdbKeyStore {
+): JournaledKeyStore {
   let closed = false;
   // Audit events still flow while close() drains: a change committed in that drain is durable, and
   // its event, appended right after, must not be the one thing lost.

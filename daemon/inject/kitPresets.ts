@@ -1,5 +1,5 @@
 // Integration-kit presets: ready mappings for the settings files the seed platforms' users already
-// keep a key in (Payline's kit, Cegid Loop, INGENEO, CloudMC). Service ids are the built-in ones of daemon/keys/presets.ts.
+// keep a key in (Payline's kit, Cegid Loop, INGENEO, CloudMC). Service ids are the built-in ones of daemon/keys/builtInServices.ts.
 // docs/injection.md shows each one at work, and a test keeps those examples true.
 import type { Environment, InjectPreset, WorkspaceMappings } from '../protocol';
 
