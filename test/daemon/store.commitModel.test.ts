@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openJournaledStore } from '../../daemon/store/journaledStore';
-import type { StoreData } from '../../daemon/store/types';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { durableState, emptyData, sampleKey } from './support/storeData';
 import { named, ScriptedFs } from './support/scriptedFs';

@@ -185,7 +185,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   process.chdir(REPO_ROOT);
   exitCode = await main();

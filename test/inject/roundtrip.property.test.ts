@@ -13,7 +13,7 @@ import { writeToml } from '../../daemon/inject/formats/toml';
 import { UnrepresentableValueError, type ConfigWriter } from '../../daemon/inject/formats/types';
 import { writeXmlAppSetting } from '../../daemon/inject/formats/xml';
 import { writeYaml } from '../../daemon/inject/formats/yaml';
-import { awkwardKey, bareKey, choosePath, newValue, pathPick, plainValue, setIn, treeOf, type Tree } from './support/documents';
+import { awkwardKey, bareKey, choosePath, newValue, pathPick, plainValue, setIn, treeOf } from './support/documents';
 import { readAppSettings, readDotenv, readIni, readProperties } from './support/oracles';
 
 // A fixed seed keeps CI deterministic; FC_SEED and FC_RUNS explore further (e.g. FC_RUNS=2000).

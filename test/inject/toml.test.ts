@@ -66,7 +66,7 @@ describe('TOML writer', function () {
   });
 
   it('quotes keys that are not bare and escapes control characters', function () {
-    assert.equal(write('', ['a b', 'c'], 'x\ty'), '[\"a b\"]\nc = "x\\ty"\n');
+    assert.equal(write('', ['a b', 'c'], 'x\ty'), '["a b"]\nc = "x\\ty"\n');
   });
 
   it('replaces a non-string value by a string', function () {

@@ -127,7 +127,7 @@ describe('reliability: kill -9 during a stream of changes', function () {
     const random = seededRandom(seed);
     const dataDir = await temp.make('crash');
     const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), inGrace: new Set(), serverErrors: [], secrets: [] };
-    let candidates: string[] = [];
+    let candidates: string[];
     let killedWithTempFiles = 0;
     let startupKills = 0;
 

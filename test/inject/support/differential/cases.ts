@@ -44,7 +44,9 @@ export function casesFor(file: CorpusFile, before: Reading[]): Case[] {
   const seen = new Set<string>();
   const add = (c: Case) => {
     const id = JSON.stringify([c.kind, c.path, c.document]);
-    if (!seen.has(id)) cases.push(c), seen.add(id);
+    if (seen.has(id)) return;
+    cases.push(c);
+    seen.add(id);
   };
   for (const tree of trees) for (const c of replacements(file, tree)) add(c);
   const roots = file.format === 'yaml' ? (trees[0] as Tree[]).map((doc, i) => ({ doc, i })) : [{ doc: trees[0], i: undefined }];

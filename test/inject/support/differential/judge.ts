@@ -80,7 +80,7 @@ function linesProblem(c: Case, before: string, after: string, old: string): stri
   const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
   // A line of the old value: blank, indented under the first, after a backslash continuation, or
   // holding the value's own text (a multi-line string's body and its closing delimiter).
-  const content = (line: string) => line.trim().replace(/\\$/, '').replace(/^("""|\'\'\'|["'`])|("""|\'\'\'|["'`])$/g, '').trim();
+  const content = (line: string) => line.trim().replace(/\\$/, '').replace(/^("""|'''|["'`])|("""|'''|["'`])$/g, '').trim();
   const belongs = removed.slice(1).every((line, i) =>
     content(line) === '' || indent(line) > indent(removed[0]!) || /(^|[^\\])(\\\\)*\\\r?$/.test(removed[i]!)
     || old.includes(content(line)));
