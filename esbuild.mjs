@@ -33,9 +33,15 @@ const builds = [
   { ...node, entryPoints: { 'test/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
   // Webview scripts run in the browser sandbox of a webview.
   {
-    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production,
-    minify: production, logLevel: 'warning',
-    entryPoints: { 'webview/main': 'media/webview/main.ts' }, outdir: 'dist',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { 'webview/main': 'media/webview/main.ts' },
+    outdir: 'dist',
   },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 

@@ -11,7 +11,16 @@ const forbidImports = (message, regex) => ({
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', '.tsbuild/**', 'node_modules/**', 'test/e2e/node_modules/**', 'test/e2e/out/**', '.e2e/**', 'media/codicons/**', 'bench/out/**'],
+    ignores: [
+      'dist/**',
+      '.tsbuild/**',
+      'node_modules/**',
+      'test/e2e/node_modules/**',
+      'test/e2e/out/**',
+      '.e2e/**',
+      'media/codicons/**',
+      'bench/out/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -34,14 +43,23 @@ export default tseslint.config(
   },
   {
     files: ['daemon/keys/**/*.ts', 'daemon/core/**/*.ts', 'daemon/inject/**/*.ts', 'daemon/store/**/*.ts', 'daemon/validation/**/*.ts'],
-    rules: forbidImports('Domain code never imports the HTTP layer: throw a KeysmithError; the edge maps it to a status.', '(^|/)http/|^express(/|$)'),
+    rules: forbidImports(
+      'Domain code never imports the HTTP layer: throw a KeysmithError; the edge maps it to a status.',
+      '(^|/)http/|^express(/|$)',
+    ),
   },
   {
     files: ['extension/**/*.ts'],
-    rules: forbidImports('The extension reaches the daemon only over HTTP: import daemon/protocol types or common/ code, nothing else of the daemon.', '(^|/)daemon/(?!protocol$)'),
+    rules: forbidImports(
+      'The extension reaches the daemon only over HTTP: import daemon/protocol types or common/ code, nothing else of the daemon.',
+      '(^|/)daemon/(?!protocol$)',
+    ),
   },
   {
     files: ['media/**/*.ts'],
-    rules: forbidImports('Webview code runs in a browser sandbox: it imports only the webview protocol (extension/webviews/protocol).', '(^|/)(daemon|common)/|(^|/)extension/(?!webviews/protocol$)'),
+    rules: forbidImports(
+      'Webview code runs in a browser sandbox: it imports only the webview protocol (extension/webviews/protocol).',
+      '(^|/)(daemon|common)/|(^|/)extension/(?!webviews/protocol$)',
+    ),
   },
 );

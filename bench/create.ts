@@ -100,7 +100,11 @@ function describeStall(stall: StallStats): string {
 }
 
 /** `clients` loops creating keys until the phase's count or time is used up. */
-async function runPhase(client: { target: Target; agent: Agent }, clients: number, limits: PhaseLimits): Promise<Omit<PhaseResult, 'stall'>> {
+async function runPhase(
+  client: { target: Target; agent: Agent },
+  clients: number,
+  limits: PhaseLimits,
+): Promise<Omit<PhaseResult, 'stall'>> {
   let issued = 0;
   let created = 0;
   let failed = 0;
@@ -109,7 +113,11 @@ async function runPhase(client: { target: Target; agent: Agent }, clients: numbe
   const worker = async () => {
     while (issued < limits.maxCreates && performance.now() - started < limits.maxMs) {
       issued += 1;
-      const body: KeyCreate = { serviceId: 'payline', environment: issued % 2 === 0 ? 'test' : 'production', name: `bench create ${issued}` };
+      const body: KeyCreate = {
+        serviceId: 'payline',
+        environment: issued % 2 === 0 ? 'test' : 'production',
+        name: `bench create ${issued}`,
+      };
       const sent = performance.now();
       const answer = await send(client.target, 'POST', '/v1/keys', { json: body, agent: client.agent });
       latencies.push(performance.now() - sent);

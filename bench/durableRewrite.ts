@@ -19,7 +19,11 @@ export interface RewriteRate {
 }
 
 /** Rewrites `data` as a store file in a scratch dir next to `dataDir` until `maxWrites` or `maxMs`. */
-export async function measureDurableRewrite(dataDir: string, data: object, options: { maxWrites: number; maxMs: number }): Promise<RewriteRate> {
+export async function measureDurableRewrite(
+  dataDir: string,
+  data: object,
+  options: { maxWrites: number; maxMs: number },
+): Promise<RewriteRate> {
   const text = JSON.stringify(data);
   const scratch = path.join(dataDir, '..', `${path.basename(dataDir)}-rewrite`);
   await mkdir(scratch, { recursive: true, mode: 0o700 });

@@ -85,7 +85,12 @@ export async function benchTreeLoad(target: SeededDaemon): Promise<ExtensionBenc
   const treeWarm = await timeWarm(firstTreePage);
   const healthWarm = await timeWarm(health);
   const rows: Row[] = [
-    { Measure: 'GET /v1/health round trip (baseline)', 'First call (new client)': formatMs(healthCold), [`Median of ${WARM_REPEATS} (warm)`]: formatMs(healthWarm), 'vs baseline': '1x' },
+    {
+      Measure: 'GET /v1/health round trip (baseline)',
+      'First call (new client)': formatMs(healthCold),
+      [`Median of ${WARM_REPEATS} (warm)`]: formatMs(healthWarm),
+      'vs baseline': '1x',
+    },
     {
       Measure: `First tree page: catalogue + page 1 of each service x environment (${rowsShown} rows)`,
       'First call (new client)': formatMs(treeCold),
@@ -109,7 +114,12 @@ export async function benchExtensionSize(root: string): Promise<ExtensionBenchRe
   await run(process.execPath, [path.join(REPO_ROOT, 'esbuild.mjs'), '--production'], { cwd: build });
   const bundle = (await stat(path.join(build, 'dist', 'extension.js'))).size;
   const rows: Row[] = [
-    { Artifact: 'dist/extension.js (esbuild --production)', Size: formatBytes(bundle), Goal: '< 300 KB', 'vs goal': `${Math.round((bundle / BUNDLE_GOAL_BYTES) * 100)}% — ${verdict(bundle < BUNDLE_GOAL_BYTES)}` },
+    {
+      Artifact: 'dist/extension.js (esbuild --production)',
+      Size: formatBytes(bundle),
+      Goal: '< 300 KB',
+      'vs goal': `${Math.round((bundle / BUNDLE_GOAL_BYTES) * 100)}% — ${verdict(bundle < BUNDLE_GOAL_BYTES)}`,
+    },
   ];
   const notes: string[] = [];
   if (!existsSync(VSCE)) {
@@ -127,7 +137,10 @@ export async function benchExtensionSize(root: string): Promise<ExtensionBenchRe
 
 /** The last line vsce printed on stderr (its reason), else the error's own first line. */
 function describeFailure(error: unknown): string {
-  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').filter(Boolean);
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   return stderr.at(-1) ?? (error as Error).message.split('\n')[0]!;
 }
 

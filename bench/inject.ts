@@ -37,7 +37,12 @@ function bigYaml(): { text: string; entries: number } {
 }
 
 function bigJson(): { text: string; entries: number } {
-  const entry = (n: number) => ({ url: `https://api-${n}.example/v1`, apiKey: `old-key-${n}`, tags: ['billing', 'eu'], owner: { team: `t${n % 13}` } });
+  const entry = (n: number) => ({
+    url: `https://api-${n}.example/v1`,
+    apiKey: `old-key-${n}`,
+    tags: ['billing', 'eu'],
+    owner: { team: `t${n % 13}` },
+  });
   // Size of one entry as printed two levels deep, to land near 1 MB.
   const perEntry = JSON.stringify({ s: { service_00000: entry(0) } }, null, 2).length - 12;
   const entries = Math.ceil(TARGET_BYTES / perEntry);
@@ -86,12 +91,22 @@ export async function benchInject(): Promise<Row[]> {
   const middle = (entries: number) => Math.floor(entries / 2);
   const cases: Case[] = [
     {
-      format: 'YAML', file: 'big.yaml', ...yaml, parse: () => parseDocument(yaml.text), writer: writeYaml,
-      existing: `service_${middle(yaml.entries)}.apiKey`, created: `service_${middle(yaml.entries)}.referenceId`,
+      format: 'YAML',
+      file: 'big.yaml',
+      ...yaml,
+      parse: () => parseDocument(yaml.text),
+      writer: writeYaml,
+      existing: `service_${middle(yaml.entries)}.apiKey`,
+      created: `service_${middle(yaml.entries)}.referenceId`,
     },
     {
-      format: 'JSON', file: 'big.json', ...json, parse: () => parseTree(json.text), writer: writeJson,
-      existing: `services.service_${middle(json.entries)}.apiKey`, created: `services.service_${middle(json.entries)}.referenceId`,
+      format: 'JSON',
+      file: 'big.json',
+      ...json,
+      parse: () => parseTree(json.text),
+      writer: writeJson,
+      existing: `services.service_${middle(json.entries)}.apiKey`,
+      created: `services.service_${middle(json.entries)}.referenceId`,
     },
   ];
   const rows: Row[] = [];
@@ -113,7 +128,9 @@ export async function benchInject(): Promise<Row[]> {
       }, applyRuns);
       const ratio = (ms: number) => `${(ms / parseMs).toFixed(2)}x`;
       rows.push({
-        format: c.format, size: formatBytes(Buffer.byteLength(c.text)), 'one parse': formatMs(parseMs),
+        format: c.format,
+        size: formatBytes(Buffer.byteLength(c.text)),
+        'one parse': formatMs(parseMs),
         'replace a value': `${formatMs(replaceMs)} (${ratio(replaceMs)})`,
         'create a key': `${formatMs(createMs)} (${ratio(createMs)})`,
         'apply to disk (wall)': `${formatMs(applyMs)} (${applyRuns === 1 ? 'one run' : `median of ${applyRuns}`})`,
@@ -126,16 +143,22 @@ export async function benchInject(): Promise<Row[]> {
 }
 
 if (require.main === module) {
-  benchInject().then((rows) => {
-    process.stdout.write(section(
-      'Injection into 1 MB files',
-      `Median CPU time of ${RUNS} runs; ratios are to one parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`,
-      rows,
-      ['"replace a value" and "create a key" are the pure writers (text in, text out); the YAML writer re-parses its result before returning it.',
-        '"apply to disk" is wall time of applyInjection: confinement, read, SHA-256, the git check (a child process), the edit and the atomic write with fsyncs; it swings with machine load.'],
-    ));
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  benchInject()
+    .then((rows) => {
+      process.stdout.write(
+        section(
+          'Injection into 1 MB files',
+          `Median CPU time of ${RUNS} runs; ratios are to one parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`,
+          rows,
+          [
+            '"replace a value" and "create a key" are the pure writers (text in, text out); the YAML writer re-parses its result before returning it.',
+            '"apply to disk" is wall time of applyInjection: confinement, read, SHA-256, the git check (a child process), the edit and the atomic write with fsyncs; it swings with machine load.',
+          ],
+        ),
+      );
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
 }

@@ -66,9 +66,11 @@ async function main(): Promise<void> {
   const root = await makeTempDir('bench');
   const cpus = os.cpus();
   print(`## Keysmith benchmarks${quick ? ' (quick run: shorter phases, no 100k case)' : ''}\n`);
-  print(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-    'Every ratio compares with a baseline measured in this same run.\n');
+  print(
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+      'Every ratio compares with a baseline measured in this same run.\n',
+  );
   try {
     if (only.has('verify') || only.has('tree')) {
       progress(`seeding ${TREE_KEYS.toLocaleString('en-US')} keys and starting the daemon...`);
@@ -77,12 +79,26 @@ async function main(): Promise<void> {
         if (only.has('verify')) {
           progress('verify: baseline then daemon...');
           const result = await benchVerify(target, settings.verify);
-          print(section('Verify (POST /v1/verify)', 'The real daemon process (verify-only token, valid key) against a bare node:http server doing the same JSON read, SHA-256 and Map lookup in its own process.', result.rows, result.notes));
+          print(
+            section(
+              'Verify (POST /v1/verify)',
+              'The real daemon process (verify-only token, valid key) against a bare node:http server doing the same JSON read, SHA-256 and Map lookup in its own process.',
+              result.rows,
+              result.notes,
+            ),
+          );
         }
         if (only.has('tree')) {
           progress('tree: first page through the extension client...');
           const result = await benchTreeLoad(target);
-          print(section('Extension: first tree page with 10,000 keys', "The extension's DaemonClient fetching what the API Keys tree shows first, against a bare health round trip.", result.rows, result.notes));
+          print(
+            section(
+              'Extension: first tree page with 10,000 keys',
+              "The extension's DaemonClient fetching what the API Keys tree shows first, against a bare health round trip.",
+              result.rows,
+              result.notes,
+            ),
+          );
         }
       } finally {
         await target.daemon.stop();
@@ -90,28 +106,70 @@ async function main(): Promise<void> {
     }
     if (only.has('create')) {
       const result = await benchCreate(root, settings.create, progress);
-      print(section('Key creation (POST /v1/keys) by store size', 'The real daemon process with the stall probe preloaded; each create answers once durable. Baseline: bare durable rewrites of a store file of the same size (stringify + temp file + fsync + rename + dir fsync).', result.rows, result.notes));
+      print(
+        section(
+          'Key creation (POST /v1/keys) by store size',
+          'The real daemon process with the stall probe preloaded; each create answers once durable. Baseline: bare durable rewrites of a store file of the same size (stringify + temp file + fsync + rename + dir fsync).',
+          result.rows,
+          result.notes,
+        ),
+      );
     }
     if (only.has('inject')) {
       progress('inject...');
       const result = await runInjectBench();
-      print(section('Injection into 1 MB files (bench/inject.ts)', `Median CPU time of ${INJECT_RUNS} runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`, result.rows, result.notes));
+      print(
+        section(
+          'Injection into 1 MB files (bench/inject.ts)',
+          `Median CPU time of ${INJECT_RUNS} runs per write into a 1 MB file; ratios are to one raw parse of the same file with the same library (yaml parseDocument, jsonc-parser parseTree). Goal: a write within 3x of one parse.`,
+          result.rows,
+          result.notes,
+        ),
+      );
     }
     if (only.has('stall')) {
       const during = await benchVerifyDuringInjection(root, settings.stall, progress);
-      print(section('Verify while a 1 MB worst-case file is injected', 'Per format, a fresh daemon process: verify alone, then verify while POST /v1/inject rewrites a worst-case file back to back (the injection runs in a worker thread).', during.rows, during.notes));
+      print(
+        section(
+          'Verify while a 1 MB worst-case file is injected',
+          'Per format, a fresh daemon process: verify alone, then verify while POST /v1/inject rewrites a worst-case file back to back (the injection runs in a worker thread).',
+          during.rows,
+          during.notes,
+        ),
+      );
       const writes = await benchWorstCaseWrites(settings.stall.writeCapMs, progress);
-      print(section('Worst-case injection vs one parse (1 MB)', 'Per format, the writer on a 1 MB worst-case file next to one parse of a normal 1 MB file by the format\'s reference parser.', writes.rows, writes.notes));
+      print(
+        section(
+          'Worst-case injection vs one parse (1 MB)',
+          "Per format, the writer on a 1 MB worst-case file next to one parse of a normal 1 MB file by the format's reference parser.",
+          writes.rows,
+          writes.notes,
+        ),
+      );
     }
     if (only.has('scan')) print(await benchScanSection(root, progress));
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');
       const result = await benchExtensionSize(root);
-      print(section('Extension package size', 'Built with `node esbuild.mjs --production` (in a scratch folder, so dist/ is untouched).', result.rows, result.notes));
+      print(
+        section(
+          'Extension package size',
+          'Built with `node esbuild.mjs --production` (in a scratch folder, so dist/ is untouched).',
+          result.rows,
+          result.notes,
+        ),
+      );
     }
     if (only.has('activation')) {
       const result = await benchActivation(root, quick, progress);
-      print(section('Extension: activation to populated tree with 10,000 keys (real VS Code)', 'code-server driven by headless Chromium (the e2e harness, `node test/e2e/run.mjs activation`). Goal: under 1 s.', result.rows, result.notes));
+      print(
+        section(
+          'Extension: activation to populated tree with 10,000 keys (real VS Code)',
+          'code-server driven by headless Chromium (the e2e harness, `node test/e2e/run.mjs activation`). Goal: under 1 s.',
+          result.rows,
+          result.notes,
+        ),
+      );
     }
   } finally {
     await removeDir(root);

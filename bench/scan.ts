@@ -53,16 +53,20 @@ export async function benchScanSection(root: string, progress: (line: string) =>
   try {
     const secrets: string[] = [];
     for (let i = 0; i < FILES_WITH_KEYS; i += 1) {
-      const created = await send<KeyCreated>(daemon, 'POST', '/v1/keys', { json: { serviceId: 'cloudmc', environment: i % 2 ? 'test' : 'production', name: `bench ${i}` } });
+      const created = await send<KeyCreated>(daemon, 'POST', '/v1/keys', {
+        json: { serviceId: 'cloudmc', environment: i % 2 ? 'test' : 'production', name: `bench ${i}` },
+      });
       secrets.push(created.body.secret.secret);
     }
     for (let dir = 0; dir < FILES / 100; dir += 1) {
       await mkdir(path.join(repo, `pkg${dir}`));
-      await Promise.all(Array.from({ length: 100 }, (_, i) => {
-        const n = dir * 100 + i;
-        const keyLine = n % (FILES / FILES_WITH_KEYS) === 0 ? `API_KEY=${secrets[n / (FILES / FILES_WITH_KEYS)]}\n` : '';
-        return writeFile(path.join(repo, `pkg${dir}`, `file${i}.conf`), fillerText(n) + keyLine);
-      }));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => {
+          const n = dir * 100 + i;
+          const keyLine = n % (FILES / FILES_WITH_KEYS) === 0 ? `API_KEY=${secrets[n / (FILES / FILES_WITH_KEYS)]}\n` : '';
+          return writeFile(path.join(repo, `pkg${dir}`, `file${i}.conf`), fillerText(n) + keyLine);
+        }),
+      );
     }
     execFileSync('git', ['init', '-q'], { cwd: repo });
     execFileSync('git', ['add', '-A'], { cwd: repo });
@@ -102,15 +106,28 @@ export async function benchScanSection(root: string, progress: (line: string) =>
     const coldMedian = percentile(cold, 50);
     const rows: Row[] = [
       { command: `rg -n -e '<key pattern>' .`, 'median wall time': formatMs(rgMedian), 'keys reported': rgHits, ratio: '1.00x (baseline)' },
-      { command: 'keysmith scan', 'median wall time': formatMs(scanMedian), 'keys reported': scanHits,
-        ratio: `${ratio.toFixed(2)}x ${ratio <= GOAL_RATIO ? '(goal <= 2x: met)' : '(goal <= 2x: MISSED)'}` },
-      { command: 'keysmith scan, first run (no blob cache)', 'median wall time': formatMs(coldMedian), 'keys reported': scanHits,
-        ratio: `${(coldMedian / rgMedian).toFixed(2)}x` },
+      {
+        command: 'keysmith scan',
+        'median wall time': formatMs(scanMedian),
+        'keys reported': scanHits,
+        ratio: `${ratio.toFixed(2)}x ${ratio <= GOAL_RATIO ? '(goal <= 2x: met)' : '(goal <= 2x: MISSED)'}`,
+      },
+      {
+        command: 'keysmith scan, first run (no blob cache)',
+        'median wall time': formatMs(coldMedian),
+        'keys reported': scanHits,
+        ratio: `${(coldMedian / rgMedian).toFixed(2)}x`,
+      },
     ];
-    return section(title, `${formatCount(FILES)} files of ~2 KB, committed in a git repository, ${FILES_WITH_KEYS} holding a key the daemon knows; median of ${RUNS} runs each, alternating, wall time of the whole process.`, rows, [
-      'keysmith scan lists the files with git ls-files, reads each file git reports changed or that is not known key-free (.git/keysmith-scan-cache, keyed by blob id), checks the CRC of every candidate and asks the running daemon about the hashes (POST /v1/keys/lookup); ripgrep reads every file and matches the shape only, on all cores.',
-      `Of keysmith's time, ${formatMs(percentile(nodeStart, 50))} is starting Node itself (median of \`node -e 0\` in the same run).`,
-    ]);
+    return section(
+      title,
+      `${formatCount(FILES)} files of ~2 KB, committed in a git repository, ${FILES_WITH_KEYS} holding a key the daemon knows; median of ${RUNS} runs each, alternating, wall time of the whole process.`,
+      rows,
+      [
+        'keysmith scan lists the files with git ls-files, reads each file git reports changed or that is not known key-free (.git/keysmith-scan-cache, keyed by blob id), checks the CRC of every candidate and asks the running daemon about the hashes (POST /v1/keys/lookup); ripgrep reads every file and matches the shape only, on all cores.',
+        `Of keysmith's time, ${formatMs(percentile(nodeStart, 50))} is starting Node itself (median of \`node -e 0\` in the same run).`,
+      ],
+    );
   } finally {
     await daemon.stop();
   }

@@ -47,7 +47,14 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
     const record = keyRecord(service, environment, i, secret, sealer, new Date(now - (count - i) * 60_000));
     records.push(record);
     if (options.keepSecrets || i === 0) {
-      kept.push({ secret, keyId: record.id, serviceId: record.serviceId, environment, permissions: record.permissions, secretHash: record.secretHash });
+      kept.push({
+        secret,
+        keyId: record.id,
+        serviceId: record.serviceId,
+        environment,
+        permissions: record.permissions,
+        secretHash: record.secretHash,
+      });
     }
   }
   const initial = initialStoreData();
@@ -65,7 +72,14 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
   return { keyCount: count, keys: kept, state };
 }
 
-function keyRecord(service: Service, environment: Environment, index: number, secret: string, sealer: ReturnType<typeof createSealer>, createdAt: Date): KeyRecord {
+function keyRecord(
+  service: Service,
+  environment: Environment,
+  index: number,
+  secret: string,
+  sealer: ReturnType<typeof createSealer>,
+  createdAt: Date,
+): KeyRecord {
   const minted = describeSecret(sealer, service, secret, { retrievable: environment === 'test' });
   const created = createdAt.toISOString();
   const record: KeyRecord = {

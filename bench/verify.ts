@@ -30,7 +30,9 @@ const GOAL_SHARE = 0.7;
 
 export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const key = seeded.seeded.keys[0]!;
-  const verifyToken = (await sendExpecting<TokenCreated>(seeded.daemon, 201, 'POST', '/v1/tokens', { json: { name: 'bench', role: 'verify' } })).token;
+  const verifyToken = (
+    await sendExpecting<TokenCreated>(seeded.daemon, 201, 'POST', '/v1/tokens', { json: { name: 'bench', role: 'verify' } })
+  ).token;
 
   const baseline = await startBaseline(seeded);
   const isCorrect = (status: number, body: Buffer) => {
@@ -69,7 +71,11 @@ export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOpti
   });
   const rows = [
     row('bare node:http (baseline)', bare, '100%'),
-    row('Keysmith daemon', daemon, `${formatPercent(daemon.perSecond, bare.perSecond)} of req/s, p99 ${formatFactor(daemon.p99Ms, bare.p99Ms)}`),
+    row(
+      'Keysmith daemon',
+      daemon,
+      `${formatPercent(daemon.perSecond, bare.perSecond)} of req/s, p99 ${formatFactor(daemon.p99Ms, bare.p99Ms)}`,
+    ),
   ];
   const notes = [
     `Goal: daemon >= ${GOAL_SHARE * 100}% of the baseline's requests/s — ${verdict(share >= GOAL_SHARE)} (${formatPercent(daemon.perSecond, bare.perSecond)}).`,

@@ -28,7 +28,11 @@ const GOAL_SHARE = 0.8;
 // How long a round waits for the injection in flight to finish before going on without an idle window.
 const SETTLE_MS = 3_000;
 
-export async function benchVerifyDuringInjection(root: string, options: StallBenchOptions, progress: (line: string) => void): Promise<{ rows: Row[]; notes: string[] }> {
+export async function benchVerifyDuringInjection(
+  root: string,
+  options: StallBenchOptions,
+  progress: (line: string) => void,
+): Promise<{ rows: Row[]; notes: string[] }> {
   const rows: Row[] = [];
   let met = 0;
   for (const c of FORMAT_CASES) {
@@ -76,7 +80,8 @@ async function oneFormat(root: string, c: FormatCase, options: StallBenchOptions
   const daemon = await startDaemon(dataDir, { probeStalls: true });
   // Admin calls go to the daemon's socket (its port serves only health and verify).
   const agent = keepAliveAgent(2);
-  const admin = <T>(expected: number, method: string, urlPath: string, json: unknown) => sendExpecting<T>(daemon, expected, method, urlPath, { json, agent });
+  const admin = <T>(expected: number, method: string, urlPath: string, json: unknown) =>
+    sendExpecting<T>(daemon, expected, method, urlPath, { json, agent });
   let stopped = false;
   try {
     const verifyToken = (await admin<TokenCreated>(201, 'POST', '/v1/tokens', { name: 'bench', role: 'verify' })).token;
@@ -93,7 +98,12 @@ async function oneFormat(root: string, c: FormatCase, options: StallBenchOptions
     // Idle and injecting windows alternate, so both see the same background load on a shared machine.
     // An idle window is only measured while no injection is in flight: a quadratic one never ends, and
     // then the later rounds measure under injection only.
-    const inject = () => admin(200, 'POST', '/v1/inject', { keyId: injected.key.id, workspace, targets: [{ file: c.file, path: worst.path, value: 'secret' }] });
+    const inject = () =>
+      admin(200, 'POST', '/v1/inject', {
+        keyId: injected.key.id,
+        workspace,
+        targets: [{ file: c.file, path: worst.path, value: 'secret' }],
+      });
     const idle: LoadRecording[] = [];
     const during: LoadRecording[] = [];
     let finished = 0;

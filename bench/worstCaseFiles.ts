@@ -42,16 +42,22 @@ const xmlParser = new XMLParser({ ignoreAttributes: false });
 
 export const FORMAT_CASES: FormatCase[] = [
   {
-    format: 'env', file: 'big.env', parse: (text) => parseDotenv(text),
-    normal: () => repeatTo(FILE_BYTES, (n) => `# setting ${n}\nSERVICE_${n}_URL=https://api-${n}.example/v1\nSERVICE_${n}_KEY="old-${n}"\n`),
+    format: 'env',
+    file: 'big.env',
+    parse: (text) => parseDotenv(text),
+    normal: () =>
+      repeatTo(FILE_BYTES, (n) => `# setting ${n}\nSERVICE_${n}_URL=https://api-${n}.example/v1\nSERVICE_${n}_KEY="old-${n}"\n`),
     worst: () => ({
       text: `PADDING=${blanks(third)}x\nQUOTED="${'a\\"'.repeat(third / 3)}"\n${'#'.repeat(third)}\nAPI_KEY=old\n`,
       path: 'API_KEY',
     }),
   },
   {
-    format: 'json', file: 'big.json', parse: (text) => parseTree(text),
-    normal: () => `{\n${repeatTo(FILE_BYTES, (n) => `  "service_${n}": {"url": "https://api-${n}.example/v1", "apiKey": "old-${n}"},\n`)}  "last": 0\n}\n`,
+    format: 'json',
+    file: 'big.json',
+    parse: (text) => parseTree(text),
+    normal: () =>
+      `{\n${repeatTo(FILE_BYTES, (n) => `  "service_${n}": {"url": "https://api-${n}.example/v1", "apiKey": "old-${n}"},\n`)}  "last": 0\n}\n`,
     worst: () => {
       const depth = 2_000;
       return {
@@ -61,7 +67,9 @@ export const FORMAT_CASES: FormatCase[] = [
     },
   },
   {
-    format: 'yaml', file: 'big.yaml', parse: (text) => parseDocument(text),
+    format: 'yaml',
+    file: 'big.yaml',
+    parse: (text) => parseDocument(text),
     normal: () => repeatTo(FILE_BYTES, (n) => `# service ${n}\nservice_${n}:\n  url: https://api-${n}.example/v1\n  apiKey: "old-${n}"\n`),
     worst: () => {
       const depth = 500;
@@ -70,8 +78,11 @@ export const FORMAT_CASES: FormatCase[] = [
     },
   },
   {
-    format: 'toml', file: 'big.toml', parse: (text) => parseToml(text),
-    normal: () => repeatTo(FILE_BYTES, (n) => `# service ${n}\n[service_${n}]\nurl = "https://api-${n}.example/v1"\napiKey = "old-${n}"\n\n`),
+    format: 'toml',
+    file: 'big.toml',
+    parse: (text) => parseToml(text),
+    normal: () =>
+      repeatTo(FILE_BYTES, (n) => `# service ${n}\n[service_${n}]\nurl = "https://api-${n}.example/v1"\napiKey = "old-${n}"\n\n`),
     worst: () => {
       const depth = 500;
       return {
@@ -81,7 +92,9 @@ export const FORMAT_CASES: FormatCase[] = [
     },
   },
   {
-    format: 'ini', file: 'big.ini', parse: (text) => parseIni(text),
+    format: 'ini',
+    file: 'big.ini',
+    parse: (text) => parseIni(text),
     normal: () => repeatTo(FILE_BYTES, (n) => `; service ${n}\n[service_${n}]\nurl = https://api-${n}.example/v1\napiKey = old-${n}\n\n`),
     worst: () => ({
       // A continuation line (as tox.ini's `commands =`) of blanks with no separator: scanned for one.
@@ -90,16 +103,22 @@ export const FORMAT_CASES: FormatCase[] = [
     }),
   },
   {
-    format: 'properties', file: 'big.properties', parse: (text) => parseProperties(text),
-    normal: () => repeatTo(FILE_BYTES, (n) => `# service ${n}\nservice.${n}.url = https://api-${n}.example/v1\nservice.${n}.apiKey = old-${n}\n`),
+    format: 'properties',
+    file: 'big.properties',
+    parse: (text) => parseProperties(text),
+    normal: () =>
+      repeatTo(FILE_BYTES, (n) => `# service ${n}\nservice.${n}.url = https://api-${n}.example/v1\nservice.${n}.apiKey = old-${n}\n`),
     worst: () => ({
       text: `padding = x${blanks(third)}y\ncontinued = ${'a \\\n    '.repeat(third / 8)}end\nescaped = ${'\\\\'.repeat(third / 2)}\napi.key = old\n`,
       path: 'api.key',
     }),
   },
   {
-    format: 'xml', file: 'web.config', parse: (text) => xmlParser.parse(text),
-    normal: () => `<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n${repeatTo(FILE_BYTES, (n) => `    <add key="Service${n}Url" value="https://api-${n}.example/v1" />\n`)}  </appSettings>\n</configuration>\n`,
+    format: 'xml',
+    file: 'web.config',
+    parse: (text) => xmlParser.parse(text),
+    normal: () =>
+      `<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n${repeatTo(FILE_BYTES, (n) => `    <add key="Service${n}Url" value="https://api-${n}.example/v1" />\n`)}  </appSettings>\n</configuration>\n`,
     worst: () => {
       const depth = 500;
       return {

@@ -97,13 +97,14 @@ export async function benchWorstCaseWrites(capMs: number, progress: (line: strin
       'normal file': formatBytes(t.normalBytes),
       'one parse': formatMs(t.parseMs),
       'worst-case file': formatBytes(t.worstBytes),
-      'worst-case write': t.writeMs === undefined ? `> ${formatMs(capMs)} (stopped)` : `${formatMs(t.writeMs)} (${formatFactor(t.writeMs, t.parseMs)})`,
+      'worst-case write':
+        t.writeMs === undefined ? `> ${formatMs(capMs)} (stopped)` : `${formatMs(t.writeMs)} (${formatFactor(t.writeMs, t.parseMs)})`,
       goal: verdict(ok),
     });
   }
   const notes = [
     `Goal: the worst-case write within ${GOAL_FACTOR}x of one parse — met for ${met} of ${FORMAT_CASES.length} formats.`,
-    'One parse: the format\'s reference parser (dotenv, jsonc-parser parseTree, yaml parseDocument, smol-toml, ini, dot-properties, fast-xml-parser) on a normal 1 MB file of many short entries. Worst-case write: the daemon\'s writer (text in, text out) on a 1 MB file of long blank runs, long escaped quoted values and deep nesting. CPU time, median of 3 after a warm-up (a first run over 1 s is reported alone).',
+    "One parse: the format's reference parser (dotenv, jsonc-parser parseTree, yaml parseDocument, smol-toml, ini, dot-properties, fast-xml-parser) on a normal 1 MB file of many short entries. Worst-case write: the daemon's writer (text in, text out) on a 1 MB file of long blank runs, long escaped quoted values and deep nesting. CPU time, median of 3 after a warm-up (a first run over 1 s is reported alone).",
     `"stopped": the writer was still running after ${formatMs(capMs)} and its thread was terminated; quadratic on that input.`,
   ];
   return { rows, notes };

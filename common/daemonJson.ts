@@ -36,8 +36,12 @@ export function parseDaemonInfo(text: string): DaemonInfo | undefined {
     return undefined;
   }
   const valid =
-    typeof data.socket === 'string' && data.socket.length > 0 &&
-    Number.isInteger(data.port) && (data.port as number) > 0 &&
-    Number.isInteger(data.pid) && typeof data.token === 'string' && data.token.length > 0;
+    typeof data.socket === 'string' &&
+    data.socket.length > 0 &&
+    Number.isInteger(data.port) &&
+    (data.port as number) > 0 &&
+    Number.isInteger(data.pid) &&
+    typeof data.token === 'string' &&
+    data.token.length > 0;
   return valid ? (data as DaemonInfo) : undefined;
 }

@@ -5,7 +5,8 @@
 /** `/config/.env` for `config/.env`: anchored to the folder, with git's pattern characters escaped. */
 export function gitignoreLine(relativeFile: string): string {
   const escaped = relativeFile
-    .split('\\').join('/')
+    .split('\\')
+    .join('/')
     .replace(/[*?[\]\\]/g, (c) => `\\${c}`)
     // Trailing spaces are dropped by git unless escaped.
     .replace(/ +$/, (spaces) => spaces.replace(/ /g, '\\ '));

@@ -44,19 +44,25 @@ export async function readOwnPrivateFile(file: string): Promise<string> {
 export function ownerProblem(file: string, uid: number): string | undefined {
   const me = process.getuid?.();
   if (me === undefined || uid === me) return undefined;
-  return `${file} belongs to another user (uid ${uid}, you are ${me}); Keysmith trusts only files you own. ` +
-    `Remove it if you did not put it there: rm ${shellQuote(file)}`;
+  return (
+    `${file} belongs to another user (uid ${uid}, you are ${me}); Keysmith trusts only files you own. ` +
+    `Remove it if you did not put it there: rm ${shellQuote(file)}`
+  );
 }
 
 export function modeProblem(file: string, mode: number): string | undefined {
   if ((mode & 0o077) === 0) return undefined;
-  return `${file} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); ` +
-    `it must be private to you (mode 600). Fix it with: chmod 600 ${shellQuote(file)}`;
+  return (
+    `${file} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); ` +
+    `it must be private to you (mode 600). Fix it with: chmod 600 ${shellQuote(file)}`
+  );
 }
 
 export function symlinkRefusal(file: string): string {
-  return `${file} is a symbolic link; Keysmith opens nothing in its data dir through a link, which could ` +
-    `point at another file. Remove it: rm ${shellQuote(file)}`;
+  return (
+    `${file} is a symbolic link; Keysmith opens nothing in its data dir through a link, which could ` +
+    `point at another file. Remove it: rm ${shellQuote(file)}`
+  );
 }
 
 /** Quotes a path for a command the user will copy into a POSIX shell. */

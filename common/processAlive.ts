@@ -25,5 +25,8 @@ function isZombie(pid: number): boolean {
     return false;
   }
   // The command name may itself hold spaces or parentheses: the state follows the last ')'.
-  return stat.slice(stat.lastIndexOf(')') + 1).trimStart().startsWith('Z');
+  return stat
+    .slice(stat.lastIndexOf(')') + 1)
+    .trimStart()
+    .startsWith('Z');
 }

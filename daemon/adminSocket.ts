@@ -35,7 +35,9 @@ export function adminSocketPath(dataDir: string, platform: NodeJS.Platform = pro
 export async function listenOnAdminSocket(server: Server, socketPath: string): Promise<void> {
   if (process.platform !== 'win32') {
     if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-      throw new AdminSocketError(`The admin socket path ${socketPath} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a Unix socket allows; choose a shorter --data-dir.`);
+      throw new AdminSocketError(
+        `The admin socket path ${socketPath} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a Unix socket allows; choose a shorter --data-dir.`,
+      );
     }
     await removeStaleSocket(socketPath);
   }
@@ -68,7 +70,9 @@ async function removeStaleSocket(socketPath: string): Promise<void> {
   const notOwned = ownerProblem(socketPath, stats.uid);
   if (notOwned) throw new AdminSocketError(notOwned);
   if (!stats.isSocket()) {
-    throw new AdminSocketError(`${socketPath} is not a socket; Keysmith will not delete it. Move it away: mv ${shellQuote(socketPath)} ${shellQuote(`${socketPath}.old`)}`);
+    throw new AdminSocketError(
+      `${socketPath} is not a socket; Keysmith will not delete it. Move it away: mv ${shellQuote(socketPath)} ${shellQuote(`${socketPath}.old`)}`,
+    );
   }
   if (await somethingAnswers(socketPath)) {
     throw new AdminSocketError(`Another process serves ${socketPath}; stop it before starting a daemon on this data dir.`);

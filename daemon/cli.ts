@@ -31,15 +31,31 @@ type Print = (value: unknown, human: () => string) => void;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function keyRows(keys: KeyView[]): string {
   if (keys.length === 0) return 'No keys match.';
   return table([
     ['ID', 'NAME', 'SERVICE', 'ENV', 'STATE', 'KEY', 'STARTS', 'EXPIRES', 'LAST USED'],
-    ...keys.map((key) => [key.id, key.name, key.serviceId, key.environment, key.state, key.masked,
-      key.startsAt.slice(0, 10), key.expiresAt?.slice(0, 10) ?? '-', key.lastUsedAt ? `${key.lastUsedAt.slice(0, 16)} ${key.lastUsedIp ?? ''}` : 'never']),
+    ...keys.map((key) => [
+      key.id,
+      key.name,
+      key.serviceId,
+      key.environment,
+      key.state,
+      key.masked,
+      key.startsAt.slice(0, 10),
+      key.expiresAt?.slice(0, 10) ?? '-',
+      key.lastUsedAt ? `${key.lastUsedAt.slice(0, 16)} ${key.lastUsedIp ?? ''}` : 'never',
+    ]),
   ]);
 }
 
@@ -49,7 +65,13 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
   switch (sub) {
     case 'list': {
       const query = new URLSearchParams();
-      for (const [flag, param] of [['service', 'serviceId'], ['env', 'environment'], ['status', 'status'], ['q', 'q'], ['page', 'page']] as const) {
+      for (const [flag, param] of [
+        ['service', 'serviceId'],
+        ['env', 'environment'],
+        ['status', 'status'],
+        ['q', 'q'],
+        ['page', 'page'],
+      ] as const) {
         const value = option(flag);
         if (value !== undefined) query.set(param, value);
       }
@@ -57,16 +79,27 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
       return print(list, () => `${keyRows(list.items)}\n(${list.items.length} of ${list.total}, page ${list.page})`);
     }
     case 'create': {
-      const permissions = option('permission')?.split(',').map((p) => p.trim()).filter(Boolean);
-      const body = { serviceId: option('service'), environment: option('env'), name: option('name'), expiresAt: option('expires'), permissions };
+      const permissions = option('permission')
+        ?.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const body = {
+        serviceId: option('service'),
+        environment: option('env'),
+        name: option('name'),
+        expiresAt: option('expires'),
+        permissions,
+      };
       const created = await daemon.call<KeyCreated>('POST', '/v1/keys', body);
-      return print(created, () => [
-        `Created ${created.key.id} (${created.key.name}, ${created.key.serviceId}, ${created.key.environment}).`,
-        `Reference:     ${created.secret.reference}`,
-        `Secret:        ${created.secret.secret}`,
-        ...(created.secret.authorization ? [`Authorization: ${created.secret.authorization}`] : []),
-        created.key.retrievable ? 'This test key can be revealed again later.' : 'Store the secret now: it will not be shown again.',
-      ].join('\n'));
+      return print(created, () =>
+        [
+          `Created ${created.key.id} (${created.key.name}, ${created.key.serviceId}, ${created.key.environment}).`,
+          `Reference:     ${created.secret.reference}`,
+          `Secret:        ${created.secret.secret}`,
+          ...(created.secret.authorization ? [`Authorization: ${created.secret.authorization}`] : []),
+          created.key.retrievable ? 'This test key can be revealed again later.' : 'Store the secret now: it will not be shown again.',
+        ].join('\n'),
+      );
     }
     case 'revoke': {
       if (!target) throw new UsageError('keys revoke needs a KEY_ID');
@@ -78,7 +111,9 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
       if (!secret) throw new UsageError('keys verify read no secret from stdin; pipe it in, e.g. keysmith keys verify - < secret.txt');
       const body = { key: secret, method: option('method'), company: option('company'), clientIp: option('ip') };
       const result = await daemon.call<VerifyResponse>('POST', '/v1/verify', body);
-      print(result, () => (result.valid ? `valid: ${result.keyId} (${result.serviceId}, ${result.environment})` : `invalid: ${result.code}`));
+      print(result, () =>
+        result.valid ? `valid: ${result.keyId} (${result.serviceId}, ${result.environment})` : `invalid: ${result.code}`,
+      );
       if (!result.valid) process.exitCode = 2;
       return;
     }
@@ -88,7 +123,11 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip'], ['json', 'help', 'staged', 'gitleaks-config', 'force']);
+  const args = parseArgs(
+    argv,
+    ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip'],
+    ['json', 'help', 'staged', 'gitleaks-config', 'force'],
+  );
   const [group, sub] = args.positionals;
   if (args.flags.has('help') || group === undefined) return void process.stdout.write(USAGE);
   const json = args.flags.has('json');
@@ -100,10 +139,12 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'keys') return keysCommand(daemon, args, print);
   if (group === 'services' && sub === 'list') {
     const { items } = await daemon.call<{ items: Service[] }>('GET', '/v1/services');
-    return print({ items }, () => table([
-      ['ID', 'NAME', 'CODE', 'SCHEME', 'AVAILABLE'],
-      ...items.map((s) => [s.id, s.name, s.code ?? '-', s.scheme, s.enabled ? 'yes' : `no (${s.disabledReason ?? 'disabled'})`]),
-    ]));
+    return print({ items }, () =>
+      table([
+        ['ID', 'NAME', 'CODE', 'SCHEME', 'AVAILABLE'],
+        ...items.map((s) => [s.id, s.name, s.code ?? '-', s.scheme, s.enabled ? 'yes' : `no (${s.disabledReason ?? 'disabled'})`]),
+      ]),
+    );
   }
   throw new UsageError(`unknown command "${args.positionals.join(' ')}"`);
 }

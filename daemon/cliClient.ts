@@ -54,14 +54,21 @@ export async function connect(dataDir: string): Promise<DaemonConnection> {
               parsed = text === '' ? undefined : JSON.parse(text);
             } catch {
               // A throw here would escape the promise and crash the CLI with a stack trace.
-              reject(new CliError(`What answers on ${socket} is not a Keysmith daemon (HTTP ${res.statusCode}, not JSON); is daemon.json in ${dataDir} stale?`));
+              reject(
+                new CliError(
+                  `What answers on ${socket} is not a Keysmith daemon (HTTP ${res.statusCode}, not JSON); is daemon.json in ${dataDir} stale?`,
+                ),
+              );
               return;
             }
             if ((res.statusCode ?? 500) >= 400) {
               const error = (parsed as ErrorBody | undefined)?.error;
-              const details = error?.details && typeof error.details === 'object'
-                ? Object.entries(error.details as Record<string, string>).map(([field, why]) => `\n  ${field}: ${why}`).join('')
-                : '';
+              const details =
+                error?.details && typeof error.details === 'object'
+                  ? Object.entries(error.details as Record<string, string>)
+                      .map(([field, why]) => `\n  ${field}: ${why}`)
+                      .join('')
+                  : '';
               reject(new CliError(`${error?.message ?? `HTTP ${res.statusCode}`}${details}`));
             } else resolve(parsed as T);
           });

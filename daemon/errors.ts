@@ -20,8 +20,7 @@ export const notFound = (what: string, _id: string) =>
   new KeysmithError('NOT_FOUND', `No ${what} has this id; list them with GET /v1/${what === 'key' ? 'keys' : `${what}s`}.`);
 
 /** A request that is well-formed but not allowed in the current state (revoked key, service in use...). */
-export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
-  new KeysmithError(code, message, details);
+export const conflict = (code: ErrorCode, message: string, details?: unknown) => new KeysmithError(code, message, details);
 
 /** A request field that fails a rule checked beyond the schema (unknown service, permission not offered). */
 export const fieldError = (field: string, problem: string) =>

@@ -31,7 +31,13 @@ async function main(argv: string[]): Promise<void> {
   await assertPrivateIfPresent(daemonFilePath(dataDir));
   await assertPrivateIfPresent(path.join(dataDir, MASTER_KEY_FILE));
   const server = await startServer({ dataDir, port });
-  await writeDaemonFile(dataDir, { socket: server.socket, port: server.port, pid: process.pid, token: server.token, version: DAEMON_VERSION });
+  await writeDaemonFile(dataDir, {
+    socket: server.socket,
+    port: server.port,
+    pid: process.pid,
+    token: server.token,
+    version: DAEMON_VERSION,
+  });
   console.log(`Keysmith daemon ${DAEMON_VERSION}: admin API on ${server.socket}, verify on ${server.url}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);

@@ -49,7 +49,15 @@ export interface StartServerOptions {
 }
 
 /** The daemon's own files: none may be a symbolic link (the socket is checked where it is created). */
-const DATA_DIR_FILES = [STORE_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, AUDIT_FILE_NAME, LOCK_FILE_NAME, MASTER_KEY_FILE, DAEMON_FILE_NAME];
+const DATA_DIR_FILES = [
+  STORE_FILE_NAME,
+  BACKUP_FILE_NAME,
+  JOURNAL_FILE_NAME,
+  AUDIT_FILE_NAME,
+  LOCK_FILE_NAME,
+  MASTER_KEY_FILE,
+  DAEMON_FILE_NAME,
+];
 
 export interface RunningServer {
   /** The admin API: `<dataDir>/daemon.sock` (a named pipe on Windows). */

@@ -6,8 +6,24 @@
 import * as http from 'node:http';
 import { proveDaemon } from '../common/daemonProof';
 import type {
-  AuditList, ErrorBody, Health, InjectPreset, InjectPresetList, InjectRequest, InjectResponse, KeyCreate, KeyCreated, KeyImport, KeyList,
-  KeyPatch, KeyQuery, KeyRegenerate, KeyRegenerated, KeyView, RevealResponse, Service,
+  AuditList,
+  ErrorBody,
+  Health,
+  InjectPreset,
+  InjectPresetList,
+  InjectRequest,
+  InjectResponse,
+  KeyCreate,
+  KeyCreated,
+  KeyImport,
+  KeyList,
+  KeyPatch,
+  KeyQuery,
+  KeyRegenerate,
+  KeyRegenerated,
+  KeyView,
+  RevealResponse,
+  Service,
 } from '../daemon/protocol';
 import type { KeyLookupRequest, KeyLookupResponse } from '../daemon/protocol';
 import { MAX_LOOKUP_HASHES } from '../common/lookupLimits';
@@ -189,7 +205,13 @@ export class DaemonClient {
               resolve((text ? JSON.parse(text) : undefined) as T);
             } catch {
               // A throw here would escape the promise: the caller would wait forever.
-              reject(new DaemonError(status, 'NOT_JSON', `What answers on ${endpoint.socket} sent status ${status} without JSON; it is not the Keysmith daemon.`));
+              reject(
+                new DaemonError(
+                  status,
+                  'NOT_JSON',
+                  `What answers on ${endpoint.socket} sent status ${status} without JSON; it is not the Keysmith daemon.`,
+                ),
+              );
             }
           });
         },

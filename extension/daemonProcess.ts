@@ -72,7 +72,9 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
       .catch((error: unknown) => {
         if (error instanceof UntrustedFileError || error instanceof ImpostorError) return this.refuse(error);
         // e.g. a data dir that cannot be created: say so rather than stay "starting" forever.
-        this.setUnreachable(vscode.l10n.t('The daemon did not start: {0}. See the Keysmith log.', error instanceof Error ? error.message : String(error)));
+        this.setUnreachable(
+          vscode.l10n.t('The daemon did not start: {0}. See the Keysmith log.', error instanceof Error ? error.message : String(error)),
+        );
       })
       .finally(() => (this.pending = undefined));
     return this.pending;
@@ -229,7 +231,7 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.disposed || this.currentState === 'starting') return;
-    const ms = this.currentState === 'connected' ? this.options.heartbeatMs ?? 5_000 : this.options.reconnectMs ?? 3_000;
+    const ms = this.currentState === 'connected' ? (this.options.heartbeatMs ?? 5_000) : (this.options.reconnectMs ?? 3_000);
     this.timer = setTimeout(() => void this.checkNow(), ms);
   }
 }

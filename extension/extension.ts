@@ -48,7 +48,13 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
   const ctx: CommandContext = {
-    client, daemon, keyTree, log, clipboard, previews, workspaceScan,
+    client,
+    daemon,
+    keyTree,
+    log,
+    clipboard,
+    previews,
+    workspaceScan,
     extensionUri: context.extensionUri,
     settings: readSettings,
     keysChanged: () => {
@@ -63,7 +69,15 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   setContext('keysmith.filterActive', false);
 
   context.subscriptions.push(
-    log, daemon, { dispose: () => client.dispose() }, keyTree, treeView, statusBar, clipboard, previews, workspaceScan,
+    log,
+    daemon,
+    { dispose: () => client.dispose() },
+    keyTree,
+    treeView,
+    statusBar,
+    clipboard,
+    previews,
+    workspaceScan,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),

@@ -5,7 +5,10 @@
 // relative instead of vsce refusing them. --skip-license: the e2e language-pack fixture has no LICENSE
 // (Keysmith's own is still packed). Together they keep vsce from asking questions on stdin in CI.
 export const VSCE_PACKAGE_FLAGS = Object.freeze([
-  '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--skip-license',
 ]);
 
 /** Arguments for `vsce` to package the extension in the working directory into `outFile`. */

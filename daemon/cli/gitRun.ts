@@ -22,15 +22,22 @@ export function runGit(cwd: string, args: readonly string[], input?: string): Pr
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', () => resolve({ code: undefined, stdout: Buffer.alloc(0), stderr: 'git could not be run' }));
-    child.on('close', (code) => resolve({ code: code ?? undefined, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.on('error', () => { /* git exited early; its status says why */ });
+    child.on('close', (code) =>
+      resolve({ code: code ?? undefined, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin.on('error', () => {
+      /* git exited early; its status says why */
+    });
     child.stdin.end(input);
   });
 }
 
 /** NUL-separated git output (`-z`) as strings, without the empty tail. */
 export function splitNul(output: Buffer): string[] {
-  return output.toString('utf8').split('\0').filter((entry) => entry !== '');
+  return output
+    .toString('utf8')
+    .split('\0')
+    .filter((entry) => entry !== '');
 }
 
 /** The work tree's top folder, or undefined outside a git work tree. */

@@ -18,7 +18,7 @@ export async function gitleaksConfig(dataDir: string): Promise<string> {
   };
   const header = [
     '# gitleaks rule for the Keysmith keys of this store, printed by `keysmith scan --gitleaks-config`.',
-    '# [extend] useDefault keeps gitleaks\' own rules. Regenerate this file when a service is added.',
+    "# [extend] useDefault keeps gitleaks' own rules. Regenerate this file when a service is added.",
     '',
   ].join('\n');
   return `${header}${stringify({ title: 'Keysmith keys', extend: { useDefault: true }, rules: [rule] })}\n`;

@@ -41,8 +41,10 @@ export async function hooksCommand(args: ParsedArgs, explicitDataDir: string | u
   let note = '';
   if (existing !== undefined && !existing.includes(HOOK_MARKER)) {
     if (!args.flags.has('force')) {
-      throw new CliError(`${hookFile} already exists and was not written by Keysmith; nothing changed. ` +
-        'Run `keysmith hooks install --force` to replace it (it is kept as pre-commit.keysmith-backup), or call `keysmith scan --staged` from it yourself.');
+      throw new CliError(
+        `${hookFile} already exists and was not written by Keysmith; nothing changed. ` +
+          'Run `keysmith hooks install --force` to replace it (it is kept as pre-commit.keysmith-backup), or call `keysmith scan --staged` from it yourself.',
+      );
     }
     await rename(hookFile, `${hookFile}.keysmith-backup`);
     note = ` The previous hook is kept as ${hookFile}.keysmith-backup.`;

@@ -26,7 +26,9 @@ export class BlobVerdictCache {
     try {
       const text = readFileSync(file, 'latin1');
       if (text.startsWith(CACHE_HEADER)) clean = new Set(text.slice(CACHE_HEADER.length).split('\n').filter(Boolean));
-    } catch { /* no cache yet */ }
+    } catch {
+      /* no cache yet */
+    }
     return new BlobVerdictCache(file, clean);
   }
 
@@ -52,7 +54,9 @@ export class BlobVerdictCache {
       const temp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temp, CACHE_HEADER + [...kept].join('\n') + '\n');
       renameSync(temp, this.file);
-    } catch { /* a read-only repository: the next scan just reads every file again */ }
+    } catch {
+      /* a read-only repository: the next scan just reads every file again */
+    }
   }
 }
 

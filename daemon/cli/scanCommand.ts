@@ -21,7 +21,9 @@ export async function scanCommand(args: ParsedArgs, dataDir: string, json: boole
   const found = files.filter((file) => file.verdict.kind === 'text' && file.verdict.keys.length > 0);
   const keysOf = (file: ScannedFile) => (file.verdict.kind === 'text' ? file.verdict.keys : []);
   const lookup = await lookupHashes(dataDir, [...new Set(found.flatMap((file) => keysOf(file).map((key) => key.hash)))]);
-  const findings: Finding[] = found.flatMap((file) => keysOf(file).map((key) => findingOf(file.path, file.git, key, lookup.views.get(key.hash))));
+  const findings: Finding[] = found.flatMap((file) =>
+    keysOf(file).map((key) => findingOf(file.path, file.git, key, lookup.views.get(key.hash))),
+  );
   const tooLarge = files.filter((file) => file.verdict.kind === 'tooLarge').map((file) => file.path);
   const binary = files.filter((file) => file.verdict.kind === 'binary').length;
   const blocking = findings.filter((finding) => finding.blocks).length;
@@ -36,22 +38,42 @@ export async function scanCommand(args: ParsedArgs, dataDir: string, json: boole
     console.error(`keysmith scan: could not ask the daemon which keys these are, so their state is "unknown": ${lookup.unreachable}`);
   }
   if (blocking > 0) {
-    console.error(`keysmith scan: ${blocking} live Keysmith key${blocking === 1 ? '' : 's'} in files git tracks, has staged or would add. ` +
-      'Move each to a git-ignored file (git rm --cached the tracked one), or revoke it, then try again.');
+    console.error(
+      `keysmith scan: ${blocking} live Keysmith key${blocking === 1 ? '' : 's'} in files git tracks, has staged or would add. ` +
+        'Move each to a git-ignored file (git rm --cached the tracked one), or revoke it, then try again.',
+    );
     process.exitCode = EXIT_LIVE_KEY;
   }
 }
 
-function printReport(findings: readonly Finding[], scanned: number, binary: number, tooLarge: readonly string[], daemonAnswered: boolean): void {
+function printReport(
+  findings: readonly Finding[],
+  scanned: number,
+  binary: number,
+  tooLarge: readonly string[],
+  daemonAnswered: boolean,
+): void {
   if (findings.length === 0) console.log(`No Keysmith keys in ${scanned} file${scanned === 1 ? '' : 's'}.`);
   else {
-    console.log(textTable([
-      ['FILE:LINE:COL', 'KEY', 'SERVICE', 'ENV', 'STATE', 'VALUE', 'GIT', 'COMMIT'],
-      ...findings.map((f) => [`${f.file}:${f.line}:${f.column}`, f.key?.name ?? (daemonAnswered ? '(not in this store)' : '(daemon unreachable)'), f.key?.serviceId ?? f.prefix, f.environment,
-        f.state, f.masked, f.git, f.blocks ? 'BLOCKED' : f.git === 'ignored' || f.git === 'outside' ? '-' : 'ok']),
-    ]));
+    console.log(
+      textTable([
+        ['FILE:LINE:COL', 'KEY', 'SERVICE', 'ENV', 'STATE', 'VALUE', 'GIT', 'COMMIT'],
+        ...findings.map((f) => [
+          `${f.file}:${f.line}:${f.column}`,
+          f.key?.name ?? (daemonAnswered ? '(not in this store)' : '(daemon unreachable)'),
+          f.key?.serviceId ?? f.prefix,
+          f.environment,
+          f.state,
+          f.masked,
+          f.git,
+          f.blocks ? 'BLOCKED' : f.git === 'ignored' || f.git === 'outside' ? '-' : 'ok',
+        ]),
+      ]),
+    );
   }
-  const skipped = [binary > 0 ? `${binary} binary` : '', tooLarge.length > 0 ? `${tooLarge.length} over ${MAX_SCANNED_BYTES / 1024 / 1024} MiB (${tooLarge.join(', ')})` : '']
-    .filter(Boolean);
+  const skipped = [
+    binary > 0 ? `${binary} binary` : '',
+    tooLarge.length > 0 ? `${tooLarge.length} over ${MAX_SCANNED_BYTES / 1024 / 1024} MiB (${tooLarge.join(', ')})` : '',
+  ].filter(Boolean);
   if (skipped.length > 0) console.log(`Skipped ${skipped.join(' and ')} file(s).`);
 }

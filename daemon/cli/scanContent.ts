@@ -9,7 +9,8 @@ export const MAX_SCANNED_BYTES = 10 * 1024 * 1024;
 /** Git's own test for binary content: a NUL byte in the first 8,000 bytes. */
 const BINARY_SNIFF_BYTES = 8000;
 
-export type ContentVerdict = { kind: 'text'; keys: readonly RecognizedKey[] } | { kind: 'binary' } | { kind: 'tooLarge' } | { kind: 'unreadable' };
+export type ContentVerdict =
+  { kind: 'text'; keys: readonly RecognizedKey[] } | { kind: 'binary' } | { kind: 'tooLarge' } | { kind: 'unreadable' };
 
 /** The verdict of most files, shared: a scan of 10k files should not allocate 10k of them. */
 export const NO_KEYS: ContentVerdict = Object.freeze({ kind: 'text', keys: Object.freeze([]) });

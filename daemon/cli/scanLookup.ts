@@ -17,7 +17,9 @@ export async function lookupHashes(dataDir: string, hashes: readonly string[]): 
   try {
     const daemon = await connect(dataDir);
     for (let start = 0; start < hashes.length; start += MAX_LOOKUP_HASHES) {
-      const answer = await daemon.call<KeyLookupResponse>('POST', '/v1/keys/lookup', { hashes: hashes.slice(start, start + MAX_LOOKUP_HASHES) });
+      const answer = await daemon.call<KeyLookupResponse>('POST', '/v1/keys/lookup', {
+        hashes: hashes.slice(start, start + MAX_LOOKUP_HASHES),
+      });
       for (const { hash, key } of answer.items) views.set(hash, key);
     }
     return { views };

@@ -73,7 +73,18 @@ export async function scanWorkingTree(cwd: string, paths: readonly string[]): Pr
 export async function scanStaged(cwd: string, paths: readonly string[]): Promise<ScannedFile[]> {
   // --raw -z --no-abbrev: ":<old mode> <new mode> <old blob> <new blob> <status>\0<path>\0" per file,
   // repo-relative, with full blob ids (cat-file answers with full ids; abbreviated ones would not match).
-  const diff = await runGit(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACM', '--no-ext-diff', '--', ...paths]);
+  const diff = await runGit(cwd, [
+    'diff',
+    '--cached',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--no-renames',
+    '--diff-filter=ACM',
+    '--no-ext-diff',
+    '--',
+    ...paths,
+  ]);
   if (diff.code !== 0) {
     if ((await workTreeRoot(cwd)) === undefined) throw new UsageError('scan --staged reads the git index: run it inside a git work tree');
     throw new CliError(`git diff --cached failed: ${diff.stderr.trim()}`);
@@ -85,9 +96,15 @@ export async function scanStaged(cwd: string, paths: readonly string[]): Promise
     // Submodules (mode 160000) point at commits, not blobs.
     if (blob && newMode !== '160000') staged.push({ path: entries[i + 1]!, blob });
   }
-  const sizes = await blobSizes(cwd, staged.map((file) => file.blob));
+  const sizes = await blobSizes(
+    cwd,
+    staged.map((file) => file.blob),
+  );
   const small = staged.filter((file) => (sizes.get(file.blob) ?? 0) <= MAX_SCANNED_BYTES);
-  const contents = await blobContents(cwd, small.map((file) => file.blob));
+  const contents = await blobContents(
+    cwd,
+    small.map((file) => file.blob),
+  );
   return staged.map((file) => {
     const content = contents.get(file.blob);
     return { path: file.path, git: 'staged' as const, verdict: content ? scanContent(content) : { kind: 'tooLarge' as const } };

@@ -73,9 +73,11 @@ export class AuditTrail {
       this.backlog = [...batch, ...this.backlog];
       const dropped = this.backlog.length - MAX_BACKLOG;
       if (dropped > 0) this.backlog.splice(0, dropped);
-      this.options.onError?.(new Error(
-        `the audit log refused ${batch.length} event(s), kept to retry (${this.backlog.length} pending${dropped > 0 ? `, ${dropped} oldest dropped` : ''}): ${(error as Error).message}`,
-      ));
+      this.options.onError?.(
+        new Error(
+          `the audit log refused ${batch.length} event(s), kept to retry (${this.backlog.length} pending${dropped > 0 ? `, ${dropped} oldest dropped` : ''}): ${(error as Error).message}`,
+        ),
+      );
     }
   }
 

@@ -40,7 +40,11 @@ export class KeyCommands {
       await this.discard(record.id);
       throw error;
     }
-    await this.context.audit.record(actor, 'key.created', record.id, { serviceId: record.serviceId, environment: record.environment, name: record.name });
+    await this.context.audit.record(actor, 'key.created', record.id, {
+      serviceId: record.serviceId,
+      environment: record.environment,
+      name: record.name,
+    });
     const created: KeyCreated = { key: toKeyView(record, this.context.clock.now()), secret: minted.material };
     if (injected !== undefined) created.injected = injected;
     return created;
@@ -54,7 +58,11 @@ export class KeyCommands {
     const record = this.newRecord(input, minted, 'imported', actor, service.defaultValidityDays);
     // Checked again inside the transaction: concurrent imports of one secret must store it once.
     await this.insert(record, (data) => data.keys.some((key) => key.secretHash === record.secretHash));
-    await this.context.audit.record(actor, 'key.imported', record.id, { serviceId: record.serviceId, environment: record.environment, name: record.name });
+    await this.context.audit.record(actor, 'key.imported', record.id, {
+      serviceId: record.serviceId,
+      environment: record.environment,
+      name: record.name,
+    });
     return toKeyView(record, this.context.clock.now());
   }
 
@@ -66,7 +74,8 @@ export class KeyCommands {
     const fields = Object.keys(input);
     const updated = await this.context.store.transact((data) => {
       const key = keyInDraft(data, id);
-      if (effectiveStatus(key, now) === 'revoked') throw conflict('KEY_REVOKED', 'This key is revoked, which is final: it can no longer be changed.');
+      if (effectiveStatus(key, now) === 'revoked')
+        throw conflict('KEY_REVOKED', 'This key is revoked, which is final: it can no longer be changed.');
       for (const [field, value] of Object.entries(input)) {
         if (value === null) delete (key as unknown as Record<string, unknown>)[field];
         else if (value !== undefined) Object.assign(key, { [field]: value });
@@ -160,9 +169,9 @@ export class KeyCommands {
       updatedAt: now.toISOString(),
       useCount: 0,
     };
-    const expiresAt = input.expiresAt ?? (defaultValidityDays !== undefined
-      ? new Date(Date.parse(startsAt) + defaultValidityDays * DAY_MS).toISOString()
-      : undefined);
+    const expiresAt =
+      input.expiresAt ??
+      (defaultValidityDays !== undefined ? new Date(Date.parse(startsAt) + defaultValidityDays * DAY_MS).toISOString() : undefined);
     if (expiresAt !== undefined) record.expiresAt = expiresAt;
     if (input.organization !== undefined) record.organization = input.organization;
     if (minted.sealed !== undefined) record.sealed = minted.sealed;

@@ -15,8 +15,10 @@ export function lookupKeysByHash(store: KeyStore, now: Date, hashes: readonly st
     }
   }
   // In the order asked, each hash once.
-  return { items: [...wanted].flatMap((hash) => {
-    const key = views.get(hash);
-    return key ? [{ hash, key }] : [];
-  }) };
+  return {
+    items: [...wanted].flatMap((hash) => {
+      const key = views.get(hash);
+      return key ? [{ hash, key }] : [];
+    }),
+  };
 }

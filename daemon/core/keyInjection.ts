@@ -34,7 +34,11 @@ export class KeyInjection {
   }
 
   /** Explicit targets, else the workspace's mapped targets for the service and environment. */
-  async targetsFor(workspace: string | undefined, explicit: InjectTarget[] | undefined, key: Pick<KeyRecord, 'serviceId' | 'environment'>): Promise<PlannedTarget[]> {
+  async targetsFor(
+    workspace: string | undefined,
+    explicit: InjectTarget[] | undefined,
+    key: Pick<KeyRecord, 'serviceId' | 'environment'>,
+  ): Promise<PlannedTarget[]> {
     if (workspace === undefined) return [];
     return explicit ?? (await this.context.injector.mappedTargets(workspace, key.serviceId, key.environment));
   }
@@ -45,7 +49,14 @@ export class KeyInjection {
     await this.context.injector.previewInjection(workspace, targets, material, { force });
   }
 
-  async apply(workspace: string | undefined, targets: PlannedTarget[], material: InjectMaterial, keyId: string, actor: Actor, force?: boolean): Promise<InjectResult[] | undefined> {
+  async apply(
+    workspace: string | undefined,
+    targets: PlannedTarget[],
+    material: InjectMaterial,
+    keyId: string,
+    actor: Actor,
+    force?: boolean,
+  ): Promise<InjectResult[] | undefined> {
     if (workspace === undefined || targets.length === 0) return undefined;
     const results = await this.context.injector.applyInjection(workspace, targets, material, { force });
     await this.auditWrites(actor, keyId, workspace, results);
@@ -53,8 +64,16 @@ export class KeyInjection {
   }
 
   private async auditWrites(actor: Actor, keyId: string, workspace: string, results: InjectResult[]): Promise<void> {
-    await this.context.audit.recordAll(results.map((result) =>
-      this.context.audit.event(actor, 'key.injected', keyId, { workspace, file: result.file, path: result.path, changed: result.changed })));
+    await this.context.audit.recordAll(
+      results.map((result) =>
+        this.context.audit.event(actor, 'key.injected', keyId, {
+          workspace,
+          file: result.file,
+          path: result.path,
+          changed: result.changed,
+        }),
+      ),
+    );
   }
 
   private keyAndService(keyId: string): { key: KeyRecord; service: Service } {
@@ -68,12 +87,18 @@ export class KeyInjection {
   private material(key: KeyRecord, service: Service, secret: string | undefined): InjectMaterial {
     if (secret !== undefined) {
       if (sha256Hex(secret) !== key.secretHash) {
-        throw fieldError('secret', 'does not match this key; pass the secret shown when the key was created, or omit it for retrievable keys');
+        throw fieldError(
+          'secret',
+          'does not match this key; pass the secret shown when the key was created, or omit it for retrievable keys',
+        );
       }
       return secretMaterial(service.scheme, key.reference, secret);
     }
     if (!isRetrievable(key) || key.sealed === undefined) {
-      throw conflict('NOT_RETRIEVABLE', 'This production key was generated here and its secret was shown only once; inject it when you create or regenerate it, or pass the secret you still hold.');
+      throw conflict(
+        'NOT_RETRIEVABLE',
+        'This production key was generated here and its secret was shown only once; inject it when you create or regenerate it, or pass the secret you still hold.',
+      );
     }
     return secretMaterial(service.scheme, key.reference, this.context.sealer.unseal(key.sealed, key.id));
   }

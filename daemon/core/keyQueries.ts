@@ -50,7 +50,10 @@ export class KeyQueries {
       throw conflict('KEY_REVOKED', 'This key is revoked, which is final: its secret is no longer shown.');
     }
     if (!isRetrievable(key) || key.sealed === undefined) {
-      throw conflict('NOT_RETRIEVABLE', 'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.');
+      throw conflict(
+        'NOT_RETRIEVABLE',
+        'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.',
+      );
     }
     const service = this.context.store.read().services.find((candidate) => candidate.id === key.serviceId);
     const secret = this.context.sealer.unseal(key.sealed, key.id);

@@ -16,7 +16,10 @@ import type { ServiceCatalog } from './serviceCatalog';
 const RETIRED_FIELDS = ['rotatedTo', 'status', 'graceUntil', 'revokedAt', 'updatedAt'] as const satisfies readonly (keyof KeyRecord)[];
 
 const serviceDisabled = (service: Service) =>
-  conflict('SERVICE_DISABLED', `The service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it before regenerating its keys.`);
+  conflict(
+    'SERVICE_DISABLED',
+    `The service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it before regenerating its keys.`,
+  );
 
 export class KeyRotation {
   constructor(
@@ -61,7 +64,12 @@ export class KeyRotation {
     }
     await this.context.audit.recordAll([
       this.context.audit.event(actor, 'key.regenerated', old.id, { rotatedTo: successor.id, graceSeconds }),
-      this.context.audit.event(actor, 'key.created', successor.id, { rotatedFrom: old.id, serviceId: successor.serviceId, environment: successor.environment, name: successor.name }),
+      this.context.audit.event(actor, 'key.created', successor.id, {
+        rotatedFrom: old.id,
+        serviceId: successor.serviceId,
+        environment: successor.environment,
+        name: successor.name,
+      }),
     ]);
     const result: KeyRegenerated = {
       key: toKeyView(successor, now),

@@ -9,7 +9,11 @@ import type { ServiceCreateInput, ServicePatchInput } from '../validation/schema
 import type { Actor, CoreContext } from './context';
 
 function prefixFromName(name: string): string {
-  const letters = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^[0-9]+/, '');
+  const letters = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/^[0-9]+/, '');
   return letters.length >= 2 ? letters.slice(0, 8) : 'key';
 }
 
@@ -31,8 +35,7 @@ export class ServiceCatalog {
    * update) and refreshes the fields users cannot edit, keeping what they chose (enabled, endpoint...).
    */
   async ensurePresets(): Promise<void> {
-    const stale = (service: Service | undefined, preset: Service) =>
-      !service || lockedFieldsDiffer(service, preset);
+    const stale = (service: Service | undefined, preset: Service) => !service || lockedFieldsDiffer(service, preset);
     const current = new Map(this.context.store.read().services.map((service) => [service.id, service]));
     if (!BUILT_IN_SERVICES.some((preset) => stale(current.get(preset.id), preset))) return;
     await this.context.store.transact((data) => {
@@ -61,7 +64,10 @@ export class ServiceCatalog {
       throw fieldError('serviceId', 'no service has this id; GET /v1/services lists the catalogue');
     }
     if (!service.enabled) {
-      throw fieldError('serviceId', `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`);
+      throw fieldError(
+        'serviceId',
+        `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`,
+      );
     }
     return structuredClone(service);
   }
@@ -71,7 +77,8 @@ export class ServiceCatalog {
     const offered = new Set(service.permissions);
     const unknown = (settings.permissions ?? []).filter((permission) => !offered.has(permission));
     if (unknown.length > 0) {
-      const accepted = service.permissions.length > 0 ? `accepted: ${service.permissions.join(', ')}` : 'this service has no method permissions';
+      const accepted =
+        service.permissions.length > 0 ? `accepted: ${service.permissions.join(', ')}` : 'this service has no method permissions';
       // Counted, not quoted: a received value is never repeated (it may be a pasted secret).
       throw fieldError('permissions', `${unknown.length} permission(s) not offered by ${service.name}; ${accepted}`);
     }
@@ -106,8 +113,11 @@ export class ServiceCatalog {
     if (current.builtIn) {
       const locked = fields.filter((field) => !BUILT_IN_EDITABLE_FIELDS.has(field));
       if (locked.length > 0) {
-        throw new KeysmithError('VALIDATION_FAILED', `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
-          Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])));
+        throw new KeysmithError(
+          'VALIDATION_FAILED',
+          `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
+          Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])),
+        );
       }
     }
     const updated = await this.context.store.transact((data) => {
@@ -141,7 +151,11 @@ export class ServiceCatalog {
 
 function lockedFieldsDiffer(service: Service, preset: Service): boolean {
   const locked = (value: Service) =>
-    JSON.stringify(Object.entries(value).filter(([field]) => !BUILT_IN_EDITABLE_FIELDS.has(field)).sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(
+      Object.entries(value)
+        .filter(([field]) => !BUILT_IN_EDITABLE_FIELDS.has(field))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   return locked(service) !== locked(preset);
 }
 

@@ -19,11 +19,12 @@ export class Verification {
   /** A valid answer is the key's frozen, shared answer object (see KeyIndex): serialise it, never change it. */
   verify(body: unknown, actor: Actor, peerIp: string | undefined): Readonly<VerifyResponse> {
     const request = readVerifyRequest(body);
-    const credential: PresentedCredential = request === undefined
-      ? { malformed: true }
-      : request.key !== undefined
-        ? { secret: request.key }
-        : parseAuthorization(request.authorization ?? '');
+    const credential: PresentedCredential =
+      request === undefined
+        ? { malformed: true }
+        : request.key !== undefined
+          ? { secret: request.key }
+          : parseAuthorization(request.authorization ?? '');
     if (request === undefined || 'malformed' in credential || credential.secret.length > MAX_SECRET_LENGTH) {
       this.context.audit.verifyFailed(actor, 'MALFORMED');
       return MALFORMED;
@@ -34,14 +35,17 @@ export class Verification {
       return { valid: false, code: 'UNKNOWN' };
     }
     const now = this.context.clock.now();
-    const failure = stateFailure(stateAt(key.status, key.startsAtMs, key.expiresAtMs, key.graceUntilMs, now.getTime()))
-      ?? restrictionFailure(key, request, key.ipAllowed);
+    const failure =
+      stateFailure(stateAt(key.status, key.startsAtMs, key.expiresAtMs, key.graceUntilMs, now.getTime())) ??
+      restrictionFailure(key, request, key.ipAllowed);
     if (failure !== undefined) {
       this.context.audit.verifyFailed(actor, failure, key.id);
       return { valid: false, code: failure };
     }
     const ip = request.clientIp ?? (peerIp === undefined ? undefined : normalizeIp(peerIp));
-    this.context.store.recordUse(ip === undefined ? { keyId: key.id, at: now.toISOString() } : { keyId: key.id, at: now.toISOString(), ip });
+    this.context.store.recordUse(
+      ip === undefined ? { keyId: key.id, at: now.toISOString() } : { keyId: key.id, at: now.toISOString(), ip },
+    );
     return key.validAnswer;
   }
 }

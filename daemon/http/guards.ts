@@ -20,7 +20,9 @@ export function checkHost(req: IncomingMessage): HttpError | undefined {
   // On the admin socket no browser can connect, but the same rule keeps one shape of request: curl
   // --unix-socket and node's http with socketPath both send `Host: localhost`.
   if (arrivedOnAdminSocket(req)) {
-    return req.headers.host === 'localhost' ? undefined : new HttpError(403, 'FORBIDDEN_HOST', 'On the admin socket the Host header must be localhost.');
+    return req.headers.host === 'localhost'
+      ? undefined
+      : new HttpError(403, 'FORBIDDEN_HOST', 'On the admin socket the Host header must be localhost.');
   }
   const port = req.socket.localPort;
   if (port !== hostsPort) {

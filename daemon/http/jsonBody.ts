@@ -26,7 +26,9 @@ export function parseJson(text: string): unknown {
     });
   } catch (error) {
     if (error instanceof ForbiddenKey) {
-      throw new HttpError(400, 'FORBIDDEN_KEY', `The body contains the key "${error.key}", which is never accepted.`, { [error.key]: 'this key name is not allowed anywhere in a body' });
+      throw new HttpError(400, 'FORBIDDEN_KEY', `The body contains the key "${error.key}", which is never accepted.`, {
+        [error.key]: 'this key name is not allowed anywhere in a body',
+      });
     }
     throw new HttpError(400, 'MALFORMED_JSON', 'The body is not valid JSON.');
   }

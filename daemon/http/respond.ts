@@ -22,12 +22,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   // One flat [name, value, ...] literal: node writes it as is, without building and checking a headers
   // object, and nothing is looped over or pushed per response (this runs on every verify).
   res.writeHead(status, [
-    'content-type', 'application/json; charset=utf-8',
-    'content-length', String(Buffer.byteLength(text)),
-    'cache-control', CACHE_CONTROL,
-    'x-content-type-options', CONTENT_TYPE_OPTIONS,
-    'content-security-policy', CONTENT_SECURITY_POLICY,
-    'referrer-policy', REFERRER_POLICY,
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(text)),
+    'cache-control',
+    CACHE_CONTROL,
+    'x-content-type-options',
+    CONTENT_TYPE_OPTIONS,
+    'content-security-policy',
+    CONTENT_SECURITY_POLICY,
+    'referrer-policy',
+    REFERRER_POLICY,
   ]);
   res.end(text);
 }
@@ -55,7 +61,11 @@ export function sendError(res: ServerResponse, error: HttpError, closeConnection
 function parserRefusal(code: string | undefined): HttpError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new HttpError(431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the 16 KiB accepted; a Keysmith token is under 300 characters.');
+      return new HttpError(
+        431,
+        'HEADERS_TOO_LARGE',
+        'The request headers are larger than the 16 KiB accepted; a Keysmith token is under 300 characters.',
+      );
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return tooLargeChunkExtensions();
     case 'ERR_HTTP_REQUEST_TIMEOUT':
@@ -65,8 +75,7 @@ function parserRefusal(code: string | undefined): HttpError {
   }
 }
 
-const tooLargeChunkExtensions = () =>
-  new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The chunk extensions of the request body are too large.');
+const tooLargeChunkExtensions = () => new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The chunk extensions of the request body are too large.');
 
 /**
  * The server's 'clientError' handler: a request Node's HTTP parser refused (oversized headers, bad

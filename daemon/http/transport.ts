@@ -22,9 +22,17 @@ export function servedOnTcp(req: IncomingMessage): boolean {
 }
 
 export const adminOnSocketOnly = () =>
-  new HttpError(403, 'ADMIN_SOCKET_ONLY', 'The TCP port serves only GET /v1/health and POST /v1/verify (with a verify token); ' +
-    'the admin API is on the Unix socket named in daemon.json ("socket").');
+  new HttpError(
+    403,
+    'ADMIN_SOCKET_ONLY',
+    'The TCP port serves only GET /v1/health and POST /v1/verify (with a verify token); ' +
+      'the admin API is on the Unix socket named in daemon.json ("socket").',
+  );
 
 export const adminTokenOnTcp = () =>
-  new HttpError(403, 'ADMIN_TOKEN_ON_TCP', 'The admin token is not accepted on the TCP port: use a verify-only token ' +
-    '(POST /v1/tokens) here, and the Unix socket named in daemon.json for anything else.');
+  new HttpError(
+    403,
+    'ADMIN_TOKEN_ON_TCP',
+    'The admin token is not accepted on the TCP port: use a verify-only token ' +
+      '(POST /v1/tokens) here, and the Unix socket named in daemon.json for anything else.',
+  );

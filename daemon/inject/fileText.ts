@@ -26,7 +26,11 @@ export function sha256Hex(bytes: Buffer | string): string {
 export async function readFileText(real: string, exists: boolean, file: string): Promise<FileText> {
   const bytes = exists ? await readFile(real) : Buffer.alloc(0);
   if (bytes.length > MAX_FILE_BYTES) {
-    throw new KeysmithError('INVALID_TARGET', `The target "${shownName(file)}" is larger than 16 MiB; that is not a config file Keysmith edits.`, { file: shownName(file) });
+    throw new KeysmithError(
+      'INVALID_TARGET',
+      `The target "${shownName(file)}" is larger than 16 MiB; that is not a config file Keysmith edits.`,
+      { file: shownName(file) },
+    );
   }
   const hash = sha256Hex(bytes);
   try {
@@ -38,7 +42,11 @@ export async function readFileText(real: string, exists: boolean, file: string):
 
 export function encodeText(text: string, encoding: TextEncoding, file: string): Buffer {
   if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
-    throw new KeysmithError('UNREPRESENTABLE_VALUE', `The target "${shownName(file)}" is not UTF-8 and the new value has characters its encoding cannot hold.`, { file: shownName(file) });
+    throw new KeysmithError(
+      'UNREPRESENTABLE_VALUE',
+      `The target "${shownName(file)}" is not UTF-8 and the new value has characters its encoding cannot hold.`,
+      { file: shownName(file) },
+    );
   }
   return Buffer.from(text, encoding);
 }

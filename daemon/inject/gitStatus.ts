@@ -21,17 +21,28 @@ export interface GitIgnoring {
 function git(cwd: string, args: string[]): Promise<{ ok: boolean; exitCode?: number; stdout: string }> {
   return new Promise((resolve) => {
     // core.fsmonitor off: a repository's config must not get to run a command of its choosing here.
-    execFile('git', ['-c', 'core.fsmonitor=false', '-C', cwd, ...args], { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+    execFile(
+      'git',
+      ['-c', 'core.fsmonitor=false', '-C', cwd, ...args],
+      { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
       (error, stdout) => {
         const code = error ? (error as { code?: unknown }).code : 0;
         resolve({ ok: !error, exitCode: typeof code === 'number' ? code : undefined, stdout: String(stdout) });
-      });
+      },
+    );
   });
 }
 
 /** Tracked = in git's index. Ignore rules do not apply to a tracked file, so ignored implies untracked. */
 export async function gitTracking(realFile: string): Promise<GitTracking> {
-  const { ok, stdout } = await git(path.dirname(realFile), ['ls-files', '--full-name', '--error-unmatch', '-z', '--', path.basename(realFile)]);
+  const { ok, stdout } = await git(path.dirname(realFile), [
+    'ls-files',
+    '--full-name',
+    '--error-unmatch',
+    '-z',
+    '--',
+    path.basename(realFile),
+  ]);
   if (!ok) return { tracked: false };
   const repoPath = stdout.split('\0')[0];
   return repoPath ? { tracked: true, repoPath } : { tracked: false };

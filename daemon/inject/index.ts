@@ -41,10 +41,15 @@ export async function previewInjection(
 ): Promise<InjectResult[]> {
   const plan = await planInjection(workspace, targets, material, options.force ?? false);
   const secrets = [material.secret, material.authorization ?? ''];
-  const texts = new Map(plan.files.map((file) => [file, {
-    before: maskOldSecrets(file.content.text, file.changes, file.writers),
-    after: maskValues(file.after, secrets),
-  }]));
+  const texts = new Map(
+    plan.files.map((file) => [
+      file,
+      {
+        before: maskOldSecrets(file.content.text, file.changes, file.writers),
+        after: maskValues(file.after, secrets),
+      },
+    ]),
+  );
   return targets.map((target, i) => ({ ...resultFor(plan.fileOf[i]!, target), ...texts.get(plan.fileOf[i]!)! }));
 }
 
@@ -65,7 +70,11 @@ export async function applyInjection(
     // Last look before writing: a file edited while we planned is refused, not overwritten.
     for (const file of writes) {
       if ((await currentHash(file.resolved.real)) !== file.content.hash) {
-        throw new KeysmithError('FILE_CHANGED', `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`, { file: shownName(file.resolved.file) });
+        throw new KeysmithError(
+          'FILE_CHANGED',
+          `"${shownName(file.resolved.file)}" changed on disk while the injection was planned; try again.`,
+          { file: shownName(file.resolved.file) },
+        );
       }
     }
     const written: FilePlan[] = [];
@@ -89,20 +98,16 @@ async function putBack(files: FilePlan[]): Promise<void> {
   for (const file of files.reverse()) {
     const { real, exists } = file.resolved;
     // Best effort: the caller reports the original failure either way.
-    await (exists ? writeFileAtomic(real, Buffer.from(file.content.text, file.content.encoding)) : rm(real, { force: true })).catch(() => undefined);
+    await (exists ? writeFileAtomic(real, Buffer.from(file.content.text, file.content.encoding)) : rm(real, { force: true })).catch(
+      () => undefined,
+    );
   }
 }
 
 /** Targets mapped in `<workspace>/.vscode/keysmith.json` for a service and environment; [] without that file. */
-export async function mappedTargets(
-  workspace: string,
-  serviceId: string,
-  environment: Environment,
-): Promise<InjectTarget[]> {
+export async function mappedTargets(workspace: string, serviceId: string, environment: Environment): Promise<InjectTarget[]> {
   const mappings = await readMappings(workspace);
-  return mappings
-    .filter((m) => m.serviceId === serviceId && m.environment === environment)
-    .flatMap((m) => m.targets);
+  return mappings.filter((m) => m.serviceId === serviceId && m.environment === environment).flatMap((m) => m.targets);
 }
 
 // One injection writes at a time in this daemon, so two requests never interleave their

@@ -4,7 +4,16 @@
 import path from 'node:path';
 import type { InjectResult, InjectTarget, InjectWarning } from '../protocol';
 import { KeysmithError } from '../errors';
-import { FormatError, PathError, UnrepresentableValueError, WRITERS, formatForFile, FORMATS, type ConfigWriter, type ValueChange } from './formats';
+import {
+  FormatError,
+  PathError,
+  UnrepresentableValueError,
+  WRITERS,
+  formatForFile,
+  FORMATS,
+  type ConfigWriter,
+  type ValueChange,
+} from './formats';
 import { readFileText, type FileText } from './fileText';
 import { gitIgnoring, gitRepoPlace, gitTracking, howToUntrack } from './gitStatus';
 import { gitignoreLine } from '../../common/gitignoreLine';
@@ -35,7 +44,10 @@ export interface InjectionPlan {
 }
 
 export async function planInjection(
-  workspace: string, targets: PlannedTarget[], material: InjectMaterial, force: boolean,
+  workspace: string,
+  targets: PlannedTarget[],
+  material: InjectMaterial,
+  force: boolean,
 ): Promise<InjectionPlan> {
   const root = await realWorkspace(workspace);
   const byReal = new Map<string, FilePlan>();
@@ -47,7 +59,16 @@ export async function planInjection(
     const changes = changesFor(target, material).map((change) => (document === undefined ? change : { ...change, document }));
     let plan = byReal.get(resolved.real);
     if (!plan) {
-      plan = { resolved, content: { text: '', encoding: 'utf8', hash: '' }, gitTracked: false, gitIgnored: false, targets: [], changes: [], writers: [], after: '' };
+      plan = {
+        resolved,
+        content: { text: '', encoding: 'utf8', hash: '' },
+        gitTracked: false,
+        gitIgnored: false,
+        targets: [],
+        changes: [],
+        writers: [],
+        after: '',
+      };
       byReal.set(resolved.real, plan);
     }
     plan.targets.push(index);
@@ -63,14 +84,18 @@ export async function planInjection(
 function writerFor(target: PlannedTarget): ConfigWriter {
   const format = target.format ?? formatForFile(target.file);
   if (target.document !== undefined && format !== 'yaml') {
-    throw new KeysmithError('INVALID_TARGET',
+    throw new KeysmithError(
+      'INVALID_TARGET',
       `The target "${shownName(target.file)}" names a "document", which only YAML files (several documents split by "---") have.`,
-      { document: 'only for yaml targets' });
+      { document: 'only for yaml targets' },
+    );
   }
   if (format && Object.hasOwn(WRITERS, format)) return WRITERS[format];
-  throw new KeysmithError('UNKNOWN_FORMAT',
+  throw new KeysmithError(
+    'UNKNOWN_FORMAT',
     `Cannot tell the format of "${shownName(target.file)}" from its name; set "format" to one of ${FORMATS.join(', ')}.`,
-    { format: `one of ${FORMATS.join(', ')}` });
+    { format: `one of ${FORMATS.join(', ')}` },
+  );
 }
 
 async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boolean): Promise<void> {
@@ -80,17 +105,21 @@ async function checkAndEdit(plan: FilePlan, targets: PlannedTarget[], force: boo
   const git = resolved.exists ? await gitTracking(resolved.real) : { tracked: false };
   plan.gitTracked = git.tracked;
   if (git.tracked && !force) {
-    throw new KeysmithError('TRACKED_BY_GIT',
+    throw new KeysmithError(
+      'TRACKED_BY_GIT',
       `"${name}" is tracked by git, so the key would end up in a commit. To keep it out: ${howToUntrack(git.repoPath!)}.`,
-      { file: name });
+      { file: name },
+    );
   }
   if (!git.tracked) await checkIgnored(plan, name);
   for (const index of plan.targets) {
     const expected = targets[index]!.expectedHash;
     if (expected !== undefined && expected !== plan.content.hash) {
-      throw new KeysmithError('FILE_CHANGED',
+      throw new KeysmithError(
+        'FILE_CHANGED',
         `"${name}" changed on disk since it was previewed; preview again to see the edit on its current content.`,
-        { file: name });
+        { file: name },
+      );
     }
   }
   let text = plan.content.text;
@@ -110,7 +139,7 @@ async function checkIgnored(plan: FilePlan, name: string): Promise<void> {
   const gitignoreFile = place ? path.join(place.root, '.gitignore') : undefined;
   plan.notIgnoredWarning = {
     code: 'NOT_GITIGNORED',
-    message: `"${name}" is in a git repository but not ignored: the next "git add ." would commit the key. Add the line "${line}" to ${gitignoreFile ? `"${gitignoreFile}"` : 'the repository\'s .gitignore'}.`,
+    message: `"${name}" is in a git repository but not ignored: the next "git add ." would commit the key. Add the line "${line}" to ${gitignoreFile ? `"${gitignoreFile}"` : "the repository's .gitignore"}.`,
     ...(gitignoreFile ? { gitignoreFile, gitignoreLine: line } : {}),
   };
 }
@@ -118,13 +147,19 @@ async function checkIgnored(plan: FilePlan, name: string): Promise<void> {
 /** Runs one writer, turning its refusals into the API's errors (none of which quote the file). */
 export function applyWriter(writer: ConfigWriter, text: string, change: ValueChange, name: string): string {
   try {
-    return writer(text, { path: change.path, value: change.value, ...(change.document === undefined ? {} : { document: change.document }) });
+    return writer(text, {
+      path: change.path,
+      value: change.value,
+      ...(change.document === undefined ? {} : { document: change.document }),
+    });
   } catch (error) {
     const path = Array.isArray(change.path) ? change.path.join('.') : change.path;
     if (error instanceof FormatError) {
-      throw new KeysmithError('UNPARSABLE_FILE',
+      throw new KeysmithError(
+        'UNPARSABLE_FILE',
         `"${name}" is not valid ${error.format} at line ${error.line}, column ${error.column}: ${error.reason}. Fix the file, or set the target's "format" if it was guessed wrong.`,
-        { file: name, line: String(error.line), column: String(error.column), reason: error.reason });
+        { file: name, line: String(error.line), column: String(error.column), reason: error.reason },
+      );
     }
     if (error instanceof PathError) {
       throw new KeysmithError('INVALID_PATH', `The path "${path}" in "${name}": ${error.message}`, { file: name, path });

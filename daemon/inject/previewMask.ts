@@ -50,10 +50,7 @@ export function changedRegion(before: string, after: string): { start: number; e
   const limit = Math.min(before.length, after.length);
   while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
-  while (
-    suffix < limit - start &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  ) suffix++;
+  while (suffix < limit - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   return { start, end: before.length - suffix };
 }
 

@@ -25,24 +25,30 @@ export function changesFor(target: InjectTarget, material: InjectMaterial): Plan
       return [{ path: target.path, value: material.reference, secret: false }];
     case 'authorization':
       if (material.authorization === undefined) {
-        throw new KeysmithError('NO_AUTHORIZATION',
+        throw new KeysmithError(
+          'NO_AUTHORIZATION',
           `The target "${shownName(target.file)}" asks for an Authorization header, but this key's scheme has none; use "secret", "reference" or "pair".`,
-          { value: 'authorization needs a service whose scheme is basic or bearer' });
+          { value: 'authorization needs a service whose scheme is basic or bearer' },
+        );
       }
       return [{ path: target.path, value: material.authorization, secret: true }];
     case 'pair':
       if (!target.referencePath) {
-        throw new KeysmithError('INVALID_TARGET',
+        throw new KeysmithError(
+          'INVALID_TARGET',
           `The target "${shownName(target.file)}" writes a pair and needs "referencePath" (where the reference goes) next to "path" (where the secret goes).`,
-          { referencePath: 'required when value is "pair"' });
+          { referencePath: 'required when value is "pair"' },
+        );
       }
       return [
         { path: target.referencePath, value: material.reference, secret: false },
         { path: target.path, value: material.secret, secret: true },
       ];
     default:
-      throw new KeysmithError('INVALID_TARGET',
+      throw new KeysmithError(
+        'INVALID_TARGET',
         `The target "${shownName(String(target.file))}" has an unknown value; use secret, reference, authorization or pair.`,
-        { value: 'one of secret, reference, authorization, pair' });
+        { value: 'one of secret, reference, authorization, pair' },
+      );
   }
 }

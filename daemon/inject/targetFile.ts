@@ -41,7 +41,7 @@ export async function realWorkspace(workspace: string): Promise<string> {
   if (real === undefined) throw new KeysmithError('INVALID_WORKSPACE', `The workspace ${problem}`, { workspace: problem });
   // Judged on the real path: `repo/.git`, a folder in it, or a link to it would make git's own files targets.
   if (hasGitSegment(real)) {
-    const inGit = 'is inside a .git folder (git\'s own files); give the project folder that contains .git instead.';
+    const inGit = "is inside a .git folder (git's own files); give the project folder that contains .git instead.";
     throw new KeysmithError('INVALID_WORKSPACE', `The workspace ${inGit}`, { workspace: inGit });
   }
   return real;
@@ -53,7 +53,8 @@ function hasGitSegment(relativeOrAbsolute: string): boolean {
 }
 
 export async function resolveTargetFile(workspaceReal: string, file: string): Promise<ResolvedTarget> {
-  if (typeof file !== 'string' || file.length === 0) throw refuse(String(file ?? ''), 'is empty; give a path relative to the workspace, e.g. config/.env.');
+  if (typeof file !== 'string' || file.length === 0)
+    throw refuse(String(file ?? ''), 'is empty; give a path relative to the workspace, e.g. config/.env.');
   if (file.includes('\0')) throw refuse(file, 'contains a NUL byte.');
   if (path.isAbsolute(file) || /^[a-zA-Z]:|^[\\/]/.test(file)) {
     throw refuse(file, 'is absolute; give a path relative to the workspace folder, e.g. config/.env.');
@@ -76,7 +77,12 @@ export async function resolveTargetFile(workspaceReal: string, file: string): Pr
   try {
     real = await realpath(joined);
   } catch {
-    throw refuse(file, link.isSymbolicLink() ? 'is a symbolic link to nothing (dangling); remove it or point it at a file in the workspace.' : 'cannot be resolved.');
+    throw refuse(
+      file,
+      link.isSymbolicLink()
+        ? 'is a symbolic link to nothing (dangling); remove it or point it at a file in the workspace.'
+        : 'cannot be resolved.',
+    );
   }
   if (!isInside(workspaceReal, real)) throw refuse(file, 'leads outside the workspace folder through a symbolic link.');
   if (hasGitSegment(path.relative(workspaceReal, real))) throw refuse(file, 'leads into .git through a symbolic link.');

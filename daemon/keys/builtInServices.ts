@@ -7,7 +7,7 @@ export const BUILT_IN_SERVICES: readonly Service[] = [
     id: 'cegid-loop-standard',
     name: 'Loop APIKey standard',
     code: 'P04448',
-    description: 'Cegid Loop API key for a firm\'s applications. Always available.',
+    description: "Cegid Loop API key for a firm's applications. Always available.",
     enabled: true,
     scheme: 'pair',
     prefix: 'loop',
@@ -64,4 +64,10 @@ export const BUILT_IN_SERVICES: readonly Service[] = [
 ];
 
 /** What a user may change on a built-in: availability and display, not how its keys look or what they grant. */
-export const BUILT_IN_EDITABLE_FIELDS: ReadonlySet<string> = new Set(['enabled', 'disabledReason', 'endpoint', 'description', 'defaultValidityDays']);
+export const BUILT_IN_EDITABLE_FIELDS: ReadonlySet<string> = new Set([
+  'enabled',
+  'disabledReason',
+  'endpoint',
+  'description',
+  'defaultValidityDays',
+]);

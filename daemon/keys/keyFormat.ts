@@ -14,11 +14,7 @@ export function environmentTag(environment: Environment): 'test' | 'live' {
 }
 
 /** A fresh secret for a service prefix and environment. */
-export function generateSecret(
-  prefix: string,
-  environment: Environment,
-  random?: (size: number) => Buffer,
-): string {
+export function generateSecret(prefix: string, environment: Environment, random?: (size: number) => Buffer): string {
   if (!PREFIX_PATTERN.test(prefix)) throw new RangeError(`invalid key prefix "${prefix}"`);
   const body = `${prefix}_${environmentTag(environment)}_${randomBase62(RANDOM_PART_LENGTH, random)}`;
   return body + checksumOf(body);

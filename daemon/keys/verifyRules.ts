@@ -31,11 +31,16 @@ export function checkKey(key: VerifiableKey, context: VerifyContext): VerifyFail
 /** The first rule: only an active key (not revoked, inactive, scheduled or expired) can be valid. */
 export function stateFailure(state: KeyState): VerifyFailure | undefined {
   switch (state) {
-    case 'revoked': return 'REVOKED';
-    case 'inactive': return 'INACTIVE';
-    case 'scheduled': return 'NOT_YET_VALID';
-    case 'expired': return 'EXPIRED';
-    case 'active': return undefined;
+    case 'revoked':
+      return 'REVOKED';
+    case 'inactive':
+      return 'INACTIVE';
+    case 'scheduled':
+      return 'NOT_YET_VALID';
+    case 'expired':
+      return 'EXPIRED';
+    case 'active':
+      return undefined;
   }
 }
 

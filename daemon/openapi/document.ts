@@ -10,17 +10,39 @@ import * as responses from './responseSchemas';
 
 /** Component names: what a reader sees under components/schemas. */
 const NAMED: Record<string, z.ZodType> = {
-  KeyCreate: requests.keyCreateSchema, KeyImport: requests.keyImportSchema, KeyPatch: requests.keyPatchSchema,
-  KeyRegenerate: requests.keyRegenerateSchema, KeyQuery: requests.keyQuerySchema, InjectRequest: requests.injectSchema,
-  InjectTarget: requests.targetSchema, ServiceCreate: requests.serviceCreateSchema, ServicePatch: requests.servicePatchSchema,
-  TokenCreate: requests.tokenCreateSchema, AuditQuery: requests.auditQuerySchema, EmptyBody: EMPTY_BODY,
-  ErrorBody: responses.errorBody, Health: responses.health, Service: responses.service, ServiceList: responses.serviceList,
-  KeyView: responses.keyView, KeyList: responses.keyList, SecretMaterial: responses.secretMaterial,
-  KeyLookup: keyLookupSchema, KeyLookupResponse: responses.keyLookupResponse,
-  KeyCreated: responses.keyCreated, KeyImported: responses.keyImported, KeyRegenerated: responses.keyRegenerated,
-  RevealResponse: responses.revealResponse, InjectResult: responses.injectResult, InjectResponse: responses.injectResponse,
-  InjectPresetList: responses.injectPresetList, VerifyRequest: responses.verifyRequest, VerifyResponse: responses.verifyResponse,
-  TokenCreated: responses.tokenCreated, TokenList: responses.tokenList, AuditList: responses.auditList,
+  KeyCreate: requests.keyCreateSchema,
+  KeyImport: requests.keyImportSchema,
+  KeyPatch: requests.keyPatchSchema,
+  KeyRegenerate: requests.keyRegenerateSchema,
+  KeyQuery: requests.keyQuerySchema,
+  InjectRequest: requests.injectSchema,
+  InjectTarget: requests.targetSchema,
+  ServiceCreate: requests.serviceCreateSchema,
+  ServicePatch: requests.servicePatchSchema,
+  TokenCreate: requests.tokenCreateSchema,
+  AuditQuery: requests.auditQuerySchema,
+  EmptyBody: EMPTY_BODY,
+  ErrorBody: responses.errorBody,
+  Health: responses.health,
+  Service: responses.service,
+  ServiceList: responses.serviceList,
+  KeyView: responses.keyView,
+  KeyList: responses.keyList,
+  SecretMaterial: responses.secretMaterial,
+  KeyLookup: keyLookupSchema,
+  KeyLookupResponse: responses.keyLookupResponse,
+  KeyCreated: responses.keyCreated,
+  KeyImported: responses.keyImported,
+  KeyRegenerated: responses.keyRegenerated,
+  RevealResponse: responses.revealResponse,
+  InjectResult: responses.injectResult,
+  InjectResponse: responses.injectResponse,
+  InjectPresetList: responses.injectPresetList,
+  VerifyRequest: responses.verifyRequest,
+  VerifyResponse: responses.verifyResponse,
+  TokenCreated: responses.tokenCreated,
+  TokenList: responses.tokenList,
+  AuditList: responses.auditList,
   OpenApiDocument: responses.openApiDocument,
 };
 
@@ -33,7 +55,10 @@ function componentSchemas(): Record<string, JsonObject> {
   // io "input": what a client sends (and, for answers, what it receives: they have no transforms).
   // Refinements (dates in order, IP syntax...) have no JSON Schema form; the daemon's 400 names them.
   const { schemas } = z.toJSONSchema(registry, {
-    io: 'input', target: 'draft-2020-12', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}`,
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
   });
   const clean: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(schemas)) {
@@ -86,22 +111,27 @@ export const buildOpenApiDocument = (): JsonObject => {
     const path = op.path.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[op.method] = operationObject(op, schemas);
   }
-  const parserRefusals = Object.entries(PARSER_REFUSALS).map(([status, why]) => `${status} ${why}`).join('; ');
+  const parserRefusals = Object.entries(PARSER_REFUSALS)
+    .map(([status, why]) => `${status} ${why}`)
+    .join('; ');
   return {
     openapi: '3.1.0',
     info: {
       title: 'Keysmith daemon',
       version: DAEMON_VERSION,
-      description: 'The local Keysmith daemon: API keys from generator to config file. It listens on 127.0.0.1 '
-        + 'only; the admin token is in <dataDir>/daemon.json. Every error is {"error": {code, message, details?}}. '
-        + `Before any route, Node's HTTP parser may refuse a request with the same error shape: ${parserRefusals}.`,
+      description:
+        'The local Keysmith daemon: API keys from generator to config file. It listens on 127.0.0.1 ' +
+        'only; the admin token is in <dataDir>/daemon.json. Every error is {"error": {code, message, details?}}. ' +
+        `Before any route, Node's HTTP parser may refuse a request with the same error shape: ${parserRefusals}.`,
     },
     servers: [{ url: 'http://127.0.0.1:{port}', variables: { port: { default: '0', description: 'daemon.json → port' } } }],
     security: [{ bearer: [] }],
     paths,
     components: {
       schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token from daemon.json, or a verify-only token for POST /v1/verify.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The token from daemon.json, or a verify-only token for POST /v1/verify.' },
+      },
     },
   };
 };

@@ -135,7 +135,17 @@ export const verifyResponse = z.union([
   }),
   z.object({
     valid: z.literal(false),
-    code: z.enum(['UNKNOWN', 'REVOKED', 'INACTIVE', 'EXPIRED', 'NOT_YET_VALID', 'FORBIDDEN_METHOD', 'FORBIDDEN_COMPANY', 'IP_NOT_ALLOWED', 'MALFORMED']),
+    code: z.enum([
+      'UNKNOWN',
+      'REVOKED',
+      'INACTIVE',
+      'EXPIRED',
+      'NOT_YET_VALID',
+      'FORBIDDEN_METHOD',
+      'FORBIDDEN_COMPANY',
+      'IP_NOT_ALLOWED',
+      'MALFORMED',
+    ]),
   }),
 ]);
 
@@ -144,14 +154,16 @@ export const tokenCreated = tokenSummary.extend({ token: z.string().meta({ descr
 export const tokenList = z.object({ items: z.array(tokenSummary) });
 
 export const auditList = z.object({
-  items: z.array(z.object({
-    id: z.string(),
-    at: instant,
-    actor: z.string(),
-    action: z.string(),
-    keyId: z.string().optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: instant,
+      actor: z.string(),
+      action: z.string(),
+      keyId: z.string().optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
 });
 
 /** An OpenAPI 3.1 document: its shape is the OpenAPI specification's, not restated here. */

@@ -36,7 +36,11 @@ export function keyRoutes(core: Core): Router {
     });
   }
   router.post('/v1/keys/:id/regenerate', async (req, res) => {
-    res.status(201).json(await core.rotation.regenerate(req.params.id, validate(keyRegenerateSchema, req.body === undefined ? {} : req.body), actorOf(res)));
+    res
+      .status(201)
+      .json(
+        await core.rotation.regenerate(req.params.id, validate(keyRegenerateSchema, req.body === undefined ? {} : req.body), actorOf(res)),
+      );
   });
   router.post('/v1/keys/:id/reveal', async (req, res) => {
     validate(noFields, req.body);

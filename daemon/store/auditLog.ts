@@ -52,10 +52,11 @@ export class AuditLog {
       throw errnoCode(error) === 'ELOOP' ? new Error(symlinkRefusal(file)) : error;
     });
     // A new file's directory entry must be durable too, or the first events could vanish in a crash.
-    if (!existed) await syncDirectory(fs, path.dirname(file)).catch(async (error: unknown) => {
-      await log.close();
-      throw error;
-    });
+    if (!existed)
+      await syncDirectory(fs, path.dirname(file)).catch(async (error: unknown) => {
+        await log.close();
+        throw error;
+      });
     return log;
   }
 

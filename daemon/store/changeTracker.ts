@@ -74,7 +74,18 @@ export class ChangeSet {
   }
 }
 
-const CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'filter', 'some', 'every', 'forEach', 'map', 'flatMap']);
+const CALLBACK_METHODS = new Set([
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'filter',
+  'some',
+  'every',
+  'forEach',
+  'map',
+  'flatMap',
+]);
 
 const PREDICATE_METHODS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every']);
 
@@ -214,7 +225,8 @@ export class MutationTracker {
         try {
           return call(element, index);
         } finally {
-          if (!sameFields(element as StoreRecord, fields)) this.handedOut.set(element as StoreRecord, { collection, before: cloneJson(fields) });
+          if (!sameFields(element as StoreRecord, fields))
+            this.handedOut.set(element as StoreRecord, { collection, before: cloneJson(fields) });
         }
       });
       if (name === 'find' || name === 'findLast') this.handOut(result, collection);

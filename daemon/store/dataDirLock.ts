@@ -120,7 +120,10 @@ function parseOwner(text: string): LockOwner | undefined {
   const [pidLine = '', ...rest] = text.split('\n');
   const pid = Number(pidLine.trim());
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  const bootId = rest.find((line) => line.startsWith('boot '))?.slice('boot '.length).trim();
+  const bootId = rest
+    .find((line) => line.startsWith('boot '))
+    ?.slice('boot '.length)
+    .trim();
   return bootId ? { pid, bootId } : { pid };
 }
 

@@ -39,12 +39,14 @@ export class StoreCorruptError extends Error {
     const where = detail.position
       ? ` at line ${detail.position.line}, column ${detail.position.column} (byte ${detail.position.offset})`
       : '';
-    const advice = customAdvice ?? (backupSavedAt
-      ? `The last good copy is ${backupFile}, saved when the daemon last started ` +
-        `(${backupSavedAt.toISOString()}); changes made after that are not in it. To restore it, run: ` +
-        `cp ${shellQuote(backupFile)} ${shellQuote(file)}`
-      : `There is no backup (${backupFile} does not exist). To start with an empty store, move the ` +
-        `damaged file aside: mv ${shellQuote(file)} ${shellQuote(`${file}.damaged`)}`);
+    const advice =
+      customAdvice ??
+      (backupSavedAt
+        ? `The last good copy is ${backupFile}, saved when the daemon last started ` +
+          `(${backupSavedAt.toISOString()}); changes made after that are not in it. To restore it, run: ` +
+          `cp ${shellQuote(backupFile)} ${shellQuote(file)}`
+        : `There is no backup (${backupFile} does not exist). To start with an empty store, move the ` +
+          `damaged file aside: mv ${shellQuote(file)} ${shellQuote(`${file}.damaged`)}`);
     super(`Keysmith cannot read its store ${file}: ${detail.reason}${where}. The file was left untouched. ${advice}`);
     this.name = 'StoreCorruptError';
   }

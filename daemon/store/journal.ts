@@ -118,4 +118,3 @@ export async function readJournalText(fs: StoreFs, file: string): Promise<string
     throw error;
   }
 }
-

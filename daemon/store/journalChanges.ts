@@ -24,7 +24,12 @@ const idOf = (value: unknown): string | undefined => {
   return typeof value === 'object' && value !== null && typeof id === 'string' ? id : undefined;
 };
 
-export function describeBatch(data: StoreData, changeSet: ChangeSet, usedKeys: Iterable<string>, indexes: CollectionIndexes): DescribedBatch {
+export function describeBatch(
+  data: StoreData,
+  changeSet: ChangeSet,
+  usedKeys: Iterable<string>,
+  indexes: CollectionIndexes,
+): DescribedBatch {
   const state = data as unknown as Record<string, unknown>;
   const changes: JournalChange[] = [];
   const indexUpdates: Array<() => void> = [];
@@ -50,7 +55,9 @@ export function describeBatch(data: StoreData, changeSet: ChangeSet, usedKeys: I
     if (!structural && dirty.size === 0) continue;
 
     if (!Array.isArray(current)) {
-      changes.push(Object.hasOwn(state, collection) ? { op: 'set', field: collection, value: current } : { op: 'unset', field: collection });
+      changes.push(
+        Object.hasOwn(state, collection) ? { op: 'set', field: collection, value: current } : { op: 'unset', field: collection },
+      );
       indexUpdates.push(() => indexes.forget(collection));
       continue;
     }

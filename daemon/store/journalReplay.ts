@@ -42,7 +42,10 @@ export function parseJournal(text: string, snapshotSeq: number): ParsedJournal {
     previous = entry.seq;
     if (entry.seq <= snapshotSeq) return; // already in the snapshot (a crash before the journal was reset)
     if (entry.seq !== lastSeq + 1) {
-      throw new JournalLineError(i + 1, `it continues from change ${entry.seq - 1}, but the store file holds changes up to ${snapshotSeq}: changes in between are missing`);
+      throw new JournalLineError(
+        i + 1,
+        `it continues from change ${entry.seq - 1}, but the store file holds changes up to ${snapshotSeq}: changes in between are missing`,
+      );
     }
     entries.push(entry);
     lastSeq = entry.seq;
@@ -58,7 +61,13 @@ function parseEntry(line: string, lineNumber: number): JournalEntry {
     throw new JournalLineError(lineNumber, line.trim() === '' ? 'it is empty' : 'it is not valid JSON');
   }
   const entry = value as Partial<JournalEntry> | null;
-  if (typeof entry !== 'object' || entry === null || !Number.isSafeInteger(entry.seq) || (entry.seq as number) < 1 || !Array.isArray(entry.changes)) {
+  if (
+    typeof entry !== 'object' ||
+    entry === null ||
+    !Number.isSafeInteger(entry.seq) ||
+    (entry.seq as number) < 1 ||
+    !Array.isArray(entry.changes)
+  ) {
     throw new JournalLineError(lineNumber, 'it is not a journal entry ({"seq": n, "changes": [...]})');
   }
   entry.changes.forEach((change, i) => {
@@ -74,7 +83,9 @@ function checkChange(change: unknown): string | undefined {
   const inCollection = typeof c.collection === 'string' && (COLLECTIONS as readonly string[]).includes(c.collection);
   switch (c.op) {
     case 'put':
-      return inCollection && typeof (c.record as StoreRecord | null)?.id === 'string' && typeof c.record === 'object' ? undefined : 'is not a valid put (collection, record with an id)';
+      return inCollection && typeof (c.record as StoreRecord | null)?.id === 'string' && typeof c.record === 'object'
+        ? undefined
+        : 'is not a valid put (collection, record with an id)';
     case 'delete':
       return inCollection && typeof c.id === 'string' ? undefined : 'is not a valid delete (collection, id)';
     case 'replace':

@@ -102,8 +102,7 @@ function createJournaledKeyStore(
       return committer.snapshotWrites;
     },
     read: () => state.data,
-    transact: <T>(mutate: (data: StoreData) => T) =>
-      closed ? Promise.reject(closedError()) : committer.transact(mutate),
+    transact: <T>(mutate: (data: StoreData) => T) => (closed ? Promise.reject(closedError()) : committer.transact(mutate)),
     recordUse: (use: KeyUse) => {
       if (!closed) committer.recordUse(use);
     },

@@ -21,12 +21,16 @@ export async function assertPrivateDataDir(dataDir: string): Promise<void> {
   if (process.platform === 'win32') return; // no owner uid or mode bits to check there
   const notOwned = ownerProblem(dataDir, stats.uid);
   if (notOwned) {
-    throw new UnsafeDataDirError(`The data dir ${dataDir} belongs to another user (uid ${stats.uid}); keys are kept only in a folder ` +
-      `you own. Choose another --data-dir, or take it over with: chown "$(id -u)" ${shellQuote(dataDir)} && chmod 700 ${shellQuote(dataDir)}`);
+    throw new UnsafeDataDirError(
+      `The data dir ${dataDir} belongs to another user (uid ${stats.uid}); keys are kept only in a folder ` +
+        `you own. Choose another --data-dir, or take it over with: chown "$(id -u)" ${shellQuote(dataDir)} && chmod 700 ${shellQuote(dataDir)}`,
+    );
   }
   if ((stats.mode & 0o022) !== 0) {
-    throw new UnsafeDataDirError(`The data dir ${dataDir} can be written by other users (mode ${(stats.mode & 0o777).toString(8)}); ` +
-      `they could replace daemon.json or plant links in it. Fix it with: chmod 700 ${shellQuote(dataDir)}`);
+    throw new UnsafeDataDirError(
+      `The data dir ${dataDir} can be written by other users (mode ${(stats.mode & 0o777).toString(8)}); ` +
+        `they could replace daemon.json or plant links in it. Fix it with: chmod 700 ${shellQuote(dataDir)}`,
+    );
   }
 }
 

@@ -46,7 +46,7 @@ function nodeFileHandle(handle: fsp.FileHandle): StoreFileHandle {
       // Slice by slice: encoding one 60 MB string at once would block the event loop for ~50 ms.
       for (const slice of data) {
         const bytes = Buffer.from(slice, 'utf8');
-        for (let offset = 0; offset < bytes.length; ) {
+        for (let offset = 0; offset < bytes.length;) {
           offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
         }
       }

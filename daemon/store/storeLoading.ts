@@ -46,7 +46,12 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
   let replayed = 0;
   if (file.lastDurableJson === null) {
     if (journalText) {
-      throw new JournalCorruptError(files.journal, files.store, { reason: `it holds changes, but ${files.store} does not exist` }, undefined);
+      throw new JournalCorruptError(
+        files.journal,
+        files.store,
+        { reason: `it holds changes, but ${files.store} does not exist` },
+        undefined,
+      );
     }
     data = initialData();
     seq = 0;
@@ -61,7 +66,12 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
       try {
         assertStoreShape(data);
       } catch (error) {
-        throw new JournalCorruptError(files.journal, files.store, { reason: `replaying it gives ${(error as Error).message}` }, storeSavedAt);
+        throw new JournalCorruptError(
+          files.journal,
+          files.store,
+          { reason: `replaying it gives ${(error as Error).message}` },
+          storeSavedAt,
+        );
       }
       replayed = journal.entries.length;
       seq = journal.lastSeq;
@@ -90,7 +100,12 @@ function parseOrRefuse(text: string, snapshotSeq: number, files: StoreFiles, sto
   } catch (error) {
     if (!(error instanceof JournalLineError)) throw error;
     const intact = error.line > 1 ? ` Lines 1 to ${error.line - 1} are intact.` : '';
-    throw new JournalCorruptError(files.journal, files.store, { reason: `line ${error.line} is damaged: ${error.reason}.${intact}`.replace(/\.$/, '') }, storeSavedAt);
+    throw new JournalCorruptError(
+      files.journal,
+      files.store,
+      { reason: `line ${error.line} is damaged: ${error.reason}.${intact}`.replace(/\.$/, '') },
+      storeSavedAt,
+    );
   }
 }
 

@@ -31,7 +31,5 @@ export function instant(what: string) {
 /** The rule both create and PATCH apply: a key cannot expire before (or when) it starts. */
 export function datesProblem(startsAt: string | undefined, expiresAt: string | undefined): string | undefined {
   if (startsAt === undefined || expiresAt === undefined) return undefined;
-  return Date.parse(expiresAt) > Date.parse(startsAt)
-    ? undefined
-    : `expiresAt must be after startsAt (${startsAt})`;
+  return Date.parse(expiresAt) > Date.parse(startsAt) ? undefined : `expiresAt must be after startsAt (${startsAt})`;
 }

@@ -17,14 +17,13 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 
         // A field name is named back (a typo is found at a glance) unless it looks like a pasted secret.
         const shown = showable(key);
         const field = shown ?? `(unknown field ${++withheld}, name not repeated: it looks like a secret)`;
-        details[[...issue.path, field].join('.')] ??= shown === undefined ? `this is not a field of this ${what}` : `"${shown}" is not a field of this ${what}`;
+        details[[...issue.path, field].join('.')] ??=
+          shown === undefined ? `this is not a field of this ${what}` : `"${shown}" is not a field of this ${what}`;
       }
       continue;
     }
     const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
-    details[field] ??= issue.code === 'invalid_type' && issue.path.length === 0
-      ? `the ${what} must be a JSON object`
-      : issue.message;
+    details[field] ??= issue.code === 'invalid_type' && issue.path.length === 0 ? `the ${what} must be a JSON object` : issue.message;
   }
   const fields = Object.keys(details).join(', ');
   throw new KeysmithError('VALIDATION_FAILED', `Some fields of the ${what} are not valid: ${fields}.`, details);

@@ -26,22 +26,20 @@ export function textProblem(value: string): string | undefined {
 
 /** A trimmed, NFC-normalised, printable string of 1..max characters. */
 export function humanText(what: string, max = 200) {
-  return z
-    .string({ error: `${what} must be a string of 1 to ${max} characters` })
-    .transform((raw, ctx) => {
-      // Surrounding whitespace and a byte-order mark are paste artifacts: trimmed, not refused.
-      const value = raw.normalize('NFC').trim();
-      const problem = textProblem(value) ?? keyInTextProblem(value);
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
-        return z.NEVER;
-      }
-      if (value.length === 0 || value.length > max) {
-        ctx.addIssue({ code: 'custom', message: `${what} must be 1 to ${max} characters long (got ${value.length})` });
-        return z.NEVER;
-      }
-      return value;
-    });
+  return z.string({ error: `${what} must be a string of 1 to ${max} characters` }).transform((raw, ctx) => {
+    // Surrounding whitespace and a byte-order mark are paste artifacts: trimmed, not refused.
+    const value = raw.normalize('NFC').trim();
+    const problem = textProblem(value) ?? keyInTextProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
+      return z.NEVER;
+    }
+    if (value.length === 0 || value.length > max) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be 1 to ${max} characters long (got ${value.length})` });
+      return z.NEVER;
+    }
+    return value;
+  });
 }
 
 export const MAX_LIST_ENTRIES = 100;

@@ -20,8 +20,14 @@ export function readVerifyRequest(body: unknown): VerifyRequest | undefined {
   const fields = body as Record<string, unknown>;
   for (const name of Object.keys(fields)) if (!FIELDS.has(name)) return undefined;
   const { key, authorization, method, company, clientIp } = fields;
-  if (!optionalString(key) || !optionalString(authorization) || !optionalString(method)
-    || !optionalString(company) || !optionalString(clientIp)) return undefined;
+  if (
+    !optionalString(key) ||
+    !optionalString(authorization) ||
+    !optionalString(method) ||
+    !optionalString(company) ||
+    !optionalString(clientIp)
+  )
+    return undefined;
   if ((key === undefined) === (authorization === undefined)) return undefined;
   const request: VerifyRequest = {};
   if (key !== undefined) request.key = key;

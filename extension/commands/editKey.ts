@@ -62,9 +62,15 @@ async function askPatch(ctx: CommandContext, key: KeyView, field: Field): Promis
       return { permissions: picked.map((p) => p.label) };
     }
     case 'companies':
-      return { companies: parseList(await askText(vscode.l10n.t('Companies allowed, comma-separated (empty = any)'), key.companies.join(', '))) };
+      return {
+        companies: parseList(await askText(vscode.l10n.t('Companies allowed, comma-separated (empty = any)'), key.companies.join(', '))),
+      };
     case 'ipAllowList':
-      return { ipAllowList: parseList(await askText(vscode.l10n.t('IP addresses or CIDR ranges, comma-separated (empty = any)'), key.ipAllowList.join(', '))) };
+      return {
+        ipAllowList: parseList(
+          await askText(vscode.l10n.t('IP addresses or CIDR ranges, comma-separated (empty = any)'), key.ipAllowList.join(', ')),
+        ),
+      };
     case 'organization': {
       const text = (await askText(vscode.l10n.t('Organization (empty = none)'), key.organization ?? '')).trim();
       return { organization: text || null };

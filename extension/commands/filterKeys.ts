@@ -23,7 +23,11 @@ export function filterKeys(ctx: CommandContext) {
           { label: vscode.l10n.t('Status'), description: current.status && stateLabel(current.status), criterion: 'status' },
           { label: vscode.l10n.t('Name or reference contains…'), description: current.text, criterion: 'text' },
           { label: vscode.l10n.t('Service'), description: current.serviceId, criterion: 'service' },
-          { label: vscode.l10n.t('Environment'), description: current.environment && environmentLabel(current.environment), criterion: 'environment' },
+          {
+            label: vscode.l10n.t('Environment'),
+            description: current.environment && environmentLabel(current.environment),
+            criterion: 'environment',
+          },
         ],
         { placeHolder: vscode.l10n.t('Filter keys by') },
       ),
@@ -32,23 +36,40 @@ export function filterKeys(ctx: CommandContext) {
     const any = vscode.l10n.t('Any');
     switch (criterion) {
       case 'status': {
-        const items = [{ label: any, state: undefined as KeyState | undefined }, ...STATES.map((state) => ({ label: stateLabel(state), state }))];
+        const items = [
+          { label: any, state: undefined as KeyState | undefined },
+          ...STATES.map((state) => ({ label: stateLabel(state), state })),
+        ];
         next.status = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys that are') })).state;
         break;
       }
       case 'text':
-        next.text = required(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Name or reference contains (empty = any)'), value: current.text ?? '' })).trim() || undefined;
+        next.text =
+          required(
+            await vscode.window.showInputBox({
+              prompt: vscode.l10n.t('Name or reference contains (empty = any)'),
+              value: current.text ?? '',
+            }),
+          ).trim() || undefined;
         break;
       case 'service': {
         const services = await ctx.client.listServices();
-        const items = [{ label: any, id: undefined as string | undefined }, ...services.map((s) => ({ label: s.name, description: s.code, id: s.id as string | undefined }))];
+        const items = [
+          { label: any, id: undefined as string | undefined },
+          ...services.map((s) => ({ label: s.name, description: s.code, id: s.id as string | undefined })),
+        ];
         next.serviceId = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys of') })).id;
         break;
       }
       case 'environment': {
         const envs: Environment[] = ['test', 'production'];
-        const items = [{ label: any, env: undefined as Environment | undefined }, ...envs.map((env) => ({ label: environmentLabel(env), env }))];
-        next.environment = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys of the environment') })).env;
+        const items = [
+          { label: any, env: undefined as Environment | undefined },
+          ...envs.map((env) => ({ label: environmentLabel(env), env })),
+        ];
+        next.environment = required(
+          await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys of the environment') }),
+        ).env;
         break;
       }
     }

@@ -35,8 +35,9 @@ export class AuditDocuments implements vscode.TextDocumentContentProvider {
 export function renderAudit(events: readonly AuditEvent[], keyId?: string): string {
   const title = keyId ? vscode.l10n.t('Keysmith audit log of key {0}', keyId) : vscode.l10n.t('Keysmith audit log');
   const header = `| ${vscode.l10n.t('When')} | ${vscode.l10n.t('Who')} | ${vscode.l10n.t('Action')} | ${vscode.l10n.t('Key')} | ${vscode.l10n.t('Details')} |\n|---|---|---|---|---|`;
-  const rows = events.map((e) =>
-    `| ${e.at} | ${cell(e.actor)} | ${cell(e.action)} | ${cell(e.keyId ?? '')} | ${cell(e.details ? JSON.stringify(e.details) : '')} |`,
+  const rows = events.map(
+    (e) =>
+      `| ${e.at} | ${cell(e.actor)} | ${cell(e.action)} | ${cell(e.keyId ?? '')} | ${cell(e.details ? JSON.stringify(e.details) : '')} |`,
   );
   const empty = events.length ? '' : `\n${vscode.l10n.t('No events yet.')}\n`;
   return `# ${title}\n\n${header}\n${rows.join('\n')}\n${empty}`;

@@ -45,7 +45,9 @@ export async function pickKey(ctx: CommandContext, options: KeyPickOptions, sear
   if (list.total > list.items.length) {
     items.push({ label: `$(search) ${vscode.l10n.t('Search by name or reference…')}`, search: true, alwaysShow: true });
   }
-  const picked = required(await vscode.window.showQuickPick(items, { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  const picked = required(
+    await vscode.window.showQuickPick(items, { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true }),
+  );
   if (picked.key) return picked.key;
   const text = required(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Name or reference contains') }));
   return pickKey(ctx, options, text);
@@ -57,7 +59,7 @@ export async function pickService(ctx: CommandContext, placeHolder: string): Pro
   const items: Item[] = services.map((service) => ({
     label: service.enabled ? service.name : `$(circle-slash) ${service.name}`,
     description: service.code,
-    detail: service.enabled ? service.description : service.disabledReason ?? vscode.l10n.t('Not available'),
+    detail: service.enabled ? service.description : (service.disabledReason ?? vscode.l10n.t('Not available')),
     service,
   }));
   const picked = required(await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }));
@@ -87,5 +89,8 @@ export function serviceName(services: readonly Service[], id: string): string {
 
 /** Comma- or newline-separated list typed by a user, trimmed, without empties. */
 export function parseList(text: string): string[] {
-  return text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -36,7 +36,10 @@ export class DocumentKeys implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly client: DaemonClient, private readonly log: Log) {
+  constructor(
+    private readonly client: DaemonClient,
+    private readonly log: Log,
+  ) {
     this.subscriptions = [
       this.changed,
       vscode.workspace.onDidOpenTextDocument((document) => void this.refresh(document)),
@@ -72,8 +75,12 @@ export class DocumentKeys implements vscode.Disposable {
     if (document.isClosed || document.version !== version) return; // a newer scan is on its way
     const keys = found.map((key): DocumentKey => {
       const view = this.views.get(key.hash) ?? undefined;
-      return { range: new vscode.Range(document.positionAt(key.start), document.positionAt(key.end)), found: key, view,
-        service: services.find((service) => service.id === view?.serviceId) };
+      return {
+        range: new vscode.Range(document.positionAt(key.start), document.positionAt(key.end)),
+        found: key,
+        view,
+        service: services.find((service) => service.id === view?.serviceId),
+      };
     });
     this.entries.set(document.uri.toString(), { version, keys, git, daemonAnswered });
     this.changed.fire(document.uri);
@@ -82,10 +89,13 @@ export class DocumentKeys implements vscode.Disposable {
   private refreshSoon(document: vscode.TextDocument): void {
     const id = document.uri.toString();
     clearTimeout(this.timers.get(id));
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      void this.refresh(document);
-    }, EDIT_DEBOUNCE_MS));
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        void this.refresh(document);
+      }, EDIT_DEBOUNCE_MS),
+    );
   }
 
   /** Fills the hash -> view cache for hashes not asked yet; false when the daemon could not answer. */

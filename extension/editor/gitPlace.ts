@@ -9,10 +9,15 @@ export type FileGitPlace = 'tracked' | 'addable' | 'ignored' | 'outside';
 function gitExit(cwd: string, args: string[]): Promise<number | undefined> {
   return new Promise((resolve) => {
     // core.fsmonitor off: a repository's config must not get to run a command of its choosing here.
-    execFile('git', ['-c', 'core.fsmonitor=false', '-C', cwd, ...args], { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (error) => {
-      const code = error ? (error as { code?: unknown }).code : 0;
-      resolve(typeof code === 'number' ? code : undefined);
-    });
+    execFile(
+      'git',
+      ['-c', 'core.fsmonitor=false', '-C', cwd, ...args],
+      { timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      (error) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve(typeof code === 'number' ? code : undefined);
+      },
+    );
   });
 }
 

@@ -23,7 +23,9 @@ export function registerEditorFeatures(client: DaemonClient, log: Log, warningDa
     model,
     diagnostics,
     disposables: [
-      model, diagnostics, codeLenses,
+      model,
+      diagnostics,
+      codeLenses,
       vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays)),
       vscode.languages.registerCodeLensProvider(files, codeLenses),
     ],

@@ -22,7 +22,10 @@ export class KeyCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
       if (!view) continue;
       const line = new vscode.Range(key.range.start.line, 0, key.range.start.line, 0);
       lenses.push(new vscode.CodeLens(line, { title: summary(view), command: '' }));
-      if (view.state !== 'revoked') lenses.push(new vscode.CodeLens(line, { title: vscode.l10n.t('Regenerate'), command: 'keysmith.regenerateKey', arguments: [view.id] }));
+      if (view.state !== 'revoked')
+        lenses.push(
+          new vscode.CodeLens(line, { title: vscode.l10n.t('Regenerate'), command: 'keysmith.regenerateKey', arguments: [view.id] }),
+        );
       lenses.push(new vscode.CodeLens(line, { title: vscode.l10n.t('Details'), command: 'keysmith.showKeyDetails', arguments: [view.id] }));
     }
     return lenses;

@@ -7,7 +7,10 @@ export class KeyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('keysmith');
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly model: DocumentKeys, private readonly warningDays: () => number) {
+  constructor(
+    private readonly model: DocumentKeys,
+    private readonly warningDays: () => number,
+  ) {
     this.subscription = model.onDidChange((uri) => this.update(uri));
   }
 

@@ -8,18 +8,28 @@ import type { DocumentKeys } from './documentKeys';
 const LINK_COMMANDS = ['keysmith.showKeyDetails', 'keysmith.regenerateKey'];
 
 export class KeyHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly model: DocumentKeys, private readonly warningDays: () => number) {}
+  constructor(
+    private readonly model: DocumentKeys,
+    private readonly warningDays: () => number,
+  ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const key = this.model.get(document)?.keys.find((candidate) => candidate.range.contains(position));
     if (!key) return undefined;
     if (!key.view) {
-      const md = new vscode.MarkdownString(vscode.l10n.t('**Keysmith key not in this store** ({0}, {1})', escapeMarkdown(key.found.prefix), `\\*\\*\\*\\*${escapeMarkdown(key.found.hint)}`));
+      const md = new vscode.MarkdownString(
+        vscode.l10n.t(
+          '**Keysmith key not in this store** ({0}, {1})',
+          escapeMarkdown(key.found.prefix),
+          `\\*\\*\\*\\*${escapeMarkdown(key.found.hint)}`,
+        ),
+      );
       return new vscode.Hover(md, key.range);
     }
     const view = key.view;
     const md = keyTooltip(view, key.service, displayState(view, this.warningDays()));
-    const link = (command: string, label: string) => `[${escapeMarkdown(label)}](command:${command}?${encodeURIComponent(JSON.stringify([view.id]))})`;
+    const link = (command: string, label: string) =>
+      `[${escapeMarkdown(label)}](command:${command}?${encodeURIComponent(JSON.stringify([view.id]))})`;
     const links = [link('keysmith.showKeyDetails', vscode.l10n.t('Details'))];
     if (view.state !== 'revoked') links.push(link('keysmith.regenerateKey', vscode.l10n.t('Regenerate')));
     md.appendMarkdown(`\n${links.join(' · ')}`);

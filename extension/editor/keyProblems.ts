@@ -20,7 +20,11 @@ export function keyProblem(key: DocumentKey, entry: DocumentKeysEntry, warningDa
     return {
       severity: vscode.DiagnosticSeverity.Warning,
       code: 'unknownKey',
-      message: vscode.l10n.t('A Keysmith key ({0}, {1}) that this store does not know: it may belong to another store, or be a leaked copy.', key.found.prefix, `****${key.found.hint}`),
+      message: vscode.l10n.t(
+        'A Keysmith key ({0}, {1}) that this store does not know: it may belong to another store, or be a leaked copy.',
+        key.found.prefix,
+        `****${key.found.hint}`,
+      ),
     };
   }
   const committable = entry.git === 'tracked' || entry.git === 'addable';
@@ -28,16 +32,29 @@ export function keyProblem(key: DocumentKey, entry: DocumentKeysEntry, warningDa
     return {
       severity: vscode.DiagnosticSeverity.Error,
       code: 'productionKeyInGit',
-      message: entry.git === 'tracked'
-        ? vscode.l10n.t('Production key "{0}" ({1}) in a file git tracks: it ends up in the repository history.', view.name, stateLabel(view.state))
-        : vscode.l10n.t('Production key "{0}" ({1}) in a file git does not ignore: the next "git add ." commits it.', view.name, stateLabel(view.state)),
+      message:
+        entry.git === 'tracked'
+          ? vscode.l10n.t(
+              'Production key "{0}" ({1}) in a file git tracks: it ends up in the repository history.',
+              view.name,
+              stateLabel(view.state),
+            )
+          : vscode.l10n.t(
+              'Production key "{0}" ({1}) in a file git does not ignore: the next "git add ." commits it.',
+              view.name,
+              stateLabel(view.state),
+            ),
     };
   }
   if (view.state === 'revoked' || view.state === 'expired' || view.state === 'inactive') {
     return {
       severity: vscode.DiagnosticSeverity.Warning,
       code: 'deadKey',
-      message: vscode.l10n.t('Key "{0}" is {1}: it no longer verifies. Replace it with a working key.', view.name, stateLabel(view.state).toLowerCase()),
+      message: vscode.l10n.t(
+        'Key "{0}" is {1}: it no longer verifies. Replace it with a working key.',
+        view.name,
+        stateLabel(view.state).toLowerCase(),
+      ),
     };
   }
   if (view.state === 'active' && view.expiresAt) {

@@ -12,7 +12,12 @@ export function scanWorkspace(ctx: CommandContext) {
     );
     ctx.log.info(`Workspace scan: ${result.keys} key(s) in ${result.files} file(s), ${result.problems} problem(s).`);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Keysmith found {0} key(s) in {1} file(s) not open in an editor; {2} problem(s) are in the Problems panel.', result.keys, result.files, result.problems),
+      vscode.l10n.t(
+        'Keysmith found {0} key(s) in {1} file(s) not open in an editor; {2} problem(s) are in the Problems panel.',
+        result.keys,
+        result.files,
+        result.problems,
+      ),
     );
     return result;
   };

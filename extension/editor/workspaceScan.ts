@@ -33,7 +33,10 @@ export class WorkspaceScan implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('keysmith-scan');
   private readonly subscription = vscode.workspace.onDidOpenTextDocument((document) => this.collection.delete(document.uri));
 
-  constructor(private readonly client: DaemonClient, private readonly warningDays: () => number) {}
+  constructor(
+    private readonly client: DaemonClient,
+    private readonly warningDays: () => number,
+  ) {}
 
   async run(folders: readonly string[]): Promise<WorkspaceScanResult> {
     const open = new Set(vscode.workspace.textDocuments.map((document) => document.uri.fsPath));

@@ -51,7 +51,10 @@ export async function offerGitignore(folder: vscode.Uri, results: readonly Injec
   try {
     for (const gitignore of new Set(files.map((f) => f.gitignore.toString()))) {
       const uri = vscode.Uri.parse(gitignore);
-      const lines = await appendLines(uri, files.filter((f) => f.gitignore.toString() === gitignore).map((f) => f.line));
+      const lines = await appendLines(
+        uri,
+        files.filter((f) => f.gitignore.toString() === gitignore).map((f) => f.line),
+      );
       if (lines.length) log.info(`Added ${lines.join(', ')} to ${uri.fsPath}.`);
       added.push(...lines);
     }

@@ -39,7 +39,9 @@ export async function runInjectFlow(
     }
     for (const r of changed) {
       const uris = previews.add(r.file, r.before ?? '', r.after ?? '');
-      await vscode.commands.executeCommand('vscode.diff', uris.before, uris.after, vscode.l10n.t('{0} (Keysmith preview)', r.file), { preview: false });
+      await vscode.commands.executeCommand('vscode.diff', uris.before, uris.after, vscode.l10n.t('{0} (Keysmith preview)', r.file), {
+        preview: false,
+      });
     }
     const write = vscode.l10n.t('Write');
     const choice = await vscode.window.showInformationMessage(
@@ -50,7 +52,12 @@ export async function runInjectFlow(
     if (choice !== write) cancelled();
     const withHashes = targets.map((t, i) => ({ ...t, expectedHash: results[i]?.hash }));
     const written = (await ctx.client.inject({ ...request, targets: withHashes, force })).results;
-    ctx.log.info(`Injected key ${key.id} into ${written.filter((r) => r.changed).map((r) => r.file).join(', ')}.`);
+    ctx.log.info(
+      `Injected key ${key.id} into ${written
+        .filter((r) => r.changed)
+        .map((r) => r.file)
+        .join(', ')}.`,
+    );
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Wrote "{0}" into the config files.', key.name), 4000);
     // Not awaited: a notification stays until dismissed, and the command should end now.
     void offerGitignore(folder.uri, written, ctx.log);

@@ -9,8 +9,15 @@ export const MAPPINGS_PATH = '.vscode/keysmith.json';
 
 /** The mapping file exists but is not valid; the message names the file, line and column. */
 export class InvalidMappingsError extends Error {
-  constructor(readonly uri: vscode.Uri, readonly line: number, readonly column: number, reason: string) {
-    super(vscode.l10n.t('{0} is not valid at line {1}, column {2}: {3}. Fix it to use its mapped files.', MAPPINGS_PATH, line, column, reason));
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly line: number,
+    readonly column: number,
+    reason: string,
+  ) {
+    super(
+      vscode.l10n.t('{0} is not valid at line {1}, column {2}: {3}. Fix it to use its mapped files.', MAPPINGS_PATH, line, column, reason),
+    );
   }
 }
 
@@ -18,11 +25,7 @@ export function mappingsUri(folder: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(folder, '.vscode', 'keysmith.json');
 }
 
-export async function readMappedTargets(
-  folder: vscode.Uri,
-  serviceId: string,
-  environment: Environment,
-): Promise<InjectTarget[]> {
+export async function readMappedTargets(folder: vscode.Uri, serviceId: string, environment: Environment): Promise<InjectTarget[]> {
   const all = await readMappings(folder);
   return all.filter((m) => m.serviceId === serviceId && m.environment === environment).flatMap((m) => m.targets);
 }
@@ -45,9 +48,10 @@ export async function readMappings(folder: vscode.Uri): Promise<Mappings> {
 /** Shows the problem with a button that opens the file at the faulty line. */
 export async function showInvalidMappings(error: InvalidMappingsError, severity: 'error' | 'warning' = 'error'): Promise<void> {
   const open = vscode.l10n.t('Open {0}', MAPPINGS_PATH);
-  const choice = severity === 'error'
-    ? await vscode.window.showErrorMessage(error.message, open)
-    : await vscode.window.showWarningMessage(error.message, open);
+  const choice =
+    severity === 'error'
+      ? await vscode.window.showErrorMessage(error.message, open)
+      : await vscode.window.showWarningMessage(error.message, open);
   if (choice !== open) return;
   const position = new vscode.Position(error.line - 1, error.column - 1);
   await vscode.window.showTextDocument(error.uri, { selection: new vscode.Range(position, position) });

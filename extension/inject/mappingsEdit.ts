@@ -16,7 +16,9 @@ export function alreadyMapped(mappings: Mappings, mapping: Mapping): boolean {
   // Field by field: a hand-written file may order the keys differently.
   const same = (a: Target, b: Target) =>
     a.file === b.file && a.path === b.path && a.value === b.value && a.referencePath === b.referencePath && a.format === b.format;
-  const existing = mappings.filter((m) => m.serviceId === mapping.serviceId && m.environment === mapping.environment).flatMap((m) => m.targets);
+  const existing = mappings
+    .filter((m) => m.serviceId === mapping.serviceId && m.environment === mapping.environment)
+    .flatMap((m) => m.targets);
   return mapping.targets.every((t) => existing.some((e) => same(e, t)));
 }
 

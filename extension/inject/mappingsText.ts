@@ -23,7 +23,9 @@ export function parseMappingsText(text: string): MappingsParse {
   const data: unknown = parse(text, errors, JSONC);
   const first = errors[0];
   if (first) {
-    const reason = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    const reason = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
     return { ok: false, problem: { ...positionOf(text, first.offset), reason } };
   }
   const list = isObject(data) ? data.mappings : undefined;

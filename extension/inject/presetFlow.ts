@@ -43,7 +43,12 @@ export async function offerToSaveMapping(folder: vscode.Uri, key: KeyView, prese
   }
   const save = vscode.l10n.t('Save');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Save these files in {0} so that creating or regenerating a {1} key for {2} writes them too?', '.vscode/keysmith.json', key.environment, key.serviceId),
+    vscode.l10n.t(
+      'Save these files in {0} so that creating or regenerating a {1} key for {2} writes them too?',
+      '.vscode/keysmith.json',
+      key.environment,
+      key.serviceId,
+    ),
     save,
   );
   if (choice !== save) return false;
@@ -57,7 +62,9 @@ export async function offerToSaveMapping(folder: vscode.Uri, key: KeyView, prese
   }
   const next = text === undefined ? newMappingsText(mapping) : appendMapping(text, mapping);
   if (next === undefined) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} changed and is no longer valid; the preset was not saved.', '.vscode/keysmith.json'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('{0} changed and is no longer valid; the preset was not saved.', '.vscode/keysmith.json'),
+    );
     return false;
   }
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder, '.vscode'));

@@ -27,10 +27,12 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider, vsc
 
   /** Closes the preview tabs and forgets the texts. */
   async clear(): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => {
-      const input = tab.input;
-      return input instanceof vscode.TabInputTextDiff && input.modified.scheme === PREVIEW_SCHEME;
-    });
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((tab) => {
+        const input = tab.input;
+        return input instanceof vscode.TabInputTextDiff && input.modified.scheme === PREVIEW_SCHEME;
+      });
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
     const uris = [...this.texts.keys()];
     this.texts.clear();

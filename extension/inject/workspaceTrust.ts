@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 
 export function restrictedModeMessage(): string {
-  return vscode.l10n.t('This workspace is in Restricted Mode: Keysmith writes nothing into its files. Trust the workspace to write keys into config files.');
+  return vscode.l10n.t(
+    'This workspace is in Restricted Mode: Keysmith writes nothing into its files. Trust the workspace to write keys into config files.',
+  );
 }
 
 /** Throws before any workspace file is written when the workspace is not trusted. */

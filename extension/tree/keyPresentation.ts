@@ -64,7 +64,10 @@ export function keyTooltip(key: KeyView, service: Service | undefined, state: Di
     [vscode.l10n.t('Permissions'), listOrAll(key.permissions)],
     [vscode.l10n.t('Companies'), listOrAll(key.companies)],
     [vscode.l10n.t('IP allow-list'), listOrAll(key.ipAllowList)],
-    [vscode.l10n.t('Last used'), key.lastUsedAt ? `${fullDate(key.lastUsedAt)}${key.lastUsedIp ? ` — ${key.lastUsedIp}` : ''}` : vscode.l10n.t('Never')],
+    [
+      vscode.l10n.t('Last used'),
+      key.lastUsedAt ? `${fullDate(key.lastUsedAt)}${key.lastUsedIp ? ` — ${key.lastUsedIp}` : ''}` : vscode.l10n.t('Never'),
+    ],
     [vscode.l10n.t('Uses'), String(key.useCount)],
     [vscode.l10n.t('Grace until'), key.graceUntil ? fullDate(key.graceUntil) : undefined],
     [vscode.l10n.t('Replaces'), key.rotatedFrom],

@@ -165,7 +165,15 @@ export class KeyTreeProvider implements vscode.TreeDataProvider<KeyTreeNode>, vs
     );
     pages.forEach((page, i) => {
       if (page.total === 0) return;
-      const env: EnvironmentNode = { kind: 'environment', service, environment: environments[i]!, parent: node, keys: [], total: page.total, nextPage: 2 };
+      const env: EnvironmentNode = {
+        kind: 'environment',
+        service,
+        environment: environments[i]!,
+        parent: node,
+        keys: [],
+        total: page.total,
+        nextPage: 2,
+      };
       env.keys = page.items.map((key) => this.keyNode(key, env));
       node.environments.push(env);
     });

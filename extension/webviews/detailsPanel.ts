@@ -41,13 +41,20 @@ export class DetailsPanel extends PanelBase {
       return open;
     }
     const panel = vscode.window.createWebviewPanel(
-      DetailsPanel.viewType, vscode.l10n.t('Key Details'), vscode.ViewColumn.Active, webviewOptions(ctx.extensionUri),
+      DetailsPanel.viewType,
+      vscode.l10n.t('Key Details'),
+      vscode.ViewColumn.Active,
+      webviewOptions(ctx.extensionUri),
     );
     DetailsPanel.current = new DetailsPanel(panel, ctx, keyId);
     return DetailsPanel.current;
   }
 
-  private constructor(panel: vscode.WebviewPanel, private readonly ctx: CommandContext, public keyId: string) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly ctx: CommandContext,
+    public keyId: string,
+  ) {
     super(panel, 'details', ctx.log);
     panel.iconPath = panelIcon(ctx.extensionUri);
     panel.webview.html = renderPage(panel.webview, ctx.extensionUri, 'details', vscode.l10n.t('Key Details'), detailsBody());
@@ -64,10 +71,18 @@ export class DetailsPanel extends PanelBase {
       const service = services.find((s) => s.id === key.serviceId);
       this.panel.title = vscode.l10n.t('Details of "{0}"', key.name);
       this.layout = detailsLayout(key, service);
-      this.post({ type: 'details/init', key, serviceName: service?.name ?? key.serviceId, offeredPermissions: service?.permissions ?? [], layout: this.layout, audit: audit.items });
+      this.post({
+        type: 'details/init',
+        key,
+        serviceName: service?.name ?? key.serviceId,
+        offeredPermissions: service?.permissions ?? [],
+        layout: this.layout,
+        audit: audit.items,
+      });
     } catch (error) {
       if (error instanceof DaemonError && error.status === 404) this.dispose();
-      else this.log.warn(`Could not load key ${this.keyId} into the details panel: ${error instanceof Error ? error.message : String(error)}`);
+      else
+        this.log.warn(`Could not load key ${this.keyId} into the details panel: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -109,7 +124,12 @@ export class DetailsPanel extends PanelBase {
   private async save(requestId: string, patch: KeyPatch): Promise<void> {
     if (!this.layout) await this.reload();
     if (!this.layout?.editable) {
-      this.post({ type: 'details/result', requestId, ok: false, message: vscode.l10n.t('This key is revoked, which is final: it can no longer be changed.') });
+      this.post({
+        type: 'details/result',
+        requestId,
+        ok: false,
+        message: vscode.l10n.t('This key is revoked, which is final: it can no longer be changed.'),
+      });
       return;
     }
     const fieldErrors: Record<string, string> = {};

@@ -28,13 +28,19 @@ export class GeneratePanel extends PanelBase {
       return GeneratePanel.current;
     }
     const panel = vscode.window.createWebviewPanel(
-      GeneratePanel.viewType, vscode.l10n.t('Generate Key'), vscode.ViewColumn.Active, webviewOptions(ctx.extensionUri),
+      GeneratePanel.viewType,
+      vscode.l10n.t('Generate Key'),
+      vscode.ViewColumn.Active,
+      webviewOptions(ctx.extensionUri),
     );
     GeneratePanel.current = new GeneratePanel(panel, ctx);
     return GeneratePanel.current;
   }
 
-  private constructor(panel: vscode.WebviewPanel, private readonly ctx: CommandContext) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly ctx: CommandContext,
+  ) {
     super(panel, 'generate', ctx.log);
     panel.iconPath = panelIcon(ctx.extensionUri);
     panel.webview.html = renderPage(panel.webview, ctx.extensionUri, 'generate', vscode.l10n.t('Generate Key'), generateBody());

@@ -24,7 +24,17 @@ export interface GenerateForm {
 
 export type CopyWhat = 'reference' | 'secret' | 'authorization';
 export const DETAIL_ACTIONS = [
-  'copyReference', 'copyAuthorization', 'reveal', 'copyEndpoint', 'deactivate', 'reactivate', 'regenerate', 'revoke', 'delete', 'inject', 'audit',
+  'copyReference',
+  'copyAuthorization',
+  'reveal',
+  'copyEndpoint',
+  'deactivate',
+  'reactivate',
+  'regenerate',
+  'revoke',
+  'delete',
+  'inject',
+  'audit',
 ] as const;
 export type DetailAction = (typeof DETAIL_ACTIONS)[number];
 
@@ -83,7 +93,9 @@ const isRequestId = (v: unknown): v is string => isString(v) && /^[A-Za-z0-9-]{1
 
 function isTarget(v: unknown): v is InjectTarget {
   return (
-    isRecord(v) && isShortString(v.file) && isShortString(v.path) &&
+    isRecord(v) &&
+    isShortString(v.file) &&
+    isShortString(v.path) &&
     ['secret', 'reference', 'authorization', 'pair'].includes(v.value as string) &&
     (v.format === undefined || isShortString(v.format, 20)) &&
     (v.referencePath === undefined || isShortString(v.referencePath))
@@ -92,10 +104,18 @@ function isTarget(v: unknown): v is InjectTarget {
 
 function isGenerateForm(v: unknown): v is GenerateForm {
   return (
-    isRecord(v) && isShortString(v.serviceId, 200) && (v.environment === 'test' || v.environment === 'production') &&
-    isShortString(v.name, 500) && isShortString(v.startsAt, 40) && isShortString(v.expiresAt, 40) &&
-    isStringArray(v.permissions) && isStringArray(v.companies) && isStringArray(v.ipAllowList) &&
-    Array.isArray(v.inject) && v.inject.length <= 100 && v.inject.every(isTarget)
+    isRecord(v) &&
+    isShortString(v.serviceId, 200) &&
+    (v.environment === 'test' || v.environment === 'production') &&
+    isShortString(v.name, 500) &&
+    isShortString(v.startsAt, 40) &&
+    isShortString(v.expiresAt, 40) &&
+    isStringArray(v.permissions) &&
+    isStringArray(v.companies) &&
+    isStringArray(v.ipAllowList) &&
+    Array.isArray(v.inject) &&
+    v.inject.length <= 100 &&
+    v.inject.every(isTarget)
   );
 }
 
@@ -129,11 +149,17 @@ export function parseFromWebview(view: ViewName, raw: unknown): FromWebview | un
     case 'reveal/writeConfig':
       return { type: raw.type };
     case 'key/generate':
-      return isRequestId(raw.requestId) && isGenerateForm(raw.form) ? { type: raw.type, requestId: raw.requestId, form: raw.form } : undefined;
+      return isRequestId(raw.requestId) && isGenerateForm(raw.form)
+        ? { type: raw.type, requestId: raw.requestId, form: raw.form }
+        : undefined;
     case 'reveal/copy':
-      return raw.what === 'reference' || raw.what === 'secret' || raw.what === 'authorization' ? { type: raw.type, what: raw.what } : undefined;
+      return raw.what === 'reference' || raw.what === 'secret' || raw.what === 'authorization'
+        ? { type: raw.type, what: raw.what }
+        : undefined;
     case 'details/save':
-      return isRequestId(raw.requestId) && isKeyPatch(raw.patch) ? { type: raw.type, requestId: raw.requestId, patch: raw.patch } : undefined;
+      return isRequestId(raw.requestId) && isKeyPatch(raw.patch)
+        ? { type: raw.type, requestId: raw.requestId, patch: raw.patch }
+        : undefined;
     case 'details/action':
       return isRequestId(raw.requestId) && (DETAIL_ACTIONS as readonly unknown[]).includes(raw.action)
         ? { type: raw.type, requestId: raw.requestId, action: raw.action as DetailAction }

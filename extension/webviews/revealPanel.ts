@@ -39,7 +39,11 @@ export class RevealPanel extends PanelBase {
     return RevealPanel.current;
   }
 
-  private constructor(panel: vscode.WebviewPanel, private readonly ctx: CommandContext, material: RevealMaterial) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly ctx: CommandContext,
+    material: RevealMaterial,
+  ) {
     super(panel, 'reveal', ctx.log);
     this.material = material;
     panel.iconPath = panelIcon(ctx.extensionUri);

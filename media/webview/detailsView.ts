@@ -1,6 +1,13 @@
 // Browser side of "Key details": shows every field, sends edits as one `details/save` patch of
 // what changed, and runs actions through `details/action` (the host asks for confirmations).
-import { DETAIL_ACTIONS, type DetailAction, type DetailsLayout, type KeyPatch, type KeyView, type ToWebview } from '../../extension/webviews/protocol';
+import {
+  DETAIL_ACTIONS,
+  type DetailAction,
+  type DetailsLayout,
+  type KeyPatch,
+  type KeyView,
+  type ToWebview,
+} from '../../extension/webviews/protocol';
 import { byId, checkboxes, checkedValues, clearErrors, fieldId, setFieldError, setText, show, splitList, text } from './dom';
 import { newRequestId, onHostMessage, post } from './messaging';
 
@@ -24,7 +31,8 @@ function handle(message: ToWebview): void {
     renderAudit(message.audit);
   } else if (message.type === 'details/result') {
     byId<Valued>('action-save').disabled = false;
-    for (const [field, error] of Object.entries(message.fieldErrors ?? {})) setFieldError(fieldId(field.split('.')[0] ?? field), error, `edit-${fieldId(field.split('.')[0] ?? field)}`);
+    for (const [field, error] of Object.entries(message.fieldErrors ?? {}))
+      setFieldError(fieldId(field.split('.')[0] ?? field), error, `edit-${fieldId(field.split('.')[0] ?? field)}`);
     setFieldError('form', message.ok ? undefined : message.message);
   }
 }
@@ -42,11 +50,16 @@ function render(k: KeyView, serviceName: string, offered: string[]): void {
   setText('detail-created', `${when(k.createdAt)} — ${k.createdBy}`);
   setText('detail-last-used', k.lastUsedAt ? `${when(k.lastUsedAt)}${k.lastUsedIp ? ` — ${k.lastUsedIp}` : ''}` : text('never'));
   setText('detail-use-count', String(k.useCount));
-  setText('detail-rotation', [
-    k.rotatedFrom ? text('rotatedFrom', k.rotatedFrom) : '',
-    k.rotatedTo ? text('rotatedTo', k.rotatedTo) : '',
-    k.graceUntil ? text('grace', when(k.graceUntil)) : '',
-  ].filter(Boolean).join(' · ') || '—');
+  setText(
+    'detail-rotation',
+    [
+      k.rotatedFrom ? text('rotatedFrom', k.rotatedFrom) : '',
+      k.rotatedTo ? text('rotatedTo', k.rotatedTo) : '',
+      k.graceUntil ? text('grace', when(k.graceUntil)) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ') || '—',
+  );
   byId<Valued>('edit-name').value = k.name;
   byId<Valued>('edit-starts-at').value = k.startsAt.slice(0, 10);
   byId<Valued>('edit-expires-at').value = k.expiresAt?.slice(0, 10) ?? '';

@@ -22,7 +22,10 @@ export function show(id: string, visible: boolean): void {
 
 /** Lines or commas typed in a textarea, trimmed, without empties. */
 export function splitList(value: string): string[] {
-  return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Shows (or clears) the inline error under a field and marks its control invalid. */
@@ -46,7 +49,12 @@ export function clearErrors(): void {
 
 /** Maps the protocol's field names (camelCase) to the form's ids (kebab-case). */
 export function fieldId(name: string): string {
-  const known: Record<string, string> = { serviceId: 'service', startsAt: 'starts-at', expiresAt: 'expires-at', ipAllowList: 'ip-allow-list' };
+  const known: Record<string, string> = {
+    serviceId: 'service',
+    startsAt: 'starts-at',
+    expiresAt: 'expires-at',
+    ipAllowList: 'ip-allow-list',
+  };
   return known[name] ?? name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 

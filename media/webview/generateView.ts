@@ -42,7 +42,7 @@ function handle(message: ToWebview): void {
     setBusy(false);
     for (const [field, error] of Object.entries(message.fieldErrors)) setFieldError(fieldId(field), error);
     const general = Object.keys(message.fieldErrors).length === 0 || 'form' in message.fieldErrors;
-    setFieldError('form', general ? message.fieldErrors.form ?? message.message : undefined);
+    setFieldError('form', general ? (message.fieldErrors.form ?? message.message) : undefined);
   }
 }
 
@@ -55,7 +55,7 @@ function fillServices(): void {
       option.textContent = service.enabled
         ? `${service.name}${service.code ? ` (${service.code})` : ''}`
         : `${service.name} — ${text('unavailable')}`;
-      option.description = service.enabled ? service.description ?? '' : service.disabledReason ?? text('unavailable');
+      option.description = service.enabled ? (service.description ?? '') : (service.disabledReason ?? text('unavailable'));
       option.disabled = !service.enabled;
       return option;
     }),
@@ -77,7 +77,7 @@ function refreshDependents(): void {
   byId('service-help').textContent = service
     ? service.enabled
       ? [service.description, service.endpoint].filter(Boolean).join(' — ')
-      : service.disabledReason ?? text('unavailable')
+      : (service.disabledReason ?? text('unavailable'))
     : '';
   const permissions = service?.permissions ?? [];
   checkboxes(byId('permissions'), permissions, []);
@@ -140,7 +140,9 @@ function submit(): void {
     permissions: checkedValues(byId('permissions')),
     companies: splitList(byId<Valued>('companies').value),
     ipAllowList: splitList(byId<Valued>('ip-allow-list').value),
-    inject: checkedValues(byId('inject')).map((i) => targets[Number(i)]).filter((t): t is InjectTarget => Boolean(t)),
+    inject: checkedValues(byId('inject'))
+      .map((i) => targets[Number(i)])
+      .filter((t): t is InjectTarget => Boolean(t)),
   };
   pendingRequest = newRequestId();
   setBusy(true);

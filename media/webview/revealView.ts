@@ -42,9 +42,10 @@ function handle(message: ToWebview): void {
     setText('injected', message.injected.length ? text('injected', message.injected.join(', ')) : '');
     render();
   } else if (message.type === 'reveal/copied') {
-    setText('clipboard-note', message.clearSeconds > 0 && message.what !== 'reference'
-      ? text('copiedCleared', String(message.clearSeconds))
-      : text('copied'));
+    setText(
+      'clipboard-note',
+      message.clearSeconds > 0 && message.what !== 'reference' ? text('copiedCleared', String(message.clearSeconds)) : text('copied'),
+    );
   }
 }
 

@@ -20,7 +20,8 @@ describe('audit log API', () => {
     await daemon.stop();
   });
 
-  const actions = async (query = '') => ((await daemon.request('GET', `/v1/audit${query}`)).body.items as AuditEvent[]).map((event) => event.action);
+  const actions = async (query = '') =>
+    ((await daemon.request('GET', `/v1/audit${query}`)).body.items as AuditEvent[]).map((event) => event.action);
 
   it('records every change newest first, with the OS user as actor, filtered by key and limited', async () => {
     const a = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'a' })).body.key;
@@ -32,7 +33,14 @@ describe('audit log API', () => {
     await daemon.request('DELETE', `/v1/keys/${a.id}`);
     await daemon.request('POST', '/v1/tokens', { name: 'ci', role: 'verify' });
     await daemon.request('PATCH', '/v1/services/cegid-loop-cabinet', { enabled: true });
-    assert.deepEqual(await actions(`?keyId=${a.id}`), ['key.deleted', 'key.revoked', 'key.reactivated', 'key.deactivated', 'key.updated', 'key.created']);
+    assert.deepEqual(await actions(`?keyId=${a.id}`), [
+      'key.deleted',
+      'key.revoked',
+      'key.reactivated',
+      'key.deactivated',
+      'key.updated',
+      'key.created',
+    ]);
     assert.deepEqual(await actions('?limit=2'), ['service.updated', 'token.created']);
     const all = (await daemon.request('GET', '/v1/audit')).body.items as AuditEvent[];
     assert.ok(all.every((event) => event.actor === 'tester'));
@@ -53,7 +61,10 @@ describe('audit log API', () => {
     append.onFirstCall().rejects(new Error('ENOSPC: no space left on device'));
     const created = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' });
     assert.equal(created.status, 201, 'the key is stored and its secret must reach the caller');
-    assert.ok(daemon.logs.some((line) => /audit log refused 1 event.*ENOSPC/.test(line)), daemon.logs.join('\n'));
+    assert.ok(
+      daemon.logs.some((line) => /audit log refused 1 event.*ENOSPC/.test(line)),
+      daemon.logs.join('\n'),
+    );
     assert.ok(daemon.logs.every((line) => !line.includes(created.body.secret.secret)));
     assert.equal(daemon.server.core.audit.pending, 1);
     await daemon.request('POST', `/v1/keys/${created.body.key.id}/revoke`);

@@ -43,7 +43,9 @@ describe('keysmith CLI', () => {
   });
 
   it('creates, lists, verifies and revokes a key', async () => {
-    const created = JSON.parse((await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'production', '--name', 'cli key', '--json')).stdout);
+    const created = JSON.parse(
+      (await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'production', '--name', 'cli key', '--json')).stdout,
+    );
     assert.match(created.secret.secret, /^cmc_live_/);
     const list = await keysmith(dataDir, 'keys', 'list', '--q', 'cli');
     assert.match(list.stdout, new RegExp(`${created.key.id}\\s+cli key\\s+cloudmc\\s+production\\s+active\\s+\\*\\*\\*\\*`));
@@ -58,7 +60,9 @@ describe('keysmith CLI', () => {
   });
 
   it('verifies a secret read from stdin with "-" or no argument, so it stays out of argv', async () => {
-    const created = JSON.parse((await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'test', '--name', 'stdin key', '--json')).stdout);
+    const created = JSON.parse(
+      (await keysmith(dataDir, 'keys', 'create', '--service', 'cloudmc', '--env', 'test', '--name', 'stdin key', '--json')).stdout,
+    );
     const secret: string = created.secret.secret;
     const dash = await keysmithWithStdin(dataDir, `${secret}\n`, 'keys', 'verify', '-');
     assert.equal(dash.code, 0, dash.stderr);

@@ -44,7 +44,13 @@ describe('CLI daemon connection', () => {
   }
 
   it('says the daemon.json is stale when nothing answers on its socket', async () => {
-    await writeDaemonFile(dataDir, { socket: path.join(dataDir, 'daemon.sock'), port: 1, pid: process.pid, token: 'ksa_test_token_0123456789', version: '0.0.0' });
+    await writeDaemonFile(dataDir, {
+      socket: path.join(dataDir, 'daemon.sock'),
+      port: 1,
+      pid: process.pid,
+      token: 'ksa_test_token_0123456789',
+      version: '0.0.0',
+    });
     await assert.rejects(connect(dataDir), /daemon\.json in .* is stale/);
   });
 });

@@ -55,7 +55,11 @@ describe('keysmith-daemon process', () => {
     const second = await runToExit(dataDir);
     assert.notEqual(second.code, 0);
     assert.match(second.output, new RegExp(`Another Keysmith daemon \\(pid ${first.pid}\\)`));
-    assert.equal(JSON.parse(await readFile(path.join(dataDir, 'daemon.json'), 'utf8')).pid, first.pid, 'the first daemon keeps its daemon.json');
+    assert.equal(
+      JSON.parse(await readFile(path.join(dataDir, 'daemon.json'), 'utf8')).pid,
+      first.pid,
+      'the first daemon keeps its daemon.json',
+    );
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -10,7 +10,10 @@ describe('error status at the edge', () => {
   it('answers a domain refusal with the status of its code, keeping code, message and details', () => {
     const refusal = new KeysmithError('FILE_CHANGED', '".env" changed on disk.', { file: '.env' });
     const answered = asHttpError(refusal);
-    assert.deepEqual([answered.status, answered.code, answered.message, answered.details], [409, 'FILE_CHANGED', '".env" changed on disk.', { file: '.env' }]);
+    assert.deepEqual(
+      [answered.status, answered.code, answered.message, answered.details],
+      [409, 'FILE_CHANGED', '".env" changed on disk.', { file: '.env' }],
+    );
     assert.equal(statusOf(new KeysmithError('INJECTION_TOO_SLOW', 'slow')), 422);
     assert.equal(statusOf(new KeysmithError('SHUTTING_DOWN', 'stopping')), 503);
     assert.equal(statusOf(new KeysmithError('VALIDATION_FAILED', 'bad')), 400);
@@ -26,6 +29,9 @@ describe('error status at the edge', () => {
     const thrown = new HttpError(409, 'TRACKED_BY_GIT', '".env" is tracked by git.', { file: '.env' });
     const rebuilt = rebuiltError(sendableError(thrown, []));
     assert.ok(rebuilt instanceof KeysmithError);
-    assert.deepEqual([statusOf(rebuilt), rebuilt.code, rebuilt.message, rebuilt.details], [409, 'TRACKED_BY_GIT', thrown.message, { file: '.env' }]);
+    assert.deepEqual(
+      [statusOf(rebuilt), rebuilt.code, rebuilt.message, rebuilt.details],
+      [409, 'TRACKED_BY_GIT', thrown.message, { file: '.env' }],
+    );
   });
 });

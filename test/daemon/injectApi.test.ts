@@ -10,7 +10,13 @@ import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { useTempDirs } from '../support/tempDirs';
 
 const target = { file: '.env', path: 'INGENEO_KEY', value: 'secret' as const };
-const okResult = (file = '.env', pathName = 'INGENEO_KEY'): InjectResult => ({ file, path: pathName, changed: true, gitTracked: false, gitIgnored: false });
+const okResult = (file = '.env', pathName = 'INGENEO_KEY'): InjectResult => ({
+  file,
+  path: pathName,
+  changed: true,
+  gitTracked: false,
+  gitIgnored: false,
+});
 
 describe('injection through the API (fake injector)', () => {
   let daemon: TestDaemon;
@@ -34,7 +40,13 @@ describe('injection through the API (fake injector)', () => {
   const keyCount = async () => (await daemon.request('GET', '/v1/keys')).body.total as number;
 
   it('plans, stores, then writes the new key into explicit targets, and audits file and path', async () => {
-    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', workspace: '/work/ws', inject: [target] });
+    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', {
+      serviceId: 'ingeneo',
+      environment: 'production',
+      name: 'app',
+      workspace: '/work/ws',
+      inject: [target],
+    });
     assert.equal(response.status, 201, response.text);
     assert.deepEqual(response.body.injected, [okResult()]);
     sinon.assert.callOrder(injector.previewInjection, injector.applyInjection);
@@ -49,7 +61,12 @@ describe('injection through the API (fake injector)', () => {
 
   it('uses the workspace mapped targets when no explicit inject is given', async () => {
     injector.mappedTargets.resolves([target]);
-    const response = await daemon.request('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'test', name: 'app', workspace: '/work/ws' });
+    const response = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'ingeneo',
+      environment: 'test',
+      name: 'app',
+      workspace: '/work/ws',
+    });
     assert.equal(response.status, 201);
     sinon.assert.calledWith(injector.mappedTargets, '/work/ws', 'ingeneo', 'test');
     assert.deepEqual(injector.applyInjection.firstCall.args[1], [target]);
@@ -57,7 +74,13 @@ describe('injection through the API (fake injector)', () => {
 
   it('stores nothing when a target is refused at planning', async () => {
     injector.previewInjection.rejects(new KeysmithError('TRACKED_BY_GIT', '".env" is tracked by git.'));
-    const response = await daemon.request('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', workspace: '/work/ws', inject: [target] });
+    const response = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'ingeneo',
+      environment: 'production',
+      name: 'app',
+      workspace: '/work/ws',
+      inject: [target],
+    });
     assert.equal(response.status, 409);
     assert.equal(response.body.error.code, 'TRACKED_BY_GIT');
     sinon.assert.notCalled(injector.applyInjection);
@@ -66,13 +89,20 @@ describe('injection through the API (fake injector)', () => {
 
   it('takes the key back when writing fails after it was stored', async () => {
     injector.applyInjection.rejects(new KeysmithError('FILE_CHANGED', 'changed on disk'));
-    const response = await daemon.request('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app', workspace: '/work/ws', inject: [target] });
+    const response = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'ingeneo',
+      environment: 'production',
+      name: 'app',
+      workspace: '/work/ws',
+      inject: [target],
+    });
     assert.equal(response.status, 409);
     assert.equal(await keyCount(), 0);
   });
 
   it('rewrites mapped targets on regenerate and restores the old key if that fails', async () => {
-    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' })).body;
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' }))
+      .body;
     injector.mappedTargets.resolves([target]);
     const rotated = await daemon.request('POST', `/v1/keys/${created.key.id}/regenerate`, { workspace: '/work/ws' });
     assert.equal(rotated.status, 201);
@@ -90,7 +120,8 @@ describe('injection through the API (fake injector)', () => {
   });
 
   it('regenerates from the record as it is after planning: a rename made meanwhile reaches the new key, and survives a failed write', async () => {
-    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' })).body;
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' }))
+      .body;
     const renameDuringPlanning = (name: string) => async () => {
       const patched = await daemon.request('PATCH', `/v1/keys/${created.key.id}`, { name });
       assert.equal(patched.status, 200, patched.text);
@@ -112,7 +143,8 @@ describe('injection through the API (fake injector)', () => {
   });
 
   it('refuses a regenerate (409 SERVICE_DISABLED) whose service is disabled while it is planned, and stores nothing', async () => {
-    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' })).body;
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'app' }))
+      .body;
     injector.mappedTargets.callsFake(async () => {
       const disabled = await daemon.request('PATCH', '/v1/services/ingeneo', { enabled: false, disabledReason: 'contract ended' });
       assert.equal(disabled.status, 200, disabled.text);
@@ -145,7 +177,8 @@ describe('injection through the API (fake injector)', () => {
   });
 
   it('injects a production key only with the secret its caller holds (409 NOT_RETRIEVABLE otherwise, 400 if wrong)', async () => {
-    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'p' })).body;
+    const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'ingeneo', environment: 'production', name: 'p' }))
+      .body;
     const body = { keyId: created.key.id, workspace: '/work/ws', targets: [target] };
     const refused = await daemon.request('POST', '/v1/inject', body);
     assert.equal(refused.status, 409);
@@ -174,18 +207,32 @@ describe('injection through the API (real writers)', () => {
 
   it('writes a new key into the mapped .env of a workspace, keeping the rest of the file', async () => {
     await mkdir(path.join(workspace, '.vscode'));
-    await writeFile(path.join(workspace, '.vscode', 'keysmith.json'), JSON.stringify({
-      mappings: [{ serviceId: 'payline', environment: 'test', targets: [{ file: '.env', path: 'PAYLINE_KEY', value: 'secret' }] }],
-    }));
+    await writeFile(
+      path.join(workspace, '.vscode', 'keysmith.json'),
+      JSON.stringify({
+        mappings: [{ serviceId: 'payline', environment: 'test', targets: [{ file: '.env', path: 'PAYLINE_KEY', value: 'secret' }] }],
+      }),
+    );
     await writeFile(path.join(workspace, '.env'), '# payments\nPAYLINE_KEY=old\nOTHER=1\n');
-    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'shop', workspace });
+    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'shop',
+      workspace,
+    });
     assert.equal(response.status, 201, response.text);
     assert.equal(await readFile(path.join(workspace, '.env'), 'utf8'), `# payments\nPAYLINE_KEY=${response.body.secret.secret}\nOTHER=1\n`);
     assert.equal(response.body.injected?.length, 1);
   });
 
   it('refuses a target outside the workspace and stores no key', async () => {
-    const response = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'production', name: 'shop', workspace, inject: [{ file: '../escape.env', path: 'K', value: 'secret' }] });
+    const response = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'production',
+      name: 'shop',
+      workspace,
+      inject: [{ file: '../escape.env', path: 'K', value: 'secret' }],
+    });
     assert.equal(response.status, 400, response.text);
     assert.equal((await daemon.request('GET', '/v1/keys')).body.total, 0);
   });

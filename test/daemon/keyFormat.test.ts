@@ -14,12 +14,15 @@ describe('key format', () => {
   });
 
   it('accepts its own keys and rejects any single-character change (checksum)', () => {
-    fc.assert(fc.property(fc.integer({ min: 9, max: 46 }), fc.constantFrom(...BASE62_ALPHABET), (position, replacement) => {
-      const key = generateSecret('cmc', 'test');
-      assert.ok(looksLikeKey(key));
-      const altered = key.slice(0, position) + replacement + key.slice(position + 1);
-      assert.equal(looksLikeKey(altered), altered === key);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 9, max: 46 }), fc.constantFrom(...BASE62_ALPHABET), (position, replacement) => {
+        const key = generateSecret('cmc', 'test');
+        assert.ok(looksLikeKey(key));
+        const altered = key.slice(0, position) + replacement + key.slice(position + 1);
+        assert.equal(looksLikeKey(altered), altered === key);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects text without the key shape', () => {

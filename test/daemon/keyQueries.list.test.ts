@@ -88,20 +88,37 @@ function listByBuildingEveryView(keys: readonly KeyRecord[], query: KeyQueryInpu
 
 describe('KeyQueries.list', () => {
   it('answers exactly what filtering and sorting every key view would answer, for any store and query', () => {
-    fc.assert(fc.property(fc.array(recordArbitrary, { maxLength: 30 }), queryArbitrary, (fields, rawQuery) => {
-      const keys = fields.map(toRecord);
-      const query = Object.fromEntries(Object.entries(rawQuery).filter(([, value]) => value !== undefined)) as KeyQueryInput;
-      const clock = new ManualClock(NOW);
-      const stored = keys.map((key) => structuredClone(key));
-      const queries = new KeyQueries({ clock, store: { read: () => ({ keys: stored }) } } as unknown as CoreContext);
-      assert.deepEqual(queries.list(query), listByBuildingEveryView(keys, query, clock.now()));
-      assert.deepEqual(stored, keys, 'listing never changes or reorders the stored records');
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(recordArbitrary, { maxLength: 30 }), queryArbitrary, (fields, rawQuery) => {
+        const keys = fields.map(toRecord);
+        const query = Object.fromEntries(Object.entries(rawQuery).filter(([, value]) => value !== undefined)) as KeyQueryInput;
+        const clock = new ManualClock(NOW);
+        const stored = keys.map((key) => structuredClone(key));
+        const queries = new KeyQueries({ clock, store: { read: () => ({ keys: stored }) } } as unknown as CoreContext);
+        assert.deepEqual(queries.list(query), listByBuildingEveryView(keys, query, clock.now()));
+        assert.deepEqual(stored, keys, 'listing never changes or reorders the stored records');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never puts the secret hash or the sealed secret in a listed view', () => {
-    const record = toRecord({ n: 1, serviceId: 'cloudmc', environment: 'test', name: 'Alpha', reference: 'ref-one', status: 'active',
-      startsAt: dates[0]!, createdAt: dates[0]!, expiresAt: undefined, graceUntil: undefined, sealed: 'iv.tag.data' }, 0);
+    const record = toRecord(
+      {
+        n: 1,
+        serviceId: 'cloudmc',
+        environment: 'test',
+        name: 'Alpha',
+        reference: 'ref-one',
+        status: 'active',
+        startsAt: dates[0]!,
+        createdAt: dates[0]!,
+        expiresAt: undefined,
+        graceUntil: undefined,
+        sealed: 'iv.tag.data',
+      },
+      0,
+    );
     const queries = new KeyQueries({ clock: new ManualClock(NOW), store: { read: () => ({ keys: [record] }) } } as unknown as CoreContext);
     const [view] = queries.list({ sort: 'startsAt', order: 'desc', page: 1, pageSize: 50 } as KeyQueryInput).items;
     assert.ok(view && !('secretHash' in view) && !('sealed' in view));

@@ -12,31 +12,67 @@ describe('key recognition (common/keyRecognition)', () => {
     for (const eol of ['\n', '\r\n']) {
       const text = ['# config', `PAYLINE_KEY=${live}`, '', `  "cloudmc": { "key": "${test}" }`].join(eol);
       const found = recognizeKeys(text);
-      assert.deepEqual(found.map((key) => ({ ...key })), [
-        { start: text.indexOf(live), end: text.indexOf(live) + live.length, line: 2, column: 13, prefix: 'pay', tag: 'live', hash: sha256Hex(live), hint: live.slice(-4) },
-        { start: text.indexOf(test), end: text.indexOf(test) + test.length, line: 4, column: 24, prefix: 'cmc', tag: 'test', hash: sha256Hex(test), hint: test.slice(-4) },
-      ]);
-      assert.ok(!JSON.stringify(found).includes(live) && !JSON.stringify(found).includes(test), 'a recognized key never carries its secret');
+      assert.deepEqual(
+        found.map((key) => ({ ...key })),
+        [
+          {
+            start: text.indexOf(live),
+            end: text.indexOf(live) + live.length,
+            line: 2,
+            column: 13,
+            prefix: 'pay',
+            tag: 'live',
+            hash: sha256Hex(live),
+            hint: live.slice(-4),
+          },
+          {
+            start: text.indexOf(test),
+            end: text.indexOf(test) + test.length,
+            line: 4,
+            column: 24,
+            prefix: 'cmc',
+            tag: 'test',
+            hash: sha256Hex(test),
+            hint: test.slice(-4),
+          },
+        ],
+      );
+      assert.ok(
+        !JSON.stringify(found).includes(live) && !JSON.stringify(found).includes(test),
+        'a recognized key never carries its secret',
+      );
     }
   });
 
   it('ignores a key shape whose checksum does not match (any single character changed)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 46 }), fc.constantFrom(...'abcXYZ019'), (position, replacement) => {
-      const key = generateSecret('loop', 'production');
-      const altered = key.slice(0, position) + replacement + key.slice(position + 1);
-      assert.equal(recognizeKeys(`KEY=${altered}\n`).length, altered === key ? 1 : 0);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 46 }), fc.constantFrom(...'abcXYZ019'), (position, replacement) => {
+        const key = generateSecret('loop', 'production');
+        const altered = key.slice(0, position) + replacement + key.slice(position + 1);
+        assert.equal(recognizeKeys(`KEY=${altered}\n`).length, altered === key ? 1 : 0);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds keys glued to other text, back to back, and after a near miss whose tail holds the next prefix', () => {
     const a = generateSecret('pay', 'test');
     const b = generateSecret('ing', 'production');
     const glued = `xyz${a}${b}`;
-    assert.deepEqual(recognizeKeys(glued).map((key) => key.start), [3, 3 + a.length]);
+    assert.deepEqual(
+      recognizeKeys(glued).map((key) => key.start),
+      [3, 3 + a.length],
+    );
     // A false candidate whose 38-character tail ends with the next key's prefix must not hide that key.
     const nearMiss = `pay_live_${'Q'.repeat(35)}${b}`;
-    assert.deepEqual(recognizeKeys(nearMiss).map((key) => [key.start, key.prefix]), [[44, 'ing']]);
-    assert.deepEqual(recognizeKeys(`url?key=${a}&other=1`).map((key) => key.hash), [sha256Hex(a)]);
+    assert.deepEqual(
+      recognizeKeys(nearMiss).map((key) => [key.start, key.prefix]),
+      [[44, 'ing']],
+    );
+    assert.deepEqual(
+      recognizeKeys(`url?key=${a}&other=1`).map((key) => key.hash),
+      [sha256Hex(a)],
+    );
   });
 
   it('does not take a longer run of characters for a key, nor a key cut short', () => {

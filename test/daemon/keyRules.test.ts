@@ -44,8 +44,10 @@ describe('key state rules', () => {
     assert.equal(nextStatus(baseKey, 'revoke', now), 'revoked');
     assert.equal(nextStatus({ ...baseKey, status: 'revoked' }, 'revoke', now), 'revoked');
     for (const transition of ['reactivate', 'deactivate'] as const) {
-      assert.throws(() => nextStatus({ ...baseKey, status: 'revoked' }, transition, now),
-        (error: unknown) => error instanceof KeysmithError && statusOf(error) === 409 && error.code === 'KEY_REVOKED');
+      assert.throws(
+        () => nextStatus({ ...baseKey, status: 'revoked' }, transition, now),
+        (error: unknown) => error instanceof KeysmithError && statusOf(error) === 409 && error.code === 'KEY_REVOKED',
+      );
     }
   });
 
@@ -58,7 +60,12 @@ describe('key state rules', () => {
   it('retires an old key at once, or after the grace period', () => {
     const now = at('2030-06-01T00:00:00Z');
     const old = baseKey as KeyRecord;
-    assert.deepEqual(retire(old, 'key_new', 0, now), { rotatedTo: 'key_new', status: 'revoked', revokedAt: now.toISOString(), updatedAt: now.toISOString() });
+    assert.deepEqual(retire(old, 'key_new', 0, now), {
+      rotatedTo: 'key_new',
+      status: 'revoked',
+      revokedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
     assert.equal(retire(old, 'key_new', 3600, now).graceUntil, '2030-06-01T01:00:00.000Z');
     assert.equal(retire(old, 'key_new', 3600, now).status, undefined);
   });
@@ -66,8 +73,11 @@ describe('key state rules', () => {
 
 describe('verify rules', () => {
   const now = at('2030-06-01T00:00:00Z');
-  const check = (key: Partial<VerifiableKey>, request: { method?: string; company?: string; clientIp?: string } = {}, ipAllowed = allowAll) =>
-    checkKey({ ...baseKey, ...key }, { ...request, now, ipAllowed });
+  const check = (
+    key: Partial<VerifiableKey>,
+    request: { method?: string; company?: string; clientIp?: string } = {},
+    ipAllowed = allowAll,
+  ) => checkKey({ ...baseKey, ...key }, { ...request, now, ipAllowed });
 
   it('returns the code of the first failing rule', () => {
     assert.equal(check({}), undefined);

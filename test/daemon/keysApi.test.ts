@@ -9,7 +9,12 @@ describe('keys API', () => {
   let clock: ManualClock;
   const daemon = useTestDaemon(() => ({ clock: (clock = new ManualClock('2030-01-15T09:00:00.000Z')) }), 'each');
   const create = async (body: Record<string, unknown>) => {
-    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'app', ...body });
+    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', {
+      serviceId: 'cloudmc',
+      environment: 'test',
+      name: 'app',
+      ...body,
+    });
     assert.equal(response.status, 201, response.text);
     return response.body;
   };
@@ -18,7 +23,10 @@ describe('keys API', () => {
     it('creates a key and returns it once with its secret, reference and authorization header', async () => {
       const created = await create({ serviceId: 'payline', environment: 'production', name: 'Boutique', organization: 'ACME SAS' });
       assert.match(created.secret.secret, /^pay_live_[0-9A-Za-z]{38}$/);
-      assert.equal(created.secret.authorization, `Basic ${Buffer.from(`${created.secret.reference}:${created.secret.secret}`).toString('base64')}`);
+      assert.equal(
+        created.secret.authorization,
+        `Basic ${Buffer.from(`${created.secret.reference}:${created.secret.secret}`).toString('base64')}`,
+      );
       assert.equal(created.key.masked, `****${created.secret.secret.slice(-4)}`);
       assert.equal(created.key.createdBy, 'tester');
       assert.equal(created.key.state, 'active');
@@ -60,7 +68,10 @@ describe('keys API', () => {
     it('renames, changes dates and restrictions, and clears the expiry with null', async () => {
       const { key } = await create({ serviceId: 'ingeneo', expiresAt: '2030-06-01' });
       const patched = await daemon.request<KeyView>('PATCH', `/v1/keys/${key.id}`, {
-        name: '  Paie\u0301 export ', permissions: ['payroll.read'], ipAllowList: ['10.0.0.0/8'], organization: 'Org',
+        name: '  Paie\u0301 export ',
+        permissions: ['payroll.read'],
+        ipAllowList: ['10.0.0.0/8'],
+        organization: 'Org',
       });
       assert.equal(patched.status, 200);
       assert.equal(patched.body.name, 'Paié export', 'trimmed and NFC-normalised');
@@ -128,7 +139,15 @@ describe('keys API', () => {
 
   describe('POST /v1/keys/:id/regenerate', () => {
     it('creates a successor with the same settings and revokes the old key at once', async () => {
-      const old = await create({ serviceId: 'ingeneo', environment: 'production', name: 'Welyb', permissions: ['payroll.read'], companies: ['ACME'], ipAllowList: ['10.0.0.0/8'], organization: 'Org' });
+      const old = await create({
+        serviceId: 'ingeneo',
+        environment: 'production',
+        name: 'Welyb',
+        permissions: ['payroll.read'],
+        companies: ['ACME'],
+        ipAllowList: ['10.0.0.0/8'],
+        organization: 'Org',
+      });
       const response = await daemon.request('POST', `/v1/keys/${old.key.id}/regenerate`);
       assert.equal(response.status, 201, response.text);
       const { key, secret, previous } = response.body;
@@ -201,14 +220,21 @@ describe('keys API', () => {
       assert.equal(refused.body.error.code, 'KEY_REVOKED');
       assert.equal(refused.text.includes(created.secret.secret), false);
       const audit = await daemon.request('GET', `/v1/audit?keyId=${created.key.id}`);
-      assert.equal(audit.body.items.some((event: { action: string }) => event.action === 'key.revealed'), false);
+      assert.equal(
+        audit.body.items.some((event: { action: string }) => event.action === 'key.revealed'),
+        false,
+      );
     });
   });
 
   describe('POST /v1/keys/import', () => {
     it('stores an outside production key sealed and retrievable, and verifies it', async () => {
       const response = await daemon.request('POST', '/v1/keys/import', {
-        serviceId: 'payline', environment: 'production', name: 'From Payline', secret: 'PaylineGivenKey123qV8', reference: '12345678901234',
+        serviceId: 'payline',
+        environment: 'production',
+        name: 'From Payline',
+        secret: 'PaylineGivenKey123qV8',
+        reference: '12345678901234',
       });
       assert.equal(response.status, 201, response.text);
       const key: KeyView = response.body.key;
@@ -226,7 +252,9 @@ describe('keys API', () => {
 
     it('stores a secret imported by concurrent requests only once', async () => {
       const body = { serviceId: 'cloudmc', environment: 'test', name: 'race', secret: 'cloudmc-raced-secret-1' };
-      const statuses = (await Promise.all(Array.from({ length: 10 }, () => daemon.request('POST', '/v1/keys/import', body)))).map((r) => r.status);
+      const statuses = (await Promise.all(Array.from({ length: 10 }, () => daemon.request('POST', '/v1/keys/import', body)))).map(
+        (r) => r.status,
+      );
       assert.deepEqual(statuses.sort(), [201, ...Array(9).fill(409)]);
       assert.equal((await daemon.request('GET', '/v1/keys?q=race')).body.total, 1);
     });

@@ -36,8 +36,22 @@ describe('GET /v1/keys (filters, sort, paging)', () => {
   });
 
   it('sorts by name or createdAt in either order', async () => {
-    assert.deepEqual(await names('?sort=name&order=asc'), ['Alpha shop', 'beta CRM', 'Delta old', 'Epsilon off', 'Gamma future', 'Zeta gone']);
-    assert.deepEqual(await names('?sort=createdAt&order=asc'), ['Alpha shop', 'beta CRM', 'Gamma future', 'Delta old', 'Epsilon off', 'Zeta gone']);
+    assert.deepEqual(await names('?sort=name&order=asc'), [
+      'Alpha shop',
+      'beta CRM',
+      'Delta old',
+      'Epsilon off',
+      'Gamma future',
+      'Zeta gone',
+    ]);
+    assert.deepEqual(await names('?sort=createdAt&order=asc'), [
+      'Alpha shop',
+      'beta CRM',
+      'Gamma future',
+      'Delta old',
+      'Epsilon off',
+      'Zeta gone',
+    ]);
   });
 
   it('filters by stored and derived status', async () => {
@@ -59,14 +73,24 @@ describe('GET /v1/keys (filters, sort, paging)', () => {
 
   it('pages with total, page and pageSize', async () => {
     const page2 = await daemon.request<KeyList>('GET', '/v1/keys?sort=name&order=asc&page=2&pageSize=4');
-    assert.deepEqual(page2.body.items.map((key) => key.name), ['Gamma future', 'Zeta gone']);
+    assert.deepEqual(
+      page2.body.items.map((key) => key.name),
+      ['Gamma future', 'Zeta gone'],
+    );
     assert.equal(page2.body.total, 6);
     assert.equal(page2.body.page, 2);
     assert.equal(page2.body.pageSize, 4);
   });
 
   it('refuses unknown filters and bad values with a 400 naming the parameter', async () => {
-    for (const [query, field] of [['?status=dead', 'status'], ['?sort=hint', 'sort'], ['?page=0', 'page'], ['?pageSize=5000', 'pageSize'], ['?order=up', 'order'], ['?colour=red', 'colour']]) {
+    for (const [query, field] of [
+      ['?status=dead', 'status'],
+      ['?sort=hint', 'sort'],
+      ['?page=0', 'page'],
+      ['?pageSize=5000', 'pageSize'],
+      ['?order=up', 'order'],
+      ['?colour=red', 'colour'],
+    ]) {
       const response = await daemon.request('GET', `/v1/keys${query}`);
       assert.equal(response.status, 400, query);
       assert.equal(response.body.error.code, 'VALIDATION_FAILED');

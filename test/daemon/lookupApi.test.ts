@@ -11,7 +11,12 @@ describe('POST /v1/keys/lookup', () => {
   let daemon: TestDaemon;
   let clock: ManualClock;
   const create = async (body: Record<string, unknown>) => {
-    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'app', ...body });
+    const response = await daemon.request<KeyCreated>('POST', '/v1/keys', {
+      serviceId: 'cloudmc',
+      environment: 'production',
+      name: 'app',
+      ...body,
+    });
     assert.equal(response.status, 201, response.text);
     return response.body;
   };
@@ -30,12 +35,20 @@ describe('POST /v1/keys/lookup', () => {
     const billing = await create({ name: 'billing', expiresAt: '2030-01-27T09:00:00.000Z' });
     const shop = await create({ serviceId: 'payline', environment: 'test', name: 'shop' });
     const unknown = sha256Hex(generateSecret('cmc', 'production'));
-    const response = await lookup([sha256Hex(shop.secret.secret), unknown, sha256Hex(billing.secret.secret), sha256Hex(shop.secret.secret)]);
-    assert.equal(response.status, 200, response.text);
-    assert.deepEqual(response.body.items.map((item) => [item.hash, item.key.id, item.key.name, item.key.state]), [
-      [sha256Hex(shop.secret.secret), shop.key.id, 'shop', 'active'],
-      [sha256Hex(billing.secret.secret), billing.key.id, 'billing', 'active'],
+    const response = await lookup([
+      sha256Hex(shop.secret.secret),
+      unknown,
+      sha256Hex(billing.secret.secret),
+      sha256Hex(shop.secret.secret),
     ]);
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(
+      response.body.items.map((item) => [item.hash, item.key.id, item.key.name, item.key.state]),
+      [
+        [sha256Hex(shop.secret.secret), shop.key.id, 'shop', 'active'],
+        [sha256Hex(billing.secret.secret), billing.key.id, 'billing', 'active'],
+      ],
+    );
     assert.deepEqual(response.body.items[1]!.key, billing.key, 'the same view GET /v1/keys/:id gives');
     for (const secret of [billing.secret.secret, shop.secret.secret]) assert.ok(!response.text.includes(secret), 'no secret in the answer');
     assert.ok(!/secretHash|sealed/.test(response.text));
@@ -54,9 +67,15 @@ describe('POST /v1/keys/lookup', () => {
     const regenerated = (await daemon.request('POST', `/v1/keys/${rotated.key.id}/regenerate`, { graceSeconds: 3600 })).body as KeyCreated;
     clock.advance(2 * 86_400_000);
     const response = await lookup([revoked, expiring, rotated, regenerated].map((key) => sha256Hex(key.secret.secret)));
-    assert.deepEqual(response.body.items.map((item) => [item.key.name, item.key.state]), [
-      ['old', 'revoked'], ['soon', 'expired'], ['rotating', 'revoked'], ['rotating', 'active'],
-    ]);
+    assert.deepEqual(
+      response.body.items.map((item) => [item.key.name, item.key.state]),
+      [
+        ['old', 'revoked'],
+        ['soon', 'expired'],
+        ['rotating', 'revoked'],
+        ['rotating', 'active'],
+      ],
+    );
     assert.equal(response.body.items[2]!.key.rotatedTo, regenerated.key.id);
   });
 
@@ -65,7 +84,10 @@ describe('POST /v1/keys/lookup', () => {
     const response = await lookup(hashes);
     assert.equal(response.status, 400);
     assert.equal(response.body.error!.code, 'VALIDATION_FAILED');
-    assert.match(response.body.error!.details.hashes, new RegExp(`at most ${MAX_LOOKUP_HASHES} entries per request; send the rest in another request`));
+    assert.match(
+      response.body.error!.details.hashes,
+      new RegExp(`at most ${MAX_LOOKUP_HASHES} entries per request; send the rest in another request`),
+    );
     assert.equal((await lookup(hashes.slice(1))).status, 200, 'exactly the cap is accepted');
   });
 

@@ -54,7 +54,10 @@ function undocumented(entries: Iterable<string>): string[] {
     const [method, path, status] = key.split(' ') as [string, string, string];
     const route = routes.find((r) => r.method === (method === 'HEAD' ? 'GET' : method) && r.pattern.test(path));
     const allowed = route ? statusesOf(route.op) : UNROUTED;
-    if (!allowed.has(Number(status))) found.push(route ? `${status} on ${route.method} ${route.op.path} (seen on ${method} ${path})` : `${status} on unrouted ${method} ${path}`);
+    if (!allowed.has(Number(status)))
+      found.push(
+        route ? `${status} on ${route.method} ${route.op.path} (seen on ${method} ${path})` : `${status} on unrouted ${method} ${path}`,
+      );
   }
   return found;
 }

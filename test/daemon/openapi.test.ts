@@ -15,7 +15,9 @@ interface Layer {
 function registeredRoutes(stack: Layer[]): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
-      return Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]).map((m) => `${m.toUpperCase()} ${layer.route!.path}`);
+      return Object.keys(layer.route.methods)
+        .filter((m) => layer.route!.methods[m])
+        .map((m) => `${m.toUpperCase()} ${layer.route!.path}`);
     }
     return layer.handle?.stack ? registeredRoutes(layer.handle.stack) : [];
   });
@@ -43,7 +45,10 @@ describe('OpenAPI document', () => {
       assert.ok(served, `${op.method.toUpperCase()} ${path} is in the document`);
       assert.deepEqual(Object.keys(served.responses).map(Number).sort(), [...statusesOf(op).keys()].sort());
       for (const name of path.match(/\{(\w+)\}/g) ?? []) {
-        assert.ok(served.parameters.some((p: { in: string; name: string }) => p.in === 'path' && `{${p.name}}` === name), `${path} declares ${name}`);
+        assert.ok(
+          served.parameters.some((p: { in: string; name: string }) => p.in === 'path' && `{${p.name}}` === name),
+          `${path} declares ${name}`,
+        );
       }
     }
   });

@@ -15,11 +15,17 @@ describe('keysmith scan blob cache (real git repository, no daemon)', function (
   let repo: string;
   let noDaemon: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: GIT_ENV, encoding: 'utf8', stdio: 'pipe' });
-  const scan = (...args: string[]) => new Promise<{ code: number; findings: Array<{ file: string; line: number }> }>((resolve) => {
-    execFile(process.execPath, [CLI, 'scan', '--json', ...args], { cwd: repo, env: { ...GIT_ENV, KEYSMITH_DATA_DIR: noDaemon } }, (error, stdout) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, findings: JSON.parse(stdout).findings });
+  const scan = (...args: string[]) =>
+    new Promise<{ code: number; findings: Array<{ file: string; line: number }> }>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'scan', '--json', ...args],
+        { cwd: repo, env: { ...GIT_ENV, KEYSMITH_DATA_DIR: noDaemon } },
+        (error, stdout) => {
+          resolve({ code: error ? Number(error.code ?? 1) : 0, findings: JSON.parse(stdout).findings });
+        },
+      );
     });
-  });
   const cacheFile = () => path.join(repo, '.git', 'keysmith-scan-cache');
 
   beforeEach(async () => {
@@ -42,13 +48,19 @@ describe('keysmith scan blob cache (real git repository, no daemon)', function (
     await writeFile(path.join(repo, 'f3.conf'), `setting.3 = value\nkey = ${key}\n`);
     const modified = await scan();
     assert.equal(modified.code, 2);
-    assert.deepEqual(modified.findings.map((f) => [f.file, f.line]), [['f3.conf', 2]]);
+    assert.deepEqual(
+      modified.findings.map((f) => [f.file, f.line]),
+      [['f3.conf', 2]],
+    );
     git('add', 'f3.conf');
-    assert.deepEqual((await scan()).findings.map((f) => [f.file, f.line]), [['f3.conf', 2]]);
+    assert.deepEqual(
+      (await scan()).findings.map((f) => [f.file, f.line]),
+      [['f3.conf', 2]],
+    );
     assert.ok(!(await readFile(cacheFile(), 'utf8')).includes(key.slice(0, 12)));
   });
 
-  it('finds a key in a file restored to a clean blob\'s content only when it truly has it', async () => {
+  it("finds a key in a file restored to a clean blob's content only when it truly has it", async () => {
     await scan();
     // Same bytes as the clean blob: git says unmodified, and the cache is right to skip it.
     await writeFile(path.join(repo, 'f1.conf'), 'setting.1 = value\n');
@@ -59,7 +71,10 @@ describe('keysmith scan blob cache (real git repository, no daemon)', function (
     await writeFile(cacheFile(), 'keysmith-scan-cache v0\nnot-a-blob\n');
     await writeFile(path.join(repo, 'f5.conf'), `k=${generateSecret('pay', 'test')}\n`);
     git('add', '.');
-    assert.deepEqual((await scan()).findings.map((f) => f.file), ['f5.conf']);
+    assert.deepEqual(
+      (await scan()).findings.map((f) => f.file),
+      ['f5.conf'],
+    );
     const full = await readFile(cacheFile(), 'utf8');
     assert.match(full, /^keysmith-scan-cache v1\n/);
     await scan('f1.conf');

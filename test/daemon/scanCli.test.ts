@@ -15,8 +15,13 @@ type Run = { code: number; stdout: string; stderr: string };
 
 // Commits need an identity; the user's own git config (hooksPath, templates) must not leak in.
 const GIT_ENV = {
-  ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
 };
 
 function git(repo: string, ...args: string[]): string {
@@ -25,9 +30,14 @@ function git(repo: string, ...args: string[]): string {
 
 function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...GIT_ENV, KEYSMITH_DATA_DIR: '', ...env }, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd, env: { ...GIT_ENV, KEYSMITH_DATA_DIR: '', ...env }, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -91,7 +101,10 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
     const named = await keysmith(repo, 'scan', '.env', '--json');
     assert.equal(named.code, 0, named.stderr);
     const report = JSON.parse(named.stdout);
-    assert.deepEqual(report.findings.map((f: any) => [f.file, f.git, f.state, f.key.name, f.blocks]), [['.env', 'ignored', 'revoked', 'retired', false]]);
+    assert.deepEqual(
+      report.findings.map((f: any) => [f.file, f.git, f.state, f.key.name, f.blocks]),
+      [['.env', 'ignored', 'revoked', 'retired', false]],
+    );
     const all = await keysmith(repo, 'scan');
     assert.equal(all.code, 0, 'a revoked key can never verify again: it does not block');
     assert.match(all.stdout, /app\.env:1:3\s+retired\s+cloudmc\s+production\s+revoked\s+\S+\s+tracked\s+ok/);
@@ -106,7 +119,10 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
     await writeFile(path.join(repo, 'settings.yaml'), `key: ${unstaged.secret.secret}\n`);
     const result = await keysmith(repo, 'scan', '--staged', '--json');
     assert.equal(result.code, 2);
-    assert.deepEqual(JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.line, f.git, f.key.name, f.state]), [['settings.yaml', 1, 'staged', 'staged', 'active']]);
+    assert.deepEqual(
+      JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.line, f.git, f.key.name, f.state]),
+      [['settings.yaml', 1, 'staged', 'staged', 'active']],
+    );
     noSecretIn(result, staged.secret.secret, unstaged.secret.secret);
   });
 
@@ -136,7 +152,10 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
     await writeFile(path.join(repo, 'b.txt'), `${otherStore}${checksumOf(otherStore)}\n`);
     const result = await keysmith(repo, 'scan', '--json');
     assert.equal(result.code, 2);
-    assert.deepEqual(JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.prefix, f.state, f.key]), [['b.txt', 'zzz', 'unknown', undefined]]);
+    assert.deepEqual(
+      JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.prefix, f.state, f.key]),
+      [['b.txt', 'zzz', 'unknown', undefined]],
+    );
   });
 
   it('skips binary files and files over 10 MiB, and says which large files it skipped', async () => {
@@ -157,13 +176,16 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
       await writeFile(path.join(plain, 'deep/er/x.ini'), `[api]\nkey = ${key.secret.secret}\n`);
       const result = await keysmith(plain, 'scan', 'deep', '--json');
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.line, f.column, f.git, f.state]), [[path.join('deep', 'er', 'x.ini'), 2, 7, 'outside', 'active']]);
+      assert.deepEqual(
+        JSON.parse(result.stdout).findings.map((f: any) => [f.file, f.line, f.column, f.git, f.state]),
+        [[path.join('deep', 'er', 'x.ini'), 2, 7, 'outside', 'active']],
+      );
     } finally {
       await rm(plain, { recursive: true, force: true });
     }
   });
 
-  it('--gitleaks-config prints a gitleaks TOML rule for this store\'s prefixes that matches its keys', async () => {
+  it("--gitleaks-config prints a gitleaks TOML rule for this store's prefixes that matches its keys", async () => {
     const result = await keysmith(repo, 'scan', '--gitleaks-config');
     assert.equal(result.code, 0, result.stderr);
     const config = parseToml(result.stdout) as any;
@@ -172,7 +194,11 @@ describe('keysmith scan (CLI, real git repository, real daemon)', function () {
     assert.equal(rule.id, 'keysmith-api-key');
     assert.ok(rule.keywords.includes('pay_live_') && rule.keywords.includes('cmc_test_'));
     const pattern = new RegExp(rule.regex);
-    for (const [service, env] of [['payline', 'production'], ['cloudmc', 'test'], ['ingeneo', 'test']] as const) {
+    for (const [service, env] of [
+      ['payline', 'production'],
+      ['cloudmc', 'test'],
+      ['ingeneo', 'test'],
+    ] as const) {
       assert.ok(pattern.test(`KEY=${(await createKey('gl', service, env)).secret.secret}`), service);
     }
     assert.ok(!pattern.test('KEY=abc_live_short'));
@@ -208,7 +234,9 @@ describe('keysmith hooks install (CLI, real git repository)', function () {
     const installed = await keysmith('hooks', 'install');
     assert.equal(installed.code, 0, installed.stderr);
     assert.equal((await stat(hook())).mode & 0o111, 0o111);
-    const created = JSON.parse((await keysmith('keys', 'create', '--service', 'ingeneo', '--env', 'production', '--name', 'payroll', '--json')).stdout) as KeyCreated;
+    const created = JSON.parse(
+      (await keysmith('keys', 'create', '--service', 'ingeneo', '--env', 'production', '--name', 'payroll', '--json')).stdout,
+    ) as KeyCreated;
     await writeFile(path.join(repo, 'appsettings.json'), `{ "Ingeneo": { "ApiKey": "${created.secret.secret}" } }\n`);
     git(repo, 'add', '.');
     const refused = await run('git', ['commit', '-q', '-m', 'leak'], repo);

@@ -13,9 +13,15 @@ describe('security at the edge', () => {
   });
 
   // Both the Express app and the verify fast path must refuse the same requests the same way.
-  const paths: Array<[string, string, unknown]> = [['GET', '/v1/keys', undefined], ['POST', '/v1/verify', { key: 'abc-abc-abc' }]];
+  const paths: Array<[string, string, unknown]> = [
+    ['GET', '/v1/keys', undefined],
+    ['POST', '/v1/verify', { key: 'abc-abc-abc' }],
+  ];
   // What the TCP port serves (app servers, verify-only tokens); the admin API is on the socket.
-  const tcpPaths: Array<[string, string, unknown]> = [['GET', '/v1/health', undefined], ['POST', '/v1/verify', { key: 'abc-abc-abc' }]];
+  const tcpPaths: Array<[string, string, unknown]> = [
+    ['GET', '/v1/health', undefined],
+    ['POST', '/v1/verify', { key: 'abc-abc-abc' }],
+  ];
   let verifyToken: string;
   before(async () => {
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
@@ -29,12 +35,22 @@ describe('security at the edge', () => {
 
   it('answers 403 to a Host other than 127.0.0.1:<port> or localhost:<port> on TCP (DNS rebinding)', async () => {
     for (const [method, urlPath, body] of tcpPaths) {
-      for (const host of ['evil.example', `evil.example:${daemon.port}`, '127.0.0.1', `127.0.0.1:${daemon.port + 1}`, `[::1]:${daemon.port}`, 'localhost']) {
+      for (const host of [
+        'evil.example',
+        `evil.example:${daemon.port}`,
+        '127.0.0.1',
+        `127.0.0.1:${daemon.port + 1}`,
+        `[::1]:${daemon.port}`,
+        'localhost',
+      ]) {
         const response = await daemon.tcpRequest(method, urlPath, body, { token: verifyToken, headers: { host } });
         assert.equal(response.status, 403, `${urlPath} Host ${host}`);
         assert.equal(response.body.error.code, 'FORBIDDEN_HOST');
       }
-      const localhost = await daemon.tcpRequest(method, urlPath, body, { token: verifyToken, headers: { host: `localhost:${daemon.port}` } });
+      const localhost = await daemon.tcpRequest(method, urlPath, body, {
+        token: verifyToken,
+        headers: { host: `localhost:${daemon.port}` },
+      });
       assert.equal(localhost.status, 200);
     }
     const admin = await daemon.tcpRequest('GET', '/v1/keys', undefined, { token: null, headers: { host: 'evil.example' } });
@@ -59,14 +75,19 @@ describe('security at the edge', () => {
     ];
     for (const { method, urlPath, body, send } of asked) {
       for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${daemon.port}`]) {
-        const response = await send(method, urlPath, body, { token: send === daemon.request ? undefined : verifyToken, headers: { origin } });
+        const response = await send(method, urlPath, body, {
+          token: send === daemon.request ? undefined : verifyToken,
+          headers: { origin },
+        });
         assert.equal(response.status, 403, `${urlPath} Origin ${origin}`);
         assert.equal(response.body.error.code, 'FORBIDDEN_ORIGIN');
         assert.ok(Object.keys(response.headers).every((name) => !name.startsWith('access-control-')));
       }
     }
     for (const send of [daemon.request, daemon.tcpRequest]) {
-      const preflight = await send('OPTIONS', '/v1/keys', undefined, { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const preflight = await send('OPTIONS', '/v1/keys', undefined, {
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       assert.equal(preflight.status, 403);
       assert.ok(Object.keys(preflight.headers).every((name) => !name.startsWith('access-control-')));
     }
@@ -75,9 +96,14 @@ describe('security at the edge', () => {
   it('answers 401 to missing, wrong or odd bearer tokens', async () => {
     for (const [method, urlPath, body] of paths) {
       const variants: Array<Record<string, string>> = [
-        {}, { authorization: `Bearer ${daemon.token}x` }, { authorization: `bearer ${daemon.token}` },
-        { authorization: `Bearer  ${daemon.token}` }, { authorization: 'Bearer' }, { authorization: `Basic ${daemon.token}` },
-        { authorization: `Bearer ${'a'.repeat(5000)}` }, { authorization: `Bearer ${daemon.token.slice(0, -1)}` },
+        {},
+        { authorization: `Bearer ${daemon.token}x` },
+        { authorization: `bearer ${daemon.token}` },
+        { authorization: `Bearer  ${daemon.token}` },
+        { authorization: 'Bearer' },
+        { authorization: `Basic ${daemon.token}` },
+        { authorization: `Bearer ${'a'.repeat(5000)}` },
+        { authorization: `Bearer ${daemon.token.slice(0, -1)}` },
       ];
       for (const headers of variants) {
         const response = await daemon.request(method, urlPath, body, { token: null, headers });
@@ -93,8 +119,14 @@ describe('security at the edge', () => {
   });
 
   it('accepts only JSON bodies (415 otherwise) up to 64 KiB (413 beyond)', async () => {
-    for (const [method, urlPath] of [['POST', '/v1/keys'], ['POST', '/v1/verify']] as const) {
-      const form = await daemon.request(method, urlPath, undefined, { raw: 'key=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    for (const [method, urlPath] of [
+      ['POST', '/v1/keys'],
+      ['POST', '/v1/verify'],
+    ] as const) {
+      const form = await daemon.request(method, urlPath, undefined, {
+        raw: 'key=abc',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(form.status, 415, urlPath);
       const untyped = await daemon.request(method, urlPath, undefined, { raw: '{"key":"abc"}' });
       assert.equal(untyped.status, 415, urlPath);
@@ -104,7 +136,8 @@ describe('security at the edge', () => {
       assert.equal(tooLarge.body.error.code, 'PAYLOAD_TOO_LARGE');
       // Without a Content-Length the limit is enforced while reading.
       const chunked = await daemon.request(method, urlPath, undefined, {
-        raw: big, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        raw: big,
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
       });
       assert.equal(chunked.status, 413, `${urlPath} chunked`);
     }
@@ -112,7 +145,10 @@ describe('security at the edge', () => {
 
   it('answers 400 to malformed JSON', async () => {
     for (const urlPath of ['/v1/keys', '/v1/verify']) {
-      const response = await daemon.request('POST', urlPath, undefined, { raw: '{"name": ', headers: { 'content-type': 'application/json' } });
+      const response = await daemon.request('POST', urlPath, undefined, {
+        raw: '{"name": ',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(response.status, 400, urlPath);
       assert.equal(response.body.error.code, 'MALFORMED_JSON');
     }

@@ -24,13 +24,21 @@ describe('services API', () => {
   });
 
   it('creates, changes and deletes a user-defined service', async () => {
-    const created = await daemon.request<Service>('POST', '/v1/services', { name: 'Stripe-like', scheme: 'bearer', permissions: ['charges.read'], endpoint: 'https://api.example.com/v1' });
+    const created = await daemon.request<Service>('POST', '/v1/services', {
+      name: 'Stripe-like',
+      scheme: 'bearer',
+      permissions: ['charges.read'],
+      endpoint: 'https://api.example.com/v1',
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.prefix, 'stripeli');
     assert.equal(created.body.builtIn, false);
     const key = await daemon.request('POST', '/v1/keys', { serviceId: created.body.id, environment: 'test', name: 'k' });
     assert.match(key.body.secret.secret, /^stripeli_test_/);
-    const patched = await daemon.request<Service>('PATCH', `/v1/services/${created.body.id}`, { name: 'Renamed', permissions: ['charges.read', 'charges.write'] });
+    const patched = await daemon.request<Service>('PATCH', `/v1/services/${created.body.id}`, {
+      name: 'Renamed',
+      permissions: ['charges.read', 'charges.write'],
+    });
     assert.equal(patched.body.name, 'Renamed');
     assert.deepEqual(patched.body.permissions, ['charges.read', 'charges.write']);
 
@@ -59,7 +67,13 @@ describe('services API', () => {
   });
 
   it('refuses bad service fields with what is accepted', async () => {
-    const response = await daemon.request('POST', '/v1/services', { name: '', prefix: 'Bad_Prefix', scheme: 'digest', endpoint: 'ftp://x', defaultValidityDays: 0 });
+    const response = await daemon.request('POST', '/v1/services', {
+      name: '',
+      prefix: 'Bad_Prefix',
+      scheme: 'digest',
+      endpoint: 'ftp://x',
+      defaultValidityDays: 0,
+    });
     assert.equal(response.status, 400);
     const details = response.body.error.details;
     assert.match(details.name, /1 to 200 characters/);
@@ -79,7 +93,9 @@ describe('services API', () => {
     delete cabinet.disabledReason;
     const upgraded = await startTestDaemon({ store: createMemoryStore(data) });
     try {
-      const services = new Map(((await upgraded.request('GET', '/v1/services')).body.items as Service[]).map((service) => [service.id, service]));
+      const services = new Map(
+        ((await upgraded.request('GET', '/v1/services')).body.items as Service[]).map((service) => [service.id, service]),
+      );
       assert.deepEqual(services.get('payline')!.environmentLabels, { test: 'homologation', production: 'production' });
       assert.equal(services.get('payline')!.scheme, 'basic');
       assert.equal(services.get('payline')!.enabled, false);

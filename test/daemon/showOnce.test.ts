@@ -29,13 +29,19 @@ describe('show-once and secrets at rest', () => {
     dataDir = await makeTempDir('showonce');
     daemon = await startTestDaemon({ dataDir });
     for (const serviceId of ['payline', 'ingeneo', 'cegid-loop-standard', 'cloudmc']) {
-      const created = (await call('POST', '/v1/keys', { serviceId, environment: 'production', name: `prod ${serviceId}` })).body as KeyCreated;
+      const created = (await call('POST', '/v1/keys', { serviceId, environment: 'production', name: `prod ${serviceId}` }))
+        .body as KeyCreated;
       production.push(created.secret.secret);
       const test = (await call('POST', '/v1/keys', { serviceId, environment: 'test', name: `test ${serviceId}` })).body as KeyCreated;
       retrievable.push(test.secret.secret);
       await call('POST', '/v1/verify', { key: created.secret.secret });
     }
-    await call('POST', '/v1/keys/import', { serviceId: 'payline', environment: 'production', name: 'imported', secret: 'ImportedPaylineSecret9qV8' });
+    await call('POST', '/v1/keys/import', {
+      serviceId: 'payline',
+      environment: 'production',
+      name: 'imported',
+      secret: 'ImportedPaylineSecret9qV8',
+    });
     retrievable.push('ImportedPaylineSecret9qV8');
     const list = (await call('GET', '/v1/keys?pageSize=100')).body;
     const first = list.items.find((key: { name: string }) => key.name === 'prod payline');
@@ -69,10 +75,13 @@ describe('show-once and secrets at rest', () => {
   it('never writes a secret to disk, plain or encoded (store, backup, audit log)', async () => {
     const files = await readdir(dataDir);
     assert.ok(files.includes('store.json') && files.includes('audit.jsonl'), files.join(', '));
-    const contents = await Promise.all(files.filter((file) => file !== 'master.key').map(async (file) => [file, await readFile(path.join(dataDir, file), 'utf8')] as const));
+    const contents = await Promise.all(
+      files.filter((file) => file !== 'master.key').map(async (file) => [file, await readFile(path.join(dataDir, file), 'utf8')] as const),
+    );
     for (const secret of [...production, ...retrievable]) {
       for (const encoded of encodings(secret)) {
-        for (const [file, text] of contents) assert.ok(!text.includes(encoded), `${file} holds a secret (${encoded === secret ? 'plain' : 'encoded'})`);
+        for (const [file, text] of contents)
+          assert.ok(!text.includes(encoded), `${file} holds a secret (${encoded === secret ? 'plain' : 'encoded'})`);
       }
     }
   });
@@ -80,7 +89,8 @@ describe('show-once and secrets at rest', () => {
   it('keeps audit events free of secrets while recording who did what', () => {
     const audit = responses.find((response) => response.text.includes('"action"'))!;
     const actions = new Set((audit.body.items as Array<{ action: string; actor: string }>).map((event) => event.action));
-    for (const action of ['key.created', 'key.imported', 'key.regenerated', 'key.revealed', 'verify.failed']) assert.ok(actions.has(action), action);
+    for (const action of ['key.created', 'key.imported', 'key.regenerated', 'key.revealed', 'verify.failed'])
+      assert.ok(actions.has(action), action);
     for (const secret of [...production, ...retrievable]) assert.ok(!audit.text.includes(secret));
   });
 });

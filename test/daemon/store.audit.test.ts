@@ -21,7 +21,8 @@ describe('store: audit log', () => {
   const scratch = useStoreDir();
   let store: JournaledKeyStore | undefined;
   const auditFile = () => path.join(scratch.dir, 'audit.jsonl');
-  const open = async () => (store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
+  const open = async () =>
+    (store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
 
   afterEach(() => {
     store = undefined;
@@ -41,8 +42,14 @@ describe('store: audit log', () => {
   it('shares fsyncs among concurrent appends and keeps their order', async () => {
     await open();
     await Promise.all(Array.from({ length: 30 }, (_, i) => store!.appendAudit([event(i)])));
-    assert.ok(scratch.fs.count('sync', named('audit.jsonl')) < 30, `${scratch.fs.count('sync', named('audit.jsonl'))} fsyncs for 30 appends`);
-    assert.deepEqual(ids(await store!.readAudit({ limit: 100 })), Array.from({ length: 30 }, (_, i) => `evt_${29 - i}`));
+    assert.ok(
+      scratch.fs.count('sync', named('audit.jsonl')) < 30,
+      `${scratch.fs.count('sync', named('audit.jsonl'))} fsyncs for 30 appends`,
+    );
+    assert.deepEqual(
+      ids(await store!.readAudit({ limit: 100 })),
+      Array.from({ length: 30 }, (_, i) => `evt_${29 - i}`),
+    );
   });
 
   it('reads newest first, with a limit and an optional key filter, also after a reopen', async () => {

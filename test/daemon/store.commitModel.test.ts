@@ -5,11 +5,7 @@ import { makeTempDir, removeDir } from '../support/tempDirs';
 import { durableState, emptyData, sampleKey } from './support/storeData';
 import { named, ScriptedFs } from './support/scriptedFs';
 
-type Step =
-  | { kind: 'add'; n: number }
-  | { kind: 'addThenThrow'; n: number }
-  | { kind: 'diskFull' }
-  | { kind: 'use'; n: number };
+type Step = { kind: 'add'; n: number } | { kind: 'addThenThrow'; n: number } | { kind: 'diskFull' } | { kind: 'use'; n: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('add' as const), n: fc.nat(10_000) }), weight: 5 },
@@ -34,14 +30,20 @@ describe('store: group commit against a model (random concurrent changes, throws
             for (const s of wave) {
               const keyId = `key_${id++}`;
               if (s.kind === 'diskFull') fs.failOnce('write', 'ENOSPC', named('store.journal'));
-              if (s.kind === 'use') store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
+              if (s.kind === 'use')
+                store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
               if (s.kind === 'add' || s.kind === 'addThenThrow') {
                 const outcome = store.transact((data) => {
                   data.keys.push(sampleKey(s.n, { id: keyId }));
                   if (data.keys.length > 1) data.keys[0]!.name = `touched by ${keyId}`;
                   if (s.kind === 'addThenThrow') throw new Error('refused by a domain rule');
                 });
-                pending.push(outcome.then(() => void committed.add(keyId), () => undefined));
+                pending.push(
+                  outcome.then(
+                    () => void committed.add(keyId),
+                    () => undefined,
+                  ),
+                );
               }
             }
             await Promise.all(pending);

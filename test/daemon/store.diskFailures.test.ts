@@ -61,10 +61,11 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('rejects every transact of the failed batch with the disk error', async () => {
     scratch.fs.fail('write', 'ENOSPC', journal);
-    const outcomes = await Promise.allSettled(
-      [2, 3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))),
+    const outcomes = await Promise.allSettled([2, 3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected', 'rejected'],
     );
-    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
     for (const outcome of outcomes) assert.equal(((outcome as PromiseRejectedResult).reason as StoreWriteError).code, 'ENOSPC');
     assert.deepEqual(ids(store.read()), ['key_1']);
   });
@@ -126,7 +127,15 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('keeps a store that could not write its snapshot working from the journal, and compacts once the disk recovers', async () => {
     await store.close();
-    store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: 2 }));
+    store = scratch.keep(
+      await openJournaledStore({
+        dataDir: scratch.dir,
+        initialData: emptyData,
+        fs: scratch.fs,
+        usageFlushMs: 60_000,
+        compactAfterBatches: 2,
+      }),
+    );
     scratch.fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
     for (const n of [2, 3, 4]) await store.transact((data) => void data.keys.push(sampleKey(n)));
     assert.equal(store.snapshotCount, 0, 'the snapshot was refused');

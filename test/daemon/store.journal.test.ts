@@ -15,13 +15,22 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   const file = (name: string, inDir = scratch.dir) => path.join(inDir, name);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const open = async (options: { dataDir?: string; compactAfterBatches?: number; initialData?: () => StoreData } = {}) => {
-    return scratch.keep(await openJournaledStore({ dataDir: options.dataDir ?? scratch.dir, initialData: options.initialData ?? (() => dataWithKeys(3)), fs: scratch.fs, usageFlushMs: 60_000, compactAfterBatches: options.compactAfterBatches }));
+    return scratch.keep(
+      await openJournaledStore({
+        dataDir: options.dataDir ?? scratch.dir,
+        initialData: options.initialData ?? (() => dataWithKeys(3)),
+        fs: scratch.fs,
+        usageFlushMs: 60_000,
+        compactAfterBatches: options.compactAfterBatches,
+      }),
+    );
   };
   /** The data dir as a kill -9 would leave it now, in a new dir: no close, no compaction. */
   const crashCopy = async () => {
     return temp.keep(await copyStoreFiles(scratch.dir));
   };
-  const journalLines = async (inDir = scratch.dir) => (await fsp.readFile(file('store.journal', inDir), 'utf8')).split('\n').filter(Boolean);
+  const journalLines = async (inDir = scratch.dir) =>
+    (await fsp.readFile(file('store.journal', inDir), 'utf8')).split('\n').filter(Boolean);
 
   it('appends one line per batch to the journal instead of rewriting store.json', async () => {
     const store = await open();
@@ -31,11 +40,22 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     await Promise.all([20, 21, 22].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
     assert.equal(scratch.fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent transacts');
     assert.equal(scratch.fs.count('sync', named('store.journal')), 6);
-    assert.equal(scratch.fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'), 0, 'no snapshot written');
+    assert.equal(
+      scratch.fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'),
+      0,
+      'no snapshot written',
+    );
     assert.deepEqual(await fsp.readFile(file('store.json')), snapshotBefore);
     const lines = await journalLines();
-    assert.deepEqual(lines.map((line) => JSON.parse(line).seq), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual(JSON.parse(lines[0]!).changes, [{ op: 'put', collection: 'keys', record: sampleKey(10) }], 'a line holds the whole record it changed');
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line).seq),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      JSON.parse(lines[0]!).changes,
+      [{ op: 'put', collection: 'keys', record: sampleKey(10) }],
+      'a line holds the whole record it changed',
+    );
   });
 
   it('writes only the records a change touched: an edit, a delete, a new service', async () => {
@@ -103,7 +123,10 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
         assert.ok(error.message.includes(file('store.journal', copy)), error.message);
         assert.match(error.message, /line 2 is damaged/);
         assert.ok(error.message.includes(`mv ${file('store.journal', copy)} ${file('store.journal.damaged', copy)}`), error.message);
-        assert.ok(!error.message.includes('secretHash') && !error.message.includes(sampleKey(3).secretHash), 'no store content in the message');
+        assert.ok(
+          !error.message.includes('secretHash') && !error.message.includes(sampleKey(3).secretHash),
+          'no store content in the message',
+        );
         return true;
       });
       assert.equal(await fsp.readFile(file('store.journal', copy), 'utf8'), damaged);
@@ -128,7 +151,10 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     assert.equal(snapshot.journalSeq, 8);
     assert.equal(snapshot.keys.length, 11);
     assert.equal((await fsp.stat(file('store.journal'))).mode & 0o777, 0o600);
-    assert.deepEqual(ids(await durableState(scratch.dir)), Array.from({ length: 13 }, (_, i) => `key_${i}`));
+    assert.deepEqual(
+      ids(await durableState(scratch.dir)),
+      Array.from({ length: 13 }, (_, i) => `key_${i}`),
+    );
   });
 
   it('compacts on close, leaving store.json complete and the journal empty', async () => {
@@ -146,7 +172,11 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     await store.transact((data) => void (data.keys[0]!.useCount += 1));
     assert.equal(store.snapshotCount, 1);
     assert.equal(JSON.parse(await fsp.readFile(file('store.json'), 'utf8')).journalSeq, 3);
-    assert.deepEqual((await journalLines()).map((line) => JSON.parse(line).seq), [1, 2, 3, 4], 'lines 1-3 are also in the snapshot');
+    assert.deepEqual(
+      (await journalLines()).map((line) => JSON.parse(line).seq),
+      [1, 2, 3, 4],
+      'lines 1-3 are also in the snapshot',
+    );
     const copy = await crashCopy();
     const reopened = await open({ dataDir: copy });
     assert.deepEqual(ids(reopened.read()), ['key_0', 'key_1', 'key_2', 'key_3', 'key_4', 'key_5'], 'no record applied twice');
@@ -164,27 +194,39 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     scratch.fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
     for (let n = 5; n < 8; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
     const copy = await crashCopy();
-    assert.deepEqual(ids(await durableState(copy)), Array.from({ length: 8 }, (_, i) => `key_${i}`));
+    assert.deepEqual(
+      ids(await durableState(copy)),
+      Array.from({ length: 8 }, (_, i) => `key_${i}`),
+    );
   });
 
   describe('rolling back a mutation that throws, exactly', () => {
     const cases: Array<[string, (data: StoreData) => void]> = [
-      ['in-place field edits (Object.assign, delete, nested array push)', (data) => {
-        const key = data.keys.find((k) => k.id === 'key_1')!;
-        Object.assign(key, { name: 'changed', status: 'revoked' });
-        delete (key as Partial<typeof key>).hint;
-        key.permissions.push('write');
-      }],
+      [
+        'in-place field edits (Object.assign, delete, nested array push)',
+        (data) => {
+          const key = data.keys.find((k) => k.id === 'key_1')!;
+          Object.assign(key, { name: 'changed', status: 'revoked' });
+          delete (key as Partial<typeof key>).hint;
+          key.permissions.push('write');
+        },
+      ],
       ['a push', (data) => void data.keys.push(sampleKey(9))],
       ['a filter reassignment', (data) => void (data.keys = data.keys.filter((k) => k.id !== 'key_0'))],
-      ['a splice and an index assignment', (data) => {
-        data.keys.splice(1, 1);
-        data.keys[0] = sampleKey(7);
-      }],
-      ['a new top-level field and a replaced collection', (data) => {
-        (data as unknown as Record<string, unknown>).extra = { note: 'x' };
-        data.tokens = [{ id: 'tok_1', name: 't', role: 'verify', tokenHash: 'h', createdAt: 'now' }];
-      }],
+      [
+        'a splice and an index assignment',
+        (data) => {
+          data.keys.splice(1, 1);
+          data.keys[0] = sampleKey(7);
+        },
+      ],
+      [
+        'a new top-level field and a replaced collection',
+        (data) => {
+          (data as unknown as Record<string, unknown>).extra = { note: 'x' };
+          data.tokens = [{ id: 'tok_1', name: 't', role: 'verify', tokenHash: 'h', createdAt: 'now' }];
+        },
+      ],
     ];
     for (const [what, change] of cases) {
       it(`undoes ${what}, keeps its batch-mates, and journals only them`, async () => {
@@ -224,15 +266,24 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
         return false;
       });
     });
-    await assert.rejects(store.transact((data) => {
-      data.keys.find((k) => {
-        k.status = 'revoked';
-        return k.id === 'key_2';
-      });
-      throw new Error('domain rule');
-    }));
+    await assert.rejects(
+      store.transact((data) => {
+        data.keys.find((k) => {
+          k.status = 'revoked';
+          return k.id === 'key_2';
+        });
+        throw new Error('domain rule');
+      }),
+    );
     for (const state of [store.read(), await durableState(scratch.dir)]) {
-      assert.deepEqual(state.keys.map((k) => [k.name, k.status]), [['Key 0', 'active'], ['set in a predicate', 'active'], ['Key 2', 'active']]);
+      assert.deepEqual(
+        state.keys.map((k) => [k.name, k.status]),
+        [
+          ['Key 0', 'active'],
+          ['set in a predicate', 'active'],
+          ['Key 2', 'active'],
+        ],
+      );
     }
   });
 

@@ -65,14 +65,26 @@ describe('store: in-memory test double', () => {
       { id: 'e2', at: '2026-01-01T00:00:02Z', actor: 'a', action: 'key.created', keyId: 'k2' },
     ]);
     await store.appendAudit([{ id: 'e3', at: '2026-01-01T00:00:03Z', actor: 'a', action: 'key.revoked', keyId: 'k1' }]);
-    assert.deepEqual((await store.readAudit({ limit: 10 })).map((e) => e.id), ['e3', 'e2', 'e1']);
-    assert.deepEqual((await store.readAudit({ limit: 2 })).map((e) => e.id), ['e3', 'e2']);
-    assert.deepEqual((await store.readAudit({ limit: 10, keyId: 'k1' })).map((e) => e.id), ['e3', 'e1']);
+    assert.deepEqual(
+      (await store.readAudit({ limit: 10 })).map((e) => e.id),
+      ['e3', 'e2', 'e1'],
+    );
+    assert.deepEqual(
+      (await store.readAudit({ limit: 2 })).map((e) => e.id),
+      ['e3', 'e2'],
+    );
+    assert.deepEqual(
+      (await store.readAudit({ limit: 10, keyId: 'k1' })).map((e) => e.id),
+      ['e3', 'e1'],
+    );
   });
 
   it('refuses changes after close', async () => {
     const store = createMemoryStore(emptyData());
     await store.close();
-    await assert.rejects(store.transact(() => undefined), /closed/);
+    await assert.rejects(
+      store.transact(() => undefined),
+      /closed/,
+    );
   });
 });

@@ -202,7 +202,10 @@ describe('store: opening the lowdb store', () => {
 
   it('refuses a usage flush period that is not a number of milliseconds', async () => {
     for (const usageFlushMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      await assert.rejects(openJournaledStore({ dataDir: dir, initialData: emptyData, usageFlushMs }), /usageFlushMs must be a number of milliseconds >= 0/);
+      await assert.rejects(
+        openJournaledStore({ dataDir: dir, initialData: emptyData, usageFlushMs }),
+        /usageFlushMs must be a number of milliseconds >= 0/,
+      );
     }
   });
 
@@ -243,6 +246,9 @@ describe('store: opening the lowdb store', () => {
     await first.close();
     stores = [];
     await open();
-    assert.deepEqual(JSON.parse(await fsp.readFile(file('store.json.bak'), 'utf8')).keys.map((k: { id: string }) => k.id), ['key_5']);
+    assert.deepEqual(
+      JSON.parse(await fsp.readFile(file('store.json.bak'), 'utf8')).keys.map((k: { id: string }) => k.id),
+      ['key_5'],
+    );
   });
 });

@@ -37,7 +37,9 @@ describe('store: private atomic files', () => {
     const fs = new ScriptedFs();
     const file = path.join(scratch.dir, 'master.key');
     await writeFileAtomic(fs, file, 'x');
-    const order = fs.calls.filter((c) => c.op === 'sync' || c.op === 'rename').map((c) => `${c.op}:${c.path === scratch.dir ? 'dir' : isTemp(c.path) ? 'temp' : 'target'}`);
+    const order = fs.calls
+      .filter((c) => c.op === 'sync' || c.op === 'rename')
+      .map((c) => `${c.op}:${c.path === scratch.dir ? 'dir' : isTemp(c.path) ? 'temp' : 'target'}`);
     assert.deepEqual(order, ['sync:temp', 'rename:target', 'sync:dir']);
   });
 

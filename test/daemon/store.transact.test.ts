@@ -24,7 +24,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
       return 'key_1';
     });
     assert.equal(id, 'key_1');
-    assert.deepEqual((await onDisk()).keys.map((k) => k.id), ['key_1']);
+    assert.deepEqual(
+      (await onDisk()).keys.map((k) => k.id),
+      ['key_1'],
+    );
     await store.close();
     store = await open();
     assert.deepEqual(store.read().keys, [sampleKey(1)]);
@@ -48,16 +51,16 @@ describe('store: lowdb transact (durability and group commit)', () => {
     store = await open();
     scratch.fs.calls.length = 0;
     await store.transact((data) => void data.keys.push(sampleKey(1)));
-    const steps = scratch.fs.calls.filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename').map((c) => `${c.op}:${path.basename(c.path)}`);
+    const steps = scratch.fs.calls
+      .filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename')
+      .map((c) => `${c.op}:${path.basename(c.path)}`);
     assert.deepEqual(steps, ['write:store.journal', 'sync:store.journal']);
   });
 
   it('shares one write among concurrent transacts and keeps every change', async () => {
     store = await open();
     const writesBefore = store.writeCount;
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => store!.transact((data) => data.keys.push(sampleKey(i)))),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store!.transact((data) => data.keys.push(sampleKey(i)))));
     assert.equal(results.length, 50);
     assert.ok(store.writeCount - writesBefore < 50, `expected fewer writes than transacts, got ${store.writeCount - writesBefore}`);
     assert.ok(store.writeCount - writesBefore <= 2, `50 concurrent transacts took ${store.writeCount - writesBefore} writes`);
@@ -94,7 +97,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
     assert.equal(failing.status, 'rejected');
     assert.match(String((failing as PromiseRejectedResult).reason), /KEY_REVOKED/);
     for (const state of [store.read(), await onDisk()]) {
-      assert.deepEqual(state.keys.map((k) => k.id), ['key_1', 'key_2', 'key_3']);
+      assert.deepEqual(
+        state.keys.map((k) => k.id),
+        ['key_1', 'key_2', 'key_3'],
+      );
       assert.equal(state.keys[0]!.status, 'active');
     }
   });
@@ -142,7 +148,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
   it('writes nothing and rejects when the store is closed', async () => {
     store = await open();
     await store.close();
-    await assert.rejects(store.transact(() => undefined), /closed/);
+    await assert.rejects(
+      store.transact(() => undefined),
+      /closed/,
+    );
     store = undefined;
   });
 
@@ -153,6 +162,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
     await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(1))));
     assert.equal((await fsp.readdir(scratch.dir)).filter(isTemp).length, 0);
     await store.transact((data) => void data.keys.push(sampleKey(2)));
-    assert.deepEqual((await onDisk()).keys.map((k) => k.id), ['key_2'], 'the refused line was taken out before the next append');
+    assert.deepEqual(
+      (await onDisk()).keys.map((k) => k.id),
+      ['key_2'],
+      'the refused line was taken out before the next append',
+    );
   });
 });

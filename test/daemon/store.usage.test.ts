@@ -8,7 +8,8 @@ describe('store: batched verify uses', () => {
   const scratch = useStoreDir();
   let store: JournaledKeyStore | undefined;
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
-  const open = async (usageFlushMs: number) => scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
+  const open = async (usageFlushMs: number) =>
+    scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
   const at = (second: number) => new Date(Date.UTC(2026, 3, 1, 0, 0, second)).toISOString();
 
   afterEach(() => {
@@ -78,7 +79,10 @@ describe('store: batched verify uses', () => {
     store = await open(60_000);
     store.recordUse({ keyId: 'key_404', at: at(1) });
     await store.flush();
-    assert.deepEqual((await onDisk()).keys.map((k) => k.useCount), [0, 0, 0]);
+    assert.deepEqual(
+      (await onDisk()).keys.map((k) => k.useCount),
+      [0, 0, 0],
+    );
   });
 
   it('counts uses of a key that a transact just replaced', async () => {

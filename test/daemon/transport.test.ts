@@ -27,9 +27,15 @@ describe('daemon transport: admin socket and verify port', () => {
 
   it('answers every admin route on TCP with 403 ADMIN_SOCKET_ONLY in the error shape, admin token or not', async () => {
     const adminRoutes: Array<[string, string, unknown]> = [
-      ['GET', '/v1/keys', undefined], ['POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'x' }],
-      ['GET', '/v1/services', undefined], ['GET', '/v1/audit', undefined], ['POST', '/v1/tokens', { name: 't', role: 'verify' }],
-      ['POST', '/v1/inject', {}], ['DELETE', '/v1/keys/key_x', undefined], ['GET', '/v1/nowhere', undefined], ['GET', '/v1/health/x', undefined],
+      ['GET', '/v1/keys', undefined],
+      ['POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'x' }],
+      ['GET', '/v1/services', undefined],
+      ['GET', '/v1/audit', undefined],
+      ['POST', '/v1/tokens', { name: 't', role: 'verify' }],
+      ['POST', '/v1/inject', {}],
+      ['DELETE', '/v1/keys/key_x', undefined],
+      ['GET', '/v1/nowhere', undefined],
+      ['GET', '/v1/health/x', undefined],
     ];
     for (const [method, urlPath, body] of adminRoutes) {
       for (const token of [undefined, verifyToken, null]) {
@@ -52,7 +58,11 @@ describe('daemon transport: admin socket and verify port', () => {
       assert.equal(app.status, 200, urlPath);
       assert.equal(app.body.valid, false);
     }
-    assert.equal((await daemon.request('POST', '/v1/verify', { key: 'abc-abc-abc' })).status, 200, 'the admin token verifies on the socket');
+    assert.equal(
+      (await daemon.request('POST', '/v1/verify', { key: 'abc-abc-abc' })).status,
+      200,
+      'the admin token verifies on the socket',
+    );
     assert.equal((await daemon.tcpRequest('GET', '/v1/health', undefined, { token: null })).status, 200);
   });
 
@@ -91,7 +101,7 @@ describe('daemon transport: the socket file at start', () => {
     dataDir = await temp.make('sock');
   });
 
-  it('removes a dead daemon\'s socket file and serves on it; removes it again on stop', async () => {
+  it("removes a dead daemon's socket file and serves on it; removes it again on stop", async () => {
     const socket = path.join(dataDir, 'daemon.sock');
     const dead = createNetServer();
     await new Promise<void>((resolve) => dead.listen(socket, resolve));

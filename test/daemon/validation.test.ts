@@ -15,7 +15,19 @@ describe('request validation', () => {
   };
 
   it('refuses names that are empty, too long, or hold control, zero-width or bidi characters', async () => {
-    for (const name of ['', '   ', 'x'.repeat(201), 'tab\there', 'line\nbreak', 'zero\u200Bwidth', 'rtl\u202Eoverride', 'isolate\u2066x', 'inner\uFEFFbom', 7, null]) {
+    for (const name of [
+      '',
+      '   ',
+      'x'.repeat(201),
+      'tab\there',
+      'line\nbreak',
+      'zero\u200Bwidth',
+      'rtl\u202Eoverride',
+      'isolate\u2066x',
+      'inner\uFEFFbom',
+      7,
+      null,
+    ]) {
       const details = await refusedFields({ name });
       assert.ok(details.name, JSON.stringify(name));
     }
@@ -32,13 +44,25 @@ describe('request validation', () => {
   });
 
   it('refuses dates that are not ISO 8601, past year 9999, impossible, or an expiry not after the start', async () => {
-    for (const startsAt of ['tomorrow', '2030-13-01', '2030-02-30', '+012030-01-01T00:00:00Z', '10000-01-01', '2030-01-01T10:00:00', '1/2/2030', 20300101]) {
+    for (const startsAt of [
+      'tomorrow',
+      '2030-13-01',
+      '2030-02-30',
+      '+012030-01-01T00:00:00Z',
+      '10000-01-01',
+      '2030-01-01T10:00:00',
+      '1/2/2030',
+      20300101,
+    ]) {
       const details = await refusedFields({ startsAt });
       assert.match(details.startsAt!, /ISO 8601/, String(startsAt));
     }
     const details = await refusedFields({ startsAt: '2030-05-01T00:00:00Z', expiresAt: '2030-05-01T00:00:00Z' });
     assert.match(details.expiresAt!, /after startsAt/);
-    assert.equal((await daemon.request('POST', '/v1/keys', { ...valid, startsAt: '9999-12-30', expiresAt: '9999-12-31T23:59:59.999+00:00' })).status, 201);
+    assert.equal(
+      (await daemon.request('POST', '/v1/keys', { ...valid, startsAt: '9999-12-30', expiresAt: '9999-12-31T23:59:59.999+00:00' })).status,
+      201,
+    );
   });
 
   it('refuses an unknown service, a disabled one, and a wrong environment', async () => {
@@ -70,7 +94,10 @@ describe('request validation', () => {
     const many = Array.from({ length: 101 }, (_, i) => `10.0.${Math.floor(i / 250)}.${i % 250}`);
     assert.match((await refusedFields({ ipAllowList: many })).ipAllowList!, /at most 100/);
     assert.match((await refusedFields({ companies: many.map((_, i) => `Co ${i}`) })).companies!, /at most 100/);
-    assert.match((await refusedFields({ inject: many.map(() => ({ file: '.env', path: 'K', value: 'secret' })), workspace: '/tmp' })).inject!, /at most 100/);
+    assert.match(
+      (await refusedFields({ inject: many.map(() => ({ file: '.env', path: 'K', value: 'secret' })), workspace: '/tmp' })).inject!,
+      /at most 100/,
+    );
   });
 
   it('refuses unknown fields and names them', async () => {
@@ -90,7 +117,10 @@ describe('request validation', () => {
   });
 
   it('requires workspace (an absolute path) with inject, and relative target files', async () => {
-    assert.match((await refusedFields({ inject: [{ file: '.env', path: 'API_KEY', value: 'secret' }] })).workspace!, /required with inject/);
+    assert.match(
+      (await refusedFields({ inject: [{ file: '.env', path: 'API_KEY', value: 'secret' }] })).workspace!,
+      /required with inject/,
+    );
     assert.match((await refusedFields({ workspace: 'relative/dir' })).workspace!, /absolute/);
     const target = await refusedFields({ workspace: '/tmp/ws', inject: [{ file: '/etc/passwd', path: 'X', value: 'hash' }] });
     assert.match(target['inject.0.file']!, /relative to the workspace/);
@@ -117,7 +147,10 @@ describe('request validation', () => {
     assert.equal(response.status, 400);
     assert.match(response.body.error.details.reason, /not a field/);
     for (const action of ['revoke', 'regenerate', 'reveal']) {
-      const nullBody = await daemon.request('POST', `/v1/keys/${body.key.id}/${action}`, undefined, { raw: 'null', headers: { 'content-type': 'application/json' } });
+      const nullBody = await daemon.request('POST', `/v1/keys/${body.key.id}/${action}`, undefined, {
+        raw: 'null',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(nullBody.status, 400, `${action} with a null body`);
     }
   });

@@ -21,7 +21,14 @@ describe('POST /v1/verify', () => {
     const { key, secret } = await create({ permissions: ['payroll.read'], organization: 'ACME' });
     const response = await verify({ key: secret.secret, method: 'payroll.read', clientIp: '::ffff:198.51.100.4' });
     assert.equal(response.status, 200);
-    assert.deepEqual(response.body, { valid: true, keyId: key.id, serviceId: 'ingeneo', environment: 'production', permissions: ['payroll.read'], organization: 'ACME' });
+    assert.deepEqual(response.body, {
+      valid: true,
+      keyId: key.id,
+      serviceId: 'ingeneo',
+      environment: 'production',
+      permissions: ['payroll.read'],
+      organization: 'ACME',
+    });
     await verify({ authorization: secret.authorization });
     await daemon.server.core.context.store.flush();
     const used = (await daemon.request('GET', `/v1/keys/${key.id}`)).body;
@@ -53,7 +60,17 @@ describe('POST /v1/verify', () => {
 
   it('answers 200 MALFORMED for bodies that are not one key or one authorization', async () => {
     const { secret } = await create();
-    for (const body of [{}, { key: '' }, { key: 1 }, { key: secret.secret, authorization: secret.authorization }, { authorization: 'Token x' }, { key: secret.secret, extra: 1 }, { key: secret.secret, clientIp: 'nowhere' }, [], 'text']) {
+    for (const body of [
+      {},
+      { key: '' },
+      { key: 1 },
+      { key: secret.secret, authorization: secret.authorization },
+      { authorization: 'Token x' },
+      { key: secret.secret, extra: 1 },
+      { key: secret.secret, clientIp: 'nowhere' },
+      [],
+      'text',
+    ]) {
       const response = await verify(body);
       assert.equal(response.status, 200, JSON.stringify(body));
       assert.deepEqual(response.body, { valid: false, code: 'MALFORMED' }, JSON.stringify(body));
@@ -72,7 +89,9 @@ describe('POST /v1/verify', () => {
     await daemon.request('POST', `/v1/keys/${key.id}/deactivate`);
     for (let i = 0; i < 25; i += 1) await verify({ key: secret.secret });
     for (let i = 0; i < 3; i += 1) await verify({ key: 'nope-nope-nope' });
-    const events = (await daemon.request('GET', '/v1/audit')).body.items.filter((event: { action: string }) => event.action === 'verify.failed');
+    const events = (await daemon.request('GET', '/v1/audit')).body.items.filter(
+      (event: { action: string }) => event.action === 'verify.failed',
+    );
     assert.equal(events.length, 2);
     const inactive = events.find((event: { keyId?: string }) => event.keyId === key.id);
     assert.deepEqual([inactive.details.code, inactive.details.count, inactive.actor], ['INACTIVE', 25, 'token:shop-backend']);
@@ -101,9 +120,15 @@ describe('verify-only tokens', () => {
   it('may call POST /v1/verify only: every other endpoint answers 403', async () => {
     const { token } = (await daemon.request<TokenCreated>('POST', '/v1/tokens', { name: 'app', role: 'verify' })).body;
     const attempts: Array<[string, string, unknown?]> = [
-      ['GET', '/v1/keys'], ['POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'x' }], ['GET', '/v1/services'],
-      ['GET', '/v1/tokens'], ['POST', '/v1/tokens', { name: 'more', role: 'verify' }], ['GET', '/v1/audit'],
-      ['POST', '/v1/keys/key_x/reveal'], ['POST', '/v1/inject/preview', {}], ['GET', '/v1/nowhere'],
+      ['GET', '/v1/keys'],
+      ['POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'x' }],
+      ['GET', '/v1/services'],
+      ['GET', '/v1/tokens'],
+      ['POST', '/v1/tokens', { name: 'more', role: 'verify' }],
+      ['GET', '/v1/audit'],
+      ['POST', '/v1/keys/key_x/reveal'],
+      ['POST', '/v1/inject/preview', {}],
+      ['GET', '/v1/nowhere'],
     ];
     for (const [method, urlPath, body] of attempts) {
       const response = await daemon.request(method, urlPath, body, { token });

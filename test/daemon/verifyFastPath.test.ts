@@ -17,14 +17,20 @@ describe('verify fast path', () => {
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
     it('derives exactly the state deriveState derives from the ISO dates, for any dates and status', () => {
-      fc.assert(fc.property(
-        fc.constantFrom<KeyStatus>('active', 'inactive', 'revoked'), instant, optionalInstant, optionalInstant, instant,
-        (status, startsAt, expiresAt, graceUntil, now) => {
-          const key = { status, startsAt: iso(startsAt)!, expiresAt: iso(expiresAt), graceUntil: iso(graceUntil) };
-          const fromMs = stateAt(status, Date.parse(key.startsAt), parseOptional(key.expiresAt), parseOptional(key.graceUntil), now);
-          assert.equal(fromMs, deriveState(key, new Date(now)));
-        },
-      ));
+      fc.assert(
+        fc.property(
+          fc.constantFrom<KeyStatus>('active', 'inactive', 'revoked'),
+          instant,
+          optionalInstant,
+          optionalInstant,
+          instant,
+          (status, startsAt, expiresAt, graceUntil, now) => {
+            const key = { status, startsAt: iso(startsAt)!, expiresAt: iso(expiresAt), graceUntil: iso(graceUntil) };
+            const fromMs = stateAt(status, Date.parse(key.startsAt), parseOptional(key.expiresAt), parseOptional(key.graceUntil), now);
+            assert.equal(fromMs, deriveState(key, new Date(now)));
+          },
+        ),
+      );
     });
   });
 
@@ -49,20 +55,34 @@ describe('verify fast path', () => {
     });
 
     it('answers with the permissions, organization and dates of the key as last changed', async () => {
-      const created = (await daemon.request<KeyCreated>('POST', '/v1/keys', {
-        serviceId: 'ingeneo', environment: 'production', name: 'app', permissions: ['payroll.read'], organization: 'ACME',
-      })).body;
+      const created = (
+        await daemon.request<KeyCreated>('POST', '/v1/keys', {
+          serviceId: 'ingeneo',
+          environment: 'production',
+          name: 'app',
+          permissions: ['payroll.read'],
+          organization: 'ACME',
+        })
+      ).body;
       const first = await verify({ key: created.secret.secret });
       assert.deepEqual(first.body.permissions, ['payroll.read']);
       const patched = await daemon.request('PATCH', `/v1/keys/${created.key.id}`, {
-        permissions: ['payroll.read', 'payroll.write'], organization: null, expiresAt: '2030-01-15T10:00:00.000Z',
+        permissions: ['payroll.read', 'payroll.write'],
+        organization: null,
+        expiresAt: '2030-01-15T10:00:00.000Z',
       });
       assert.equal(patched.status, 200, patched.text);
       clock.set('2030-01-15T10:00:00.000Z');
       assert.deepEqual((await verify({ key: created.secret.secret })).body, { valid: false, code: 'EXPIRED' });
       await daemon.request('PATCH', `/v1/keys/${created.key.id}`, { expiresAt: null });
       const after = (await verify({ key: created.secret.secret, method: 'payroll.write' })).body;
-      assert.deepEqual(after, { valid: true, keyId: created.key.id, serviceId: 'ingeneo', environment: 'production', permissions: ['payroll.read', 'payroll.write'] });
+      assert.deepEqual(after, {
+        valid: true,
+        keyId: created.key.id,
+        serviceId: 'ingeneo',
+        environment: 'production',
+        permissions: ['payroll.read', 'payroll.write'],
+      });
     });
 
     it('sends the security headers on a verify answer', async () => {
@@ -76,7 +96,10 @@ describe('verify fast path', () => {
     });
 
     it('answers a request whose headers overflow the parser with 431 in the API error shape, and keeps serving', async () => {
-      const raw = await rawExchange(daemon.port, `GET /v1/keys HTTP/1.1\r\nHost: 127.0.0.1:${daemon.port}\r\nAuthorization: Bearer ${'k'.repeat(100 * 1024)}\r\n\r\n`);
+      const raw = await rawExchange(
+        daemon.port,
+        `GET /v1/keys HTTP/1.1\r\nHost: 127.0.0.1:${daemon.port}\r\nAuthorization: Bearer ${'k'.repeat(100 * 1024)}\r\n\r\n`,
+      );
       const [head = '', body = ''] = raw.split('\r\n\r\n');
       assert.match(head, /^HTTP\/1\.1 431 /);
       assert.match(head, /\r\nconnection: close\r\n/i);

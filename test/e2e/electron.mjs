@@ -74,11 +74,13 @@ async function downloadVsCode() {
       limit,
     ]);
   } catch (error) {
-    fail([
-      `Could not download VS Code (${error instanceof Error ? error.message : String(error)}).`,
-      'Without network, give a local VS Code: VSCODE_EXECUTABLE_PATH=/path/to/code npm run test:electron',
-      'or run the same tests in code-server: npm run test:e2e -- exthost',
-    ].join('\n'));
+    fail(
+      [
+        `Could not download VS Code (${error instanceof Error ? error.message : String(error)}).`,
+        'Without network, give a local VS Code: VSCODE_EXECUTABLE_PATH=/path/to/code npm run test:electron',
+        'or run the same tests in code-server: npm run test:e2e -- exthost',
+      ].join('\n'),
+    );
   } finally {
     clearTimeout(timer);
   }

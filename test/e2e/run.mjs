@@ -83,7 +83,12 @@ async function extensionHostSuite(server, hasExtension) {
   const testsPath = path.join(REPO_ROOT, 'dist', 'test', 'index.js');
   if (!existsSync(testsPath)) {
     if (hasExtension) {
-      results.push({ suite: 'extension host', passed: 0, failed: 1, note: `${path.relative(REPO_ROOT, testsPath)} was not built (test/extension/index.ts missing?)` });
+      results.push({
+        suite: 'extension host',
+        passed: 0,
+        failed: 1,
+        note: `${path.relative(REPO_ROOT, testsPath)} was not built (test/extension/index.ts missing?)`,
+      });
     } else {
       log('NOTE: no extension yet, so no extension-host tests to run.');
     }
@@ -95,14 +100,25 @@ async function extensionHostSuite(server, hasExtension) {
   const { runExtensionHostTests } = await import('./lib/extensionHost.mjs');
   const lines = [];
   const code = await runExtensionHostTests(server, {
-    folder: workspace.folder, extensionPath: REPO_ROOT, testsPath, outDir: path.join(OUT_DIR, 'extension-host'),
-    log: (line) => { lines.push(line); console.log(line); },
+    folder: workspace.folder,
+    extensionPath: REPO_ROOT,
+    testsPath,
+    outDir: path.join(OUT_DIR, 'extension-host'),
+    log: (line) => {
+      lines.push(line);
+      console.log(line);
+    },
   });
   stopWorkspaceDaemon(workspace);
   const text = lines.join('\n');
   const passing = Number(/(\d+) passing/.exec(text)?.[1] ?? (code === 0 ? 1 : 0));
   const failing = Number(/(\d+) failing/.exec(text)?.[1] ?? (code === 0 ? 0 : 1));
-  results.push({ suite: 'extension host', passed: passing, failed: code === 0 ? failing : Math.max(failing, 1), note: `exit code ${code}` });
+  results.push({
+    suite: 'extension host',
+    passed: passing,
+    failed: code === 0 ? failing : Math.max(failing, 1),
+    note: `exit code ${code}`,
+  });
 }
 
 async function uiSuite(files) {
@@ -123,7 +139,9 @@ async function activationSuite(server) {
   const keyCount = Number(process.env.KEYSMITH_E2E_ACTIVATION_KEYS || 10_000);
   const runs = Number(process.env.KEYSMITH_E2E_ACTIVATION_RUNS || 4);
   const outDir = path.join(OUT_DIR, 'activation');
-  log(`timing activation to a populated tree: 10 keys (baseline), then ${keyCount}; each ${runs} reloads with the daemon stopped and ${runs} with it running`);
+  log(
+    `timing activation to a populated tree: 10 keys (baseline), then ${keyCount}; each ${runs} reloads with the daemon stopped and ${runs} with it running`,
+  );
   try {
     const result = await measureActivation(server, { root, outDir, keyCount, runs, log });
     const json = JSON.stringify(result, null, 2);
@@ -132,7 +150,12 @@ async function activationSuite(server) {
     if (process.env.KEYSMITH_E2E_ACTIVATION_RESULT) writeFileSync(process.env.KEYSMITH_E2E_ACTIVATION_RESULT, json);
     const lines = describeActivation(result);
     for (const line of lines) log(line);
-    results.push({ suite: 'activation (bench)', passed: 1, failed: 0, note: `figures above and in ${path.relative(REPO_ROOT, outDir)}/result.json` });
+    results.push({
+      suite: 'activation (bench)',
+      passed: 1,
+      failed: 0,
+      note: `figures above and in ${path.relative(REPO_ROOT, outDir)}/result.json`,
+    });
   } catch (error) {
     console.error(`[e2e] ${error.stack ?? error}`);
     results.push({ suite: 'activation (bench)', passed: 0, failed: 1, note: error.message.split('\n')[0] });
@@ -150,7 +173,8 @@ async function stopAndClean() {
   for (const server of servers) await server.stop().catch((e) => log(`stopping code-server: ${e.message}`));
   if (!root) return;
   const leftovers = await stopLeftoversUnder(root);
-  if (leftovers.length) log(`stopped ${leftovers.length} leftover process(es):\n${leftovers.map((p) => `  ${p.pid} ${p.cmdline}`).join('\n')}`);
+  if (leftovers.length)
+    log(`stopped ${leftovers.length} leftover process(es):\n${leftovers.map((p) => `  ${p.pid} ${p.cmdline}`).join('\n')}`);
   // Keep the server and daemon logs beside the screenshots: they explain most failures.
   const logs = path.join(OUT_DIR, 'logs');
   mkdirSync(logs, { recursive: true });

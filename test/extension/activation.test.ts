@@ -12,7 +12,7 @@ describe('Activation', () => {
     const ks = await keysmith();
     assert.equal(ks.daemon.state, 'connected');
     const dataDir = vscode.workspace.getConfiguration('keysmith').get<string>('dataDir');
-    assert.ok(dataDir, 'the harness sets keysmith.dataDir in the profile\'s settings');
+    assert.ok(dataDir, "the harness sets keysmith.dataDir in the profile's settings");
     assert.equal(ks.daemon.dataDir, path.resolve(dataDir));
     const card = JSON.parse(readFileSync(path.join(dataDir, 'daemon.json'), 'utf8')) as { socket: string; port: number; pid: number };
     assert.ok(card.port > 0 && card.pid > 0);

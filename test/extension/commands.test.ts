@@ -10,7 +10,7 @@ const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeC
 describe('Commands', () => {
   const sandbox = useSandbox();
 
-  afterEach(() => (keysmithPanels().reveal?.dispose()));
+  afterEach(() => keysmithPanels().reveal?.dispose());
   let keysmithPanels: () => ReturnType<Awaited<ReturnType<typeof keysmith>>['panels']> = () => ({});
   before(async () => {
     const ks = await keysmith();
@@ -21,7 +21,11 @@ describe('Commands', () => {
     const ks = await keysmith();
     const service = await enabledService(ks);
     const name = uniqueName('quick');
-    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => (i as { service?: { id: string } }).service?.id === service.id, (i) => (i as { environment?: string }).environment === 'test');
+    answerQuickPicks(
+      sandbox().stub(vscode.window, 'showQuickPick'),
+      (i) => (i as { service?: { id: string } }).service?.id === service.id,
+      (i) => (i as { environment?: string }).environment === 'test',
+    );
     sandbox().stub(vscode.window, 'showInputBox').resolves(name);
     const key = await run<KeyView>('generateKeyQuick');
     assert.ok(key);
@@ -39,7 +43,11 @@ describe('Commands', () => {
     const ks = await keysmith();
     const service = await enabledService(ks);
     const name = uniqueName('imported');
-    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => (i as { service?: { id: string } }).service?.id === service.id, (i) => (i as { environment?: string }).environment === 'production');
+    answerQuickPicks(
+      sandbox().stub(vscode.window, 'showQuickPick'),
+      (i) => (i as { service?: { id: string } }).service?.id === service.id,
+      (i) => (i as { environment?: string }).environment === 'production',
+    );
     const input = sandbox().stub(vscode.window, 'showInputBox');
     input.onCall(0).resolves(name);
     input.onCall(1).resolves('outside-secret-0123456789abcdef');
@@ -83,7 +91,11 @@ describe('Commands', () => {
     const service = await enabledService(ks, true);
     const { key } = await ks.client.createKey({ serviceId: service.id, environment: 'test', name: uniqueName('perm') });
     const wanted = service.permissions.slice(0, 1);
-    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'Permissions', (i) => wanted.includes(i.label));
+    answerQuickPicks(
+      sandbox().stub(vscode.window, 'showQuickPick'),
+      (i) => i.label === 'Permissions',
+      (i) => wanted.includes(i.label),
+    );
     await run('editKey', key.id);
     assert.deepEqual((await ks.client.getKey(key.id)).permissions, wanted);
   });
@@ -182,7 +194,11 @@ describe('Commands', () => {
 
   it('filterKeys and clearFilter set and reset the tree filter', async () => {
     const ks = await keysmith();
-    answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'Status', (i) => i.label === 'Revoked');
+    answerQuickPicks(
+      sandbox().stub(vscode.window, 'showQuickPick'),
+      (i) => i.label === 'Status',
+      (i) => i.label === 'Revoked',
+    );
     await run('filterKeys');
     assert.deepEqual(ks.keyTree.filter, { status: 'revoked' });
     await run('clearFilter');

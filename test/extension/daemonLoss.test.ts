@@ -56,7 +56,9 @@ describe('Daemon loss and recovery', () => {
     // Started from outside VS Code, as `keysmith-daemon` would be.
     const script = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'daemon.js');
     const child = spawn(process.execPath, [script, '--data-dir', ks.daemon.dataDir, '--port', '0'], {
-      detached: true, stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     child.unref();
     await eventually(() => ks.daemon.state === 'connected', 'the extension to reconnect on its own');

@@ -36,7 +36,10 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     return document;
   }
   const problems = (document: vscode.TextDocument) =>
-    vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'Keysmith').map((d) => [d.code, d.severity, d.range.start.line]);
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === 'Keysmith')
+      .map((d) => [d.code, d.severity, d.range.start.line]);
 
   it('flags a live production key in a tracked or addable file as an Error, and not in an ignored one', async () => {
     const ks = await keysmith();
@@ -60,7 +63,10 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     const expiring = await createKey(ks, 'test');
     await ks.client.updateKey(expiring.key.id, { expiresAt: new Date(Date.now() + 3 * DAY_MS).toISOString() });
     const unknown = generateSecret('zzz', 'production');
-    const document = await open('keys.json', `{\n  "old": "${revoked.secret.secret}",\n  "soon": "${expiring.secret.secret}",\n  "other": "${unknown}"\n}\n`);
+    const document = await open(
+      'keys.json',
+      `{\n  "old": "${revoked.secret.secret}",\n  "soon": "${expiring.secret.secret}",\n  "other": "${unknown}"\n}\n`,
+    );
     assert.deepEqual(problems(document), [
       ['deadKey', vscode.DiagnosticSeverity.Warning, 1],
       ['expiringKey', vscode.DiagnosticSeverity.Information, 2],
@@ -86,7 +92,11 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     const ks = await keysmith();
     const { key, secret } = await createKey(ks, 'test');
     const document = await open('hover.env', `KEY=${secret.secret}\n`);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 10));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(0, 10),
+    );
     const text = hovers.flatMap((hover) => hover.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.ok(text.includes(key.name.replace(/-/g, '\\-')), text);
     assert.ok(text.includes(key.masked.replace(/\*/g, '\\*')), 'the masked value is shown');
@@ -103,10 +113,17 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     await ks.editorKeys.refresh(document);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
     const mine = lenses.filter((lens) => lens.range.start.line === 1);
-    assert.deepEqual(mine.map((lens) => lens.command?.title), [`${key.name} · active · expires in 12 days`, 'Regenerate', 'Details']);
-    assert.deepEqual(mine.slice(1).map((lens) => [lens.command?.command, lens.command?.arguments]), [
-      ['keysmith.regenerateKey', [key.id]], ['keysmith.showKeyDetails', [key.id]],
-    ]);
+    assert.deepEqual(
+      mine.map((lens) => lens.command?.title),
+      [`${key.name} · active · expires in 12 days`, 'Regenerate', 'Details'],
+    );
+    assert.deepEqual(
+      mine.slice(1).map((lens) => [lens.command?.command, lens.command?.arguments]),
+      [
+        ['keysmith.regenerateKey', [key.id]],
+        ['keysmith.showKeyDetails', [key.id]],
+      ],
+    );
   });
 
   it('"Scan Workspace for Keys" reports keys in files that are not open, and an opened file is then reported once', async () => {
@@ -121,12 +138,19 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     await fs.writeFile(ignored, `KEY=${secret.secret}\nOLD=${revoked.secret.secret}\n`);
     const result = await vscode.commands.executeCommand<WorkspaceScanResult>('keysmith.scanWorkspace');
     assert.ok(result && result.keys >= 3, JSON.stringify(result));
-    const problemsAt = (file: string) => vscode.languages.getDiagnostics(vscode.Uri.file(file))
-      .filter((d) => d.source === 'Keysmith').map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]);
+    const problemsAt = (file: string) =>
+      vscode.languages
+        .getDiagnostics(vscode.Uri.file(file))
+        .filter((d) => d.source === 'Keysmith')
+        .map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]);
     assert.deepEqual(problemsAt(committed), [['productionKeyInGit', vscode.DiagnosticSeverity.Error, 0, 4]]);
     assert.deepEqual(problemsAt(ignored), [['deadKey', vscode.DiagnosticSeverity.Warning, 1, 4]], 'an ignored file: only the dead key');
     const document = await vscode.workspace.openTextDocument(committed);
     await ks.editorKeys.refresh(document);
-    assert.deepEqual(problemsAt(committed), [['productionKeyInGit', vscode.DiagnosticSeverity.Error, 0, 4]], 'reported once, by the live diagnostics');
+    assert.deepEqual(
+      problemsAt(committed),
+      [['productionKeyInGit', vscode.DiagnosticSeverity.Error, 0, 4]],
+      'reported once, by the live diagnostics',
+    );
   });
 });

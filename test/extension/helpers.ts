@@ -33,9 +33,7 @@ export function useSandbox(): () => sinon.SinonSandbox {
 /** An enabled service; with `withPermissions`, one that has methods to grant; with `withHeader`, one whose keys have an Authorization header. */
 export async function enabledService(ks: KeysmithApi, withPermissions = false, withHeader = false): Promise<Service> {
   const services = await ks.client.listServices();
-  const service = services.find(
-    (s) => s.enabled && (!withPermissions || s.permissions.length > 0) && (!withHeader || s.scheme !== 'pair'),
-  );
+  const service = services.find((s) => s.enabled && (!withPermissions || s.permissions.length > 0) && (!withHeader || s.scheme !== 'pair'));
   assert.ok(service, 'the daemon offers no enabled service');
   return service;
 }
@@ -65,12 +63,16 @@ export async function eventually(check: () => Promise<boolean> | boolean, what: 
 /** Makes showQuickPick answer with the first item matching each predicate, in call order. */
 export function answerQuickPicks(stub: sinon.SinonStub, ...choosers: Array<(item: vscode.QuickPickItem) => boolean>): void {
   choosers.forEach((choose, i) => {
-    stub.onCall(i).callsFake(async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
-      const list = await items;
-      const picked = list.filter(choose);
-      assert.ok(picked.length, `quick pick ${i} offered nothing matching (${list.map((x) => x.label).join(', ')})`);
-      return options?.canPickMany ? picked : picked[0];
-    });
+    stub
+      .onCall(i)
+      .callsFake(
+        async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+          const list = await items;
+          const picked = list.filter(choose);
+          assert.ok(picked.length, `quick pick ${i} offered nothing matching (${list.map((x) => x.label).join(', ')})`);
+          return options?.canPickMany ? picked : picked[0];
+        },
+      );
   });
 }
 

@@ -26,9 +26,14 @@ describe('Inject into config files', () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
     await fs.writeFile(envFile(), '# app settings\nAPP_NAME=demo\nAPI_REF=old\n');
-    await fs.writeFile(mappingFile(), JSON.stringify({
-      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
-    }));
+    await fs.writeFile(
+      mappingFile(),
+      JSON.stringify({
+        mappings: [
+          { serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] },
+        ],
+      }),
+    );
     const pick = sandbox().stub(vscode.window, 'showQuickPick');
     answerQuickPicks(pick, (i) => i.label === 'inject-test.env');
     const confirm = sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
@@ -36,7 +41,10 @@ describe('Inject into config files', () => {
     await vscode.commands.executeCommand('keysmith.injectKey', key.id);
     assert.ok(pick.calledOnce, 'mapped targets were offered');
     assert.ok(confirm.calledOnce, 'the write was confirmed after the preview');
-    assert.ok(diff.getCalls().some((c) => c.args[0] === 'vscode.diff'), 'a diff preview was opened');
+    assert.ok(
+      diff.getCalls().some((c) => c.args[0] === 'vscode.diff'),
+      'a diff preview was opened',
+    );
     assert.equal(await fs.readFile(envFile(), 'utf8'), `# app settings\nAPP_NAME=demo\nAPI_REF=${key.reference}\n`);
   });
 
@@ -47,10 +55,18 @@ describe('Inject into config files', () => {
     await vscode.commands.executeCommand('keysmith.generateKey');
     const panel = ks.panels().generate!;
     await panel.receive({
-      type: 'key/generate', requestId: 'req-inject',
+      type: 'key/generate',
+      requestId: 'req-inject',
       form: {
-        serviceId: service.id, environment: 'test', name: uniqueName('form-inject'), startsAt: '', expiresAt: '',
-        permissions: [], companies: [], ipAllowList: [], inject: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }],
+        serviceId: service.id,
+        environment: 'test',
+        name: uniqueName('form-inject'),
+        startsAt: '',
+        expiresAt: '',
+        permissions: [],
+        companies: [],
+        ipAllowList: [],
+        inject: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }],
       },
     });
     assert.ok(panel.generated);
@@ -62,9 +78,14 @@ describe('Inject into config files', () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
     await fs.writeFile(envFile(), 'API_REF=old\n');
-    await fs.writeFile(mappingFile(), JSON.stringify({
-      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
-    }));
+    await fs.writeFile(
+      mappingFile(),
+      JSON.stringify({
+        mappings: [
+          { serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] },
+        ],
+      }),
+    );
     answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => (i as { seconds?: number }).seconds === 0);
     const fresh = await vscode.commands.executeCommand<KeyView>('keysmith.regenerateKey', key.id);
     assert.ok(fresh);
@@ -76,11 +97,14 @@ describe('Inject into config files', () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
     await fs.writeFile(envFile(), 'API_REF=old\n');
-    await fs.writeFile(mappingFile(), [
-      '// Keysmith: where keys go',
-      `{ "mappings": [ { "serviceId": "${key.serviceId}", "environment": "test", /* test only */`,
-      '  "targets": [ { "file": "inject-test.env", "path": "API_REF", "value": "reference" }, ] } ] }',
-    ].join('\n'));
+    await fs.writeFile(
+      mappingFile(),
+      [
+        '// Keysmith: where keys go',
+        `{ "mappings": [ { "serviceId": "${key.serviceId}", "environment": "test", /* test only */`,
+        '  "targets": [ { "file": "inject-test.env", "path": "API_REF", "value": "reference" }, ] } ] }',
+      ].join('\n'),
+    );
     const pick = sandbox().stub(vscode.window, 'showQuickPick');
     answerQuickPicks(pick, (i) => i.label === 'inject-test.env');
     sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
@@ -107,15 +131,27 @@ describe('Inject into config files', () => {
     await fs.mkdir(repoDir());
     execFileSync('git', ['init', '-q'], { cwd: repoDir() });
     await fs.writeFile(path.join(repoDir(), '.gitignore'), 'node_modules/');
-    await fs.writeFile(mappingFile(), JSON.stringify({
-      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'leak-test-repo/app.env', path: 'API_REF', value: 'reference' }] }],
-    }));
+    await fs.writeFile(
+      mappingFile(),
+      JSON.stringify({
+        mappings: [
+          {
+            serviceId: key.serviceId,
+            environment: 'test',
+            targets: [{ file: 'leak-test-repo/app.env', path: 'API_REF', value: 'reference' }],
+          },
+        ],
+      }),
+    );
     answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'leak-test-repo/app.env');
     sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
     const warning = sandbox().stub(vscode.window, 'showWarningMessage').callsFake(clickFirstAction);
     await vscode.commands.executeCommand('keysmith.injectKey', key.id);
     assert.equal(await fs.readFile(path.join(repoDir(), 'app.env'), 'utf8'), `API_REF=${key.reference}\n`, 'the write went ahead');
-    await eventually(async () => (await fs.readFile(path.join(repoDir(), '.gitignore'), 'utf8')) !== 'node_modules/', '.gitignore to be updated');
+    await eventually(
+      async () => (await fs.readFile(path.join(repoDir(), '.gitignore'), 'utf8')) !== 'node_modules/',
+      '.gitignore to be updated',
+    );
     assert.ok(warning.calledOnce);
     assert.match(String(warning.firstCall.args[0]), /leak-test-repo\/app\.env is not ignored by git/);
     assert.equal(await fs.readFile(path.join(repoDir(), '.gitignore'), 'utf8'), 'node_modules/\n/app.env\n');
@@ -123,24 +159,48 @@ describe('Inject into config files', () => {
     assert.ok(!status.includes('app.env'), `git still sees the file: ${status}`);
   });
 
-  it('offers the integration-kit presets of the key\'s service, writes one, and saves it in .vscode/keysmith.json', async () => {
+  it("offers the integration-kit presets of the key's service, writes one, and saves it in .vscode/keysmith.json", async () => {
     const ks = await keysmith();
     const { key, secret } = await ks.client.createKey({ serviceId: 'cloudmc', environment: 'test', name: uniqueName('preset') });
     const configDir = path.join(folder(), 'config');
-    const hadConfigDir = await fs.stat(configDir).then(() => true, () => false);
+    const hadConfigDir = await fs.stat(configDir).then(
+      () => true,
+      () => false,
+    );
     const yamlFile = path.join(configDir, 'cloudmc.yaml');
     try {
       const pick = sandbox().stub(vscode.window, 'showQuickPick');
-      answerQuickPicks(pick, (i) => i.label.includes('Use an integration-kit preset'), (i) => i.label === 'CloudMC client (YAML config): API key');
+      answerQuickPicks(
+        pick,
+        (i) => i.label.includes('Use an integration-kit preset'),
+        (i) => i.label === 'CloudMC client (YAML config): API key',
+      );
       sandbox().stub(vscode.window, 'showInformationMessage').callsFake(clickFirstAction);
       sandbox().stub(vscode.window, 'showWarningMessage').resolves(undefined);
       await vscode.commands.executeCommand('keysmith.injectKey', key.id);
       const offered = (await pick.secondCall.args[0]) as readonly vscode.QuickPickItem[];
-      assert.deepEqual(offered.map((i) => i.label), ['CloudMC client (YAML config): API key'], 'only the presets of the key\'s service');
+      assert.deepEqual(
+        offered.map((i) => i.label),
+        ['CloudMC client (YAML config): API key'],
+        "only the presets of the key's service",
+      );
       assert.ok((await fs.readFile(yamlFile, 'utf8')).includes(secret.secret), 'the preset target was written');
-      await eventually(() => fs.stat(mappingFile()).then(() => true, () => false), 'the preset to be saved');
+      await eventually(
+        () =>
+          fs.stat(mappingFile()).then(
+            () => true,
+            () => false,
+          ),
+        'the preset to be saved',
+      );
       assert.deepEqual(JSON.parse(await fs.readFile(mappingFile(), 'utf8')), {
-        mappings: [{ serviceId: 'cloudmc', environment: 'test', targets: [{ file: 'config/cloudmc.yaml', path: 'cloudmc.apiKey', value: 'secret' }] }],
+        mappings: [
+          {
+            serviceId: 'cloudmc',
+            environment: 'test',
+            targets: [{ file: 'config/cloudmc.yaml', path: 'cloudmc.apiKey', value: 'secret' }],
+          },
+        ],
       });
     } finally {
       await fs.rm(hadConfigDir ? yamlFile : configDir, { recursive: true, force: true });
@@ -151,9 +211,14 @@ describe('Inject into config files', () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
     await fs.writeFile(envFile(), 'API_REF=old\n');
-    await fs.writeFile(mappingFile(), JSON.stringify({
-      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] }],
-    }));
+    await fs.writeFile(
+      mappingFile(),
+      JSON.stringify({
+        mappings: [
+          { serviceId: key.serviceId, environment: 'test', targets: [{ file: 'inject-test.env', path: 'API_REF', value: 'reference' }] },
+        ],
+      }),
+    );
     answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => i.label === 'inject-test.env');
     sandbox().stub(vscode.window, 'showInformationMessage').resolves(undefined);
     await vscode.commands.executeCommand('keysmith.injectKey', key.id);

@@ -30,7 +30,10 @@ describe('Key tree', () => {
     const prod = await createKey(ks, 'production', `${tag}-p`);
     ks.keyTree.setFilter({ text: tag });
     const roots = (await ks.keyTree.getChildren()) as ServiceNode[];
-    assert.deepEqual(roots.map((r) => r.service.id), [test.key.serviceId]);
+    assert.deepEqual(
+      roots.map((r) => r.service.id),
+      [test.key.serviceId],
+    );
     const envs = (await ks.keyTree.getChildren(roots[0])) as EnvironmentNode[];
     assert.deepEqual(envs.map((e) => e.environment).sort(), ['production', 'test']);
     const byEnv = async (env: string) =>
@@ -61,7 +64,7 @@ describe('Key tree', () => {
     const { key } = await createKey(ks, 'test');
     const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const later = new Date(Date.now() + 90 * 86_400_000).toISOString();
-    const iconOf = async () => ((ks.keyTree.getTreeItem((await keyRows(key.name))[0]!).iconPath) as vscode.ThemeIcon).id;
+    const iconOf = async () => (ks.keyTree.getTreeItem((await keyRows(key.name))[0]!).iconPath as vscode.ThemeIcon).id;
     await ks.client.updateKey(key.id, { expiresAt: soon });
     assert.equal(await iconOf(), 'warning');
     await ks.client.updateKey(key.id, { expiresAt: later });
@@ -124,6 +127,9 @@ describe('Key tree', () => {
     await ks.client.updateKey(key.id, { name: `${key.name}-renamed` });
     await vscode.commands.executeCommand('keysmith.refresh');
     const rows = await keyRows(`${key.name}-renamed`);
-    assert.deepEqual(rows.map((r) => (r.key as KeyView).id), [key.id]);
+    assert.deepEqual(
+      rows.map((r) => (r.key as KeyView).id),
+      [key.id],
+    );
   });
 });

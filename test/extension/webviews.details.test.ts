@@ -12,12 +12,19 @@ import { keysmith, uniqueName, useSandbox } from './helpers';
 
 async function keyOf(ks: KeysmithApi, serviceId: string): Promise<KeyView> {
   const services = await ks.client.listServices();
-  assert.ok(services.some((s) => s.id === serviceId && s.enabled), `the built-in service ${serviceId} is enabled`);
+  assert.ok(
+    services.some((s) => s.id === serviceId && s.enabled),
+    `the built-in service ${serviceId} is enabled`,
+  );
   return (await ks.client.createKey({ serviceId, environment: 'test', name: uniqueName(serviceId) })).key;
 }
 
 /** Opens the key's details and returns the layout the panel sent its page, with the panel and its post spy. */
-async function openDetails(ks: KeysmithApi, sandbox: sinon.SinonSandbox, keyId: string): Promise<{ panel: DetailsPanel; post: sinon.SinonSpy; layout: DetailsLayout }> {
+async function openDetails(
+  ks: KeysmithApi,
+  sandbox: sinon.SinonSandbox,
+  keyId: string,
+): Promise<{ panel: DetailsPanel; post: sinon.SinonSpy; layout: DetailsLayout }> {
   await vscode.commands.executeCommand('keysmith.showKeyDetails', keyId);
   const panel = ks.panels().details!;
   // The panel is reused from key to key: spy on its post once.

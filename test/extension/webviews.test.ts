@@ -9,8 +9,16 @@ import { createKey, enabledService, eventually, keysmith, uniqueName, useSandbox
 
 function form(serviceId: string, overrides: Partial<GenerateForm> = {}): GenerateForm {
   return {
-    serviceId, environment: 'test', name: uniqueName('form'), startsAt: '', expiresAt: '',
-    permissions: [], companies: [], ipAllowList: [], inject: [], ...overrides,
+    serviceId,
+    environment: 'test',
+    name: uniqueName('form'),
+    startsAt: '',
+    expiresAt: '',
+    permissions: [],
+    companies: [],
+    ipAllowList: [],
+    inject: [],
+    ...overrides,
   };
 }
 
@@ -90,7 +98,9 @@ describe('Webviews', () => {
     const ks = await keysmith();
     const service = await enabledService(ks, false, true);
     await vscode.commands.executeCommand('keysmith.generateKey');
-    await ks.panels().generate!.receive({ type: 'key/generate', requestId: 'req-5', form: form(service.id, { environment: 'production' }) });
+    await ks
+      .panels()
+      .generate!.receive({ type: 'key/generate', requestId: 'req-5', form: form(service.id, { environment: 'production' }) });
     const panel = ks.panels().reveal!;
     assert.ok(panel.holdsSecret);
     const post = postedBy(sandbox(), panel);
@@ -105,7 +115,10 @@ describe('Webviews', () => {
     assert.equal(await vscode.env.clipboard.readText(), init.reference);
     panel.panel.dispose();
     assert.equal(panel.holdsSecret, false);
-    assert.ok(ks.log.recent().every((l) => !l.includes(init.secret)), 'the secret never reaches the log');
+    assert.ok(
+      ks.log.recent().every((l) => !l.includes(init.secret)),
+      'the secret never reaches the log',
+    );
   });
 
   it('clears a copied secret from the clipboard after keysmith.clipboardClearSeconds', async () => {

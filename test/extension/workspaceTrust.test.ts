@@ -16,7 +16,9 @@ describe('Restricted Mode (untrusted workspace)', () => {
 
   beforeEach(async () => {
     // The harness disables workspace trust (everything trusted); this window is told otherwise.
-    sandbox().stub(vscode.workspace, 'isTrusted').get(() => false);
+    sandbox()
+      .stub(vscode.workspace, 'isTrusted')
+      .get(() => false);
     await fs.writeFile(envFile(), 'API_REF=old\n');
   });
   afterEach(async () => {
@@ -30,7 +32,10 @@ describe('Restricted Mode (untrusted workspace)', () => {
     const error = sandbox().stub(vscode.window, 'showErrorMessage').resolves(undefined);
     const pick = sandbox().stub(vscode.window, 'showQuickPick');
     await vscode.commands.executeCommand('keysmith.injectKey', key.id);
-    assert.ok(error.getCalls().some((call) => /Restricted Mode/.test(String(call.args[0]))), 'the user is told why');
+    assert.ok(
+      error.getCalls().some((call) => /Restricted Mode/.test(String(call.args[0]))),
+      'the user is told why',
+    );
     assert.ok(pick.notCalled, 'no target was even offered');
     assert.equal(await fs.readFile(envFile(), 'utf8'), 'API_REF=old\n');
   });
@@ -38,9 +43,18 @@ describe('Restricted Mode (untrusted workspace)', () => {
   it('regenerateKey makes the new key but leaves the mapped files untouched', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
-    await fs.writeFile(mappingFile(), JSON.stringify({
-      mappings: [{ serviceId: key.serviceId, environment: 'test', targets: [{ file: 'restricted-test.env', path: 'API_REF', value: 'reference' }] }],
-    }));
+    await fs.writeFile(
+      mappingFile(),
+      JSON.stringify({
+        mappings: [
+          {
+            serviceId: key.serviceId,
+            environment: 'test',
+            targets: [{ file: 'restricted-test.env', path: 'API_REF', value: 'reference' }],
+          },
+        ],
+      }),
+    );
     answerQuickPicks(sandbox().stub(vscode.window, 'showQuickPick'), (i) => (i as { seconds?: number }).seconds === 0);
     const fresh = await vscode.commands.executeCommand<KeyView>('keysmith.regenerateKey', key.id);
     assert.ok(fresh, 'the key was regenerated');

@@ -19,22 +19,35 @@ describe('injection preview and apply', function () {
 
   it('writes a pair (reference and secret) and another target on the same file in one write', async function () {
     await ws.write('kit.properties', '# Payline kit\npayline.merchant.id=old-ref\npayline.access.key=old-key\n');
-    const results = await applyInjection(ws.root, [
-      { file: 'kit.properties', path: 'payline.access.key', referencePath: 'payline.merchant.id', value: 'pair' },
-      { file: 'kit.properties', path: 'payline.authorization', value: 'authorization' },
-    ], material);
-    assert.deepEqual(results.map((r) => [r.file, r.path, r.changed, r.gitTracked]), [
-      ['kit.properties', 'payline.access.key', true, false],
-      ['kit.properties', 'payline.authorization', true, false],
-    ]);
-    assert.equal(await readFile(ws.at('kit.properties'), 'utf8'), [
-      '# Payline kit',
-      `payline.merchant.id=${material.reference}`,
-      `payline.access.key=${material.secret}`,
-      `payline.authorization=${material.authorization}`,
-      '',
-    ].join('\n'));
-    assert.ok(results.every((r) => r.before === undefined && r.after === undefined), 'apply results carry no file text');
+    const results = await applyInjection(
+      ws.root,
+      [
+        { file: 'kit.properties', path: 'payline.access.key', referencePath: 'payline.merchant.id', value: 'pair' },
+        { file: 'kit.properties', path: 'payline.authorization', value: 'authorization' },
+      ],
+      material,
+    );
+    assert.deepEqual(
+      results.map((r) => [r.file, r.path, r.changed, r.gitTracked]),
+      [
+        ['kit.properties', 'payline.access.key', true, false],
+        ['kit.properties', 'payline.authorization', true, false],
+      ],
+    );
+    assert.equal(
+      await readFile(ws.at('kit.properties'), 'utf8'),
+      [
+        '# Payline kit',
+        `payline.merchant.id=${material.reference}`,
+        `payline.access.key=${material.secret}`,
+        `payline.authorization=${material.authorization}`,
+        '',
+      ].join('\n'),
+    );
+    assert.ok(
+      results.every((r) => r.before === undefined && r.after === undefined),
+      'apply results carry no file text',
+    );
   });
 
   it('puts back the files it already wrote when a later file cannot be written, so no file keeps the secret of a failed injection', async function () {
@@ -42,11 +55,18 @@ describe('injection preview and apply', function () {
     // Its temp file name would pass the 255-byte limit: planning reads it, writing it fails (even as root).
     const longName = `${'a'.repeat(236)}.env`;
     await ws.write(longName, 'OTHER=1\n');
-    await assert.rejects(applyInjection(ws.root, [
-      { file: '.env', path: 'API_KEY', value: 'secret' },
-      { file: 'fresh.env', path: 'API_KEY', value: 'secret' },
-      { file: longName, path: 'API_KEY', value: 'secret' },
-    ], material), /ENAMETOOLONG/);
+    await assert.rejects(
+      applyInjection(
+        ws.root,
+        [
+          { file: '.env', path: 'API_KEY', value: 'secret' },
+          { file: 'fresh.env', path: 'API_KEY', value: 'secret' },
+          { file: longName, path: 'API_KEY', value: 'secret' },
+        ],
+        material,
+      ),
+      /ENAMETOOLONG/,
+    );
     assert.equal(await readFile(ws.at('.env'), 'utf8'), 'KEEP=1\n', '.env kept the secret of the failed injection');
     await assert.rejects(stat(ws.at('fresh.env')), { code: 'ENOENT' }, 'fresh.env was left behind');
     assert.equal(await readFile(ws.at(longName), 'utf8'), 'OTHER=1\n');
@@ -56,9 +76,11 @@ describe('injection preview and apply', function () {
     const oldSecret = `ks_${'test'}_OLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLd9Xz`;
     const text = `{\n  "cloudmc": {\n    "apiKey": "${oldSecret}",\n    "keyId": "old-ref"\n  }\n}\n`;
     await ws.write('appsettings.json', text);
-    const [result] = await previewInjection(ws.root, [
-      { file: 'appsettings.json', path: 'cloudmc.apiKey', referencePath: 'cloudmc.keyId', value: 'pair' },
-    ], material);
+    const [result] = await previewInjection(
+      ws.root,
+      [{ file: 'appsettings.json', path: 'cloudmc.apiKey', referencePath: 'cloudmc.keyId', value: 'pair' }],
+      material,
+    );
     assert.equal(await readFile(ws.at('appsettings.json'), 'utf8'), text, 'preview wrote the file');
     assert.equal(result!.hash, createHash('sha256').update(text).digest('hex'));
     assert.equal(result!.changed, true);

@@ -14,15 +14,23 @@ import { tempWorkspace, type TempWorkspace } from './support/workspace';
 function sample(): CorpusFile[] {
   const peers = peerFiles() ?? [];
   const formats = [...new Set(peers.map((f) => f.format))];
-  const smallest = formats.flatMap((format) => peers.filter((f) => f.format === format).sort((a, b) => a.text.length - b.text.length).slice(0, 2));
+  const smallest = formats.flatMap((format) =>
+    peers
+      .filter((f) => f.format === format)
+      .sort((a, b) => a.text.length - b.text.length)
+      .slice(0, 2),
+  );
   return [...smallest, ...fixtureFiles()];
 }
 
 /** Per file: the first replacement and the first creation the HTTP API can name (one document, no dotted key). */
 function pick(judged: Judged[]): Judged[] {
   const nameable = judged.filter((j) => j.case.document === undefined && j.case.path.every((s) => !s.includes('.') && s.length > 0));
-  return [nameable.find((j) => j.case.kind === 'replace'), nameable.find((j) => j.case.kind !== 'replace'), nameable.find((j) => j.outcome.kind === 'refused')]
-    .filter((j): j is Judged => j !== undefined);
+  return [
+    nameable.find((j) => j.case.kind === 'replace'),
+    nameable.find((j) => j.case.kind !== 'replace'),
+    nameable.find((j) => j.outcome.kind === 'refused'),
+  ].filter((j): j is Judged => j !== undefined);
 }
 
 describe('differential injection through the daemon', function () {
@@ -55,7 +63,9 @@ describe('differential injection through the daemon', function () {
       for (const { case: c, outcome } of pick(judgeFile(file, secret))) {
         await ws.write(name, Buffer.from(file.text, 'utf8'));
         const answer = await daemon.request('POST', '/v1/inject', {
-          keyId, workspace: ws.root, targets: [{ file: name, format: file.format, path: c.path.join('.'), value: 'secret' }],
+          keyId,
+          workspace: ws.root,
+          targets: [{ file: name, format: file.format, path: c.path.join('.'), value: 'secret' }],
         });
         const onDisk = await readFile(ws.at(name), 'utf8');
         const what = `${file.name} ${c.kind} ${c.path.join('.')}`;
@@ -78,10 +88,12 @@ describe('differential injection through the daemon', function () {
 
   describe('multi-document YAML, through .vscode/keysmith.json', function () {
     const spring = () => fixtureFiles().find((f) => f.name === 'yaml/spring-profiles.yml')!.text;
-    const mapping = (target: Record<string, unknown>) => JSON.stringify({
-      mappings: [{ serviceId: 'cloudmc', environment: 'production', targets: [{ file: 'application.yml', value: 'secret', ...target }] }],
-    });
-    const create = () => daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'spring', workspace: ws.root });
+    const mapping = (target: Record<string, unknown>) =>
+      JSON.stringify({
+        mappings: [{ serviceId: 'cloudmc', environment: 'production', targets: [{ file: 'application.yml', value: 'secret', ...target }] }],
+      });
+    const create = () =>
+      daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'spring', workspace: ws.root });
 
     beforeEach(async function () {
       await mkdir(ws.at('.vscode'));
@@ -89,7 +101,10 @@ describe('differential injection through the daemon', function () {
     });
 
     it('writes the prod profile picked by key and value; the other documents keep every byte', async function () {
-      await ws.write('.vscode/keysmith.json', mapping({ path: 'payline.access-key', document: { 'spring.config.activate.on-profile': 'prod' } }));
+      await ws.write(
+        '.vscode/keysmith.json',
+        mapping({ path: 'payline.access-key', document: { 'spring.config.activate.on-profile': 'prod' } }),
+      );
       const created = await create();
       assert.equal(created.status, 201, created.text);
       const docs = (await readFile(ws.at('application.yml'), 'utf8')).split('\n---\n');
@@ -100,7 +115,12 @@ describe('differential injection through the daemon', function () {
 
     it('takes "document" in a POST /v1/inject target too, and writes only that document', async function () {
       const key = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'spring direct' });
-      const target = { file: 'application.yml', path: 'payline.access-key', value: 'secret', document: { 'spring.config.activate.on-profile': 'prod' } };
+      const target = {
+        file: 'application.yml',
+        path: 'payline.access-key',
+        value: 'secret',
+        document: { 'spring.config.activate.on-profile': 'prod' },
+      };
       const injected = await daemon.request('POST', '/v1/inject', { keyId: key.body.key.id, workspace: ws.root, targets: [target] });
       assert.equal(injected.status, 200, injected.text);
       const docs = (await readFile(ws.at('application.yml'), 'utf8')).split('\n---\n');
@@ -110,7 +130,11 @@ describe('differential injection through the daemon', function () {
     });
 
     it('refuses a file of several documents without "document", and a selector matching none, with 400', async function () {
-      for (const target of [{ path: 'payline.access-key' }, { path: 'payline.access-key', document: { 'spring.config.activate.on-profile': 'staging' } }, { path: 'x', document: 7 }]) {
+      for (const target of [
+        { path: 'payline.access-key' },
+        { path: 'payline.access-key', document: { 'spring.config.activate.on-profile': 'staging' } },
+        { path: 'x', document: 7 },
+      ]) {
         await ws.write('.vscode/keysmith.json', mapping(target));
         const created = await create();
         assert.equal(created.status, 400, created.text);
@@ -134,7 +158,12 @@ describe('differential injection through the daemon', function () {
     const targets = Array.from({ length: 4000 }, (_, i) => ({ file: '.env', path: `K${i}`, value: 'secret' }));
     await ws.write('.vscode/keysmith.json', JSON.stringify({ mappings: [{ serviceId: 'cloudmc', environment: 'test', targets }] }));
     const started = Date.now();
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'many', workspace: ws.root });
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'cloudmc',
+      environment: 'test',
+      name: 'many',
+      workspace: ws.root,
+    });
     assert.equal(created.status, 400, created.text);
     assert.equal(created.body.error.code, 'INVALID_MAPPINGS');
     assert.match(created.body.error.message, /more than 200 targets/);
@@ -144,7 +173,11 @@ describe('differential injection through the daemon', function () {
   it('answers 400, not 500, for a TOML file with a key of 20,000 dotted segments', async function () {
     const deep = Array.from({ length: 20_000 }, (_, i) => `k${i}`).join('.');
     await ws.write('Cargo.toml', `${deep} = "x"\n`);
-    const answer = await daemon.request('POST', '/v1/inject', { keyId, workspace: ws.root, targets: [{ file: 'Cargo.toml', path: 'api_key', value: 'secret' }] });
+    const answer = await daemon.request('POST', '/v1/inject', {
+      keyId,
+      workspace: ws.root,
+      targets: [{ file: 'Cargo.toml', path: 'api_key', value: 'secret' }],
+    });
     assert.equal(answer.status, 400, answer.text);
     assert.equal(answer.body.error.code, 'INVALID_PATH');
     assert.match(answer.body.error.message, /more than 256 levels/);

@@ -27,7 +27,10 @@ function judgeAll(files: CorpusFile[], tally: Tally): Judged[] {
   for (const { case: c, outcome } of judged) {
     if (outcome.kind === 'applied') tally.applied++;
     else if (outcome.kind === 'refused') tally.refused++;
-    else tally.wrong.push(`${c.file.name}: ${c.kind} ${JSON.stringify(c.path)}${c.document === undefined ? '' : ` in document ${c.document}`}: ${outcome.why}`);
+    else
+      tally.wrong.push(
+        `${c.file.name}: ${c.kind} ${JSON.stringify(c.path)}${c.document === undefined ? '' : ` in document ${c.document}`}: ${outcome.why}`,
+      );
   }
   return judged;
 }
@@ -55,15 +58,24 @@ describe('differential injection on real config files', function () {
       const files = fixtureFiles().filter((f) => /spring-profiles|kubernetes-manifests/.test(f.name));
       const judged = judgeAll(files, { files: 0, cases: 0, applied: 0, refused: 0, wrong: [] });
       const applied = judged.filter((j) => j.outcome.kind === 'applied' && j.case.document !== undefined);
-      assert.deepEqual(new Set(applied.map((j) => `${j.case.file.name}#${j.case.document}`)), new Set([
-        'yaml/kubernetes-manifests.yaml#0', 'yaml/kubernetes-manifests.yaml#1', 'yaml/kubernetes-manifests.yaml#2', 'yaml/kubernetes-manifests.yaml#3',
-        'yaml/spring-profiles.yml#0', 'yaml/spring-profiles.yml#1', 'yaml/spring-profiles.yml#2',
-      ]));
+      assert.deepEqual(
+        new Set(applied.map((j) => `${j.case.file.name}#${j.case.document}`)),
+        new Set([
+          'yaml/kubernetes-manifests.yaml#0',
+          'yaml/kubernetes-manifests.yaml#1',
+          'yaml/kubernetes-manifests.yaml#2',
+          'yaml/kubernetes-manifests.yaml#3',
+          'yaml/spring-profiles.yml#0',
+          'yaml/spring-profiles.yml#1',
+          'yaml/spring-profiles.yml#2',
+        ]),
+      );
     });
 
     it('refuses what cannot be written safely with a 4xx naming the construct', function () {
       const judged = judgeAll(fixtureFiles(), { files: 0, cases: 0, applied: 0, refused: 0, wrong: [] });
-      const refusal = (file: string, path: string) => judged.find((j) => j.case.file.name === file && j.case.path.join('.') === path)?.outcome;
+      const refusal = (file: string, path: string) =>
+        judged.find((j) => j.case.file.name === file && j.case.path.join('.') === path)?.outcome;
       assert.match((refusal('yaml/anchors-and-block-scalars.yaml', 'service.name') as { message: string }).message, /anchor \(&\)/);
       assert.match((refusal('yaml/anchors-and-block-scalars.yaml', 'service.alias') as { message: string }).message, /alias \(\*\)/);
       assert.match((refusal('ini/tox-continuations.ini', 'testenv.commands') as { message: string }).message, /multi-line value/);

@@ -55,10 +55,7 @@ describe('dotenv writer', function () {
   });
 
   it('appends a missing key with the file newline, export habit and quoting of its neighbours', function () {
-    assert.equal(
-      write('export A="1"\r\nexport B="2"\r\n', 'C', 'three'),
-      'export A="1"\r\nexport B="2"\r\nexport C="three"\r\n',
-    );
+    assert.equal(write('export A="1"\r\nexport B="2"\r\n', 'C', 'three'), 'export A="1"\r\nexport B="2"\r\nexport C="three"\r\n');
     assert.equal(write('A=1\nB=2', 'C', 'x'), 'A=1\nB=2\nC=x', 'no final newline stays none');
     assert.equal(write('', 'C', 'x'), 'C=x\n');
   });
@@ -93,7 +90,10 @@ describe('dotenv writer', function () {
 
   it('never ends a quoted value with a backslash, which would let it run on to a later quote', function () {
     assert.equal(write("A='old'\nB='y'\n", 'A', 'ab\\'), "A=ab\\\nB='y'\n");
-    assert.throws(() => write("A='old'\nB='y'\n", 'A', 'a b\\'), (error: Error) => error.name === 'UnrepresentableValueError');
+    assert.throws(
+      () => write("A='old'\nB='y'\n", 'A', 'a b\\'),
+      (error: Error) => error.name === 'UnrepresentableValueError',
+    );
   });
 
   it('refuses a name dotenv could not read', function () {

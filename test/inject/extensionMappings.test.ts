@@ -19,7 +19,11 @@ describe('extension: reading .vscode/keysmith.json', function () {
     ].join('\n');
     const parsed = parseMappingsText(text);
     assert.deepEqual(parsed, { ok: true, mappings: [{ serviceId: 'cloudmc', environment: 'test', targets: [target] }] });
-    assert.deepEqual(parseMappings(text).mappings, parsed.ok ? parsed.mappings : undefined, 'the extension and the daemon read the file alike');
+    assert.deepEqual(
+      parseMappings(text).mappings,
+      parsed.ok ? parsed.mappings : undefined,
+      'the extension and the daemon read the file alike',
+    );
   });
 
   it('reports a syntax error with its line and column', function () {
@@ -36,15 +40,19 @@ describe('extension: reading .vscode/keysmith.json', function () {
 
   it('reports a "mappings" that is not a list, pointing at its value', function () {
     assert.deepEqual(parseMappingsText('{\n  "mappings": {}\n}'), {
-      ok: false, problem: { line: 2, column: 15, reason: 'expected an object with a "mappings" list' },
+      ok: false,
+      problem: { line: 2, column: 15, reason: 'expected an object with a "mappings" list' },
     });
     assert.deepEqual(parseMappingsText('[]'), {
-      ok: false, problem: { line: 1, column: 1, reason: 'expected an object with a "mappings" list' },
+      ok: false,
+      problem: { line: 1, column: 1, reason: 'expected an object with a "mappings" list' },
     });
   });
 
   it('skips an entry without a targets list instead of failing the pre-fill', function () {
-    const parsed = parseMappingsText(JSON.stringify({ mappings: [null, { serviceId: 'x' }, { serviceId: 'y', environment: 'test', targets: [] }] }));
+    const parsed = parseMappingsText(
+      JSON.stringify({ mappings: [null, { serviceId: 'x' }, { serviceId: 'y', environment: 'test', targets: [] }] }),
+    );
     assert.deepEqual(parsed, { ok: true, mappings: [{ serviceId: 'y', environment: 'test', targets: [] }] });
   });
 });

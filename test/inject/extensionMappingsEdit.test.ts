@@ -4,8 +4,16 @@ import assert from 'node:assert/strict';
 import { parseMappings } from '../../daemon/inject/mappings';
 import { alreadyMapped, appendMapping, newMappingsText } from '../../extension/inject/mappingsEdit';
 
-const mapping = { serviceId: 'cloudmc', environment: 'test' as const, targets: [{ file: 'config/cloudmc.yaml', path: 'cloudmc.apiKey', value: 'secret' as const }] };
-const other = { serviceId: 'ingeneo', environment: 'test' as const, targets: [{ file: '.env', path: 'INGENEO_KEY', value: 'secret' as const }] };
+const mapping = {
+  serviceId: 'cloudmc',
+  environment: 'test' as const,
+  targets: [{ file: 'config/cloudmc.yaml', path: 'cloudmc.apiKey', value: 'secret' as const }],
+};
+const other = {
+  serviceId: 'ingeneo',
+  environment: 'test' as const,
+  targets: [{ file: '.env', path: 'INGENEO_KEY', value: 'secret' as const }],
+};
 
 describe('extension: saving a mapping into .vscode/keysmith.json', function () {
   it('writes a new file the daemon accepts', function () {

@@ -23,7 +23,11 @@ describe('injection: files git would pick up with "git add ."', function () {
     git(ws.root, 'init', '-q');
     const [preview] = await previewInjection(ws.root, [secretAt('.env')], material);
     assert.equal(preview!.gitIgnored, false);
-    assert.deepEqual(preview!.warnings?.map((w) => w.code), ['NOT_GITIGNORED'], 'the preview already warns');
+    assert.deepEqual(
+      preview!.warnings?.map((w) => w.code),
+      ['NOT_GITIGNORED'],
+      'the preview already warns',
+    );
 
     const [result] = await applyInjection(ws.root, [secretAt('.env')], material);
     assert.equal(await readFile(ws.at('.env'), 'utf8'), `API_KEY=${material.secret}\n`, 'the write still happens');
@@ -75,8 +79,14 @@ describe('injection: files git would pick up with "git add ."', function () {
     assert.equal(after!.gitIgnored, true);
     assert.equal(after!.warnings, undefined);
     await ws.write('config/app1 x.env', '');
-    assert.equal(git(ws.root, 'status', '--porcelain', '--untracked-files=all').trim().split('\n').filter((l) => l.includes('config/')).length, 1,
-      'the escaped line ignores only that file');
+    assert.equal(
+      git(ws.root, 'status', '--porcelain', '--untracked-files=all')
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('config/')).length,
+      1,
+      'the escaped line ignores only that file',
+    );
   });
 });
 

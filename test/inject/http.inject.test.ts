@@ -9,16 +9,22 @@ import { git, tempWorkspace, type TempWorkspace } from './support/workspace';
 const KIT = '# Payline kit\npayline.environment = HOMO\npayline.merchantId = 0\npayline.accessKey = replace-me\n';
 const ENV = '# sales app\r\nPAYLINE_ENDPOINT=https://homologation.payline.com/V4/services/\r\n';
 
-const mappings = JSON.stringify({
-  mappings: [{
-    serviceId: 'payline',
-    environment: 'test',
-    targets: [
-      { file: 'kit/payline.properties', path: 'payline.accessKey', referencePath: 'payline.merchantId', value: 'pair' },
-      { file: '.env', path: 'PAYLINE_AUTHORIZATION', value: 'authorization' },
+const mappings = JSON.stringify(
+  {
+    mappings: [
+      {
+        serviceId: 'payline',
+        environment: 'test',
+        targets: [
+          { file: 'kit/payline.properties', path: 'payline.accessKey', referencePath: 'payline.merchantId', value: 'pair' },
+          { file: '.env', path: 'PAYLINE_AUTHORIZATION', value: 'authorization' },
+        ],
+      },
     ],
-  }],
-}, null, 2);
+  },
+  null,
+  2,
+);
 
 describe('injection over HTTP', function () {
   const daemon = useTestDaemon();
@@ -45,18 +51,31 @@ describe('injection over HTTP', function () {
   }
 
   it('POST /v1/keys with a workspace writes every mapped target and lists the results', async function () {
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'kit',
+      workspace: ws.root,
+    });
     assert.equal(created.status, 201, created.text);
-    assert.deepEqual(created.body.injected.map((r: Record<string, unknown>) => [r.file, r.path, r.changed, r.gitTracked]), [
-      ['kit/payline.properties', 'payline.accessKey', true, false],
-      ['.env', 'PAYLINE_AUTHORIZATION', true, false],
-    ]);
+    assert.deepEqual(
+      created.body.injected.map((r: Record<string, unknown>) => [r.file, r.path, r.changed, r.gitTracked]),
+      [
+        ['kit/payline.properties', 'payline.accessKey', true, false],
+        ['.env', 'PAYLINE_AUTHORIZATION', true, false],
+      ],
+    );
     assert.ok(created.body.injected.every((r: Record<string, unknown>) => r.before === undefined && r.after === undefined));
     assert.deepEqual(await files(), expectedFiles(created.body.secret));
   });
 
   it('POST /v1/keys/:id/regenerate rewrites the mapped files with the new key', async function () {
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'kit',
+      workspace: ws.root,
+    });
     const regenerated = await daemon.request('POST', `/v1/keys/${created.body.key.id}/regenerate`, { workspace: ws.root });
     assert.equal(regenerated.status, 201, regenerated.text);
     assert.equal(regenerated.body.injected.length, 2);
@@ -66,7 +85,12 @@ describe('injection over HTTP', function () {
   });
 
   it('POST /v1/inject/preview returns masked before/after and writes nothing', async function () {
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'kit',
+      workspace: ws.root,
+    });
     const { secret } = created.body.secret;
     const written = await files();
     const preview = await daemon.request('POST', '/v1/inject/preview', {
@@ -87,7 +111,12 @@ describe('injection over HTTP', function () {
     git(ws.root, 'init', '-q');
     git(ws.root, 'add', '.env');
     const before = (await daemon.request('GET', '/v1/keys?pageSize=100')).body.total;
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'kit',
+      workspace: ws.root,
+    });
     assert.equal(created.status, 409, created.text);
     assert.equal(created.body.error.code, 'TRACKED_BY_GIT');
     assert.match(created.body.error.message, /git rm --cached/);
@@ -111,7 +140,10 @@ describe('injection over HTTP', function () {
     const [kit, env] = written.body.results;
     assert.deepEqual([kit.gitIgnored, kit.warnings], [true, undefined]);
     assert.equal(env.gitIgnored, false);
-    assert.deepEqual(env.warnings.map((w: { code: string; gitignoreLine: string }) => [w.code, w.gitignoreLine]), [['NOT_GITIGNORED', '/.env']]);
+    assert.deepEqual(
+      env.warnings.map((w: { code: string; gitignoreLine: string }) => [w.code, w.gitignoreLine]),
+      [['NOT_GITIGNORED', '/.env']],
+    );
   });
 
   it('GET /v1/inject/presets lists the integration-kit presets, behind the admin token', async function () {
@@ -123,8 +155,16 @@ describe('injection over HTTP', function () {
   });
 
   it('refuses an invalid mappings file with 400 naming the problem', async function () {
-    await ws.write('.vscode/keysmith.json', '{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "value": "secret"}]}]}');
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'payline', environment: 'test', name: 'kit', workspace: ws.root });
+    await ws.write(
+      '.vscode/keysmith.json',
+      '{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "value": "secret"}]}]}',
+    );
+    const created = await daemon.request('POST', '/v1/keys', {
+      serviceId: 'payline',
+      environment: 'test',
+      name: 'kit',
+      workspace: ws.root,
+    });
     assert.equal(created.status, 400, created.text);
     assert.equal(created.body.error.code, 'INVALID_MAPPINGS');
     assert.ok('mappings.0.targets.0.path' in created.body.error.details, created.text);

@@ -34,16 +34,25 @@ describe('INI writer', function () {
   });
 
   it('refuses to replace a "key: value" line, which the ini package reads as a flag named after the whole line', function () {
-    assert.throws(() => write(kit, 'proxy.host', 'x'), (error: Error) => error.name === 'PathError' && /key = value/.test(error.message));
+    assert.throws(
+      () => write(kit, 'proxy.host', 'x'),
+      (error: Error) => error.name === 'PathError' && /key = value/.test(error.message),
+    );
   });
 
   it('refuses a key that a dotted section shadows for readers that nest sections', function () {
     const cfg = '[options]\npackages = find:\n\n[options.packages.find]\nwhere = src\n';
-    assert.throws(() => write(cfg, 'options.packages', 'x'), (error: Error) => error.name === 'PathError' && /\[options\.packages/.test(error.message));
+    assert.throws(
+      () => write(cfg, 'options.packages', 'x'),
+      (error: Error) => error.name === 'PathError' && /\[options\.packages/.test(error.message),
+    );
   });
 
   it('refuses a key above the first section when the file keeps every key in a section, as configparser requires', function () {
-    assert.throws(() => write('# top\n[s]\nk = 1\n', 'new_key', 'x'), (error: Error) => error.name === 'PathError' && /configparser/.test(error.message));
+    assert.throws(
+      () => write('# top\n[s]\nk = 1\n', 'new_key', 'x'),
+      (error: Error) => error.name === 'PathError' && /configparser/.test(error.message),
+    );
     assert.equal(write('# top\n', 'new_key', 'x'), 'new_key = x\n# top\n');
   });
 
@@ -56,11 +65,8 @@ describe('INI writer', function () {
     assert.equal(write(text, 'b.key', 'x'), '[a]\nkey=1\n[b]\nkey=x\n');
   });
 
-  it('creates a missing key after the last key of its section, in that section\'s separator style', function () {
-    assert.equal(
-      write(kit, 'payline.reference', 'ref'),
-      kit.replace('access_key = "old"\n', 'access_key = "old"\nreference = ref\n'),
-    );
+  it("creates a missing key after the last key of its section, in that section's separator style", function () {
+    assert.equal(write(kit, 'payline.reference', 'ref'), kit.replace('access_key = "old"\n', 'access_key = "old"\nreference = ref\n'));
   });
 
   it('creates a missing section at the end, separated by a blank line as the others are', function () {
@@ -72,12 +78,10 @@ describe('INI writer', function () {
     assert.equal(write('[s]\nx.y=1\n', ['s', 'x.y'], '2'), '[s]\nx.y=2\n');
   });
 
-  it('creates a key after a multi-line value\'s continuation lines, never inside them, as configparser reads them', function () {
-    const tox = '[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs}\n\n    # coverage too\n    coverage report\n\n[flake8]\nmax-line-length = 100\n';
-    assert.equal(
-      write(tox, 'testenv.api_key', 'k'),
-      tox.replace('    coverage report\n', '    coverage report\napi_key = k\n'),
-    );
+  it("creates a key after a multi-line value's continuation lines, never inside them, as configparser reads them", function () {
+    const tox =
+      '[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs}\n\n    # coverage too\n    coverage report\n\n[flake8]\nmax-line-length = 100\n';
+    assert.equal(write(tox, 'testenv.api_key', 'k'), tox.replace('    coverage report\n', '    coverage report\napi_key = k\n'));
   });
 
   it('does not take an indented continuation line holding "=" for a key of its own', function () {
@@ -86,8 +90,10 @@ describe('INI writer', function () {
   });
 
   it('refuses to replace a multi-line value rather than leave its continuation lines behind', function () {
-    assert.throws(() => write('[testenv]\ncommands =\n    pytest\n', 'testenv.commands', 'k'),
-      (error: Error) => error.name === 'PathError' && /multi-line value/.test(error.message));
+    assert.throws(
+      () => write('[testenv]\ncommands =\n    pytest\n', 'testenv.commands', 'k'),
+      (error: Error) => error.name === 'PathError' && /multi-line value/.test(error.message),
+    );
   });
 
   it('keeps CRLF, the BOM and no final newline', function () {
@@ -96,10 +102,13 @@ describe('INI writer', function () {
   });
 
   it('refuses a section header without its closing bracket', function () {
-    assert.throws(() => write('[ok]\n[broken\nk=1\n', 'ok.k', 'v'), (error: Error & { line: number }) => {
-      assert.equal(error.name, 'FormatError');
-      assert.equal(error.line, 2);
-      return true;
-    });
+    assert.throws(
+      () => write('[ok]\n[broken\nk=1\n', 'ok.k', 'v'),
+      (error: Error & { line: number }) => {
+        assert.equal(error.name, 'FormatError');
+        assert.equal(error.line, 2);
+        return true;
+      },
+    );
   });
 });

@@ -59,10 +59,19 @@ describe('injection worker pool', function () {
 
     it('refuses with the same KeysmithError (status, code, message, details) as the in-process entry points', async function () {
       const targets = [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' as const }];
-      const direct = await inProcess.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
-      const viaWorker = await injector.previewInjection(ws.root, targets, material()).then(() => undefined, (error: unknown) => error);
+      const direct = await inProcess.previewInjection(ws.root, targets, material()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const viaWorker = await injector.previewInjection(ws.root, targets, material()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       assert.ok(direct instanceof KeysmithError && viaWorker instanceof KeysmithError);
-      assert.deepEqual([statusOf(viaWorker), viaWorker.code, viaWorker.message, viaWorker.details], [statusOf(direct), direct.code, direct.message, direct.details]);
+      assert.deepEqual(
+        [statusOf(viaWorker), viaWorker.code, viaWorker.message, viaWorker.details],
+        [statusOf(direct), direct.code, direct.message, direct.details],
+      );
     });
   });
 
@@ -71,11 +80,17 @@ describe('injection worker pool', function () {
     await ws.write('.env', 'A=1\n');
     const daemon = await startDaemonProcess(ws.outside);
     // A failed call shows what the daemon printed: a crash would be there.
-    const call = (method: string, path: string, body?: unknown) => send(daemon, method, path, { json: body })
-      .catch((error: Error) => assert.fail(`${method} ${path}: ${error.message}; daemon output:\n${daemon.output()}`));
+    const call = (method: string, path: string, body?: unknown) =>
+      send(daemon, method, path, { json: body }).catch((error: Error) =>
+        assert.fail(`${method} ${path}: ${error.message}; daemon output:\n${daemon.output()}`),
+      );
     try {
       const keyId = (await call('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'bundled' })).body.key.id;
-      const injected = await call('POST', '/v1/inject', { keyId, workspace: ws.root, targets: [{ file: '.env', path: 'API_KEY', value: 'secret' }] });
+      const injected = await call('POST', '/v1/inject', {
+        keyId,
+        workspace: ws.root,
+        targets: [{ file: '.env', path: 'API_KEY', value: 'secret' }],
+      });
       assert.equal(injected.status, 200, injected.text);
       assert.match(await readFile(ws.at('.env'), 'utf8'), /^A=1\nAPI_KEY=\S{30,}\n$/);
     } finally {
@@ -91,10 +106,13 @@ describe('injection worker pool', function () {
       return;
     }
     /** Thread id -> nice value of every thread of this process. */
-    const niceByThread = () => new Map(readdirSync('/proc/self/task').map((id) => {
-      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
-      return [id, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
-    }));
+    const niceByThread = () =>
+      new Map(
+        readdirSync('/proc/self/task').map((id) => {
+          const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+          return [id, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+        }),
+      );
     const before = niceByThread();
     const mainPriority = getPriority();
     const injector = createWorkerInjector(1);
@@ -103,7 +121,10 @@ describe('injection worker pool', function () {
       await ws.write('.env', 'A=1\n');
       await injector.previewInjection(ws.root, [{ file: '.env', path: 'API_KEY', value: 'secret' }], material());
       const started = [...niceByThread()].filter(([id]) => !before.has(id));
-      assert.ok(started.some(([, nice]) => nice === INJECTION_PRIORITY), `new threads and their nice values: ${JSON.stringify(started)}`);
+      assert.ok(
+        started.some(([, nice]) => nice === INJECTION_PRIORITY),
+        `new threads and their nice values: ${JSON.stringify(started)}`,
+      );
       assert.equal(getPriority(), mainPriority, 'the main thread keeps its priority');
     } finally {
       await injector.close();
@@ -111,7 +132,7 @@ describe('injection worker pool', function () {
     }
   });
 
-  it('tells an apply\'s caller when planning is over and writing starts, and never for a refused apply', async function () {
+  it("tells an apply's caller when planning is over and writing starts, and never for a refused apply", async function () {
     const ws = await tempWorkspace();
     try {
       await ws.write('.env', 'A=1\n');
@@ -119,7 +140,9 @@ describe('injection worker pool', function () {
       const onWriting = () => seen.push(readFileSync(ws.at('.env'), 'utf8'));
       await inProcess.applyInjection(ws.root, [{ file: '.env', path: 'API_KEY', value: 'secret' }], material(), { onWriting });
       assert.deepEqual(seen, ['A=1\n'], 'called once, before the file was written');
-      await assert.rejects(inProcess.applyInjection(ws.root, [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' }], material(), { onWriting }));
+      await assert.rejects(
+        inProcess.applyInjection(ws.root, [{ file: '../outside/.env', path: 'API_KEY', value: 'secret' }], material(), { onWriting }),
+      );
       assert.equal(seen.length, 1);
     } finally {
       await ws.cleanup();
@@ -161,7 +184,10 @@ describe('injection worker pool', function () {
   it('ends a call still planning past its deadline with 422 INJECTION_TOO_SLOW, and serves the next call', async function () {
     const pool = new WorkerPool(standIn, 1, 60_000, DEADLINE_MS);
     try {
-      await assert.rejects(pool.run(op('spin'), []), (error: unknown) => error instanceof KeysmithError && statusOf(error) === 422 && error.code === 'INJECTION_TOO_SLOW');
+      await assert.rejects(
+        pool.run(op('spin'), []),
+        (error: unknown) => error instanceof KeysmithError && statusOf(error) === 422 && error.code === 'INJECTION_TOO_SLOW',
+      );
       assert.equal(pool.threads, 0, 'the stuck worker was ended');
       assert.equal(await pool.run(op('echo'), ['next']), 'next');
     } finally {
@@ -180,7 +206,11 @@ describe('injection worker pool', function () {
 
   it('close() ends a worker stuck in endless work and refuses its call and later ones with 503 SHUTTING_DOWN', async function () {
     const pool = new WorkerPool(standIn, 2);
-    const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (error: unknown) => error instanceof KeysmithError ? `${statusOf(error)} ${error.code}` : String(error));
+    const outcome = (call: Promise<unknown>) =>
+      call.then(
+        () => 'answered',
+        (error: unknown) => (error instanceof KeysmithError ? `${statusOf(error)} ${error.code}` : String(error)),
+      );
     const calls = [pool.run(op('spin'), []), pool.run(op('spin'), []), pool.run(op('echo'), ['waits for a free worker'])].map(outcome);
     assert.equal(pool.threads, 2, 'never more workers than the pool size');
     await pool.close();

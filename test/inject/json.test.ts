@@ -26,12 +26,15 @@ describe('JSON / JSONC writer', function () {
     assert.equal(write('{"a": "x"}', 'a', 'q"b\\s\u0001'), '{"a": "q\\"b\\\\s\\u0001"}');
   });
 
-  it('creates a missing property as a new line in the file\'s indentation, trailing comma habit included', function () {
+  it("creates a missing property as a new line in the file's indentation, trailing comma habit included", function () {
     const out = write(settings, 'ingeneo.referenceId', 'ref-1');
-    assert.equal(out, settings.replace(
-      '        "companies": ["ACME", "Globex"],\n    },',
-      '        "companies": ["ACME", "Globex"],\n        "referenceId": "ref-1",\n    },',
-    ));
+    assert.equal(
+      out,
+      settings.replace(
+        '        "companies": ["ACME", "Globex"],\n    },',
+        '        "companies": ["ACME", "Globex"],\n        "referenceId": "ref-1",\n    },',
+      ),
+    );
   });
 
   it('adds a comma after the last property and keeps its line comment where it was', function () {
@@ -39,12 +42,9 @@ describe('JSON / JSONC writer', function () {
     assert.equal(write(text, 'b.c', 'v'), '{\n  "a": "1", // first\n  "b": {\n    "c": "v"\n  }\n}\n');
   });
 
-  it('creates nested objects in the file\'s tab indentation and CRLF newlines', function () {
+  it("creates nested objects in the file's tab indentation and CRLF newlines", function () {
     const text = '{\r\n\t"name": "app"\r\n}\r\n';
-    assert.equal(
-      write(text, 'cloudmc.apiKey', 'k'),
-      '{\r\n\t"name": "app",\r\n\t"cloudmc": {\r\n\t\t"apiKey": "k"\r\n\t}\r\n}\r\n',
-    );
+    assert.equal(write(text, 'cloudmc.apiKey', 'k'), '{\r\n\t"name": "app",\r\n\t"cloudmc": {\r\n\t\t"apiKey": "k"\r\n\t}\r\n}\r\n');
   });
 
   it('adds to a one-line object on that line, spaced like its first property', function () {
@@ -74,13 +74,16 @@ describe('JSON / JSONC writer', function () {
 
   it('refuses an unparsable file with line, column and a reason that quotes nothing from it', function () {
     const text = '{\n  "apiKey": "sk_old_secret_value",\n  "x": oops\n}';
-    assert.throws(() => write(text, 'apiKey', 'new'), (error: Error & { line: number; column: number }) => {
-      assert.equal(error.name, 'FormatError');
-      assert.equal(error.line, 3);
-      assert.equal(error.column, 8);
-      assert.doesNotMatch(error.message, /sk_old|oops/);
-      return true;
-    });
+    assert.throws(
+      () => write(text, 'apiKey', 'new'),
+      (error: Error & { line: number; column: number }) => {
+        assert.equal(error.name, 'FormatError');
+        assert.equal(error.line, 3);
+        assert.equal(error.column, 8);
+        assert.doesNotMatch(error.message, /sk_old|oops/);
+        return true;
+      },
+    );
   });
 
   it('refuses a path that runs through a string', function () {
@@ -89,6 +92,9 @@ describe('JSON / JSONC writer', function () {
 
   it('refuses arrays nested 20,000 deep with a PathError instead of running out of stack', function () {
     const text = `{"a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
-    assert.throws(() => write(text, 'b', 'v'), (error: Error) => error.name === 'PathError' && /more than 256 levels/.test(error.message));
+    assert.throws(
+      () => write(text, 'b', 'v'),
+      (error: Error) => error.name === 'PathError' && /more than 256 levels/.test(error.message),
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
   });
 
   it('reads JSONC and returns the targets of the matching service and environment only', async function () {
-    await ws.write('.vscode/keysmith.json', `{
+    await ws.write(
+      '.vscode/keysmith.json',
+      `{
       "$schema": "../schemas/keysmith.schema.json",
       // Payline kit, homologation
       "mappings": [
@@ -34,7 +36,8 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
         { "serviceId": "payline", "environment": "production", "targets": [{ "file": "prod.env", "path": "K", "value": "secret" }] },
         { "serviceId": "payline", "environment": "test", "targets": [{ "file": ".env", "path": "H", "value": "authorization" }] },
       ],
-    }`);
+    }`,
+    );
     assert.deepEqual(await mappedTargets(ws.root, 'payline', 'test'), [
       { file: 'payline.properties', path: 'payline.accessKey', referencePath: 'payline.merchantId', value: 'pair' },
       { file: '.env', path: 'H', value: 'authorization' },
@@ -44,7 +47,10 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
 
   async function expectInvalid(text: string, field: string): Promise<KeysmithError> {
     await ws.write('.vscode/keysmith.json', text);
-    const error = await mappedTargets(ws.root, 'payline', 'test').then(() => undefined, (e: unknown) => e);
+    const error = await mappedTargets(ws.root, 'payline', 'test').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof KeysmithError);
     assert.equal(statusOf(error), 400);
     assert.equal(error.code, 'INVALID_MAPPINGS');
@@ -59,10 +65,19 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
   });
 
   it('refuses a wrong shape, naming the field and what is accepted', async function () {
-    const error = await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "staging", "targets": []}]}', 'mappings.0.environment');
+    const error = await expectInvalid(
+      '{"mappings": [{"serviceId": "payline", "environment": "staging", "targets": []}]}',
+      'mappings.0.environment',
+    );
     assert.match(error.message, /test or production/);
-    await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "pair"}]}]}', 'mappings.0.targets.0.referencePath');
-    await expectInvalid('{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "secret", "fmt": "env"}]}]}', 'mappings.0.targets.0');
+    await expectInvalid(
+      '{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "pair"}]}]}',
+      'mappings.0.targets.0.referencePath',
+    );
+    await expectInvalid(
+      '{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": ".env", "path": "K", "value": "secret", "fmt": "env"}]}]}',
+      'mappings.0.targets.0',
+    );
     await expectInvalid('{}', 'mappings');
   });
 
@@ -74,14 +89,24 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     await ws.write('.vscode/keysmith.json', JSON.stringify({ mappings: [{ serviceId: 'payline', environment: 'production', targets }] }));
     assert.deepEqual(await mappedTargets(ws.root, 'payline', 'production'), targets);
     for (const document of ['-1', '1.5', '{}', '"prod"', '{"a": 1}']) {
-      const error = await expectInvalid(`{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": "a.yml", "path": "k", "value": "secret", "document": ${document}}]}]}`, 'mappings.0.targets.0.document');
+      const error = await expectInvalid(
+        `{"mappings": [{"serviceId": "payline", "environment": "test", "targets": [{"file": "a.yml", "path": "k", "value": "secret", "document": ${document}}]}]}`,
+        'mappings.0.targets.0.document',
+      );
       assert.match(error.message, /document/);
     }
   });
 
   it('refuses more than 200 targets in all, naming the cap', async function () {
     const target = { file: '.env', path: 'K', value: 'secret' };
-    const file = (n: number, m = 1) => JSON.stringify({ mappings: Array.from({ length: m }, () => ({ serviceId: 'payline', environment: 'test', targets: Array.from({ length: n }, () => target) })) });
+    const file = (n: number, m = 1) =>
+      JSON.stringify({
+        mappings: Array.from({ length: m }, () => ({
+          serviceId: 'payline',
+          environment: 'test',
+          targets: Array.from({ length: n }, () => target),
+        })),
+      });
     await ws.write('.vscode/keysmith.json', file(200));
     assert.equal((await mappedTargets(ws.root, 'payline', 'test')).length, 200);
     const error = await expectInvalid(file(101, 2), 'mappings');
@@ -106,6 +131,7 @@ describe('workspace mappings (.vscode/keysmith.json)', function () {
     assert.deepEqual(target.properties.value.enum, ['secret', 'reference', 'authorization', 'pair']);
     const file = new RegExp(target.properties.file.pattern);
     for (const ok of ['.env', 'config/app.yaml', 'a..b/c', '.github/x.yml', 'my.git/x']) assert.ok(file.test(ok), ok);
-    for (const bad of ['/etc/passwd', '../x', 'a/../../b', 'C:\\x', '\\\\server\\share', '.git/config', 'sub/.GIT/hooks/x']) assert.ok(!file.test(bad), bad);
+    for (const bad of ['/etc/passwd', '../x', 'a/../../b', 'C:\\x', '\\\\server\\share', '.git/config', 'sub/.GIT/hooks/x'])
+      assert.ok(!file.test(bad), bad);
   });
 });

@@ -10,7 +10,12 @@ describe('multi-document YAML targets', function () {
   let ws: TempWorkspace;
   const old = `old${'Q'.repeat(16)}`;
   const text = `payline:\n  access-key: test-key\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\npayline:\n  access-key: ${old}\n`;
-  const target = { file: 'application.yml', path: 'payline.access-key', value: 'secret' as const, document: { 'spring.config.activate.on-profile': 'prod' } };
+  const target = {
+    file: 'application.yml',
+    path: 'payline.access-key',
+    value: 'secret' as const,
+    document: { 'spring.config.activate.on-profile': 'prod' },
+  };
   beforeEach(async function () {
     ws = await tempWorkspace();
     await ws.write('application.yml', text);

@@ -21,7 +21,11 @@ describe('integration-kit presets', function () {
   it('ask for an Authorization header only from services whose scheme has one', function () {
     for (const preset of INJECTION_PRESETS) {
       const scheme = BUILT_IN_SERVICES.find((s) => s.id === preset.serviceId)!.scheme;
-      if (scheme === 'pair') assert.ok(preset.targets.every((t) => t.value !== 'authorization'), preset.id);
+      if (scheme === 'pair')
+        assert.ok(
+          preset.targets.every((t) => t.value !== 'authorization'),
+          preset.id,
+        );
     }
   });
 
@@ -36,7 +40,10 @@ describe('integration-kit presets', function () {
       await mkdir(ws.at('config'));
       for (const preset of INJECTION_PRESETS) {
         const results = await applyInjection(ws.root, preset.targets, testMaterial());
-        assert.ok(results.every((r) => r.changed), preset.id);
+        assert.ok(
+          results.every((r) => r.changed),
+          preset.id,
+        );
       }
     } finally {
       await ws.cleanup();

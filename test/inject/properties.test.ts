@@ -24,10 +24,7 @@ describe('.properties writer', function () {
   });
 
   it('replaces a value continued over several lines by a single line', function () {
-    assert.equal(
-      write(kit, 'payline.proxy.url', 'http://p/'),
-      kit.replace('http://proxy.local:3128/\\\r\n    path', 'http://p/'),
-    );
+    assert.equal(write(kit, 'payline.proxy.url', 'http://p/'), kit.replace('http://proxy.local:3128/\\\r\n    path', 'http://p/'));
   });
 
   it('escapes backslashes, a leading space and non-ASCII as \\uXXXX', function () {
@@ -61,11 +58,14 @@ describe('.properties writer', function () {
   });
 
   it('refuses a malformed \\u escape with its line and column', function () {
-    assert.throws(() => write('a=1\nb=\\u12G4\n', 'a', 'x'), (error: Error & { line: number; column: number }) => {
-      assert.equal(error.name, 'FormatError');
-      assert.equal(error.line, 2);
-      assert.equal(error.column, 3);
-      return true;
-    });
+    assert.throws(
+      () => write('a=1\nb=\\u12G4\n', 'a', 'x'),
+      (error: Error & { line: number; column: number }) => {
+        assert.equal(error.name, 'FormatError');
+        assert.equal(error.line, 2);
+        assert.equal(error.column, 3);
+        return true;
+      },
+    );
   });
 });

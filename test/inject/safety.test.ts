@@ -11,11 +11,11 @@ import { fileState, git, tempWorkspace, testMaterial, type TempWorkspace } from 
 
 const material = testMaterial();
 
-async function expectRefused(
-  run: () => Promise<unknown>, status: number, code: string, naming?: string,
-): Promise<KeysmithError> {
+async function expectRefused(run: () => Promise<unknown>, status: number, code: string, naming?: string): Promise<KeysmithError> {
   let caught: unknown;
-  await run().catch((error: unknown) => { caught = error; });
+  await run().catch((error: unknown) => {
+    caught = error;
+  });
   assert.ok(caught instanceof KeysmithError, `expected a KeysmithError, got ${String(caught)}`);
   assert.equal(statusOf(caught), status, caught.message);
   assert.equal(caught.code, code, caught.message);
@@ -103,7 +103,12 @@ describe('injection safety', function () {
     const tracked = await ws.write('config/app.env', 'API_KEY=old\n', 0o640);
     git(ws.root, 'add', 'config/app.env');
     git(ws.root, 'commit', '-qm', 'config');
-    const error = await expectRefused(() => applyInjection(ws.root, [secretAt('config/app.env')], material), 409, 'TRACKED_BY_GIT', 'config/app.env');
+    const error = await expectRefused(
+      () => applyInjection(ws.root, [secretAt('config/app.env')], material),
+      409,
+      'TRACKED_BY_GIT',
+      'config/app.env',
+    );
     assert.match(error.message, /\.gitignore/);
     assert.match(error.message, /git rm --cached -- "config\/app\.env"/);
     await refusedBoth([secretAt('config/app.env')], 409, 'TRACKED_BY_GIT', [tracked]);
@@ -143,7 +148,12 @@ describe('injection safety', function () {
   it('refuses an unparsable file with line and column, quoting none of it', async function () {
     const oldSecret = `ks_${'test'}_previousvalue0000000000000000000000`;
     const file = await ws.write('app.yaml', `apiKey: "${oldSecret}\nnext: [\n`, 0o644);
-    const error = await expectRefused(() => applyInjection(ws.root, [secretAt('app.yaml', 'apiKey')], material), 400, 'UNPARSABLE_FILE', 'app.yaml');
+    const error = await expectRefused(
+      () => applyInjection(ws.root, [secretAt('app.yaml', 'apiKey')], material),
+      400,
+      'UNPARSABLE_FILE',
+      'app.yaml',
+    );
     assert.match(error.message, /line \d+, column \d+/);
     assert.ok(!error.message.includes(oldSecret) && !JSON.stringify(error.details).includes(oldSecret));
     await refusedBoth([secretAt('app.yaml', 'apiKey')], 400, 'UNPARSABLE_FILE', [file]);
@@ -160,7 +170,11 @@ describe('injection safety', function () {
     await refusedBoth([secretAt('notes.txt')], 400, 'UNKNOWN_FORMAT', [file], 'notes.txt');
     const env = await ws.write('.env', 'A=1\n');
     const noHeader = { reference: material.reference, secret: material.secret };
-    await expectRefused(() => applyInjection(ws.root, [{ file: '.env', path: 'A', value: 'authorization' }], noHeader), 400, 'NO_AUTHORIZATION');
+    await expectRefused(
+      () => applyInjection(ws.root, [{ file: '.env', path: 'A', value: 'authorization' }], noHeader),
+      400,
+      'NO_AUTHORIZATION',
+    );
     await refusedBoth([{ file: '.env', path: 'A', value: 'pair' }], 400, 'INVALID_TARGET', [env]);
   });
 

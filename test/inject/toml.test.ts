@@ -41,11 +41,8 @@ describe('TOML writer', function () {
     assert.equal(write(config, 'ingeneo.retry.backoff', '2s'), config.replace('"1s"', '"2s"'));
   });
 
-  it('creates a missing key at the end of its table with the table\'s indentation and the file\'s last string quoting', function () {
-    assert.equal(
-      write(config, 'ingeneo.reference', 'r'),
-      config.replace('line"""\n', 'line"""\n  reference = "r"\n'),
-    );
+  it("creates a missing key at the end of its table with the table's indentation and the file's last string quoting", function () {
+    assert.equal(write(config, 'ingeneo.reference', 'r'), config.replace('line"""\n', 'line"""\n  reference = "r"\n'));
   });
 
   it('adds a missing key to an inline table inside its braces', function () {
@@ -53,11 +50,11 @@ describe('TOML writer', function () {
   });
 
   it('adds a root key after the last root key, before the first table', function () {
-    assert.equal(write(config, 'env', 'prod'), config.replace("client.name = 'welyb'\n", "client.name = 'welyb'\nenv = \"prod\"\n"));
+    assert.equal(write(config, 'env', 'prod'), config.replace("client.name = 'welyb'\n", 'client.name = \'welyb\'\nenv = "prod"\n'));
   });
 
   it('adds under an existing dotted-key table with a dotted key', function () {
-    assert.equal(write(config, 'client.id', 'c'), config.replace("client.name = 'welyb'\n", "client.name = 'welyb'\nclient.id = \"c\"\n"));
+    assert.equal(write(config, 'client.id', 'c'), config.replace("client.name = 'welyb'\n", 'client.name = \'welyb\'\nclient.id = "c"\n'));
   });
 
   it('creates a new table at the end for a path under no existing table', function () {
@@ -84,24 +81,29 @@ describe('TOML writer', function () {
   });
 
   it('refuses an unparsable file with line and column and no quoted content', function () {
-    assert.throws(() => write('a = "1"\nsecret = sk_old_value\n', 'a', 'x'), (error: Error & { line: number; column: number }) => {
-      assert.equal(error.name, 'FormatError');
-      assert.equal(error.line, 2);
-      assert.doesNotMatch(error.message, /sk_old_value/);
-      return true;
-    });
+    assert.throws(
+      () => write('a = "1"\nsecret = sk_old_value\n', 'a', 'x'),
+      (error: Error & { line: number; column: number }) => {
+        assert.equal(error.name, 'FormatError');
+        assert.equal(error.line, 2);
+        assert.doesNotMatch(error.message, /sk_old_value/);
+        return true;
+      },
+    );
   });
 
   it('refuses a key of 20,000 dotted segments with a PathError instead of running out of stack', function () {
     const deep = Array.from({ length: 20_000 }, (_, i) => `k${i}`).join('.');
     for (const text of [`${deep} = "x"\n`, `[${deep}]\nb = 1\n`]) {
-      assert.throws(() => writeToml(text, { path: 'a', value: 'v' }), (error: Error) =>
-        error.name === 'PathError' && /more than 256 levels/.test(error.message));
+      assert.throws(
+        () => writeToml(text, { path: 'a', value: 'v' }),
+        (error: Error) => error.name === 'PathError' && /more than 256 levels/.test(error.message),
+      );
     }
   });
 
   it('replaces a string inside an array by its index, and refuses an index past the end', function () {
-    const text = "[package]\nkeywords = [\"async\", 'io', # comment\n  \"net\",\n]\n";
+    const text = '[package]\nkeywords = ["async", \'io\', # comment\n  "net",\n]\n';
     assert.equal(writeToml(text, { path: 'package.keywords.1', value: 'new' }), text.replace("'io'", "'new'"));
     assert.equal(writeToml(text, { path: 'package.keywords.2', value: 'new' }), text.replace('"net"', '"new"'));
     assert.throws(() => writeToml(text, { path: 'package.keywords.3', value: 'new' }), { name: 'PathError' });

@@ -30,8 +30,10 @@ describe('XML appSettings writer', function () {
   });
 
   it('adds a value attribute to an entry that has none', function () {
-    assert.equal(write('<configuration><appSettings><add key="k"/></appSettings></configuration>', 'k', 'v'),
-      '<configuration><appSettings><add key="k" value="v"/></appSettings></configuration>');
+    assert.equal(
+      write('<configuration><appSettings><add key="k"/></appSettings></configuration>', 'k', 'v'),
+      '<configuration><appSettings><add key="k" value="v"/></appSettings></configuration>',
+    );
   });
 
   it('adds a missing entry after the last one with its indentation, quotes and closing', function () {
@@ -43,13 +45,17 @@ describe('XML appSettings writer', function () {
 
   it('creates appSettings as the last child of configuration when missing', function () {
     const text = '<configuration>\n    <startup />\n</configuration>\n';
-    assert.equal(write(text, 'K', 'v'),
-      '<configuration>\n    <startup />\n    <appSettings>\n        <add key="K" value="v" />\n    </appSettings>\n</configuration>\n');
+    assert.equal(
+      write(text, 'K', 'v'),
+      '<configuration>\n    <startup />\n    <appSettings>\n        <add key="K" value="v" />\n    </appSettings>\n</configuration>\n',
+    );
   });
 
   it('opens a self-closing appSettings', function () {
-    assert.equal(write('<configuration>\n  <appSettings/>\n</configuration>', 'K', 'v'),
-      '<configuration>\n  <appSettings>\n    <add key="K" value="v" />\n  </appSettings>\n</configuration>');
+    assert.equal(
+      write('<configuration>\n  <appSettings/>\n</configuration>', 'K', 'v'),
+      '<configuration>\n  <appSettings>\n    <add key="K" value="v" />\n  </appSettings>\n</configuration>',
+    );
   });
 
   it('refuses a file whose root is not configuration', function () {
@@ -57,11 +63,13 @@ describe('XML appSettings writer', function () {
   });
 
   it('refuses malformed XML with line and column, quoting nothing', function () {
-    assert.throws(() => write('<configuration>\n  <appSettings>\n    <add key="k" value="sk_old>\n</configuration>', 'k', 'v'),
+    assert.throws(
+      () => write('<configuration>\n  <appSettings>\n    <add key="k" value="sk_old>\n</configuration>', 'k', 'v'),
       (error: Error & { line: number }) => {
         assert.equal(error.name, 'FormatError');
         assert.doesNotMatch(error.message, /sk_old/);
         return true;
-      });
+      },
+    );
   });
 });

@@ -63,8 +63,11 @@ describe('YAML writer', function () {
   });
 
   it('refuses to write an aliased anchor, an alias, or inside a merged mapping, naming the construct', function () {
-    const refused = (text: string, path: string) => assert.throws(() => write(text, path, 'new'), (error: Error) =>
-      error.name === 'PathError' && /anchor \(&\)|alias \(\*\)/.test(error.message) && !error.message.includes('old'));
+    const refused = (text: string, path: string) =>
+      assert.throws(
+        () => write(text, path, 'new'),
+        (error: Error) => error.name === 'PathError' && /anchor \(&\)|alias \(\*\)/.test(error.message) && !error.message.includes('old'),
+      );
     refused('base: &k old\nuse: *k\n', 'base');
     refused('base: &k old\n*k : key\n', 'base');
     refused('base: &k old\nuse: *k\n', 'use');
@@ -89,7 +92,7 @@ describe('YAML writer', function () {
     );
   });
 
-  it('creates missing nested mappings with the file\'s indentation step and CRLF', function () {
+  it("creates missing nested mappings with the file's indentation step and CRLF", function () {
     const text = 'app:\r\n    name: x\r\n';
     assert.equal(write(text, 'ingeneo.auth.apiKey', 'k'), 'app:\r\n    name: x\r\ningeneo:\r\n    auth:\r\n        apiKey: k\r\n');
   });
@@ -116,11 +119,14 @@ describe('YAML writer', function () {
 
   it('refuses a path through a scalar, and an unparsable file without quoting it', function () {
     assert.throws(() => write('a: text\n', 'a.b', 'v'), { name: 'PathError' });
-    assert.throws(() => write('key: "sk_old_secret\nnext: 1\n', 'key', 'v'), (error: Error & { line: number }) => {
-      assert.equal(error.name, 'FormatError');
-      assert.doesNotMatch(error.message, /sk_old_secret/);
-      assert.ok(error.line >= 1);
-      return true;
-    });
+    assert.throws(
+      () => write('key: "sk_old_secret\nnext: 1\n', 'key', 'v'),
+      (error: Error & { line: number }) => {
+        assert.equal(error.name, 'FormatError');
+        assert.doesNotMatch(error.message, /sk_old_secret/);
+        assert.ok(error.line >= 1);
+        return true;
+      },
+    );
   });
 });

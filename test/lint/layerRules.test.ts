@@ -23,9 +23,17 @@ describe('layer rules (ESLint)', function () {
     ['domain code importing express', 'daemon/core/example.ts', "import express from 'express';\n"],
     ['the store importing the HTTP layer', 'daemon/store/example.ts', "import { sendError } from '../http/respond';\n"],
     ['the extension importing daemon runtime code', 'extension/example.ts', "import { startServer } from '../daemon/server';\n"],
-    ['the extension importing a daemon type other than the protocol', 'extension/tree/example.ts', "import type { KeyRecord } from '../../daemon/store/types';\n"],
+    [
+      'the extension importing a daemon type other than the protocol',
+      'extension/tree/example.ts',
+      "import type { KeyRecord } from '../../daemon/store/types';\n",
+    ],
     ['a webview importing extension code', 'media/webview/example.ts', "import { DaemonClient } from '../../extension/client';\n"],
-    ['a webview importing the daemon protocol directly', 'media/webview/example.ts', "import type { KeyView } from '../../daemon/protocol';\n"],
+    [
+      'a webview importing the daemon protocol directly',
+      'media/webview/example.ts',
+      "import type { KeyView } from '../../daemon/protocol';\n",
+    ],
     ['a webview importing common/', 'media/webview/example.ts', "import { gitignoreLine } from '../../common/gitignoreLine';\n"],
   ];
   for (const [what, file, source] of refused) {
@@ -39,7 +47,11 @@ describe('layer rules (ESLint)', function () {
     ['the HTTP layer importing the domain', 'daemon/http/example.ts', "import { KeysmithError } from '../errors';\n"],
     ['the extension importing protocol types', 'extension/example.ts', "import type { KeyView } from '../daemon/protocol';\n"],
     ['the extension importing common/', 'extension/example.ts', "import { gitignoreLine } from '../common/gitignoreLine';\n"],
-    ['a webview importing its protocol', 'media/webview/example.ts', "import type { ToWebview } from '../../extension/webviews/protocol';\n"],
+    [
+      'a webview importing its protocol',
+      'media/webview/example.ts',
+      "import type { ToWebview } from '../../extension/webviews/protocol';\n",
+    ],
   ];
   for (const [what, file, source] of allowed) {
     it(`allows ${what}`, async () => {

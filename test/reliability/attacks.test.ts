@@ -10,7 +10,6 @@ import { useTestDaemon } from '../support/hooks';
 describe('reliability: attacks on the local daemon', function () {
   const daemon = useTestDaemon({ defaults: 'daemon' });
 
-
   describe('DNS rebinding: a Host that is not 127.0.0.1:<port> or localhost:<port>', function () {
     // A browser can reach only the TCP port (health, verify); the admin socket keeps the same guard
     // (there, only `localhost`, what curl --unix-socket and node send).
@@ -37,7 +36,12 @@ describe('reliability: attacks on the local daemon', function () {
           ['GET', '/v1/keys', undefined],
           ['GET', '/v1/no-such-route', null],
         ] as const) {
-          const answer = await send(daemon, method, path, { tcp: true, token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
+          const answer = await send(daemon, method, path, {
+            tcp: true,
+            token,
+            headers: { host },
+            json: method === 'POST' ? { key: 'x' } : undefined,
+          });
           assert.equal(answer.status, 403, `Host ${host} ${method} ${path} -> ${describeAnswer(answer)}`);
           expectApiError(answer, 403, 'FORBIDDEN_HOST');
         }
@@ -46,7 +50,11 @@ describe('reliability: attacks on the local daemon', function () {
 
     it('answers 403 FORBIDDEN_HOST for each foreign Host on the admin socket too', async function () {
       for (const host of [...foreignHosts(daemon.port), `localhost:${daemon.port}`]) {
-        for (const [method, path, token] of [['GET', '/v1/health', null], ['GET', '/v1/keys', undefined], ['POST', '/v1/verify', undefined]] as const) {
+        for (const [method, path, token] of [
+          ['GET', '/v1/health', null],
+          ['GET', '/v1/keys', undefined],
+          ['POST', '/v1/verify', undefined],
+        ] as const) {
           const answer = await send(daemon, method, path, { token, headers: { host }, json: method === 'POST' ? { key: 'x' } : undefined });
           expectApiError(answer, 403, 'FORBIDDEN_HOST');
         }
@@ -85,7 +93,11 @@ describe('reliability: attacks on the local daemon', function () {
     it('answers 403 to an Origin on the verify fast path too, on TCP (what a page can reach) and on the socket', async function () {
       const verifyToken = await createVerifyToken(daemon, 'origin app');
       for (const options of [{ tcp: true, token: verifyToken }, { tcp: true, token: null }, {}]) {
-        const answer = await send(daemon, 'POST', '/v1/verify', { ...options, headers: { origin: 'https://evil.example' }, json: { key: 'anything' } });
+        const answer = await send(daemon, 'POST', '/v1/verify', {
+          ...options,
+          headers: { origin: 'https://evil.example' },
+          json: { key: 'anything' },
+        });
         expectApiError(answer, 403, 'FORBIDDEN_ORIGIN');
       }
       const health = await send(daemon, 'GET', '/v1/health', { tcp: true, token: null, headers: { origin: 'https://evil.example' } });
@@ -200,8 +212,12 @@ describe('reliability: attacks on the local daemon', function () {
 
       // Path tricks do not turn the verify route into an admin one.
       for (const [method, path] of [
-        ['GET', '/v1/verify/../keys'], ['GET', '/v1/verify/..%2Fkeys'], ['POST', '/v1/keys/../verify'],
-        ['GET', '//v1/keys'], ['POST', '/v1//keys'], ['GET', '/V1/KEYS'],
+        ['GET', '/v1/verify/../keys'],
+        ['GET', '/v1/verify/..%2Fkeys'],
+        ['POST', '/v1/keys/../verify'],
+        ['GET', '//v1/keys'],
+        ['POST', '/v1//keys'],
+        ['GET', '/V1/KEYS'],
       ] as const) {
         const answer = await send(daemon, method, path, { ...asVerifier, json: method === 'POST' ? { key: 'x' } : undefined });
         assert.ok([403, 404].includes(answer.status), `${method} ${path} with a verify token -> ${describeAnswer(answer)}`);

@@ -14,7 +14,12 @@ async function snapshot(target: Target, keyId: string): Promise<string> {
   const services = await send(target, 'GET', '/v1/services');
   const key = await send(target, 'GET', `/v1/keys/${keyId}`);
   const { lastUsedAt: _a, lastUsedIp: _b, useCount: _c, ...keyWithoutUse } = key.body;
-  return JSON.stringify({ total: keys.body.total, ids: keys.body.items.map((k: { id: string }) => k.id), services: services.body, key: keyWithoutUse });
+  return JSON.stringify({
+    total: keys.body.total,
+    ids: keys.body.items.map((k: { id: string }) => k.id),
+    services: services.body,
+    key: keyWithoutUse,
+  });
 }
 
 describe('reliability: bad request bodies', function () {
@@ -71,19 +76,36 @@ describe('reliability: bad request bodies', function () {
   });
 
   it('answers verify bodies that are JSON but not a verify request with 200 {valid:false, code:MALFORMED} (API.md: verify always answers 200)', async function () {
-    for (const raw of ['"hello"', 'null', '[{"key":"x"}]', '{}', '{"key":"a","authorization":"Bearer b"}', '{"key":42}', '{"key":"a","extra":1}']) {
+    for (const raw of [
+      '"hello"',
+      'null',
+      '[{"key":"x"}]',
+      '{}',
+      '{"key":"a","authorization":"Bearer b"}',
+      '{"key":42}',
+      '{"key":"a","extra":1}',
+    ]) {
       const answer = await send(daemon, 'POST', '/v1/verify', { raw });
       assert.equal(answer.status, 200, `verify ${raw}: ${describeAnswer(answer)}`);
       assert.deepEqual(answer.body, { valid: false, code: 'MALFORMED' }, `verify ${raw}`);
     }
-    for (const [raw, status, contentType] of [['{"key": ', 400], ['{"key":"x"}', 415, 'text/plain'], [JSON.stringify({ key: 'k'.repeat(BODY_LIMIT) }), 413]] as const) {
+    for (const [raw, status, contentType] of [
+      ['{"key": ', 400],
+      ['{"key":"x"}', 415, 'text/plain'],
+      [JSON.stringify({ key: 'k'.repeat(BODY_LIMIT) }), 413],
+    ] as const) {
       expectApiError(await send(daemon, 'POST', '/v1/verify', { raw, contentType }), status);
     }
     await expectStillServing(daemon);
   });
 
   it('answers 415 to text/plain, even when the text is valid JSON', async function () {
-    await expectRefusedEverywhere('text/plain', 415, JSON.stringify({ serviceId: 'ingeneo', environment: 'test', name: 'x' }), 'text/plain');
+    await expectRefusedEverywhere(
+      'text/plain',
+      415,
+      JSON.stringify({ serviceId: 'ingeneo', environment: 'test', name: 'x' }),
+      'text/plain',
+    );
   });
 
   it('answers 413 to a body over 64 KiB', async function () {
@@ -109,7 +131,10 @@ describe('reliability: bad request bodies', function () {
       assert.ok(raw.length < BODY_LIMIT);
       await expectRefusedEverywhere('deeply nested JSON', 400, raw);
       const verify = await send(daemon, 'POST', '/v1/verify', { raw: `{"key":${nested}}` });
-      assert.ok(verify.status === 400 || (verify.status === 200 && verify.body.valid === false), `verify of nested JSON: ${describeAnswer(verify)}`);
+      assert.ok(
+        verify.status === 400 || (verify.status === 200 && verify.body.valid === false),
+        `verify of nested JSON: ${describeAnswer(verify)}`,
+      );
     }
     assert.ok(!daemon.logs.some((line) => /RangeError|call stack/i.test(line)), 'a stack overflow reached the log');
   });

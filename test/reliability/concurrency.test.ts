@@ -26,7 +26,10 @@ describe('reliability: concurrent changes', function () {
     const agent = keepAliveAgent(CONCURRENT);
     const answers = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, i) =>
-        send(daemon!, 'POST', '/v1/keys', { agent, json: validKeyBody({ name: `concurrent ${i}`, environment: i % 2 ? 'test' : 'production' }) }),
+        send(daemon!, 'POST', '/v1/keys', {
+          agent,
+          json: validKeyBody({ name: `concurrent ${i}`, environment: i % 2 ? 'test' : 'production' }),
+        }),
       ),
     );
     agent.destroy();
@@ -57,12 +60,19 @@ describe('reliability: concurrent changes', function () {
     const agent = keepAliveAgent(20);
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        send(daemon!, 'POST', '/v1/keys/import', { agent, json: { ...validKeyBody({ name: `import ${i}`, environment: 'production' }), secret } }),
+        send(daemon!, 'POST', '/v1/keys/import', {
+          agent,
+          json: { ...validKeyBody({ name: `import ${i}`, environment: 'production' }), secret },
+        }),
       ),
     );
     agent.destroy();
     const statuses = answers.map((answer) => answer.status).sort();
-    assert.deepEqual(statuses, [201, ...Array<number>(19).fill(409)], `statuses of 20 concurrent imports of one secret: ${statuses.join(',')}`);
+    assert.deepEqual(
+      statuses,
+      [201, ...Array<number>(19).fill(409)],
+      `statuses of 20 concurrent imports of one secret: ${statuses.join(',')}`,
+    );
     for (const refused of answers.filter((answer) => answer.status === 409)) assert.equal(refused.body.error.code, 'DUPLICATE_SECRET');
     assert.equal((await listAllKeys(daemon)).length, 1, 'one secret is stored as several keys');
 
@@ -100,7 +110,11 @@ describe('reliability: concurrent changes', function () {
       const service = await send(live, 'POST', '/v1/services', { json: { name: `Short-lived ${round}`, prefix: 'short' } });
       const serviceId = service.body.id as string;
       const create = () => send(live, 'POST', '/v1/keys', { agent, json: validKeyBody({ serviceId }) });
-      const answers = await Promise.all([...Array.from({ length: 5 }, create), send(live, 'DELETE', `/v1/services/${serviceId}`, { agent }), ...Array.from({ length: 5 }, create)]);
+      const answers = await Promise.all([
+        ...Array.from({ length: 5 }, create),
+        send(live, 'DELETE', `/v1/services/${serviceId}`, { agent }),
+        ...Array.from({ length: 5 }, create),
+      ]);
       const deleted = answers[5]!.status === 204;
       const orphans = (await listAllKeys(live)).filter((listed) => listed.serviceId === serviceId);
       if (deleted) assert.deepEqual(orphans, [], `round ${round}: keys exist for a deleted service`);

@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
 import { listAllKeys, validKeyBody } from './support/api';
-import { delay, ensureDaemonBuilt, killHard, launchDaemonProcess, startDaemonProcess, stopDaemonProcess, type RunningDaemon } from '../support/childDaemon';
+import {
+  delay,
+  ensureDaemonBuilt,
+  killHard,
+  launchDaemonProcess,
+  startDaemonProcess,
+  stopDaemonProcess,
+  type RunningDaemon,
+} from '../support/childDaemon';
 import { describeAnswer, keepAliveAgent, send } from '../support/http';
 import { reliabilitySeed, seededRandom, type Random } from './support/seededRandom';
 import { findStoreFile, readStoreFile, tempFilesIn } from './support/storeFile';
@@ -70,7 +78,10 @@ async function changeStream(daemon: RunningDaemon, random: Random, candidates: s
   // Verify traffic alongside, so batched lastUsed writes interleave with the changes and get killed too.
   const verifier = async () => {
     while (!stopped()) {
-      if (acked.secrets.length === 0) { await delay(5); continue; }
+      if (acked.secrets.length === 0) {
+        await delay(5);
+        continue;
+      }
       try {
         const answer = await send(daemon, 'POST', '/v1/verify', { agent, json: { key: random.pick(acked.secrets) } });
         if (answer.status !== 200) acked.serverErrors.push(`verify: ${describeAnswer(answer)}`);
@@ -95,7 +106,11 @@ function checkKeys(keys: KeyState[], acked: Acknowledged, context: string): void
   for (const [oldId, newId] of acked.regenerated) {
     assert.equal(byId.get(oldId)?.rotatedTo, newId, `${context}: regenerate of ${oldId} answered 201 but rotatedTo is lost`);
     const expected = acked.inGrace.has(oldId) ? 'active' : 'revoked';
-    assert.equal(byId.get(oldId)?.status, expected, `${context}: ${oldId} regenerated with${expected === 'active' ? '' : 'out'} grace is ${byId.get(oldId)?.status}`);
+    assert.equal(
+      byId.get(oldId)?.status,
+      expected,
+      `${context}: ${oldId} regenerated with${expected === 'active' ? '' : 'out'} grace is ${byId.get(oldId)?.status}`,
+    );
   }
   for (const key of keys) {
     if (key.rotatedTo !== undefined) {
@@ -104,7 +119,11 @@ function checkKeys(keys: KeyState[], acked: Acknowledged, context: string): void
       assert.equal(successor.rotatedFrom, key.id, `${context}: ${key.rotatedTo} does not point back to ${key.id}`);
     }
     if (key.rotatedFrom !== undefined) {
-      assert.equal(byId.get(key.rotatedFrom)?.rotatedTo, key.id, `${context}: half-applied regenerate: ${key.id} rotatedFrom ${key.rotatedFrom}, which does not show rotatedTo`);
+      assert.equal(
+        byId.get(key.rotatedFrom)?.rotatedTo,
+        key.id,
+        `${context}: half-applied regenerate: ${key.id} rotatedFrom ${key.rotatedFrom}, which does not show rotatedTo`,
+      );
     }
   }
 }
@@ -126,7 +145,14 @@ describe('reliability: kill -9 during a stream of changes', function () {
     const seed = reliabilitySeed(20_261_123);
     const random = seededRandom(seed);
     const dataDir = await temp.make('crash');
-    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), inGrace: new Set(), serverErrors: [], secrets: [] };
+    const acked: Acknowledged = {
+      created: new Set(),
+      revoked: new Set(),
+      regenerated: new Map(),
+      inGrace: new Set(),
+      serverErrors: [],
+      secrets: [],
+    };
     let candidates: string[];
     let killedWithTempFiles = 0;
     let startupKills = 0;
@@ -193,10 +219,19 @@ describe('reliability: SIGTERM during a stream of changes', function () {
     const seed = reliabilitySeed(15_15);
     const random = seededRandom(seed);
     const dataDir = await temp.make('sigterm');
-    const acked: Acknowledged = { created: new Set(), revoked: new Set(), regenerated: new Map(), inGrace: new Set(), serverErrors: [], secrets: [] };
+    const acked: Acknowledged = {
+      created: new Set(),
+      revoked: new Set(),
+      regenerated: new Map(),
+      inGrace: new Set(),
+      serverErrors: [],
+      secrets: [],
+    };
     for (let round = 1; round <= 3; round++) {
       daemon = await startDaemonProcess(dataDir);
-      const candidates = (await listAllKeys(daemon)).filter((key) => key.status === 'active' && key.rotatedTo === undefined).map((key) => key.id);
+      const candidates = (await listAllKeys(daemon))
+        .filter((key) => key.status === 'active' && key.rotatedTo === undefined)
+        .map((key) => key.id);
       let stopping = false;
       const stream = changeStream(daemon, random, candidates, acked, () => stopping);
       await delay(random.int(100, 300));

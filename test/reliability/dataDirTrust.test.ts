@@ -49,7 +49,13 @@ describe('reliability: a data dir and files only the user controls', function ()
   describe('daemon.json, as both readers see it', function () {
     async function card(): Promise<{ dataDir: string; file: string }> {
       const dataDir = await temp.make('card');
-      await writeDaemonFile(dataDir, { socket: path.join(dataDir, 'daemon.sock'), port: 1, pid: 1, token: 'ksa_card_token_0123456789', version: '0' });
+      await writeDaemonFile(dataDir, {
+        socket: path.join(dataDir, 'daemon.sock'),
+        port: 1,
+        pid: 1,
+        token: 'ksa_card_token_0123456789',
+        version: '0',
+      });
       return { dataDir, file: path.join(dataDir, 'daemon.json') };
     }
     async function expectBothRefuse(dataDir: string, why: RegExp): Promise<void> {
@@ -85,13 +91,13 @@ describe('reliability: a data dir and files only the user controls', function ()
     it('refuses to start with audit.jsonl linked to another file, which stays byte-identical', async function () {
       const dataDir = await temp.make('audit-link');
       const victim = path.join(await temp.make('victim'), 'notes.txt');
-      await writeFile(victim, 'the user\'s own notes\n');
+      await writeFile(victim, "the user's own notes\n");
       await symlink(victim, path.join(dataDir, 'audit.jsonl'));
       const refused = launchDaemonProcess(dataDir);
       const exit = await expectRefusal(refused);
       assert.equal(exit.code, 1, refused.output());
       assert.match(refused.output(), /audit\.jsonl is a symbolic link/);
-      assert.equal(await readFile(victim, 'utf8'), 'the user\'s own notes\n');
+      assert.equal(await readFile(victim, 'utf8'), "the user's own notes\n");
     });
 
     it('never appends audit events through a link, even one planted after the start-up check', async function () {
@@ -110,7 +116,10 @@ describe('reliability: a data dir and files only the user controls', function ()
         await mkdir(path.dirname(elsewhere), { recursive: true });
         await writeFile(elsewhere, 'not yours\n', { mode: 0o600 });
         await symlink(elsewhere, path.join(dataDir, name));
-        await assert.rejects(startTestDaemon({ defaults: 'daemon', dataDir }), new RegExp(`${name.replace('.', '\\.')} is a symbolic link`));
+        await assert.rejects(
+          startTestDaemon({ defaults: 'daemon', dataDir }),
+          new RegExp(`${name.replace('.', '\\.')} is a symbolic link`),
+        );
         assert.equal(await readFile(elsewhere, 'utf8'), 'not yours\n');
       });
     }

@@ -20,7 +20,10 @@ import { useTempDirs } from '../support/tempDirs';
 /** Each fault, and the advice the daemon must add to the kernel's errno (not just repeat it). */
 /** Every file of the data dir with its bytes: store, its log or backup, audit log, master key (not the admin socket). */
 async function filesIn(dataDir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dataDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  const names = (await readdir(dataDir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
   return new Map(await Promise.all(names.map(async (name): Promise<[string, Buffer]> => [name, await readFile(path.join(dataDir, name))])));
 }
 
@@ -47,16 +50,26 @@ describe('reliability: disk faults under a running server', function () {
     const kept = await createKey(daemon, { name: 'kept' });
 
     disk.setFault('ENOSPC', (file) => path.basename(file).startsWith('audit'));
-    const create = await send(daemon, 'POST', '/v1/keys', { json: validKeyBody({ name: 'created while the audit log fails', environment: 'production' }) });
+    const create = await send(daemon, 'POST', '/v1/keys', {
+      json: validKeyBody({ name: 'created while the audit log fails', environment: 'production' }),
+    });
     const revoke = await send(daemon, 'POST', `/v1/keys/${kept.key.id}/revoke`, { json: {} });
     assert.ok(disk.refused > 0, 'the audit fault was never hit: the test proves nothing');
     disk.setFault(undefined);
 
     const names = (await listAllKeys(daemon)).map((key) => key.name);
     const createKept = names.includes('created while the audit log fails');
-    assert.equal(createKept, create.status === 201, `create answered ${describeAnswer(create)} but the key was ${createKept ? '' : 'not '}stored`);
+    assert.equal(
+      createKept,
+      create.status === 201,
+      `create answered ${describeAnswer(create)} but the key was ${createKept ? '' : 'not '}stored`,
+    );
     const revokeKept = (await send(daemon, 'GET', `/v1/keys/${kept.key.id}`)).body.status === 'revoked';
-    assert.equal(revokeKept, revoke.status === 200, `revoke answered ${describeAnswer(revoke)} but the key is ${revokeKept ? '' : 'not '}revoked`);
+    assert.equal(
+      revokeKept,
+      revoke.status === 200,
+      `revoke answered ${describeAnswer(revoke)} but the key is ${revokeKept ? '' : 'not '}revoked`,
+    );
   });
 
   for (const [fault, explanation] of FAULTS) {
@@ -64,14 +77,11 @@ describe('reliability: disk faults under a running server', function () {
       const dataDir = await temp.make(`open-${fault}`);
       const disk = faultyDisk();
       disk.setFault(fault);
-      await assert.rejects(
-        openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs }),
-        (error: Error) => {
-          assert.match(error.message, explanation, `the message gives no advice for ${fault}: ${error.message}`);
-          assert.ok(error.message.includes(dataDir), `the message names the data dir: ${error.message}`);
-          return true;
-        },
-      );
+      await assert.rejects(openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs }), (error: Error) => {
+        assert.match(error.message, explanation, `the message gives no advice for ${fault}: ${error.message}`);
+        assert.ok(error.message.includes(dataDir), `the message names the data dir: ${error.message}`);
+        return true;
+      });
       disk.setFault(undefined);
       const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs });
       daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
@@ -110,7 +120,10 @@ describe('reliability: disk faults under a running server', function () {
       assert.deepEqual(await filesIn(dataDir), durableBefore, 'a file of the data dir changed while the disk refused writes');
       assert.deepEqual(await tempFilesIn(dataDir), [], 'a failed write left its temp file behind');
       const during = await listAllKeys(daemon);
-      assert.deepEqual(during.map((key) => key.id), [kept.key.id]);
+      assert.deepEqual(
+        during.map((key) => key.id),
+        [kept.key.id],
+      );
       assert.equal(during[0]!.name, 'kept');
       assert.equal(during[0]!.status, 'active');
       const verified = await verifyKey(daemon, kept.secret.secret);

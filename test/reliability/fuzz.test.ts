@@ -42,13 +42,17 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
 
     const resolve = (call: FuzzCall, services: string[]): FuzzCall => {
       const ids = [...expectedKeys];
-      const choose = (list: string[]) => (typeof call.pick === 'number' && list.length > 0 ? list[call.pick % list.length]! : String(call.pick));
+      const choose = (list: string[]) =>
+        typeof call.pick === 'number' && list.length > 0 ? list[call.pick % list.length]! : String(call.pick);
       const keyId = choose(ids);
       const secret = typeof call.pick === 'number' && secrets.length > 0 ? secrets[call.pick % secrets.length]! : 'not-a-secret';
       const fill = (value: string) =>
         value.replaceAll('{key}', encodeURIComponent(keyId)).replaceAll('{service}', encodeURIComponent(choose(services)));
       const inJson = (value: string) => JSON.stringify(value).slice(1, -1);
-      const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body).replaceAll('{key}', inJson(keyId)).replaceAll('{secret}', inJson(secret)));
+      const body =
+        call.body === undefined
+          ? undefined
+          : JSON.parse(JSON.stringify(call.body).replaceAll('{key}', inJson(keyId)).replaceAll('{secret}', inJson(secret)));
       return { ...call, path: fill(call.path), body };
     };
 
@@ -77,7 +81,9 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
     } finally {
       agent.destroy();
     }
-    console.log(`      fuzz: ${RUNS} requests, answers by status ${JSON.stringify(tally)}, ${expectedKeys.size} keys expected, seed ${seed}`);
+    console.log(
+      `      fuzz: ${RUNS} requests, answers by status ${JSON.stringify(tally)}, ${expectedKeys.size} keys expected, seed ${seed}`,
+    );
     assert.equal((await send(live, 'GET', '/v1/health', { token: null })).status, 200, 'the daemon stopped serving');
 
     await live.stop();
@@ -89,7 +95,9 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
     const places: Array<[string, string]> = [
       ['the store file', JSON.stringify(store)],
       ['the daemon log', live.logs.join('\n')],
-      ...(await Promise.all(auditFiles.map(async (name): Promise<[string, string]> => [name, await readFile(path.join(dataDir, name), 'utf8')]))),
+      ...(await Promise.all(
+        auditFiles.map(async (name): Promise<[string, string]> => [name, await readFile(path.join(dataDir, name), 'utf8')]),
+      )),
     ];
     for (const [place, text] of places) {
       assert.equal(secrets.filter((secret) => text.includes(secret)).length, 0, `a secret is in ${place} in plain text`);

@@ -18,7 +18,8 @@ const CLI = path.join(REPO_ROOT, 'dist/cli.js');
 function keysmith(args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [CLI, ...args], { timeout: 15_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
     child.stdin!.end(stdin);
   });
 }
@@ -60,7 +61,10 @@ describe('reliability: an impostor where a crashed daemon was', function () {
       client.dispose();
     }
 
-    for (const [name, squatter] of [['port', onPort], ['socket', onSocket]] as const) {
+    for (const [name, squatter] of [
+      ['port', onPort],
+      ['socket', onSocket],
+    ] as const) {
       for (const request of squatter.requests) {
         assert.ok(!request.includes(token), `the squatter on the ${name} received the admin token`);
         assert.ok(!request.includes(secret.secret), `the squatter on the ${name} received the secret`);

@@ -51,7 +51,8 @@ describe('reliability: file work never stalls verify', function () {
   beforeEach(async function () {
     // A test key is retrievable: the daemon injects it from its sealed copy.
     injectedKeyId = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'injected' })).body.key.id;
-    verifiedSecret = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'verified' })).body.secret.secret;
+    verifiedSecret = (await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'verified' })).body.secret
+      .secret;
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
   });
 
@@ -75,13 +76,18 @@ describe('reliability: file work never stalls verify', function () {
     assert.equal(injected.status, 200, injected.text);
     assert.equal(injected.body.results[0].changed, true);
     assert.match(await readFile(ws.at('services.yaml'), 'utf8'), /^ {2}apiKey: "[^"]{30,}"$/m, 'the secret was written');
-    assert.ok(answeredWhileInjecting >= VERIFIES_WHILE_INJECTING,
-      `only ${answeredWhileInjecting} verify calls were answered while the injection ran (expected at least ${VERIFIES_WHILE_INJECTING})`);
+    assert.ok(
+      answeredWhileInjecting >= VERIFIES_WHILE_INJECTING,
+      `only ${answeredWhileInjecting} verify calls were answered while the injection ran (expected at least ${VERIFIES_WHILE_INJECTING})`,
+    );
   });
 
   it('stops promptly in the middle of an injection, leaving no worker thread behind and the file whole', async function () {
     const before = parse(await readFile(ws.at('services.yaml'), 'utf8'));
-    const injection = injectInto('services.yaml', target).then((answer) => answer.status, () => 'connection closed');
+    const injection = injectInto('services.yaml', target).then(
+      (answer) => answer.status,
+      () => 'connection closed',
+    );
     // The injection is under way once the pool has started its worker; a verify answered then proves the daemon is free.
     const injector = daemon.server.core.context.injector as WorkerInjector;
     while (injector.threads === 0) assert.equal((await verify()).status, 200);
@@ -95,7 +101,11 @@ describe('reliability: file work never stalls verify', function () {
     const [service, key] = target.split('.') as [string, string];
     const written = after[service]![key]!;
     if (outcome === 200) assert.match(written, /^\S{30,}$/, 'a 200 means the secret was written');
-    else assert.ok(written === before[service]![key] || /^\S{30,}$/.test(written), `the target holds neither its old value nor a secret (${outcome})`);
+    else
+      assert.ok(
+        written === before[service]![key] || /^\S{30,}$/.test(written),
+        `the target holds neither its old value nor a secret (${outcome})`,
+      );
     after[service]![key] = before[service]![key]!;
     assert.deepEqual(after, before, 'only the target changed');
   });

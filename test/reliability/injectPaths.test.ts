@@ -113,7 +113,9 @@ describe('reliability: a config file changed between preview and write', functio
     const editedMeanwhile = '# app settings\nAPI_KEY=old\nDEBUG=true\n';
     await writeFile(file, editedMeanwhile);
 
-    const write = await send(daemon, 'POST', '/v1/inject', { json: { keyId: key.id, workspace, targets: [{ ...target, expectedHash: hash }] } });
+    const write = await send(daemon, 'POST', '/v1/inject', {
+      json: { keyId: key.id, workspace, targets: [{ ...target, expectedHash: hash }] },
+    });
     expectApiError(write, 409, 'FILE_CHANGED');
     assert.equal(await readFile(file, 'utf8'), editedMeanwhile);
   });

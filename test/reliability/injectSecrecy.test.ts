@@ -38,6 +38,9 @@ describe('reliability: injection keeps the secret to the target file', function 
       ['the daemon log', daemon.logs.join('\n')],
     ];
     for (const [place, text] of places) assert.ok(!text.includes(secret.secret), `the secret is in ${place}`);
-    assert.ok(audit.body.items.some((event: { action: string }) => /inject/i.test(event.action)), 'the injection was not audited');
+    assert.ok(
+      audit.body.items.some((event: { action: string }) => /inject/i.test(event.action)),
+      'the injection was not audited',
+    );
   });
 });

@@ -51,8 +51,14 @@ describe('reliability: private files from the first byte', function () {
     daemon = undefined;
 
     const writes = calls.filter((call) => opensForWriting(call.flags));
-    assert.ok(writes.some((call) => call.path.includes('store.json')), 'the store file was never written');
-    assert.ok(writes.some((call) => /audit/.test(call.path)), 'the audit log was never opened');
+    assert.ok(
+      writes.some((call) => call.path.includes('store.json')),
+      'the store file was never written',
+    );
+    assert.ok(
+      writes.some((call) => /audit/.test(call.path)),
+      'the audit log was never opened',
+    );
     const open = writes.filter((call) => call.mode !== 0o600).map((call) => `${call.path} (${call.flags}, mode ${call.mode?.toString(8)})`);
     assert.deepEqual(open, [], 'files opened for writing without mode 0600');
   });

@@ -9,7 +9,7 @@ import { useTestDaemon } from '../support/hooks';
 import type { TestDaemon } from '../support/inProcessDaemon';
 
 const DECLARED = 2 * 1024 ** 3; // what the client claims it will send
-const BUDGET = 64 * 1024 **2; // what it actually tries to send before giving up
+const BUDGET = 64 * 1024 ** 2; // what it actually tries to send before giving up
 const CHUNK = Buffer.alloc(1024 ** 2, 0x20); // blanks: valid JSON whitespace, if anyone parsed it
 
 interface Upload {
@@ -40,11 +40,14 @@ function upload(daemon: TestDaemon, door: Door, method: string, path: string, he
     socket.on('end', () => (closedByDaemon = sent < BUDGET));
     socket.on('error', () => (closedByDaemon = sent < BUDGET)); // EPIPE/ECONNRESET: the daemon hung up mid-upload
     socket.on('close', () => {
-      void served.then((daemonSocket) => resolve({ answer: Buffer.concat(received).toString('utf8'), closedByDaemon, daemonRead: daemonSocket.bytesRead }));
+      void served.then((daemonSocket) =>
+        resolve({ answer: Buffer.concat(received).toString('utf8'), closedByDaemon, daemonRead: daemonSocket.bytesRead }),
+      );
     });
     socket.on('connect', () => {
       const head = Object.entries({ host, 'content-type': 'application/json', 'content-length': String(DECLARED), ...headers })
-        .map(([name, value]) => `${name}: ${value}\r\n`).join('');
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
       socket.write(`${method} ${path} HTTP/1.1\r\n${head}\r\n`);
       const pump = () => {
         while (sent < BUDGET && !socket.destroyed) {
@@ -76,15 +79,49 @@ describe('reliability: a refused request does not read its body', function () {
     verifyToken = (await daemon.request('POST', '/v1/tokens', { name: 'app server', role: 'verify' })).body.token;
   });
 
-  const cases: Array<[what: string, door: Door, method: string, path: string, headers: () => Record<string, string>, status: number, code: string]> = [
+  const cases: Array<
+    [what: string, door: Door, method: string, path: string, headers: () => Record<string, string>, status: number, code: string]
+  > = [
     ['no token', 'socket', 'POST', '/v1/keys', () => ({}), 401, 'UNAUTHORIZED'],
     ['a wrong token', 'socket', 'POST', '/v1/keys', () => ({ authorization: 'Bearer not-the-token' }), 401, 'UNAUTHORIZED'],
     ['no token, on a path that does not exist', 'socket', 'PUT', '/v1/nothing-here', () => ({}), 401, 'UNAUTHORIZED'],
-    ['a verify token on an admin route', 'socket', 'POST', '/v1/keys', () => ({ authorization: `Bearer ${verifyToken}` }), 403, 'FORBIDDEN_TOKEN'],
-    ['an Origin header', 'socket', 'POST', '/v1/keys', () => ({ origin: 'https://evil.example', authorization: `Bearer ${daemon.token}` }), 403, 'FORBIDDEN_ORIGIN'],
-    ['a body that is not JSON', 'socket', 'POST', '/v1/keys', () => ({ 'content-type': 'text/plain', authorization: `Bearer ${daemon.token}` }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a verify token on an admin route',
+      'socket',
+      'POST',
+      '/v1/keys',
+      () => ({ authorization: `Bearer ${verifyToken}` }),
+      403,
+      'FORBIDDEN_TOKEN',
+    ],
+    [
+      'an Origin header',
+      'socket',
+      'POST',
+      '/v1/keys',
+      () => ({ origin: 'https://evil.example', authorization: `Bearer ${daemon.token}` }),
+      403,
+      'FORBIDDEN_ORIGIN',
+    ],
+    [
+      'a body that is not JSON',
+      'socket',
+      'POST',
+      '/v1/keys',
+      () => ({ 'content-type': 'text/plain', authorization: `Bearer ${daemon.token}` }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['no token, on verify over TCP', 'tcp', 'POST', '/v1/verify', () => ({}), 401, 'UNAUTHORIZED'],
-    ['a verify token, on an admin route over TCP', 'tcp', 'POST', '/v1/keys', () => ({ authorization: `Bearer ${verifyToken}` }), 403, 'ADMIN_SOCKET_ONLY'],
+    [
+      'a verify token, on an admin route over TCP',
+      'tcp',
+      'POST',
+      '/v1/keys',
+      () => ({ authorization: `Bearer ${verifyToken}` }),
+      403,
+      'ADMIN_SOCKET_ONLY',
+    ],
   ];
   for (const [what, door, method, path, headers, status, code] of cases) {
     it(`answers ${status} ${code} to a 2 GiB upload with ${what}, and hangs up instead of reading it`, async function () {

@@ -92,7 +92,10 @@ describe('reliability: soak (verify under a stream of changes)', function () {
     assert.deepEqual(lost.slice(0, 10), [], 'acknowledged changes missing from the store');
     assert.equal(exit.code, 0, 'the daemon did not stop cleanly after the soak');
     if (SOAK_SECONDS >= 20) {
-      assert.ok(memory.end - memory.warmUp <= RSS_GROWTH_BOUND(memory.warmUp), `RSS grew from ${memory.warmUp} KiB to ${memory.end} KiB after warm-up`);
+      assert.ok(
+        memory.end - memory.warmUp <= RSS_GROWTH_BOUND(memory.warmUp),
+        `RSS grew from ${memory.warmUp} KiB to ${memory.end} KiB after warm-up`,
+      );
     }
     assert.ok(writes.regenerates > 0 && writes.revokes > 0, 'the soak made no regenerates or revokes');
     assert.ok(observations.length > SOAK_SECONDS * 100, 'the verifiers barely ran');

@@ -83,7 +83,10 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
     for (const required of ['daemon.json', 'master.key', 'daemon.sock', storeFile]) {
       assert.ok(required in modes, `${required} missing from the data dir: ${JSON.stringify(modes)}`);
     }
-    assert.ok(Object.keys(modes).some((name) => /audit/i.test(name)), `no audit file in ${JSON.stringify(modes)}`);
+    assert.ok(
+      Object.keys(modes).some((name) => /audit/i.test(name)),
+      `no audit file in ${JSON.stringify(modes)}`,
+    );
     for (const [name, mode] of Object.entries(modes)) {
       assert.equal(mode, '600', `${name} is mode ${mode} under umask 000: it was not created private`);
     }
@@ -131,10 +134,15 @@ describe('reliability: daemon start-up safety (spawned process)', function () {
       assert.notEqual(exit.code, 0, `the daemon started on ${damage} store:\n${output}`);
       assert.deepEqual(await readFile(storeFile), damaged, 'the damaged store file was modified');
       assert.ok(output.includes(storeFile), `the message names the store file ${storeFile}:\n${output}`);
-      assert.deepEqual((await readdir(dataDir)).filter((name) => name !== 'daemon.lock'), filesBefore.filter((name) => name !== 'daemon.lock'));
+      assert.deepEqual(
+        (await readdir(dataDir)).filter((name) => name !== 'daemon.lock'),
+        filesBefore.filter((name) => name !== 'daemon.lock'),
+      );
 
       // The message names a backup in the data dir and the command restoring it; following it works.
-      const backup = filesBefore.map((name) => path.join(dataDir, name)).find((file) => file !== storeFile && output.includes(file) && /bak|backup/i.test(file));
+      const backup = filesBefore
+        .map((name) => path.join(dataDir, name))
+        .find((file) => file !== storeFile && output.includes(file) && /bak|backup/i.test(file));
       assert.ok(backup, `the message names no backup file of ${dataDir}:\n${output}`);
       assert.ok(output.includes(`cp ${backup} ${storeFile}`), `the message does not say how to restore ${backup}:\n${output}`);
       await copyFile(backup, storeFile);

@@ -102,9 +102,14 @@ function readEntry(line: Line, indent: number, section: string): IniEntry | unde
   while (line.text[valueStart] === ' ' || line.text[valueStart] === '\t') valueStart++;
   const { length, quote } = valueExtent(line.text.slice(valueStart));
   return {
-    section, key: line.text.slice(indent, keyEnd), indent: line.text.slice(0, indent),
-    separator: line.text.slice(keyEnd, valueStart), quote,
-    valueStart: line.start + valueStart, valueEnd: line.start + valueStart + length, next: line.next,
+    section,
+    key: line.text.slice(indent, keyEnd),
+    indent: line.text.slice(0, indent),
+    separator: line.text.slice(keyEnd, valueStart),
+    quote,
+    valueStart: line.start + valueStart,
+    valueEnd: line.start + valueStart + length,
+    next: line.next,
     continued: false,
   };
 }
@@ -175,20 +180,33 @@ export function writeIni(text: string, change: ValueChange): string {
  * differently once written: the write is refused rather than right for one and wrong for the other.
  */
 function refuseAmbiguous(
-  shown: string, existing: IniEntry | undefined, sections: IniSection[], entries: IniEntry[], section: string, key: string,
+  shown: string,
+  existing: IniEntry | undefined,
+  sections: IniSection[],
+  entries: IniEntry[],
+  section: string,
+  key: string,
 ): void {
   if (existing?.continued) {
-    throw new PathError(`"${shown}" holds a multi-line value (indented continuation lines below it); only a one-line value can be replaced without changing how the lines below read.`);
+    throw new PathError(
+      `"${shown}" holds a multi-line value (indented continuation lines below it); only a one-line value can be replaced without changing how the lines below read.`,
+    );
   }
   if (existing && !existing.separator.includes('=')) {
-    throw new PathError(`"${shown}" is written "key: value"; configparser reads that, but the ini package reads the whole line as a flag. Write it as "key = value" and try again.`);
+    throw new PathError(
+      `"${shown}" is written "key: value"; configparser reads that, but the ini package reads the whole line as a flag. Write it as "key = value" and try again.`,
+    );
   }
   const nested = section ? `${section}.${key}` : key;
   const shadow = sections.find((s) => s.name === nested || s.name.startsWith(`${nested}.`));
   if (shadow) {
-    throw new PathError(`"${shown}" is shadowed by a section [${nested}${shadow.name === nested ? '' : '.…'}]: readers that nest dotted sections (the ini package) read that section there, not the key.`);
+    throw new PathError(
+      `"${shown}" is shadowed by a section [${nested}${shadow.name === nested ? '' : '.…'}]: readers that nest dotted sections (the ini package) read that section there, not the key.`,
+    );
   }
   if (section === '' && !existing && sections.length > 0 && !entries.some((e) => e.section === '')) {
-    throw new PathError('Every key of this INI file is in a [section], and Python\'s configparser refuses a key above the first one; give the path as "section.key".');
+    throw new PathError(
+      'Every key of this INI file is in a [section], and Python\'s configparser refuses a key above the first one; give the path as "section.key".',
+    );
   }
 }

@@ -117,10 +117,7 @@ function insertProperty(body: string, { node, missing }: InsertionPoint, value: 
 }
 
 /** `"a": {"b": "v"}` on one line, or spread over lines at `indent` plus one `unit` per level. */
-function nested(
-  missing: JSONPath, value: string, separator: string,
-  lines: { eol: string; indent: string; unit: string } | null,
-): string {
+function nested(missing: JSONPath, value: string, separator: string, lines: { eol: string; indent: string; unit: string } | null): string {
   let inner = JSON.stringify(value);
   for (let i = missing.length - 1; i >= 1; i--) {
     const key = `${JSON.stringify(String(missing[i]))}${separator}${inner}`;

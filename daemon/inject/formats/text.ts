@@ -66,5 +66,7 @@ export function appendBlock(body: string, block: string, eol: string): string {
 export const MAX_NESTING = 256;
 
 export function tooDeep(format: string): PathError {
-  return new PathError(`This ${format} file nests keys or values more than ${MAX_NESTING} levels deep; Keysmith does not edit files nested that deep.`);
+  return new PathError(
+    `This ${format} file nests keys or values more than ${MAX_NESTING} levels deep; Keysmith does not edit files nested that deep.`,
+  );
 }

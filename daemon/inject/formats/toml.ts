@@ -26,7 +26,9 @@ export function writeToml(text: string, change: ValueChange): string {
   deleteAt(original, segments);
   const result = candidates.find((c) => readsAsExpected(c, original, segments, change.value));
   if (result === undefined) {
-    throw new PathError(`"${segments.join('.')}" cannot hold a value in this TOML file (it runs through a value, an array or an array of tables).`);
+    throw new PathError(
+      `"${segments.join('.')}" cannot hold a value in this TOML file (it runs through a value, an array or an array of tables).`,
+    );
   }
   return restore(result);
 }
@@ -44,7 +46,10 @@ function parseToml(body: string): Doc {
 }
 
 function insertions(
-  body: string, segments: string[], value: string, tables: TomlTable[],
+  body: string,
+  segments: string[],
+  value: string,
+  tables: TomlTable[],
   inlineTables: ReturnType<typeof scanToml>['inlineTables'],
 ): string[] {
   const eol = detectEol(body);
@@ -53,14 +58,21 @@ function insertions(
     .sort((a, b) => b.path.length - a.path.length)[0];
   if (inline) {
     const assignment = `${encodeKey(segments.slice(inline.path.length))} = ${value}`;
-    return [inline.lastValueEnd === undefined
-      ? replaceRange(body, inline.open + 1, inline.close, ` ${assignment} `)
-      : replaceRange(body, inline.lastValueEnd, inline.lastValueEnd, `, ${assignment}`)];
+    return [
+      inline.lastValueEnd === undefined
+        ? replaceRange(body, inline.open + 1, inline.close, ` ${assignment} `)
+        : replaceRange(body, inline.lastValueEnd, inline.lastValueEnd, `, ${assignment}`),
+    ];
   }
-  const styleSource = tables.flatMap((t) => t.entries).filter((e) => e.line).at(-1);
+  const styleSource = tables
+    .flatMap((t) => t.entries)
+    .filter((e) => e.line)
+    .at(-1);
   const owners = tables
-    .filter((t): t is TomlTable & { path: string[] } =>
-      t.path !== null && t.path.length < segments.length && samePath(t.path, segments.slice(0, t.path.length)))
+    .filter(
+      (t): t is TomlTable & { path: string[] } =>
+        t.path !== null && t.path.length < segments.length && samePath(t.path, segments.slice(0, t.path.length)),
+    )
     .sort((a, b) => b.path.length - a.path.length);
   const candidates = owners.map((table) => {
     const last = table.entries.filter((e) => e.line).at(-1);

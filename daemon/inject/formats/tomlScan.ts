@@ -126,7 +126,8 @@ class Scanner {
           const valueStart = this.pos;
           const elementPath = [...path, String(index)];
           const kind = this.readValue(elementPath);
-          if (kind === 'basic' || kind === 'literal') this.tables.at(-1)!.entries.push({ path: elementPath, kind, valueStart, valueEnd: this.pos });
+          if (kind === 'basic' || kind === 'literal')
+            this.tables.at(-1)!.entries.push({ path: elementPath, kind, valueStart, valueEnd: this.pos });
         }
       }
       this.pos++;

@@ -27,7 +27,7 @@ export function writeXmlAppSetting(text: string, change: ValueChange): string {
   const eol = detectEol(body);
   const unit = indentUnit(body, root!);
   const model = adds.at(-1);
-  const q = model ? attribute(model, 'key')?.quote ?? '"' : '"';
+  const q = model ? (attribute(model, 'key')?.quote ?? '"') : '"';
   const closing = model?.selfClosing ? body.slice(blanksBefore(body, model.end - 2), model.end - 2) : ' ';
   const element = `<add key=${q}${escapeAttribute(key, q)}${q} value=${q}${escapeAttribute(change.value, q)}${q}${closing}/>`;
   if (model) return restore(replaceRange(body, model.end, model.end, eol + indentOf(body, model.start) + element));

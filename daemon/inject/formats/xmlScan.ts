@@ -86,9 +86,7 @@ function nameOf(element: XmlElement | string): string {
   return typeof element === 'string' ? element : element.name;
 }
 
-function readStartTag(
-  text: string, lt: number, parent: XmlElement | null, fail: (at: number, reason: string) => never,
-): XmlElement {
+function readStartTag(text: string, lt: number, parent: XmlElement | null, fail: (at: number, reason: string) => never): XmlElement {
   NAME.lastIndex = lt + 1;
   const name = NAME.exec(text)?.[0] ?? fail(lt, 'a tag has no valid name');
   let pos = NAME.lastIndex;
@@ -99,8 +97,15 @@ function readStartTag(
       const selfClosing = text[afterBlanks] === '/';
       const startTagEnd = afterBlanks + (selfClosing ? 2 : 1);
       return {
-        name, parent, children: [], attributes, start: lt, startTagEnd, selfClosing,
-        closeStart: startTagEnd, end: startTagEnd,
+        name,
+        parent,
+        children: [],
+        attributes,
+        start: lt,
+        startTagEnd,
+        selfClosing,
+        closeStart: startTagEnd,
+        end: startTagEnd,
       };
     }
     if (afterBlanks === pos) fail(pos, 'attributes must be separated by whitespace');
@@ -116,7 +121,11 @@ function readStartTag(
     const raw = text.slice(at + 1, close);
     if (raw.includes('<')) fail(at, 'an attribute value contains "<"');
     attributes.push({
-      name: attrName, value: decodeXml(raw), quote: quote as '"' | "'", valueStart: at + 1, valueEnd: close,
+      name: attrName,
+      value: decodeXml(raw),
+      quote: quote as '"' | "'",
+      valueStart: at + 1,
+      valueEnd: close,
     });
     pos = close + 1;
   }

@@ -72,9 +72,7 @@ function plainFits(value: string, flow: boolean): boolean {
   return isScalar(node) && node.type === 'PLAIN' && node.value === value;
 }
 
-function insertMissing(
-  body: string, map: YAMLMap | null, segments: string[], depth: number, value: string, docEnd: number,
-): string {
+function insertMissing(body: string, map: YAMLMap | null, segments: string[], depth: number, value: string, docEnd: number): string {
   const missing = segments.slice(depth);
   const valueStyle = siblingStyle(map);
   if (map?.flow) return insertIntoFlowMap(body, map, missing, value, valueStyle);
@@ -85,9 +83,7 @@ function insertMissing(
   const lines = missing.map((segment, i) => {
     const pad = ' '.repeat(indent + unit * i);
     const key = encodeScalar(segment, 'PLAIN', false);
-    return i === missing.length - 1
-      ? `${pad}${key}: ${encodeScalar(value, valueStyle, false)}`
-      : `${pad}${key}:`;
+    return i === missing.length - 1 ? `${pad}${key}: ${encodeScalar(value, valueStyle, false)}` : `${pad}${key}:`;
   });
   const block = lines.join(eol);
   const end = map?.range?.[1];
@@ -99,9 +95,7 @@ function insertMissing(
   return replaceRange(body, lineEnd + 1, lineEnd + 1, block + eol);
 }
 
-function insertIntoFlowMap(
-  body: string, map: YAMLMap, missing: string[], value: string, style: Style,
-): string {
+function insertIntoFlowMap(body: string, map: YAMLMap, missing: string[], value: string, style: Style): string {
   let inner = encodeScalar(value, style, true);
   for (let i = missing.length - 1; i >= 0; i--) {
     const key = encodeScalar(missing[i]!, 'PLAIN', true);
@@ -143,6 +137,8 @@ function assertHolds(out: string, segments: string[], value: string, written: Wr
     node = undefined;
   }
   if (!isScalar(node) || node.value !== value) {
-    throw new PathError(`The value at "${segments.join('.')}" could not be written without changing how the file reads (a tag or an unusual layout there).`);
+    throw new PathError(
+      `The value at "${segments.join('.')}" could not be written without changing how the file reads (a tag or an unusual layout there).`,
+    );
   }
 }

@@ -8,14 +8,18 @@ export function refuseSharedNodes(doc: Document, chain: Node[], segments: string
   const where = segments.join('.');
   const last = chain.at(-1);
   if (last && isAlias(last)) {
-    throw new PathError(`"${where}" is an alias (*) of a node anchored elsewhere; writing it would change the anchored node and every alias of it. Write the anchored value by hand, or give this key a value of its own.`);
+    throw new PathError(
+      `"${where}" is an alias (*) of a node anchored elsewhere; writing it would change the anchored node and every alias of it. Write the anchored value by hand, or give this key a value of its own.`,
+    );
   }
   const aliased = aliasedAnchors(doc);
   if (aliased.size === 0) return;
   const shared = chain.find((node) => isNode(node) && node.anchor !== undefined && aliased.has(node.anchor));
   if (shared) {
     const whole = shared === last ? 'is' : 'is inside';
-    throw new PathError(`"${where}" ${whole} a node with an anchor (&) that aliases (*) repeat elsewhere in the file; writing it would change every copy. Write it by hand, or give this key a value of its own.`);
+    throw new PathError(
+      `"${where}" ${whole} a node with an anchor (&) that aliases (*) repeat elsewhere in the file; writing it would change every copy. Write it by hand, or give this key a value of its own.`,
+    );
   }
 }
 
@@ -35,10 +39,13 @@ function aliasedAnchors(doc: Document): Set<string> {
  */
 export function refuseMergedParent(doc: Document, map: YAMLMap | null, missing: string[], segments: string[]): void {
   if (!map || missing.length < 2) return;
-  const merged = map.items.filter((pair) => isScalar(pair.key) && pair.key.value === '<<').flatMap((pair) =>
-    (isSeq(pair.value) ? pair.value.items : [pair.value]));
+  const merged = map.items
+    .filter((pair) => isScalar(pair.key) && pair.key.value === '<<')
+    .flatMap((pair) => (isSeq(pair.value) ? pair.value.items : [pair.value]));
   const sources = merged.map((node) => (isAlias(node) ? node.resolve(doc) : node));
   if (sources.some((source) => isMap(source) && source.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === missing[0]))) {
-    throw new PathError(`"${segments.join('.')}" runs through a key this mapping inherits from a merge (<<); creating it here would hide the other inherited values. Write it where the merged mapping is anchored, by hand.`);
+    throw new PathError(
+      `"${segments.join('.')}" runs through a key this mapping inherits from a merge (<<); creating it here would hide the other inherited values. Write it where the merged mapping is anchored, by hand.`,
+    );
   }
 }

@@ -30,7 +30,7 @@ export function parseYamlStream(body: string): Document[] {
 export function selectYamlDocument(body: string, selector: YamlDocumentSelector | undefined): SelectedDocument {
   const docs = parseYamlStream(body);
   const index = documentIndex(docs, selector);
-  const end = docs.length === 1 ? body.length : docs[index]!.range?.[1] ?? body.length;
+  const end = docs.length === 1 ? body.length : (docs[index]!.range?.[1] ?? body.length);
   return { doc: docs[index]!, index, count: docs.length, end };
 }
 
@@ -38,11 +38,15 @@ export function documentIndex(docs: Document[], selector: YamlDocumentSelector |
   const count = docs.length;
   if (selector === undefined) {
     if (count === 1) return 0;
-    throw new PathError(`The file holds ${count} YAML documents; say which one with "document": its index (0 to ${count - 1}) or keys and values only it has, e.g. {"spring.config.activate.on-profile": "prod"}.`);
+    throw new PathError(
+      `The file holds ${count} YAML documents; say which one with "document": its index (0 to ${count - 1}) or keys and values only it has, e.g. {"spring.config.activate.on-profile": "prod"}.`,
+    );
   }
   if (typeof selector === 'number') {
     if (Number.isInteger(selector) && selector >= 0 && selector < count) return selector;
-    throw new PathError(`"document" ${selector} does not exist: the file holds ${count} YAML document${count === 1 ? '' : 's'} (indexes 0 to ${count - 1}).`);
+    throw new PathError(
+      `"document" ${selector} does not exist: the file holds ${count} YAML document${count === 1 ? '' : 's'} (indexes 0 to ${count - 1}).`,
+    );
   }
   const entries = Object.entries(selector);
   if (entries.length === 0) throw new PathError('"document" needs at least one key and value that identify the document.');
@@ -52,7 +56,9 @@ export function documentIndex(docs: Document[], selector: YamlDocumentSelector |
   if (matching.length === 0) {
     throw new PathError(`No YAML document in the file has the values "document" asks for at ${keys}.`);
   }
-  throw new PathError(`${matching.length} YAML documents (${matching.join(', ')}) have the values "document" asks for at ${keys}; add a key that tells them apart, or give the index.`);
+  throw new PathError(
+    `${matching.length} YAML documents (${matching.join(', ')}) have the values "document" asks for at ${keys}; add a key that tells them apart, or give the index.`,
+  );
 }
 
 /** The text of the scalar at a dotted path, or undefined when there is none. */

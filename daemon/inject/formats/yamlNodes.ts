@@ -4,15 +4,16 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLErr
 import { positionOf } from './text';
 import { FormatError, PathError } from './types';
 
-export type Located = (
+export type Located =
   /** `inFlow`: the value sits in a `[...]`/`{...}` collection, where `,[]{}` end a plain scalar. */
-  | { found: true; node: Node | null; inFlow: boolean }
-  /** `map` is where `segments[depth]` is missing. */
-  | { found: false; map: YAMLMap | null; depth: number }
-) & {
-  /** Every node the path went through, from the document's root to the one found (or the map). */
-  chain: Node[];
-};
+  (
+    | { found: true; node: Node | null; inFlow: boolean }
+    /** `map` is where `segments[depth]` is missing. */
+    | { found: false; map: YAMLMap | null; depth: number }
+  ) & {
+    /** Every node the path went through, from the document's root to the one found (or the map). */
+    chain: Node[];
+  };
 
 const REASONS: Record<string, string> = {
   BAD_INDENT: 'bad indentation',

@@ -19,9 +19,7 @@ export type SentError =
 
 /** The outcome of a call, or news that an apply has started writing (and must no longer be cut). */
 export type InjectReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: SentError }
-  | { id: number; writing: true };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SentError } | { id: number; writing: true };
 
 /**
  * An error as data. KeysmithError messages are written for the user and never hold a secret; any other
@@ -35,7 +33,13 @@ export function sendableError(error: unknown, secrets: readonly string[]): SentE
   const mask = (text: string) => secrets.reduce((masked, secret) => (secret.length > 0 ? masked.split(secret).join('****') : masked), text);
   if (!(error instanceof Error)) return { kind: 'other', name: 'Error', message: mask(String(error)) };
   const code = (error as NodeJS.ErrnoException).code;
-  return { kind: 'other', name: error.name, message: mask(error.message), stack: error.stack && mask(error.stack), code: typeof code === 'string' ? code : undefined };
+  return {
+    kind: 'other',
+    name: error.name,
+    message: mask(error.message),
+    stack: error.stack && mask(error.stack),
+    code: typeof code === 'string' ? code : undefined,
+  };
 }
 
 export function rebuiltError(sent: SentError): Error {

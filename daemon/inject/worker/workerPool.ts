@@ -25,7 +25,10 @@ export const closedError = () =>
   new KeysmithError('SHUTTING_DOWN', 'The daemon is stopping; nothing more is written. Try again once it has restarted.');
 
 export const tooSlowError = (seconds: number) =>
-  new KeysmithError('INJECTION_TOO_SLOW', `Reading and planning the injection took over ${seconds} s, so it was stopped and nothing was written; a config file this large or unusual cannot be edited safely here. Edit it by hand.`);
+  new KeysmithError(
+    'INJECTION_TOO_SLOW',
+    `Reading and planning the injection took over ${seconds} s, so it was stopped and nothing was written; a config file this large or unusual cannot be edited safely here. Edit it by hand.`,
+  );
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];

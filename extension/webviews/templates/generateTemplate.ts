@@ -17,10 +17,14 @@ export function generateBody(): string {
 <h1>${th('Generate key')}</h1>
 <form id="generate-form" novalidate>
 ${field('service', th('Service'), '<vscode-single-select id="service" data-testid="service"></vscode-single-select>', '<span id="service-help"></span>')}
-${field('environment', th('Environment'), `<vscode-single-select id="environment" data-testid="environment">
+${field(
+  'environment',
+  th('Environment'),
+  `<vscode-single-select id="environment" data-testid="environment">
     <vscode-option value="test" description="${th('The secret can be shown again later')}">${th('Test')}</vscode-option>
     <vscode-option value="production" description="${th('The secret is shown once, never again')}">${th('Production')}</vscode-option>
-  </vscode-single-select>`)}
+  </vscode-single-select>`,
+)}
 ${field('name', th('Name'), `<vscode-textfield id="name" data-testid="name" placeholder="${th('e.g. billing-service')}"></vscode-textfield>`, th('One key per application is recommended.'))}
 <div class="row">
 ${field('starts-at', th('Valid from'), '<vscode-textfield id="starts-at" data-testid="starts-at" type="date"></vscode-textfield>', th('Empty: now.'))}

@@ -76,9 +76,16 @@ export async function installExtension(profile, vsixOrFolder) {
 export async function startCodeServer(profile, { workspace, port } = {}) {
   port ??= await freePort();
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...baseArgs(profile),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    ...baseArgs(profile),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
   ];
   if (profile.locale) args.push('--locale', profile.locale);
   if (workspace) args.push(workspace);
@@ -102,11 +109,14 @@ export async function startCodeServer(profile, { workspace, port } = {}) {
     logTail: (lines = 30) => tail(profile.logFile, lines),
   };
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`code-server exited (${exited}); see ${profile.logFile}`);
-      const res = await fetch(`${server.origin}/healthz`);
-      return res.ok;
-    }, { what: `code-server /healthz on port ${port}`, timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`code-server exited (${exited}); see ${profile.logFile}`);
+        const res = await fetch(`${server.origin}/healthz`);
+        return res.ok;
+      },
+      { what: `code-server /healthz on port ${port}`, timeoutMs: 60_000 },
+    );
   } catch (error) {
     await server.stop();
     throw new Error(`${error.message}\n${server.logTail()}`, { cause: error });

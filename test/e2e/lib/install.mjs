@@ -33,7 +33,9 @@ export function harnessInstallEnv() {
 const STAMP = path.join(E2E_DIR, 'node_modules', '.keysmith-e2e-installed');
 
 function lockfileHash() {
-  return createHash('sha256').update(readFileSync(path.join(E2E_DIR, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(path.join(E2E_DIR, 'package-lock.json')))
+    .digest('hex');
 }
 
 export function isHarnessInstalled() {

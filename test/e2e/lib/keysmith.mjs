@@ -15,7 +15,10 @@ export async function openKeysView(session) {
  */
 export async function openKeysViewConnected(session) {
   await openKeysView(session);
-  await session.page.locator('.part.statusbar .statusbar-item .codicon-key').first().waitFor({ timeout: 60_000 })
+  await session.page
+    .locator('.part.statusbar .statusbar-item .codicon-key')
+    .first()
+    .waitFor({ timeout: 60_000 })
     .catch(() => {
       throw new Error('the status bar never showed the Keysmith daemon connected (see out/logs/daemon-*.log)');
     });
@@ -37,7 +40,10 @@ export async function openGenerateForm(session) {
   await runKeysmithCommand(session, 'keysmith.generateKey');
   const form = await session.workbench.webviewWith('name');
   // The form is usable once the host's init message has filled the service select.
-  await form.locator('[data-testid="service"] vscode-option').first().waitFor({ state: 'attached', timeout: 30_000 })
+  await form
+    .locator('[data-testid="service"] vscode-option')
+    .first()
+    .waitFor({ state: 'attached', timeout: 30_000 })
     .catch(() => {
       throw new Error('the "Generate key" form lists no service 30 s after opening (the catalogue never reached it)');
     });

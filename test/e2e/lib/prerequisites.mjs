@@ -41,8 +41,18 @@ export function prerequisiteVerdict(missing, env = process.env) {
   ];
   const ci = env.CI === 'true' || env.CI === '1';
   if (!ci && env.KEYSMITH_SKIP_E2E === '1') {
-    return { action: 'skip', message: ['!'.repeat(72), 'KEYSMITH_SKIP_E2E=1: SKIPPING the end-to-end tests. NOTHING WAS TESTED IN VS CODE.', ...lines, '!'.repeat(72)].join('\n') };
+    return {
+      action: 'skip',
+      message: [
+        '!'.repeat(72),
+        'KEYSMITH_SKIP_E2E=1: SKIPPING the end-to-end tests. NOTHING WAS TESTED IN VS CODE.',
+        ...lines,
+        '!'.repeat(72),
+      ].join('\n'),
+    };
   }
-  const hint = ci ? '(CI=true: the end-to-end tests are never skipped in CI.)' : '(To skip them locally on purpose, set KEYSMITH_SKIP_E2E=1.)';
+  const hint = ci
+    ? '(CI=true: the end-to-end tests are never skipped in CI.)'
+    : '(To skip them locally on purpose, set KEYSMITH_SKIP_E2E=1.)';
   return { action: 'fail', message: [...lines, hint].join('\n') };
 }

@@ -7,7 +7,9 @@ export const RUN_CONTEXT_ENV = 'KEYSMITH_E2E_CONTEXT';
 export function runContext() {
   const raw = process.env[RUN_CONTEXT_ENV];
   if (!raw) {
-    throw new Error(`${RUN_CONTEXT_ENV} is not set: run the UI tests through the harness, e.g. \`node test/e2e/run.mjs ui/smoke.test.mjs\``);
+    throw new Error(
+      `${RUN_CONTEXT_ENV} is not set: run the UI tests through the harness, e.g. \`node test/e2e/run.mjs ui/smoke.test.mjs\``,
+    );
   }
   return JSON.parse(raw);
 }

@@ -8,7 +8,10 @@ import { E2E_DIR } from './paths.mjs';
 const UI_DIR = path.join(E2E_DIR, 'ui');
 
 export function selectUiTests(args) {
-  const all = readdirSync(UI_DIR).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join(UI_DIR, f));
+  const all = readdirSync(UI_DIR)
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()
+    .map((f) => path.join(UI_DIR, f));
   if (args.length === 0) return { exthost: true, ui: all, activation: false };
   const selection = { exthost: false, ui: [], activation: false };
   for (const arg of args) {
@@ -18,7 +21,9 @@ export function selectUiTests(args) {
     else {
       const file = path.join(UI_DIR, path.basename(arg).endsWith('.test.mjs') ? path.basename(arg) : `${path.basename(arg)}.test.mjs`);
       if (!existsSync(file)) {
-        throw new Error(`unknown suite "${arg}": use "exthost", "ui", "activation", or one of ${all.map((f) => path.basename(f)).join(', ')}`);
+        throw new Error(
+          `unknown suite "${arg}": use "exthost", "ui", "activation", or one of ${all.map((f) => path.basename(f)).join(', ')}`,
+        );
       }
       selection.ui.push(file);
     }

@@ -59,7 +59,9 @@ export class Workbench {
   }
 
   treeRow(label) {
-    return this.treeRows().filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    return this.treeRows()
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+      .first();
   }
 
   /** Expands tree rows until one labelled `label` shows (services and environments collapse). */
@@ -71,7 +73,9 @@ export class Workbench {
       if (await collapsed.count()) await collapsed.first().click();
       else await this.page.waitForTimeout(250);
     }
-    throw new Error(`no tree row labelled "${label}" within ${timeout / 1000}s; rows: ${(await this.treeRows().allInnerTexts()).join(' | ')}`);
+    throw new Error(
+      `no tree row labelled "${label}" within ${timeout / 1000}s; rows: ${(await this.treeRows().allInnerTexts()).join(' | ')}`,
+    );
   }
 
   /** Right-clicks a row and picks a context-menu entry by its text. */
@@ -82,7 +86,10 @@ export class Workbench {
     // A freshly opened menu ignores the mouse for a moment (so the right-click's own mouseup does
     // not pick an entry); hovering focuses the entry and Enter runs it, as from the keyboard.
     await entry.hover();
-    await this.page.locator('.context-view .monaco-menu .action-item.focused', { hasText: entryText }).first().waitFor({ timeout: TIMEOUT });
+    await this.page
+      .locator('.context-view .monaco-menu .action-item.focused', { hasText: entryText })
+      .first()
+      .waitFor({ timeout: TIMEOUT });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: TIMEOUT });
   }
@@ -124,7 +131,14 @@ export class Workbench {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame()) continue;
         const target = frame.locator(`[data-testid="${cssString(testId)}"]`);
-        if ((await target.count().catch(() => 0)) && (await target.first().isVisible().catch(() => false))) return frame;
+        if (
+          (await target.count().catch(() => 0)) &&
+          (await target
+            .first()
+            .isVisible()
+            .catch(() => false))
+        )
+          return frame;
       }
       await this.page.waitForTimeout(200);
     }
@@ -139,7 +153,11 @@ export class Workbench {
   async expectNoWebviewWith(testId) {
     for (const frame of this.page.frames()) {
       if (frame === this.page.mainFrame()) continue;
-      const visible = await frame.locator(`[data-testid="${cssString(testId)}"]`).first().isVisible().catch(() => false);
+      const visible = await frame
+        .locator(`[data-testid="${cssString(testId)}"]`)
+        .first()
+        .isVisible()
+        .catch(() => false);
       assert.equal(visible, false, `a webview still shows [data-testid="${testId}"]`);
     }
   }

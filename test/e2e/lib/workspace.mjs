@@ -12,7 +12,7 @@ import path from 'node:path';
  * Suites run one after another, each opening its window after this call, so each gets its own data dir.
  */
 export function createWorkspace(root, name, extraSettings = {}, { userDataDir } = {}) {
-  if (!userDataDir) throw new Error('createWorkspace needs the profile\'s userDataDir: keysmith.dataDir is a machine setting');
+  if (!userDataDir) throw new Error("createWorkspace needs the profile's userDataDir: keysmith.dataDir is a machine setting");
   const folder = path.join(root, 'workspaces', name);
   const dataDir = path.join(root, 'data', name);
   const decoyDataDir = path.join(root, 'decoy-data', name);

@@ -19,7 +19,10 @@ describe('Keysmith in French', function () {
     const french = keysViewContainerTitle('fr');
     assert.notEqual(french, keysViewContainerTitle('en'), 'package.nls.fr.json translates the container title');
     await openKeysViewConnected(session);
-    await session.page.locator('.part.sidebar .composite.title', { hasText: new RegExp(french, 'i') }).first().waitFor();
+    await session.page
+      .locator('.part.sidebar .composite.title', { hasText: new RegExp(french, 'i') })
+      .first()
+      .waitFor();
     await session.shot('keys-view-fr');
   });
 

@@ -2,7 +2,15 @@
 // tree, copy its reference, revoke it behind the modal confirmation and see its state change, and its
 // details panel turn read-only.
 import assert from 'node:assert/strict';
-import { generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeyDetails, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
+import {
+  generateThroughForm,
+  keyRow,
+  menuTitle,
+  openGenerateForm,
+  openKeyDetails,
+  openKeysViewConnected,
+  textOf,
+} from '../lib/keysmith.mjs';
 import { keysViewContainerTitle } from '../lib/manifest.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
@@ -14,7 +22,10 @@ describe('Managing a key from the API Keys view', function () {
   it('opens the API Keys view from the activity bar', async function () {
     await openKeysViewConnected(session);
     const title = keysViewContainerTitle();
-    await session.page.locator('.part.sidebar .composite.title', { hasText: new RegExp(title, 'i') }).first().waitFor();
+    await session.page
+      .locator('.part.sidebar .composite.title', { hasText: new RegExp(title, 'i') })
+      .first()
+      .waitFor();
     await session.shot('keys-view-open');
   });
 
@@ -22,7 +33,7 @@ describe('Managing a key from the API Keys view', function () {
     const form = await openGenerateForm(session);
     const reveal = await generateThroughForm(session, form, key);
     reference = await textOf(reveal, 'reference');
-    assert.ok(reference.length > 0, 'the reveal panel shows the new key\'s reference');
+    assert.ok(reference.length > 0, "the reveal panel shows the new key's reference");
     await session.shot('reveal-panel-test-key');
   });
 
@@ -32,7 +43,7 @@ describe('Managing a key from the API Keys view', function () {
     await session.shot('key-in-tree');
   });
 
-  it('copies the key\'s reference to the clipboard from the tree', async function () {
+  it("copies the key's reference to the clipboard from the tree", async function () {
     const row = await keyRow(session, key.name);
     await session.workbench.contextMenu(row, menuTitle('keysmith.copyReference'));
     await assert.doesNotReject(async () => {

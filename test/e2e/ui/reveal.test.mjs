@@ -2,7 +2,16 @@
 // never again — the tree offers no "reveal" for it and no later view holds it. A test key, being
 // retrievable, keeps its "reveal" action.
 import assert from 'node:assert/strict';
-import { everyFrameHtml, generateThroughForm, keyRow, menuTitle, openGenerateForm, openKeyDetails, openKeysViewConnected, textOf } from '../lib/keysmith.mjs';
+import {
+  everyFrameHtml,
+  generateThroughForm,
+  keyRow,
+  menuTitle,
+  openGenerateForm,
+  openKeyDetails,
+  openKeysViewConnected,
+  textOf,
+} from '../lib/keysmith.mjs';
 import { useWorkbench } from '../lib/session.mjs';
 
 describe('The reveal panel of a production key', function () {

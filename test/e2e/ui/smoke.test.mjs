@@ -10,10 +10,18 @@ describe('The VS Code under test', function () {
     const { workbench, page } = session;
     await workbench.openViewContainer('Explorer');
     const folderName = session.workspace.folder.split('/').pop();
-    await page.locator('.part.sidebar .pane-header', { hasText: new RegExp(folderName, 'i') }).first().waitFor();
+    await page
+      .locator('.part.sidebar .pane-header', { hasText: new RegExp(folderName, 'i') })
+      .first()
+      .waitFor();
     await session.shot('workbench-ready');
-    const labels = await page.locator('.part.activitybar .action-item a').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    assert.ok(labels.some((l) => l?.startsWith('Explorer')), `activity bar shows Explorer; saw ${labels.join(', ')}`);
+    const labels = await page
+      .locator('.part.activitybar .action-item a')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(
+      labels.some((l) => l?.startsWith('Explorer')),
+      `activity bar shows Explorer; saw ${labels.join(', ')}`,
+    );
   });
 
   it('shows the workspace settings with their decoy keysmith.dataDir (a machine setting VS Code ignores there)', async function () {

@@ -8,9 +8,11 @@ import { useWorkbench } from '../lib/session.mjs';
 describe('Generating a key first thing in a fresh window', function () {
   const session = useWorkbench({ name: 'startup' });
 
-  it('lists the catalogue\'s enabled services in the form opened straight from the palette', async function () {
+  it("lists the catalogue's enabled services in the form opened straight from the palette", async function () {
     const form = await openGenerateForm(session);
-    const options = await form.locator('[data-testid="service"] vscode-option').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+    const options = await form
+      .locator('[data-testid="service"] vscode-option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('value')));
     await session.shot('generate-form-at-startup');
     assert.ok(options.includes('payline'), `the service list offers the built-in services; it offers: [${options.join(', ')}]`);
   });

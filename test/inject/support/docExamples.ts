@@ -39,23 +39,11 @@ export const EXAMPLE_BEFORE: Record<string, string> = {
     'level = info',
     '',
   ].join('\n'),
-  'payline-env-authorization': [
-    '# Sales application',
-    'PAYLINE_ENDPOINT=https://homologation.payline.com/V4/services/',
-    '',
-  ].join('\n'),
-  'cegid-loop-env': [
-    '# Cegid Loop client',
-    'LOOP_API_URL=https://api.loop.example/v1',
-    'LOOP_API_KEY_ID=',
-    'LOOP_API_SECRET=',
-    '',
-  ].join('\n'),
-  'cegid-loop-cabinet-env': [
-    '# Cegid Loop - APIKey Cabinet',
-    'export LOOP_CABINET_API_KEY_ID="previous-key-id"',
-    '',
-  ].join('\n'),
+  'payline-env-authorization': ['# Sales application', 'PAYLINE_ENDPOINT=https://homologation.payline.com/V4/services/', ''].join('\n'),
+  'cegid-loop-env': ['# Cegid Loop client', 'LOOP_API_URL=https://api.loop.example/v1', 'LOOP_API_KEY_ID=', 'LOOP_API_SECRET=', ''].join(
+    '\n',
+  ),
+  'cegid-loop-cabinet-env': ['# Cegid Loop - APIKey Cabinet', 'export LOOP_CABINET_API_KEY_ID="previous-key-id"', ''].join('\n'),
   'ingeneo-json': [
     '{',
     '  // INGENEO third-party API (Paramètres / Administration / APIs / APIs externes)',

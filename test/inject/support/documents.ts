@@ -11,9 +11,7 @@ export const awkwardKey = fc.oneof({ weight: 4, arbitrary: bareKey }, fc.constan
 /** Characters existing values are made of: safe to write unquoted in every format. */
 export const plainValue = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,14}$/);
 
-const awkwardChar = fc.constantFrom(
-  ...'abcXYZ019_-.=+/ #$\'"`\\:;,[]{}!&<>@%*?|~^'.split(''), 'é', '✓', '😀', '\t',
-);
+const awkwardChar = fc.constantFrom(...'abcXYZ019_-.=+/ #$\'"`\\:;,[]{}!&<>@%*?|~^'.split(''), 'é', '✓', '😀', '\t');
 /** New values: mostly secret-like, sometimes full of characters that need quoting or escaping. */
 export const newValue = fc.oneof(
   fc.stringMatching(/^[a-z]{2,5}_(test|live)_[0-9A-Za-z]{20,38}$/),

@@ -4,7 +4,8 @@
 
 /** dotenv 16's parse, line for line. */
 export function readDotenv(src: string): Record<string, string> {
-  const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
+  const LINE =
+    /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
   const obj: Record<string, string> = {};
   const lines = src.replace(/\r\n?/gm, '\n');
   let match;
@@ -23,7 +24,7 @@ export function readProperties(text: string): Record<string, string> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const out: Record<string, string> = {};
   const trimStart = (s: string) => s.replace(/^[ \t\f]+/, '');
-  const oddSlashes = (s: string) => (/\\*$/.exec(s)![0].length % 2) === 1;
+  const oddSlashes = (s: string) => /\\*$/.exec(s)![0].length % 2 === 1;
   for (let i = 0; i < lines.length; i++) {
     let line = trimStart(lines[i]!);
     if (line === '' || line[0] === '#' || line[0] === '!') continue;
@@ -46,7 +47,10 @@ export function readProperties(text: string): Record<string, string> {
 
 function unescapeJava(s: string): string {
   return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) =>
-    e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e);
+    e.length === 5
+      ? String.fromCharCode(parseInt(e.slice(1), 16))
+      : (({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e),
+  );
 }
 
 /** INI as most readers take it: sections, `=` or `:`, inline comments after blanks, quotes stripped. */

@@ -24,7 +24,12 @@ export async function createKey(target: Target, overrides: Partial<KeyCreate> = 
   return answer.body as KeyCreated;
 }
 
-export async function regenerateKey(target: Target, keyId: string, graceSeconds = 0, options: RequestOptions = {}): Promise<KeyRegenerated> {
+export async function regenerateKey(
+  target: Target,
+  keyId: string,
+  graceSeconds = 0,
+  options: RequestOptions = {},
+): Promise<KeyRegenerated> {
   const answer = await send(target, 'POST', `/v1/keys/${keyId}/regenerate`, { ...options, json: { graceSeconds } });
   expectStatus(answer, [201], 'regenerate key');
   return answer.body as KeyRegenerated;

@@ -79,7 +79,10 @@ export function faultyDisk(): FaultyDisk {
     async mkdir(path, options) {
       // Like the kernel, a recursive mkdir of a folder that exists writes nothing and cannot fail.
       const fault = faultFor(path);
-      const exists = await nodeStoreFs.stat(path).then(() => true, () => false);
+      const exists = await nodeStoreFs.stat(path).then(
+        () => true,
+        () => false,
+      );
       if (fault && !exists) throw refuse(fault, 'mkdir', path);
       return nodeStoreFs.mkdir(path, options);
     },

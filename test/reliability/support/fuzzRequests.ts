@@ -14,13 +14,43 @@ export interface FuzzCall {
 }
 
 const FIELD_NAMES = [
-  'serviceId', 'environment', 'name', 'startsAt', 'expiresAt', 'permissions', 'companies', 'ipAllowList',
-  'organization', 'workspace', 'inject', 'secret', 'reference', 'graceSeconds', 'force', 'key', 'authorization',
-  'method', 'company', 'clientIp', 'role', 'keyId', 'targets', 'prefix', 'scheme', 'enabled', 'code', '__proto__', 'constructor',
+  'serviceId',
+  'environment',
+  'name',
+  'startsAt',
+  'expiresAt',
+  'permissions',
+  'companies',
+  'ipAllowList',
+  'organization',
+  'workspace',
+  'inject',
+  'secret',
+  'reference',
+  'graceSeconds',
+  'force',
+  'key',
+  'authorization',
+  'method',
+  'company',
+  'clientIp',
+  'role',
+  'keyId',
+  'targets',
+  'prefix',
+  'scheme',
+  'enabled',
+  'code',
+  '__proto__',
+  'constructor',
 ];
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
-const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('', ' ', 'a\u202Eb', 'x\u200By', '\0'));
+const text = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.constantFrom('', ' ', 'a\u202Eb', 'x\u200By', '\0'),
+);
 const dateText = fc.oneof(
   fc.date({ min: new Date('1960-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2026-02-30', '+010000-01-01T00:00:00Z', 'tomorrow', '2027-01-01', '1969-12-31'),
@@ -41,10 +71,7 @@ const keySettings = {
 const name = fc.oneof(fc.constantFrom('fuzzed key', 'Café', 'Cafe\u0301'), text);
 const environment = fc.constantFrom('test', 'production', 'staging');
 
-const nearValidKey = fc.record(
-  { serviceId, environment, name, ...keySettings },
-  { requiredKeys: ['serviceId', 'environment', 'name'] },
-);
+const nearValidKey = fc.record({ serviceId, environment, name, ...keySettings }, { requiredKeys: ['serviceId', 'environment', 'name'] });
 /** Valid (or nearly: a permission the service lacks) so creates succeed and later calls act on real keys. */
 const validKey = fc.record(
   {
@@ -75,20 +102,35 @@ const target = fc.record(
 const body = (nearValid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 3, arbitrary: nearValid }, anyJson, fieldSoup);
 const noneOr = (arb: fc.Arbitrary<unknown>) => fc.oneof(fc.constant(undefined), arb);
 const query = fc
-  .dictionary(fc.constantFrom('serviceId', 'environment', 'status', 'q', 'sort', 'order', 'page', 'pageSize', 'keyId', 'limit', 'x'), fc.oneof(text, fc.integer().map(String)), { maxKeys: 4 })
+  .dictionary(
+    fc.constantFrom('serviceId', 'environment', 'status', 'q', 'sort', 'order', 'page', 'pageSize', 'keyId', 'limit', 'x'),
+    fc.oneof(text, fc.integer().map(String)),
+    { maxKeys: 4 },
+  )
   .map((params) => (Object.keys(params).length ? `?${new URLSearchParams(params).toString()}` : ''));
 const pick = fc.oneof({ weight: 4, arbitrary: fc.nat() }, fc.string({ maxLength: 20 }));
 
 /** One random request; `workspace` is the only folder injection may be pointed at (a temp dir). */
 export function fuzzCall(workspace: string): fc.Arbitrary<FuzzCall> {
   const injectBody = fc.oneof(
-    fc.record({ keyId: fc.constant('{key}'), workspace: fc.constantFrom(workspace, 'relative', ''), targets: fc.array(target, { maxLength: 3 }), force: fc.boolean() }, { requiredKeys: ['keyId', 'workspace', 'targets'] }),
+    fc.record(
+      {
+        keyId: fc.constant('{key}'),
+        workspace: fc.constantFrom(workspace, 'relative', ''),
+        targets: fc.array(target, { maxLength: 3 }),
+        force: fc.boolean(),
+      },
+      { requiredKeys: ['keyId', 'workspace', 'targets'] },
+    ),
     anyJson,
   );
   const route = (method: string, path: string | fc.Arbitrary<string>, bodyArb: fc.Arbitrary<unknown> = fc.constant(undefined)) =>
     fc.record({ method: fc.constant(method), path: typeof path === 'string' ? fc.constant(path) : path, body: bodyArb, pick });
   return fc.oneof(
-    route('GET', query.map((q) => `/v1/keys${q}`)),
+    route(
+      'GET',
+      query.map((q) => `/v1/keys${q}`),
+    ),
     route('POST', '/v1/keys', body(nearValidKey)),
     route('POST', '/v1/keys', validKey),
     route('POST', '/v1/keys', validKey),
@@ -96,15 +138,48 @@ export function fuzzCall(workspace: string): fc.Arbitrary<FuzzCall> {
     route('GET', '/v1/keys/{key}'),
     route('PATCH', '/v1/keys/{key}', body(nearValidPatch)),
     route('DELETE', '/v1/keys/{key}'),
-    route('POST', fc.constantFrom('/v1/keys/{key}/deactivate', '/v1/keys/{key}/reactivate', '/v1/keys/{key}/revoke', '/v1/keys/{key}/reveal'), noneOr(body(fc.constant({})))),
-    route('POST', '/v1/keys/{key}/regenerate', noneOr(body(fc.record({ graceSeconds: fc.oneof(fc.integer({ min: -5, max: 90_000 }), fc.double()) }, { requiredKeys: [] })))),
+    route(
+      'POST',
+      fc.constantFrom('/v1/keys/{key}/deactivate', '/v1/keys/{key}/reactivate', '/v1/keys/{key}/revoke', '/v1/keys/{key}/reveal'),
+      noneOr(body(fc.constant({}))),
+    ),
+    route(
+      'POST',
+      '/v1/keys/{key}/regenerate',
+      noneOr(body(fc.record({ graceSeconds: fc.oneof(fc.integer({ min: -5, max: 90_000 }), fc.double()) }, { requiredKeys: [] }))),
+    ),
     route('GET', '/v1/services'),
-    route('POST', '/v1/services', body(fc.record({ name: text, prefix: fc.constantFrom('abc', 'fz', 'Bad_', ''), scheme: fc.constantFrom('bearer', 'basic', 'pair', 'x'), permissions: fc.array(permission) }, { requiredKeys: ['name'] }))),
-    route('PATCH', '/v1/services/{service}', body(fc.record({ enabled: fc.boolean(), name: text, description: text }, { requiredKeys: [] }))),
+    route(
+      'POST',
+      '/v1/services',
+      body(
+        fc.record(
+          {
+            name: text,
+            prefix: fc.constantFrom('abc', 'fz', 'Bad_', ''),
+            scheme: fc.constantFrom('bearer', 'basic', 'pair', 'x'),
+            permissions: fc.array(permission),
+          },
+          { requiredKeys: ['name'] },
+        ),
+      ),
+    ),
+    route(
+      'PATCH',
+      '/v1/services/{service}',
+      body(fc.record({ enabled: fc.boolean(), name: text, description: text }, { requiredKeys: [] })),
+    ),
     route('DELETE', '/v1/services/{service}'),
-    route('POST', '/v1/verify', body(fc.record({ key: fc.oneof(fc.constant('{secret}'), text), method: text, company: text, clientIp: ip }, { requiredKeys: [] }))),
+    route(
+      'POST',
+      '/v1/verify',
+      body(fc.record({ key: fc.oneof(fc.constant('{secret}'), text), method: text, company: text, clientIp: ip }, { requiredKeys: [] })),
+    ),
     route('POST', '/v1/tokens', body(fc.record({ name: text, role: fc.constantFrom('verify', 'admin') }, { requiredKeys: [] }))),
     route('POST', fc.constantFrom('/v1/inject', '/v1/inject/preview'), injectBody),
-    route('GET', query.map((q) => `/v1/audit${q}`)),
+    route(
+      'GET',
+      query.map((q) => `/v1/audit${q}`),
+    ),
   );
 }

@@ -82,7 +82,14 @@ export async function runWriter(daemon: RunningDaemon, state: SoakState, random:
 }
 
 /** `connections` verifiers on one keep-alive agent until `endsAt`: tracked keys, and 5 % unknown secrets. */
-export async function runVerifiers(daemon: RunningDaemon, state: SoakState, token: string, seed: number, connections: number, endsAt: number): Promise<void> {
+export async function runVerifiers(
+  daemon: RunningDaemon,
+  state: SoakState,
+  token: string,
+  seed: number,
+  connections: number,
+  endsAt: number,
+): Promise<void> {
   const agent = keepAliveAgent(connections);
   const verifier = async (index: number) => {
     const random = seededRandom(seed + index + 1);

@@ -31,9 +31,10 @@ export async function squat(where: { port: number } | { socket: string }, versio
   if ('port' in where && (server.address() as AddressInfo).port !== where.port) throw new Error('squatter on the wrong port');
   return {
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

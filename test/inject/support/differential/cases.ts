@@ -71,7 +71,10 @@ function replacements(file: CorpusFile, tree: Tree): Case[] {
       return Object.entries((tree as { settings: Record<string, string> }).settings).map(([key]) => replace([key]));
     case 'ini':
       return Object.entries(tree as Record<string, Record<string, unknown>>).flatMap(([section, keys]) =>
-        Object.entries(keys).filter(([, v]) => typeof v === 'string').map(([key]) => replace(section ? [section, key] : [key])));
+        Object.entries(keys)
+          .filter(([, v]) => typeof v === 'string')
+          .map(([key]) => replace(section ? [section, key] : [key])),
+      );
     case 'yaml': {
       const docs = tree as Tree[];
       return docs.flatMap((doc, i) => stringLeaves(doc).map((p) => replace(p, docs.length > 1 ? i : undefined)));

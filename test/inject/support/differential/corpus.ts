@@ -26,7 +26,10 @@ export function peerFolder(): string {
 export function peerFiles(): CorpusFile[] | undefined {
   const folder = peerFolder();
   if (!existsSync(path.join(folder, 'manifest.json'))) {
-    if (process.env.CI === 'true') throw new Error(`The peer config corpus is missing at ${folder} (set KEYSMITH_PEER_CONFIGS); CI must run the differential suite on it.`);
+    if (process.env.CI === 'true')
+      throw new Error(
+        `The peer config corpus is missing at ${folder} (set KEYSMITH_PEER_CONFIGS); CI must run the differential suite on it.`,
+      );
     return undefined;
   }
   const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as Array<{ file: string; format: InjectFormat }>;
@@ -37,9 +40,13 @@ export function fixtureFiles(): CorpusFile[] {
   return FORMATS.flatMap((format) => {
     const folder = path.join(FIXTURES, format);
     if (!existsSync(folder)) return [];
-    return readdirSync(folder).sort().map((file) => ({
-      name: `${format}/${file}`, format, text: decode(readFileSync(path.join(folder, file))),
-    }));
+    return readdirSync(folder)
+      .sort()
+      .map((file) => ({
+        name: `${format}/${file}`,
+        format,
+        text: decode(readFileSync(path.join(folder, file))),
+      }));
   });
 }
 

@@ -12,9 +12,7 @@ import type { CorpusFile } from './corpus';
 import { READERS, type Reading, type Tree } from './readers';
 
 export type Outcome =
-  | { kind: 'applied'; after: string }
-  | { kind: 'refused'; code: string; message: string }
-  | { kind: 'wrong'; why: string };
+  { kind: 'applied'; after: string } | { kind: 'refused'; code: string; message: string } | { kind: 'wrong'; why: string };
 
 export interface Judged {
   case: Case;
@@ -33,8 +31,9 @@ export function judgeFile(file: CorpusFile, secret: string): Judged[] {
     const w = written[i]!;
     if (!('after' in w)) return { case: c, outcome: w };
     const at = next++;
-    const why = readers.map((r, k) => meaningProblem(r.name, c, before[k]!, afters[k]![at]!, secret)).find(Boolean)
-      ?? linesProblem(c, file.text, w.after, oldValue(before, c));
+    const why =
+      readers.map((r, k) => meaningProblem(r.name, c, before[k]!, afters[k]![at]!, secret)).find(Boolean) ??
+      linesProblem(c, file.text, w.after, oldValue(before, c));
     return { case: c, outcome: why ? { kind: 'wrong', why } : { kind: 'applied', after: w.after } };
   });
 }
@@ -80,10 +79,21 @@ function linesProblem(c: Case, before: string, after: string, old: string): stri
   const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
   // A line of the old value: blank, indented under the first, after a backslash continuation, or
   // holding the value's own text (a multi-line string's body and its closing delimiter).
-  const content = (line: string) => line.trim().replace(/\\$/, '').replace(/^("""|'''|["'`])|("""|'''|["'`])$/g, '').trim();
-  const belongs = removed.slice(1).every((line, i) =>
-    content(line) === '' || indent(line) > indent(removed[0]!) || /(^|[^\\])(\\\\)*\\\r?$/.test(removed[i]!)
-    || old.includes(content(line)));
+  const content = (line: string) =>
+    line
+      .trim()
+      .replace(/\\$/, '')
+      .replace(/^("""|'''|["'`])|("""|'''|["'`])$/g, '')
+      .trim();
+  const belongs = removed
+    .slice(1)
+    .every(
+      (line, i) =>
+        content(line) === '' ||
+        indent(line) > indent(removed[0]!) ||
+        /(^|[^\\])(\\\\)*\\\r?$/.test(removed[i]!) ||
+        old.includes(content(line)),
+    );
   const ownBreaks = removed.length <= 1 + (old.match(/\n/g)?.length ?? 0);
   return belongs || ownBreaks ? undefined : `replacing a value changed ${removed.length} lines`;
 }

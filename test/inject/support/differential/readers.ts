@@ -26,13 +26,14 @@ const noBom = (text: string) => text.replace(/^\uFEFF/, '');
 function single(name: string, read: (text: string) => Tree): Reader {
   return {
     name,
-    readAll: (texts) => texts.map((text) => {
-      try {
-        return { tree: read(noBom(text)) };
-      } catch (error) {
-        return { unreadable: (error as Error).name };
-      }
-    }),
+    readAll: (texts) =>
+      texts.map((text) => {
+        try {
+          return { tree: read(noBom(text)) };
+        } catch (error) {
+          return { unreadable: (error as Error).name };
+        }
+      }),
   };
 }
 
@@ -46,10 +47,12 @@ const jsonc = single('jsonc-parser', (text) => {
 });
 
 /** Every document, aliases and merge keys resolved as an application sees them. */
-const yaml = single('yaml', (text) => parseAllDocuments(text, { merge: true }).map((doc) => {
-  if (doc.errors.length > 0) throw new SyntaxError('yaml');
-  return doc.toJS({ maxAliasCount: -1 });
-}));
+const yaml = single('yaml', (text) =>
+  parseAllDocuments(text, { merge: true }).map((doc) => {
+    if (doc.errors.length > 0) throw new SyntaxError('yaml');
+    return doc.toJS({ maxAliasCount: -1 });
+  }),
+);
 
 const toml = single('smol-toml', (text) => parseToml(text));
 
@@ -76,8 +79,9 @@ const configparser: Reader = {
   readAll(texts) {
     if (!hasPython()) return texts.map(() => ({ unreadable: 'no python3' }));
     const out = execFileSync('python3', [CONFIGPARSER], { input: JSON.stringify(texts.map(noBom)), maxBuffer: 256 * 1024 * 1024 });
-    return (JSON.parse(out.toString('utf8')) as Array<{ sections?: Tree; error?: string }>)
-      .map((r) => (r.sections !== undefined ? { tree: r.sections } : { unreadable: r.error ?? 'error' }));
+    return (JSON.parse(out.toString('utf8')) as Array<{ sections?: Tree; error?: string }>).map((r) =>
+      r.sections !== undefined ? { tree: r.sections } : { unreadable: r.error ?? 'error' },
+    );
   },
 };
 
@@ -96,8 +100,13 @@ export function hasPython(): boolean {
 }
 
 const xmlParser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false,
-  processEntities: true, htmlEntities: true, isArray: (name) => name === 'add',
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  htmlEntities: true,
+  isArray: (name) => name === 'add',
 });
 
 /** `{ settings: { key: value } (last wins, as .NET reads them), rest: everything else }`. */
