@@ -56,6 +56,13 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['common/**/*.ts'],
+    rules: forbidImports(
+      'common/ runs in the daemon and in the extension: Node built-ins and daemon/protocol types only.',
+      '(^|/)(extension|media)/|(^|/)daemon/(?!protocol$)|^express(/|$)|^vscode$',
+    ),
+  },
+  {
     files: ['media/**/*.ts'],
     rules: forbidImports(
       'Webview code runs in a browser sandbox: it imports only the webview protocol (extension/webviews/protocol).',

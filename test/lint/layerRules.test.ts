@@ -35,6 +35,8 @@ describe('layer rules (ESLint)', function () {
       "import type { KeyView } from '../../daemon/protocol';\n",
     ],
     ['a webview importing common/', 'media/webview/example.ts', "import { gitignoreLine } from '../../common/gitignoreLine';\n"],
+    ['common/ importing daemon code', 'common/example.ts', "import { KeysmithError } from '../daemon/errors';\n"],
+    ['common/ importing the VS Code API', 'common/example.ts', "import * as vscode from 'vscode';\n"],
   ];
   for (const [what, file, source] of refused) {
     it(`refuses ${what}`, async () => {
@@ -47,6 +49,7 @@ describe('layer rules (ESLint)', function () {
     ['the HTTP layer importing the domain', 'daemon/http/example.ts', "import { KeysmithError } from '../errors';\n"],
     ['the extension importing protocol types', 'extension/example.ts', "import type { KeyView } from '../daemon/protocol';\n"],
     ['the extension importing common/', 'extension/example.ts', "import { gitignoreLine } from '../common/gitignoreLine';\n"],
+    ['common/ importing protocol types', 'common/example.ts', "import type { DaemonInfo } from '../daemon/protocol';\n"],
     [
       'a webview importing its protocol',
       'media/webview/example.ts',
