@@ -1,6 +1,6 @@
 // The HTTP contract of the Keysmith daemon (docs/API.md), as TypeScript types.
-// This is the ONLY daemon file the extension may import, and only with `import type`:
-// keep it free of runtime code so importing it never drags the daemon into the extension bundle.
+// Besides common/, this is the only daemon file the extension and common/ may import (ESLint's layer rules
+// enforce it): keep it free of runtime code so importing it never drags the daemon into their bundles.
 
 export const API_VERSION = 'v1' as const;
 

@@ -1,4 +1,6 @@
-// Public face of injection for the rest of the daemon. The HTTP routes call only these functions.
+// Public face of injection: the entry points the injection worker runs (inject/worker/injectWorker.ts)
+// and core's KeyInjection reaches through the Injector port (core/context.ts). Elsewhere the daemon uses
+// only the worker pool (createCore) and the kit presets (GET /v1/inject/presets).
 import type { Environment, InjectResult, InjectTarget } from '../protocol';
 import { KeysmithError } from '../errors';
 import { rm } from 'node:fs/promises';
