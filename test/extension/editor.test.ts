@@ -131,10 +131,13 @@ describe('Keys in the editor (Problems, hover, CodeLens)', () => {
     const { secret } = await createKey(ks, 'production');
     const revoked = await createKey(ks, 'test');
     await ks.client.revokeKey(revoked.key.id);
-    const committed = path.join(repo(), 'committed.env');
-    const ignored = path.join(repo(), 'ignored.env');
+    // Names no other test opens: VS Code keeps a closed editor's document for minutes, and the scan
+    // leaves open documents to the live diagnostics.
+    const committed = path.join(repo(), 'never-opened-committed.env');
+    const ignored = path.join(repo(), 'never-opened-ignored.env');
+    await fs.appendFile(path.join(repo(), '.gitignore'), 'never-opened-ignored.env\n');
     await fs.writeFile(committed, `KEY=${secret.secret}\n`);
-    git('add', 'committed.env');
+    git('add', 'never-opened-committed.env');
     await fs.writeFile(ignored, `KEY=${secret.secret}\nOLD=${revoked.secret.secret}\n`);
     const result = await vscode.commands.executeCommand<WorkspaceScanResult>('keysmith.scanWorkspace');
     assert.ok(result && result.keys >= 3, JSON.stringify(result));
