@@ -6,9 +6,14 @@ import { parse as parseProperties } from 'dot-properties';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseIni } from 'ini';
 import { parseTree } from 'jsonc-parser';
+import { MAX_NESTING } from '../daemon/inject/formats/text';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import type { InjectFormat } from '../daemon/protocol';
+
+// JSON and TOML files nested deeper than the writers' limit are refused at once (400): the worst case a
+// writer really works through is the deepest file it accepts.
+const DEEPEST_EDITABLE = MAX_NESTING - 2;
 
 export const FILE_BYTES = 1024 * 1024;
 
@@ -59,7 +64,7 @@ export const FORMAT_CASES: FormatCase[] = [
     normal: () =>
       `{\n${repeatTo(FILE_BYTES, (n) => `  "service_${n}": {"url": "https://api-${n}.example/v1", "apiKey": "old-${n}"},\n`)}  "last": 0\n}\n`,
     worst: () => {
-      const depth = 2_000;
+      const depth = DEEPEST_EDITABLE;
       return {
         text: `{${blanks(half)}"quoted": "${'\\"'.repeat(half / 2)}", "deep": ${'{"a": '.repeat(depth)}0${'}'.repeat(depth)}, "apiKey": "old"}\n`,
         path: 'apiKey',
@@ -84,7 +89,7 @@ export const FORMAT_CASES: FormatCase[] = [
     normal: () =>
       repeatTo(FILE_BYTES, (n) => `# service ${n}\n[service_${n}]\nurl = "https://api-${n}.example/v1"\napiKey = "old-${n}"\n\n`),
     worst: () => {
-      const depth = 500;
+      const depth = DEEPEST_EDITABLE;
       return {
         text: `padding = "x"${blanks(half)}\nquoted = "${'\\"'.repeat(half / 2)}"\ndeep = ${'{ a = '.repeat(depth)}1${' }'.repeat(depth)}\napiKey = "old"\n`,
         path: 'apiKey',
