@@ -5,6 +5,7 @@ import { readSecretFrom } from './cliSecret';
 import { resolveDataDir } from '../common/daemonJson';
 import { hooksCommand } from './cli/hooksCommand';
 import { scanCommand } from './cli/scanCommand';
+import { textTable } from './cli/textTable';
 import type { KeyCreated, KeyList, KeyView, Service, VerifyResponse } from './protocol';
 
 const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
@@ -29,21 +30,9 @@ const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
 
 type Print = (value: unknown, human: () => string) => void;
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 function keyRows(keys: KeyView[]): string {
   if (keys.length === 0) return 'No keys match.';
-  return table([
+  return textTable([
     ['ID', 'NAME', 'SERVICE', 'ENV', 'STATE', 'KEY', 'STARTS', 'EXPIRES', 'LAST USED'],
     ...keys.map((key) => [
       key.id,
@@ -140,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'services' && sub === 'list') {
     const { items } = await daemon.call<{ items: Service[] }>('GET', '/v1/services');
     return print({ items }, () =>
-      table([
+      textTable([
         ['ID', 'NAME', 'CODE', 'SCHEME', 'AVAILABLE'],
         ...items.map((s) => [s.id, s.name, s.code ?? '-', s.scheme, s.enabled ? 'yes' : `no (${s.disabledReason ?? 'disabled'})`]),
       ]),
