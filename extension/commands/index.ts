@@ -22,6 +22,7 @@ import { revokeKey } from './revokeKey';
 import { runCommand } from './runCommand';
 import { scanWorkspace } from '../editor/scanWorkspaceCommand';
 import { showKeyDetails } from './showKeyDetails';
+import { toggleCloak } from './toggleCloak';
 
 type Factory = (ctx: CommandContext) => (...args: never[]) => Promise<unknown>;
 
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, Factory> = {
   'keysmith.openAudit': openAudit,
   'keysmith.showKeyDetails': showKeyDetails,
   'keysmith.scanWorkspace': scanWorkspace,
+  'keysmith.toggleCloak': toggleCloak,
   'keysmith.filterKeys': filterKeys,
   'keysmith.clearFilter': clearFilter,
   'keysmith.refresh': (ctx) => async () => ctx.keysChanged(),
