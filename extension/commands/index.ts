@@ -21,6 +21,7 @@ import { revealKey } from './revealKey';
 import { revokeKey } from './revokeKey';
 import { runCommand } from './runCommand';
 import { scanWorkspace } from '../editor/scanWorkspaceCommand';
+import { secretCommand } from './secretCommand';
 import { showKeyDetails } from './showKeyDetails';
 import { toggleCloak } from './toggleCloak';
 
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, Factory> = {
   'keysmith.showKeyDetails': showKeyDetails,
   'keysmith.scanWorkspace': scanWorkspace,
   'keysmith.toggleCloak': toggleCloak,
+  'keysmith.secret': secretCommand,
   'keysmith.filterKeys': filterKeys,
   'keysmith.clearFilter': clearFilter,
   'keysmith.refresh': (ctx) => async () => ctx.keysChanged(),
@@ -59,8 +61,12 @@ const COMMANDS: Record<string, Factory> = {
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 
+/** Commands whose caller needs the failure (a command variable must stop the launch, not yield undefined). */
+const REJECTING = new Set(['keysmith.secret']);
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, factory]) =>
-    vscode.commands.registerCommand(id, runCommand(ctx, id, factory(ctx) as (...args: unknown[]) => Promise<unknown>)),
-  );
+  return Object.entries(COMMANDS).map(([id, factory]) => {
+    const handler = factory(ctx) as (...args: unknown[]) => Promise<unknown>;
+    return vscode.commands.registerCommand(id, REJECTING.has(id) ? handler : runCommand(ctx, id, handler));
+  });
 }
