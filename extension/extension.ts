@@ -8,6 +8,7 @@ import { AUDIT_SCHEME, AuditDocuments } from './commands/openAudit';
 import { readSettings } from './config';
 import { DaemonProcess } from './daemonProcess';
 import type { DocumentKeys } from './editor/documentKeys';
+import type { SecretCloak } from './editor/secretCloak';
 import { registerEditorFeatures } from './editor/index';
 import { WorkspaceScan } from './editor/workspaceScan';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
@@ -29,6 +30,8 @@ export interface KeysmithApi {
   clipboard: ClipboardGuard;
   /** The keys found in open files (Problems panel, hovers, CodeLenses read it). */
   editorKeys: DocumentKeys;
+  /** Which ranges are cloaked in each visible file (tests read it; a user sees the decoration). */
+  cloak: SecretCloak;
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     clipboard,
     previews,
     workspaceScan,
+    cloak: editor.cloak,
     extensionUri: context.extensionUri,
     settings: readSettings,
     keysChanged: () => {
@@ -107,7 +111,19 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     log.error(`Could not connect to the daemon: ${error instanceof Error ? error.message : String(error)}`);
   });
   const panels = () => ({ generate: GeneratePanel.current, reveal: RevealPanel.current, details: DetailsPanel.current });
-  return { client, keyTree, daemon, statusBar, log, clipboard, editorKeys: editor.model, commands: COMMAND_IDS, panels, ready };
+  return {
+    client,
+    keyTree,
+    daemon,
+    statusBar,
+    log,
+    clipboard,
+    editorKeys: editor.model,
+    cloak: editor.cloak,
+    commands: COMMAND_IDS,
+    panels,
+    ready,
+  };
 }
 
 export function deactivate(): void {

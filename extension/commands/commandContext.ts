@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { KeysmithSettings } from '../config';
 import type { DaemonProcess } from '../daemonProcess';
+import type { SecretCloak } from '../editor/secretCloak';
 import type { WorkspaceScan } from '../editor/workspaceScan';
 import type { PreviewDocuments } from '../inject/previewDocuments';
 import type { Log } from '../log';
@@ -19,6 +20,8 @@ export interface CommandContext {
   readonly previews: PreviewDocuments;
   /** keysmith.scanWorkspace's scanner and its Problems-panel entries. */
   readonly workspaceScan: WorkspaceScan;
+  /** Hides keys in config files; keysmith.toggleCloak flips it. */
+  readonly cloak: SecretCloak;
   readonly extensionUri: vscode.Uri;
   readonly settings: () => KeysmithSettings;
   /** Tells every view that keys changed (tree, open details panel). */

@@ -21,7 +21,9 @@ import { revealKey } from './revealKey';
 import { revokeKey } from './revokeKey';
 import { runCommand } from './runCommand';
 import { scanWorkspace } from '../editor/scanWorkspaceCommand';
+import { secretCommand } from './secretCommand';
 import { showKeyDetails } from './showKeyDetails';
+import { toggleCloak } from './toggleCloak';
 
 type Factory = (ctx: CommandContext) => (...args: never[]) => Promise<unknown>;
 
@@ -43,6 +45,8 @@ const COMMANDS: Record<string, Factory> = {
   'keysmith.openAudit': openAudit,
   'keysmith.showKeyDetails': showKeyDetails,
   'keysmith.scanWorkspace': scanWorkspace,
+  'keysmith.toggleCloak': toggleCloak,
+  'keysmith.secret': secretCommand,
   'keysmith.filterKeys': filterKeys,
   'keysmith.clearFilter': clearFilter,
   'keysmith.refresh': (ctx) => async () => ctx.keysChanged(),
@@ -57,8 +61,12 @@ const COMMANDS: Record<string, Factory> = {
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 
+/** Commands whose caller needs the failure (a command variable must stop the launch, not yield undefined). */
+const REJECTING = new Set(['keysmith.secret']);
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, factory]) =>
-    vscode.commands.registerCommand(id, runCommand(ctx, id, factory(ctx) as (...args: unknown[]) => Promise<unknown>)),
-  );
+  return Object.entries(COMMANDS).map(([id, factory]) => {
+    const handler = factory(ctx) as (...args: unknown[]) => Promise<unknown>;
+    return vscode.commands.registerCommand(id, REJECTING.has(id) ? handler : runCommand(ctx, id, handler));
+  });
 }

@@ -1,5 +1,5 @@
 // The editor side of Keysmith: keys found in open files shown in the Problems panel, on hover and in
-// CodeLenses. Returns everything to dispose, and the model so the extension can invalidate it.
+// CodeLenses, and cloaked in config files. Returns everything to dispose, and the model so the extension can invalidate it.
 import * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { Log } from '../log';
@@ -7,10 +7,12 @@ import { DocumentKeys } from './documentKeys';
 import { KeyCodeLensProvider } from './keyCodeLens';
 import { KeyDiagnostics } from './keyDiagnostics';
 import { KeyHoverProvider } from './keyHover';
+import { SecretCloak } from './secretCloak';
 
 export interface EditorFeatures {
   model: DocumentKeys;
   diagnostics: KeyDiagnostics;
+  cloak: SecretCloak;
   disposables: vscode.Disposable[];
 }
 
@@ -18,11 +20,14 @@ export function registerEditorFeatures(client: DaemonClient, log: Log, warningDa
   const model = new DocumentKeys(client, log);
   const diagnostics = new KeyDiagnostics(model, warningDays);
   const codeLenses = new KeyCodeLensProvider(model);
+  const cloak = new SecretCloak();
   const files: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
   return {
     model,
     diagnostics,
+    cloak,
     disposables: [
+      cloak,
       model,
       diagnostics,
       codeLenses,
