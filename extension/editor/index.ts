@@ -1,5 +1,5 @@
 // The editor side of Keysmith: keys found in open files shown in the Problems panel, on hover and in
-// CodeLenses. Returns everything to dispose, and the model so the extension can invalidate it.
+// CodeLenses, with quick fixes on those problems. Returns everything to dispose, and the model so the extension can invalidate it.
 import * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { Log } from '../log';
@@ -7,6 +7,7 @@ import { DocumentKeys } from './documentKeys';
 import { KeyCodeLensProvider } from './keyCodeLens';
 import { KeyDiagnostics } from './keyDiagnostics';
 import { KeyHoverProvider } from './keyHover';
+import { KeyQuickFixProvider, registerQuickFixCommands } from './keyQuickFixes';
 
 export interface EditorFeatures {
   model: DocumentKeys;
@@ -28,6 +29,10 @@ export function registerEditorFeatures(client: DaemonClient, log: Log, warningDa
       codeLenses,
       vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays)),
       vscode.languages.registerCodeLensProvider(files, codeLenses),
+      vscode.languages.registerCodeActionsProvider(files, new KeyQuickFixProvider(model, client), {
+        providedCodeActionKinds: KeyQuickFixProvider.kinds,
+      }),
+      ...registerQuickFixCommands(model, client, log),
     ],
   };
 }
