@@ -1,5 +1,6 @@
 // Quick fixes on Keysmith's Problems. A production key where git would commit it: ignore the file (and,
-// for a tracked file, stop tracking it after a confirmation, since .gitignore alone does not untrack).
+// for a tracked file, stop tracking it after a confirmation, since .gitignore alone does not untrack),
+// or move its line to .env.local (moveToIgnoredFile.ts).
 // A dead key with a successor whose secret can be revealed (test or imported keys): replace exactly the
 // key's range with the successor's secret. A production successor cannot be revealed, so no fix is
 // offered for it. The secret is revealed only when the fix is applied, never to draw the light bulb.
@@ -12,6 +13,7 @@ import { restrictedModeMessage } from '../inject/workspaceTrust';
 import type { Log } from '../log';
 import type { DocumentKeys } from './documentKeys';
 import { gitTopLevel, gitUntrack } from './gitPlace';
+import { canMoveLine, LOCAL_ENV_FILE, MOVE_COMMAND, registerMoveCommand } from './moveToIgnoredFile';
 
 export const QUICK_FIX_COMMANDS = {
   ignoreFile: 'keysmith.quickFix.ignoreFile',
@@ -43,6 +45,11 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
           ? vscode.l10n.t('Add "{0}" to .gitignore and stop tracking it (git rm --cached, after a confirmation)', name)
           : vscode.l10n.t('Add "{0}" to .gitignore', name);
         actions.push(fix(title, diagnostic, { command: QUICK_FIX_COMMANDS.ignoreFile, title, arguments: [document.uri, tracked] }));
+        const line = diagnostic.range.start.line;
+        if (canMoveLine(document, line)) {
+          const move = vscode.l10n.t('Move this line to {0} (git-ignored, created if needed)', LOCAL_ENV_FILE);
+          actions.push(fix(move, diagnostic, { command: MOVE_COMMAND, title: move, arguments: [document.uri, line] }, false));
+        }
       }
       if (diagnostic.code === 'deadKey') {
         const key = entry.keys.find((candidate) => candidate.range.isEqual(diagnostic.range));
@@ -64,10 +71,10 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
   }
 }
 
-function fix(title: string, diagnostic: vscode.Diagnostic, command: vscode.Command): vscode.CodeAction {
+function fix(title: string, diagnostic: vscode.Diagnostic, command: vscode.Command, preferred = true): vscode.CodeAction {
   const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
-  action.isPreferred = true;
+  action.isPreferred = preferred;
   action.command = command;
   return action;
 }
@@ -75,6 +82,7 @@ function fix(title: string, diagnostic: vscode.Diagnostic, command: vscode.Comma
 /** The commands the quick fixes run; not in the palette, since they need a file and a range. */
 export function registerQuickFixCommands(model: DocumentKeys, client: DaemonClient, log: Log): vscode.Disposable[] {
   return [
+    registerMoveCommand(model, log),
     vscode.commands.registerCommand(QUICK_FIX_COMMANDS.ignoreFile, async (uri: vscode.Uri, tracked: boolean) => {
       if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(restrictedModeMessage());
       const root = await gitTopLevel(uri.fsPath);

@@ -61,7 +61,7 @@ describe('Quick fixes on Keysmith problems', () => {
     const fixes = await fixesFor(document, 'productionKeyInGit');
     assert.deepEqual(
       fixes.map((f) => f.title),
-      ['Add "settings.env" to .gitignore'],
+      ['Add "settings.env" to .gitignore', 'Move this line to .env.local (git-ignored, created if needed)'],
     );
     assert.equal(ignoredByGit('settings.env'), false);
     await run(fixes[0]!);
@@ -76,7 +76,7 @@ describe('Quick fixes on Keysmith problems', () => {
     await fs.mkdir(path.join(repo(), 'config'), { recursive: true });
     const document = await open('config/app.env', `A=1\nAPI_KEY=${secret.secret}\n`, true);
     const fixes = await fixesFor(document, 'productionKeyInGit');
-    assert.equal(fixes.length, 1);
+    assert.equal(fixes.length, 2);
     assert.match(fixes[0]!.title, /"app\.env".*git rm --cached/);
     await run(fixes[0]!);
     assert.equal(warn.callCount, 1);
@@ -84,6 +84,19 @@ describe('Quick fixes on Keysmith problems', () => {
     assert.equal(ignoredByGit('config/app.env'), true);
     assert.match(await fs.readFile(path.join(repo(), '.gitignore'), 'utf8'), /^\/config\/app\.env$/m);
     assert.ok((await fs.readFile(path.join(repo(), 'config/app.env'), 'utf8')).includes('API_KEY='));
+    await eventually(() => problemCodes(document).length === 0, 'the production-key problem to go');
+  });
+
+  it('moves the key line into a git-ignored .env.local next to the file, and the error goes', async () => {
+    const { secret } = await createKey(await keysmith(), 'production');
+    const document = await open('app.env', `A=1\nAPI_KEY=${secret.secret}\nB=2\n`);
+    const move = (await fixesFor(document, 'productionKeyInGit')).find((f) => f.title.includes('.env.local'));
+    assert.ok(move, 'no move fix');
+    await run(move);
+    assert.equal(await fs.readFile(path.join(repo(), 'app.env'), 'utf8'), 'A=1\nB=2\n');
+    assert.equal(await fs.readFile(path.join(repo(), '.env.local'), 'utf8'), `API_KEY=${secret.secret}\n`);
+    assert.equal(ignoredByGit('.env.local'), true);
+    assert.equal((await fs.stat(path.join(repo(), '.env.local'))).mode & 0o077, 0, '.env.local is private');
     await eventually(() => problemCodes(document).length === 0, 'the production-key problem to go');
   });
 
