@@ -13,6 +13,8 @@ export interface KeysmithSettings {
   expiryWarningDays: number;
   clipboardClearSeconds: number;
   defaultEnvironment: Environment;
+  /** Mapped test keys as environment variables in the integrated terminals (terminalEnv.ts). */
+  terminalEnvEnabled: boolean;
 }
 
 export function readSettings(): KeysmithSettings {
@@ -25,6 +27,7 @@ export function readSettings(): KeysmithSettings {
     expiryWarningDays: clampInt(c.get<number>('expiryWarningDays', 14), 0, 3650),
     clipboardClearSeconds: clampInt(c.get<number>('clipboardClearSeconds', 30), 0, 3600),
     defaultEnvironment: c.get<string>('defaultEnvironment') === 'production' ? 'production' : 'test',
+    terminalEnvEnabled: c.get<boolean>('terminalEnv.enabled', false),
   };
 }
 

@@ -14,6 +14,7 @@ import { WorkspaceScan } from './editor/workspaceScan';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
 import { Log } from './log';
 import { DaemonStatusBar } from './statusBar';
+import { TerminalEnv } from './terminalEnv';
 import { isFilterActive } from './tree/keyFilter';
 import { KeyTreeProvider } from './tree/keyTreeProvider';
 import { ClipboardGuard } from './webviews/clipboardGuard';
@@ -35,6 +36,8 @@ export interface KeysmithApi {
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
+  /** The terminals' Keysmith variables (keysmith.terminalEnv.enabled). */
+  terminalEnv: TerminalEnv;
   /** Settles once the first connect (or auto-start) attempt is over. */
   ready: Promise<void>;
 }
@@ -49,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
   const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
+  const terminalEnv = new TerminalEnv(context.environmentVariableCollection, client, log, () => readSettings().terminalEnvEnabled);
+  const mappingsWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode/keysmith.json');
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
   const ctx: CommandContext = {
     client,
@@ -65,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
       keyTree.refresh();
       void DetailsPanel.current?.reload();
       editor.model.invalidate();
+      void terminalEnv.refresh();
     },
   };
 
@@ -86,12 +92,19 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),
     ...editor.disposables,
+    terminalEnv,
+    mappingsWatcher,
+    mappingsWatcher.onDidChange(() => void terminalEnv.refresh()),
+    mappingsWatcher.onDidCreate(() => void terminalEnv.refresh()),
+    mappingsWatcher.onDidDelete(() => void terminalEnv.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void terminalEnv.refresh()),
     daemon.onDidChangeState((state) => {
       setContext('keysmith.daemonState', state);
       // Back from a loss (or first connection): whatever the tree showed may be stale.
       if (state === 'connected' || state === 'unreachable') {
         keyTree.refresh();
         editor.model.invalidate();
+        void terminalEnv.refresh();
       }
     }),
     keyTree.onDidChangeFilter((filter) => {
@@ -99,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
       setContext('keysmith.filterActive', isFilterActive(filter));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('keysmith.terminalEnv.enabled')) void terminalEnv.refresh();
       if (e.affectsConfiguration('keysmith.dataDir')) void daemon.connect();
       else if (e.affectsConfiguration('keysmith.expiryWarningDays')) {
         keyTree.refresh();
@@ -120,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     clipboard,
     editorKeys: editor.model,
     cloak: editor.cloak,
+    terminalEnv,
     commands: COMMAND_IDS,
     panels,
     ready,

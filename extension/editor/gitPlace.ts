@@ -29,3 +29,27 @@ export async function gitPlaceOf(file: string): Promise<FileGitPlace> {
   const ignored = await gitExit(cwd, ['check-ignore', '-q', '--', name]);
   return ignored === 0 ? 'ignored' : ignored === 1 ? 'addable' : 'outside';
 }
+
+/** The work tree holding `file` (`git rev-parse --show-toplevel`), or undefined outside one. */
+export function gitTopLevel(file: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['-c', 'core.fsmonitor=false', '-C', path.dirname(file), 'rev-parse', '--show-toplevel'],
+      { timeout: 10_000 },
+      (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
+    );
+  });
+}
+
+/** `git rm --cached` of one file: git stops tracking it and leaves it on disk. Rejects when git fails. */
+export function gitUntrack(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.fsmonitor=false', '-C', path.dirname(file), 'rm', '--cached', '-q', '--', path.basename(file)],
+      { timeout: 10_000 },
+      (error) => (error ? reject(new Error(`git rm --cached failed (${String((error as { code?: unknown }).code)})`)) : resolve()),
+    );
+  });
+}

@@ -1,5 +1,6 @@
 // The editor side of Keysmith: keys found in open files shown in the Problems panel, on hover and in
-// CodeLenses, and cloaked in config files. Returns everything to dispose, and the model so the extension can invalidate it.
+// CodeLenses, with quick fixes on those problems, and cloaked in config files. Returns everything to
+// dispose, and the model so the extension can invalidate it.
 import * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { Log } from '../log';
@@ -8,6 +9,7 @@ import { KeyCodeLensProvider } from './keyCodeLens';
 import { KeyDiagnostics } from './keyDiagnostics';
 import { KeyHoverProvider } from './keyHover';
 import { SecretCloak } from './secretCloak';
+import { KeyQuickFixProvider, registerQuickFixCommands } from './keyQuickFixes';
 
 export interface EditorFeatures {
   model: DocumentKeys;
@@ -33,6 +35,10 @@ export function registerEditorFeatures(client: DaemonClient, log: Log, warningDa
       codeLenses,
       vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays)),
       vscode.languages.registerCodeLensProvider(files, codeLenses),
+      vscode.languages.registerCodeActionsProvider(files, new KeyQuickFixProvider(model, client), {
+        providedCodeActionKinds: KeyQuickFixProvider.kinds,
+      }),
+      ...registerQuickFixCommands(model, client, log),
     ],
   };
 }

@@ -65,8 +65,8 @@ export async function offerGitignore(folder: vscode.Uri, results: readonly Injec
   return added;
 }
 
-/** Appends the lines not already present, keeping the file's own newline style. */
-async function appendLines(uri: vscode.Uri, lines: string[]): Promise<string[]> {
+/** Appends the lines not already present, keeping the file's own newline style. Also used by the editor's quick fix. */
+export async function appendLines(uri: vscode.Uri, lines: string[]): Promise<string[]> {
   let text = '';
   try {
     // ignoreBOM keeps a byte-order mark in the text, so writing it back keeps it too.

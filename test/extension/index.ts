@@ -20,6 +20,8 @@ export async function run(): Promise<void> {
   require('./editor.test');
   require('./cloak.test');
   require('./secretCommand.test');
+  require('./quickFixes.test');
+  require('./terminalEnv.test');
   require('./daemonLoss.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed.`);
