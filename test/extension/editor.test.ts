@@ -1,40 +1,18 @@
 // Keys in open files: recognized locally, named by the daemon through their hashes, and shown where
 // they sit: the Problems panel, a hover, a CodeLens. Never the secret.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateSecret } from '../../daemon/keys/keyFormat';
 import type { WorkspaceScanResult } from '../../extension/editor/workspaceScan';
+import { useGitRepoInWorkspace } from './gitRepoInWorkspace';
 import { createKey, eventually, keysmith } from './helpers';
 
 const DAY_MS = 86_400_000;
 
 describe('Keys in the editor (Problems, hover, CodeLens)', () => {
-  const repo = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'editor-test-repo');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo(), stdio: 'pipe' });
-
-  beforeEach(async () => {
-    await fs.mkdir(repo(), { recursive: true });
-    git('init', '-q');
-    await fs.writeFile(path.join(repo(), '.gitignore'), 'ignored.env\n');
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await fs.rm(repo(), { recursive: true, force: true });
-  });
-
-  /** Writes `text` into `name` in the test repository, opens it and waits for Keysmith's scan of it. */
-  async function open(name: string, text: string, track = false): Promise<vscode.TextDocument> {
-    const file = path.join(repo(), name);
-    await fs.writeFile(file, text);
-    if (track) git('add', name);
-    const document = await vscode.workspace.openTextDocument(file);
-    await vscode.window.showTextDocument(document);
-    await (await keysmith()).editorKeys.refresh(document);
-    return document;
-  }
+  const { root: repo, git, open } = useGitRepoInWorkspace('editor-test-repo', 'ignored.env\n');
   const problems = (document: vscode.TextDocument) =>
     vscode.languages
       .getDiagnostics(document.uri)

@@ -1,16 +1,15 @@
 // Quick fixes on Keysmith's Problems, in a real git repository: what each problem offers, and what
 // applying a fix does to git and to the file. Never the secret in a title.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { useGitRepoInWorkspace } from './gitRepoInWorkspace';
 import { clickFirstAction, createKey, eventually, keysmith, useSandbox } from './helpers';
 
 describe('Quick fixes on Keysmith problems', () => {
   const sandbox = useSandbox();
-  const repo = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'quickfix-test-repo');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo(), stdio: 'pipe' }).toString();
+  const { root: repo, git, open } = useGitRepoInWorkspace('quickfix-test-repo');
   const ignoredByGit = (name: string) => {
     try {
       git('check-ignore', '-q', '--', name);
@@ -20,24 +19,6 @@ describe('Quick fixes on Keysmith problems', () => {
     }
   };
 
-  beforeEach(async () => {
-    await fs.mkdir(repo(), { recursive: true });
-    git('init', '-q');
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await fs.rm(repo(), { recursive: true, force: true });
-  });
-
-  async function open(name: string, text: string, track = false): Promise<vscode.TextDocument> {
-    const file = path.join(repo(), name);
-    await fs.writeFile(file, text);
-    if (track) git('add', name);
-    const document = await vscode.workspace.openTextDocument(file);
-    await vscode.window.showTextDocument(document);
-    await (await keysmith()).editorKeys.refresh(document);
-    return document;
-  }
   const problemCodes = (document: vscode.TextDocument) =>
     vscode.languages
       .getDiagnostics(document.uri)
