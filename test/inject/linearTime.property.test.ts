@@ -1,6 +1,9 @@
 // Every writer is linear in its input: on adversarial files (long runs of blanks, long quoted or
 // escaped values, deep nesting, many keys or targets) doubling the input must not more than about
 // 2.5x the time. A regex that backtracks over a long line (4x per doubling) fails here.
+// It runs in a mocha process of its own (package.json, test:unit): in a heap grown by hundreds of other
+// tests, a full GC costs in proportion to that heap and lands in whichever batch allocates more, which
+// once made a linear writer look 3x slower on twice the input.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { writeDotenv } from '../../daemon/inject/formats/dotenv';

@@ -22,10 +22,10 @@ export interface Growth {
   ratio: number;
 }
 
-const BATCH_MS = 30;
+const BATCH_MS = 60;
 const SIZE = 1 << 14;
 const RUNS = 7;
-const ATTEMPTS = 6;
+const ATTEMPTS = 12;
 
 /** Fastest CPU time (ms) of `runs` batches of `reps` calls, after a warm-up batch. */
 function fastest(work: () => unknown, reps: number, runs: number): number {
