@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'SERVICE_MISSING'
   | 'SERVICE_DISABLED'
   | 'BUILT_IN'
+  // A record changed since it was read (another request or another daemon wrote it).
+  | 'CONFLICT'
+  // The member's role does not allow this.
+  | 'FORBIDDEN_ROLE'
   // Injection into config files.
   | 'FILE_CHANGED'
   | 'TRACKED_BY_GIT'
@@ -48,6 +52,7 @@ export type ErrorCode =
   // The daemon's own state.
   | 'SEALED_SECRET_DAMAGED'
   | 'STORE_WRITE_FAILED'
+  | 'STORE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
   | 'INTERNAL'
   // Transport.

@@ -1,0 +1,126 @@
+// The store seam: what the core asks of a store, record by record, so that a database can answer it
+// with queries and indexes instead of handing over the whole state. Two implementations: the embedded
+// lowdb store (one daemon per data dir) and PostgreSQL (a team's daemons on one database).
+//
+// Concurrency is optimistic: every record carries a `version`, bumped by each write. An update names the
+// version it was decided on and is refused with CONFLICT when the record moved meanwhile, so no update
+// is ever lost silently; callers that merge field-wise (PATCH) re-read and retry.
+import type { AuditEvent, Environment, KeyState } from '../protocol';
+import type { KeyRecord, KeyUse, ServiceRecord, TokenRecord } from './types';
+
+/** A record as a store returns it: with the version its next write must name. */
+export type Stored<T> = T & { version: number };
+
+export type MemberRole = 'owner' | 'admin' | 'issuer' | 'auditor' | 'verifier';
+
+export interface MemberRecord {
+  /** The member's login: an OS user name on the embedded store, a database role on PostgreSQL. */
+  name: string;
+  role: MemberRole;
+  createdAt: string;
+}
+
+export interface KeyListFilter {
+  serviceId?: string;
+  environment?: Environment;
+  /** The derived state at `now` (see keys/keyState.ts `deriveState`). */
+  state?: KeyState;
+  /** Case-insensitive substring of name or reference. */
+  q?: string;
+  createdBy?: string;
+}
+
+export interface KeyListQuery extends KeyListFilter {
+  sort: 'startsAt' | 'createdAt' | 'name';
+  order: 'asc' | 'desc';
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  /** The instant the state filter is evaluated at (the core's clock, not the database's). */
+  now: Date;
+}
+
+export interface KeyRepository {
+  get(id: string): Promise<Stored<KeyRecord> | undefined>;
+  findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined>;
+  /** Filtered, sorted (ties broken by id), one page; `total` counts every match. */
+  list(query: KeyListQuery): Promise<{ items: Stored<KeyRecord>[]; total: number }>;
+  /** Every key, for building the verify index and for resyncs. */
+  all(): Promise<Stored<KeyRecord>[]>;
+  /** Refused with DUPLICATE_SECRET when another key has the same `secretHash`. Returns version 1. */
+  insert(record: KeyRecord): Promise<Stored<KeyRecord>>;
+  /** Refused with CONFLICT (naming the key) when the stored version is not `expectedVersion`; NOT_FOUND when gone. */
+  update(record: KeyRecord, expectedVersion: number): Promise<Stored<KeyRecord>>;
+  /** Same refusals as update. */
+  delete(id: string, expectedVersion: number): Promise<void>;
+}
+
+export interface ServiceRepository {
+  get(id: string): Promise<Stored<ServiceRecord> | undefined>;
+  list(): Promise<Stored<ServiceRecord>[]>;
+  insert(record: ServiceRecord): Promise<Stored<ServiceRecord>>;
+  update(record: ServiceRecord, expectedVersion: number): Promise<Stored<ServiceRecord>>;
+  delete(id: string, expectedVersion: number): Promise<void>;
+  /** Keys of the service, any state: a service in use cannot be deleted. */
+  keyCount(id: string): Promise<number>;
+}
+
+export interface TokenRepository {
+  list(): Promise<Stored<TokenRecord>[]>;
+  insert(record: TokenRecord): Promise<Stored<TokenRecord>>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface MemberRepository {
+  list(): Promise<MemberRecord[]>;
+  get(name: string): Promise<MemberRecord | undefined>;
+  /** The member this daemon acts as. */
+  current(): Promise<MemberRecord>;
+  add(member: MemberRecord, password?: string): Promise<MemberRecord>;
+  setRole(name: string, role: MemberRole): Promise<MemberRecord>;
+  remove(name: string): Promise<boolean>;
+}
+
+/** The repositories inside one transaction: everything in it applies together or not at all. */
+export interface UnitOfWork {
+  keys: KeyRepository;
+  services: ServiceRepository;
+  tokens: TokenRepository;
+}
+
+export interface AuditRepository {
+  /** Resolves when durable. Events are never updated or deleted. */
+  append(events: AuditEvent[]): Promise<void>;
+  /** Newest first, optionally for one key. */
+  query(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]>;
+}
+
+/** A committed change, by this daemon or another one on the same store. */
+export type StoreChange =
+  | { collection: 'keys'; id: string; record: Stored<KeyRecord> | undefined }
+  | { collection: 'services'; id: string; record: Stored<ServiceRecord> | undefined }
+  | { collection: 'tokens'; id: string; record: Stored<TokenRecord> | undefined };
+
+export interface ChangeFeed {
+  /**
+   * `onChange` is called once per committed change (record undefined: deleted), including this daemon's
+   * own, before the write's promise resolves for changes made here. `onResync` is called when changes
+   * may have been missed (a lost database connection came back): reload what is cached.
+   */
+  subscribe(listener: { onChange(change: StoreChange): void; onResync(): void }): () => void;
+}
+
+export interface Store extends UnitOfWork {
+  /** Which store this is, for the status bar and health: `embedded` or `postgres://host/db` (no password). */
+  readonly description: string;
+  members: MemberRepository;
+  audit: AuditRepository;
+  changes: ChangeFeed;
+  /** Runs `work` in one transaction; a throw (or a CONFLICT inside) undoes all of it. */
+  unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T>;
+  /** Records a verify hit without waiting; uses are written in batches. */
+  recordUse(use: KeyUse): void;
+  /** Writes everything pending (batched uses included). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
