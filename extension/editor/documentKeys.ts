@@ -7,6 +7,7 @@ import type { KeyView, Service } from '../../daemon/protocol';
 import type { DaemonClient } from '../client';
 import type { Log } from '../log';
 import { gitPlaceOf, type FileGitPlace } from './gitPlace';
+import { mappedEnvironmentsOf, type MappedEnvironments } from './mappedEnvironments';
 
 export interface DocumentKey {
   range: vscode.Range;
@@ -20,6 +21,8 @@ export interface DocumentKeysEntry {
   version: number;
   keys: DocumentKey[];
   git: FileGitPlace;
+  /** The environments `.vscode/keysmith.json` maps into this file, per service (empty when unmapped). */
+  mapped: MappedEnvironments;
   /** False when the daemon could not be asked: unknown keys are then not reported as unknown. */
   daemonAnswered: boolean;
 }
@@ -71,7 +74,9 @@ export class DocumentKeys implements vscode.Disposable {
     const found = recognizeKeys(document.getText());
     const daemonAnswered = await this.resolveViews(found.map((key) => key.hash));
     const services = daemonAnswered && found.length > 0 ? await this.serviceList() : [];
-    const git = document.uri.scheme === 'file' && found.length > 0 ? await gitPlaceOf(document.uri.fsPath) : 'outside';
+    const onDisk = document.uri.scheme === 'file' && found.length > 0;
+    const git = onDisk ? await gitPlaceOf(document.uri.fsPath) : 'outside';
+    const mapped = onDisk ? await mappedEnvironmentsOf(document.uri.fsPath) : new Map();
     if (document.isClosed || document.version !== version) return; // a newer scan is on its way
     const keys = found.map((key): DocumentKey => {
       const view = this.views.get(key.hash) ?? undefined;
@@ -82,7 +87,7 @@ export class DocumentKeys implements vscode.Disposable {
         service: services.find((service) => service.id === view?.serviceId),
       };
     });
-    this.entries.set(document.uri.toString(), { version, keys, git, daemonAnswered });
+    this.entries.set(document.uri.toString(), { version, keys, git, mapped, daemonAnswered });
     this.changed.fire(document.uri);
   }
 
