@@ -36,7 +36,7 @@ export interface KeysmithApi {
   editorKeys: DocumentKeys;
   /** Which ranges are cloaked in each visible file (tests read it; a user sees the decoration). */
   cloak: SecretCloak;
-  /** Previews and applies the rewrites of old secrets (tests answer its previews). */
+  /** Previews and applies the rewrites of old secrets (tests read what it offers). */
   rewriter: SecretRewriter;
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const terminalEnv = new TerminalEnv(context.environmentVariableCollection, client, log, () => readSettings().terminalEnvEnabled);
   const mappingsWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode/keysmith.json');
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
-  const rewriter = new SecretRewriter();
+  const rewriter = new SecretRewriter(previews);
   const keysChanged = () => {
     keyTree.refresh();
     void DetailsPanel.current?.reload();

@@ -24,7 +24,7 @@ export interface CommandContext {
   readonly workspaceScan: WorkspaceScan;
   /** Hides keys in config files; keysmith.toggleCloak flips it. */
   readonly cloak: SecretCloak;
-  /** Rewrites old secrets in workspace files after a Refactor Preview (rotation and revocation follow the key). */
+  /** Rewrites old secrets in workspace files after a diff preview (rotation and revocation follow the key). */
   readonly rewriter: SecretRewriter;
   /** Warns when a grace period ends while a workspace file still holds the old secret. */
   readonly graceWatch: GraceWatch;

@@ -1,13 +1,13 @@
 // Rotation follows the key: after a regenerate, every workspace file still holding the old secret (found
 // by the scan and local hashing, not only the mapped targets) is offered a rewrite with the new secret;
-// after a revoke, the revoked secret is offered for removal (the value emptied, the line kept). Both go
-// through the Refactor Preview (secretRewriter.ts). The new secret is in hand only here, right after the
-// daemon answered: it stays in memory for the preview and is never logged or stored.
+// after a revoke, the revoked secret is offered for removal (the value emptied, the line kept). Both show
+// a diff preview first (secretRewriter.ts). The new secret is in hand only here, right after the
+// daemon answered: it stays in memory until the preview is answered and is never logged or stored.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KeyRegenerated, KeyView } from '../../daemon/protocol';
 import type { CommandContext } from '../commands/commandContext';
-import { findHeldSecrets, trustedFolders, type HeldSecret } from './secretHolders';
+import { findHeldSecrets, trustedFolders } from './secretHolders';
 
 /**
  * Offers to rewrite the old secrets of `oldIds` (the regenerated key and, from a quick fix, the dead keys
@@ -23,8 +23,8 @@ export async function followRegeneration(ctx: CommandContext, result: KeyRegener
     const applied = await ctx.rewriter.offer(
       held,
       result.secret.secret,
-      vscode.l10n.t('Rewrite the old secret of "{0}" with the new one', name),
-      placesDescription(held),
+      vscode.l10n.t('Rewrite the old secret of "{0}" with the new one in these files?', name),
+      vscode.l10n.t('Rewrite'),
     );
     ctx.log.info(
       applied
@@ -42,17 +42,12 @@ export async function followRevocation(ctx: CommandContext, key: KeyView): Promi
   const applied = await ctx.rewriter.offer(
     held,
     '',
-    vscode.l10n.t('Remove the revoked secret of "{0}"', key.name),
-    placesDescription(held),
+    vscode.l10n.t('Remove the revoked secret of "{0}" from these files? Each value is emptied, its line kept.', key.name),
+    vscode.l10n.t('Remove'),
   );
   ctx.log.info(
     applied
       ? `Removed the revoked secret of key ${key.id} from ${held.length} place(s).`
       : `The removal of the revoked secret of key ${key.id} was discarded; its files are unchanged.`,
   );
-}
-
-function placesDescription(held: readonly HeldSecret[]): string {
-  const files = new Set(held.map((place) => place.uri.toString())).size;
-  return vscode.l10n.t('{0} place(s) in {1} file(s)', held.length, files);
 }

@@ -12,13 +12,11 @@ export interface HeldSecret {
   uri: vscode.Uri;
   range: vscode.Range;
   keyId: string;
-}
-
-interface Candidate {
-  uri: vscode.Uri;
-  range: vscode.Range;
+  /** SHA-256 of the secret there: a rewrite checks the text at `range` still is that secret. */
   hash: string;
 }
+
+type Candidate = Omit<HeldSecret, 'keyId'>;
 
 /** Every place in `folders` holding the secret of one of `keyIds`, open documents read from the editor. */
 export async function findHeldSecrets(
@@ -57,7 +55,7 @@ export async function findHeldSecrets(
   const owners = new Map((await client.lookupKeys([...new Set(candidates.map((c) => c.hash))])).map(({ hash, key }) => [hash, key.id]));
   return candidates.flatMap(({ uri, range, hash }) => {
     const keyId = owners.get(hash);
-    return keyId !== undefined && keyIds.has(keyId) ? [{ uri, range, keyId }] : [];
+    return keyId !== undefined && keyIds.has(keyId) ? [{ uri, range, keyId, hash }] : [];
   });
 }
 

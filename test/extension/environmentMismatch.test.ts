@@ -52,7 +52,8 @@ describe('Keys of the other environment than their file is mapped for', () => {
     await mapFile(production.key.serviceId, 'test', `${REPO}/prod.env`);
     const document = await open('prod.env', `API_KEY=${production.secret.secret}\n`);
     const [problem] = problems(document);
-    assert.ok(problem, 'no environment-mismatch warning');
+    const all = vscode.languages.getDiagnostics(document.uri).map((d) => `${String(d.code)}: ${d.message}`);
+    assert.ok(problem, `no environment-mismatch warning among ${JSON.stringify(all)}`);
     assert.match(problem.message, new RegExp(`^Key "${production.key.name}" \\(.+, production\\) is in a file that .* maps for test keys`));
 
     await mapFile(`${production.key.serviceId}-other`, 'test', `${REPO}/prod.env`);

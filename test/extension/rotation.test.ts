@@ -32,28 +32,41 @@ describe('Rotation follows the key into the workspace files', () => {
     (await keysmith()).panels().reveal?.dispose();
   });
 
+  interface Preview {
+    before: string;
+    after: string;
+  }
+
   /**
-   * Runs a command that ends in a rewrite preview and answers the preview as a user would; resolves with
-   * what the preview offered and the command's result.
+   * Runs a command that ends in a rewrite preview and answers its modal as a user would, after reading
+   * the diff tabs open at that moment; resolves with what was offered, the diffs, and the command's result.
    */
-  async function answeringPreview<T>(answer: 'apply' | 'discard', command: () => Thenable<T>): Promise<{ offer: RewriteOffer; result: T }> {
+  async function answeringPreview<T>(
+    answer: 'apply' | 'discard',
+    command: () => Thenable<T>,
+  ): Promise<{ offer: RewriteOffer; previews: Preview[]; result: T }> {
     const ks = await keysmith();
-    const offered = new Promise<RewriteOffer>((resolve) => {
-      const subscription = ks.rewriter.onDidOffer((offer) => {
-        subscription.dispose();
-        resolve(offer);
-      });
-    });
-    let settled = false;
-    const running = Promise.resolve(command()).finally(() => (settled = true));
-    const offer = await Promise.race([offered, running.then(() => undefined)]);
-    assert.ok(offer, 'the command ended without offering a preview');
-    // The preview pane opens a moment after the offer: answer until the command sees the answer.
-    await eventually(async () => {
-      if (!settled) await vscode.commands.executeCommand(`refactorPreview.${answer}`).then(undefined, () => undefined);
-      return settled;
-    }, `the preview to take "${answer}"`);
-    return { offer, result: await running };
+    let offer: RewriteOffer | undefined;
+    const subscription = ks.rewriter.onDidOffer((offered) => (offer = offered));
+    const previews: Preview[] = [];
+    sandbox()
+      .stub(vscode.window, 'showInformationMessage')
+      .callsFake((async (...args: unknown[]) => {
+        if (!(args[1] as vscode.MessageOptions | undefined)?.modal) return undefined;
+        for (const tab of vscode.window.tabGroups.all.flatMap((group) => group.tabs)) {
+          if (!(tab.input instanceof vscode.TabInputTextDiff) || tab.input.modified.scheme !== 'keysmith-preview') continue;
+          const text = async (uri: vscode.Uri) => (await vscode.workspace.openTextDocument(uri)).getText();
+          previews.push({ before: await text(tab.input.original), after: await text(tab.input.modified) });
+        }
+        return answer === 'apply' ? args[2] : undefined;
+      }) as never);
+    try {
+      const result = await command();
+      assert.ok(offer, 'the command ended without offering a preview');
+      return { offer, previews, result };
+    } finally {
+      subscription.dispose();
+    }
   }
 
   /** Every file under the workspace folder whose bytes contain `secret`, and open documents holding it. */
@@ -96,21 +109,26 @@ describe('Rotation follows the key into the workspace files', () => {
     );
     await write('config/settings.json', settings);
     await open('mapped.env', `API_KEY=${oldSecret}\n`); // open: its editor may not have reloaded the daemon's write yet
-    const document = await open('app.env', appEnv);
+    const document = await open('regenerated.env', appEnv);
     revokeNow(sandbox().stub(vscode.window, 'showQuickPick'));
 
-    const { offer, result } = await answeringPreview('apply', () =>
+    const { offer, previews, result } = await answeringPreview('apply', () =>
       vscode.commands.executeCommand<KeyView>('keysmith.regenerateKey', old.key.id),
     );
     assert.ok(result, 'the key was regenerated');
     const newSecret = (await ks.client.revealKey(result.id)).secret.secret;
+    assert.equal(previews.length, 2, 'a diff per file');
+    for (const { before, after } of previews) {
+      assert.ok(before.includes(`••••${oldSecret.slice(-4)}`) && after.includes(`••••${newSecret.slice(-4)}`), 'the diff shows the change');
+      assert.ok(![oldSecret, newSecret].some((secret) => before.includes(secret) || after.includes(secret)), 'the diff cloaks the secrets');
+    }
     assert.deepEqual(
       [...offer.files].sort(),
-      [uriOf('app.env'), uriOf('config/settings.json')].sort(),
+      [uriOf('regenerated.env'), uriOf('config/settings.json')].sort(),
       'the injected file is not edited twice',
     );
     assert.ok(!offer.label.includes(newSecret) && !offer.label.includes(oldSecret), 'no secret in the preview label');
-    assert.equal(await read('app.env'), appEnv.replace(oldSecret, newSecret));
+    assert.equal(await read('regenerated.env'), appEnv.replace(oldSecret, newSecret));
     assert.equal(document.getText(), appEnv.replace(oldSecret, newSecret));
     assert.equal(document.isDirty, false, 'the rewritten file is saved');
     assert.equal(await read('config/settings.json'), settings.replaceAll(oldSecret, newSecret));
@@ -124,18 +142,18 @@ describe('Rotation follows the key into the workspace files', () => {
     const old = await createKey(ks, 'test');
     const appEnv = `API_KEY=${old.secret.secret}\r\nB=2\r\n`;
     const yaml = `api:\n  key: ${old.secret.secret}\n`;
-    await write('other.yaml', yaml);
-    const document = await open('app.env', appEnv);
+    await write('declined.yaml', yaml);
+    const document = await open('declined.env', appEnv);
     revokeNow(sandbox().stub(vscode.window, 'showQuickPick'));
     const { offer, result } = await answeringPreview('discard', () =>
       vscode.commands.executeCommand<KeyView>('keysmith.regenerateKey', old.key.id),
     );
     assert.ok(result && result.id !== old.key.id, 'the key was regenerated all the same');
-    assert.deepEqual([...offer.files].sort(), [uriOf('app.env'), uriOf('other.yaml')].sort());
-    assert.equal(await read('app.env'), appEnv);
+    assert.deepEqual([...offer.files].sort(), [uriOf('declined.env'), uriOf('declined.yaml')].sort());
+    assert.equal(await read('declined.env'), appEnv);
     assert.equal(document.getText(), appEnv);
     assert.equal(document.isDirty, false);
-    assert.equal(await read('other.yaml'), yaml);
+    assert.equal(await read('declined.yaml'), yaml);
   });
 
   it('revoke: previews emptying the revoked secret, and Apply keeps every line but the value', async () => {
@@ -143,14 +161,19 @@ describe('Rotation follows the key into the workspace files', () => {
     const old = await createKey(ks, 'test');
     const appEnv = `A=1\nAPI_KEY=${old.secret.secret}\nB=2\n`;
     await write('nested/deep/service.yaml', `service:\n  key: "${old.secret.secret}"\n`);
-    const document = await open('app.env', appEnv);
+    const document = await open('revoked.env', appEnv);
     sandbox().stub(vscode.window, 'showWarningMessage').callsFake(clickFirstAction);
-    const { offer, result } = await answeringPreview('apply', () =>
+    const { offer, previews, result } = await answeringPreview('apply', () =>
       vscode.commands.executeCommand<KeyView>('keysmith.revokeKey', old.key.id),
     );
     assert.equal(result?.status, 'revoked');
     assert.equal(offer.files.length, 2);
-    assert.equal(await read('app.env'), 'A=1\nAPI_KEY=\nB=2\n');
+    assert.deepEqual(
+      previews.find((preview) => preview.before.startsWith('A=1')),
+      { before: `A=1\nAPI_KEY=••••${old.secret.secret.slice(-4)}\nB=2\n`, after: 'A=1\nAPI_KEY=\nB=2\n' },
+      'the diff shows the value emptied, the secret cloaked',
+    );
+    assert.equal(await read('revoked.env'), 'A=1\nAPI_KEY=\nB=2\n');
     assert.equal(document.getText(), 'A=1\nAPI_KEY=\nB=2\n');
     assert.equal(await read('nested/deep/service.yaml'), 'service:\n  key: ""\n');
     assert.deepEqual(await placesHolding(old.secret.secret), []);
@@ -160,17 +183,17 @@ describe('Rotation follows the key into the workspace files', () => {
     const ks = await keysmith();
     const old = await createKey(ks, 'test');
     const appEnv = `API_KEY=${old.secret.secret}\n`;
-    await open('app.env', appEnv);
+    await open('revoke-declined.env', appEnv);
     sandbox().stub(vscode.window, 'showWarningMessage').callsFake(clickFirstAction);
     await answeringPreview('discard', () => vscode.commands.executeCommand<KeyView>('keysmith.revokeKey', old.key.id));
     assert.equal((await ks.client.getKey(old.key.id)).status, 'revoked');
-    assert.equal(await read('app.env'), appEnv);
+    assert.equal(await read('revoke-declined.env'), appEnv);
   });
 
   it('with a grace period: a Warning names the grace end on the line, and its end is announced while a file holds the old secret', async () => {
     const ks = await keysmith();
     const old = await createKey(ks, 'test');
-    const document = await open('app.env', `API_KEY=${old.secret.secret}\n`);
+    const document = await open('grace.env', `API_KEY=${old.secret.secret}\n`);
     // A grace period of a few seconds, through the command's own grace prompt.
     sandbox()
       .stub(vscode.window, 'showQuickPick')
@@ -191,7 +214,7 @@ describe('Rotation follows the key into the workspace files', () => {
     await eventually(() => warn.called, 'the notification at the end of the grace period');
     const message = warn.firstCall.args[0] as string;
     assert.match(message, new RegExp(`grace period of "${old.key.name}" has ended`));
-    assert.ok(message.includes('1 file(s)') && message.includes('app.env'), message);
+    assert.ok(message.includes('1 file(s)') && message.includes('grace.env'), message);
     await eventually(() => keysmithProblems()[0]?.code === 'deadKey', 'the warning to turn into "revoked"');
   });
 
@@ -201,7 +224,7 @@ describe('Rotation follows the key into the workspace files', () => {
     await ks.client.deactivateKey(old.key.id);
     const appEnv = `X=1\nAPI_KEY=${old.secret.secret}\n`;
     await write('elsewhere/app.json', `{"key":"${old.secret.secret}"}`);
-    const document = await open('app.env', appEnv);
+    const document = await open('inactive.env', appEnv);
     const diagnostic = vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'deadKey');
     assert.ok(diagnostic, 'the inactive key is a Warning');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
@@ -218,7 +241,7 @@ describe('Rotation follows the key into the workspace files', () => {
     const successorId = (await ks.client.getKey(old.key.id)).rotatedTo;
     assert.ok(successorId, 'the key was regenerated');
     const newSecret = (await ks.client.revealKey(successorId)).secret.secret;
-    assert.equal(await read('app.env'), appEnv.replace(old.secret.secret, newSecret));
+    assert.equal(await read('inactive.env'), appEnv.replace(old.secret.secret, newSecret));
     assert.equal(await read('elsewhere/app.json'), `{"key":"${newSecret}"}`);
     assert.deepEqual(await placesHolding(old.secret.secret), []);
     await eventually(() => vscode.languages.getDiagnostics(document.uri).length === 0, 'the warning to go');
@@ -230,8 +253,8 @@ describe('Rotation follows the key into the workspace files', () => {
     const second = await ks.client.regenerateKey(first.key.id, { graceSeconds: 0 });
     const appEnv = `API_KEY=${first.secret.secret}\n`;
     const other = `OTHER_KEY=${second.secret.secret}\n`;
-    await write('other.env', other);
-    const document = await open('app.env', appEnv);
+    await write('chain-other.env', other);
+    const document = await open('chain.env', appEnv);
     const diagnostic = vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'deadKey');
     assert.ok(diagnostic);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
@@ -252,8 +275,8 @@ describe('Rotation follows the key into the workspace files', () => {
     assert.ok(third, 'the successor was regenerated');
     // A production secret cannot be revealed again: the files' new key is recognized and named by hash.
     for (const [name, before, oldSecret] of [
-      ['app.env', appEnv, first.secret.secret],
-      ['other.env', other, second.secret.secret],
+      ['chain.env', appEnv, first.secret.secret],
+      ['chain-other.env', other, second.secret.secret],
     ] as const) {
       const text = await read(name);
       const [found] = recognizeKeys(text);
