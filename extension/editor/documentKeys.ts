@@ -35,6 +35,8 @@ export class DocumentKeys implements vscode.Disposable {
   private readonly views = new Map<string, KeyView | null>();
   private services: Promise<Service[]> | undefined;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly tickets = new Map<string, number>();
+  private readonly latestScans = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
@@ -50,6 +52,7 @@ export class DocumentKeys implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => this.refreshSoon(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.entries.delete(document.uri.toString());
+        this.latestScans.delete(document.uri.toString());
         this.changed.fire(document.uri);
       }),
     ];
@@ -68,8 +71,17 @@ export class DocumentKeys implements vscode.Disposable {
   }
 
   /** Scans `document` now and resolves once the model (and so every view of it) is up to date. */
-  async refresh(document: vscode.TextDocument): Promise<void> {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+  refresh(document: vscode.TextDocument): Promise<void> {
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return Promise.resolve();
+    const id = document.uri.toString();
+    const ticket = (this.tickets.get(id) ?? 0) + 1;
+    this.tickets.set(id, ticket);
+    const scan = this.scan(document, id, ticket);
+    this.latestScans.set(id, scan);
+    return scan;
+  }
+
+  private async scan(document: vscode.TextDocument, id: string, ticket: number): Promise<void> {
     const version = document.version;
     const found = recognizeKeys(document.getText());
     const daemonAnswered = await this.resolveViews(found.map((key) => key.hash));
@@ -77,6 +89,9 @@ export class DocumentKeys implements vscode.Disposable {
     const onDisk = document.uri.scheme === 'file' && found.length > 0;
     const git = onDisk ? await gitPlaceOf(document.uri.fsPath) : 'outside';
     const mapped = onDisk ? await mappedEnvironmentsOf(document.uri.fsPath) : new Map();
+    // Scans of one document may finish out of order (a store change, a mapping change and an edit each
+    // start one): only the latest may write, and an older one resolves when that latest one does.
+    if (this.tickets.get(id) !== ticket) return this.latestScans.get(id);
     if (document.isClosed || document.version !== version) return; // a newer scan is on its way
     const keys = found.map((key): DocumentKey => {
       const view = this.views.get(key.hash) ?? undefined;
@@ -87,7 +102,7 @@ export class DocumentKeys implements vscode.Disposable {
         service: services.find((service) => service.id === view?.serviceId),
       };
     });
-    this.entries.set(document.uri.toString(), { version, keys, git, mapped, daemonAnswered });
+    this.entries.set(id, { version, keys, git, mapped, daemonAnswered });
     this.changed.fire(document.uri);
   }
 
