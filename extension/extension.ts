@@ -8,6 +8,9 @@ import { AUDIT_SCHEME, AuditDocuments } from './commands/openAudit';
 import { readSettings } from './config';
 import { DaemonProcess } from './daemonProcess';
 import type { DocumentKeys } from './editor/documentKeys';
+import { GraceWatch } from './editor/graceWatch';
+import { registerRegenerateAndRewrite } from './editor/regenerateAndRewrite';
+import { SecretRewriter } from './editor/secretRewriter';
 import type { SecretCloak } from './editor/secretCloak';
 import { registerEditorFeatures } from './editor/index';
 import { WorkspaceScan } from './editor/workspaceScan';
@@ -33,6 +36,8 @@ export interface KeysmithApi {
   editorKeys: DocumentKeys;
   /** Which ranges are cloaked in each visible file (tests read it; a user sees the decoration). */
   cloak: SecretCloak;
+  /** Previews and applies the rewrites of old secrets (tests read what it offers). */
+  rewriter: SecretRewriter;
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
@@ -55,6 +60,14 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const terminalEnv = new TerminalEnv(context.environmentVariableCollection, client, log, () => readSettings().terminalEnvEnabled);
   const mappingsWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode/keysmith.json');
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
+  const rewriter = new SecretRewriter(previews);
+  const keysChanged = () => {
+    keyTree.refresh();
+    void DetailsPanel.current?.reload();
+    editor.model.invalidate();
+    void terminalEnv.refresh();
+  };
+  const graceWatch = new GraceWatch(client, log, keysChanged);
   const ctx: CommandContext = {
     client,
     daemon,
@@ -64,14 +77,11 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     previews,
     workspaceScan,
     cloak: editor.cloak,
+    rewriter,
+    graceWatch,
     extensionUri: context.extensionUri,
     settings: readSettings,
-    keysChanged: () => {
-      keyTree.refresh();
-      void DetailsPanel.current?.reload();
-      editor.model.invalidate();
-      void terminalEnv.refresh();
-    },
+    keysChanged,
   };
 
   const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
@@ -88,15 +98,22 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     clipboard,
     previews,
     workspaceScan,
+    rewriter,
+    graceWatch,
+    registerRegenerateAndRewrite(ctx),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, new AuditDocuments(ctx)),
     ...registerCommands(ctx),
     ...editor.disposables,
     terminalEnv,
     mappingsWatcher,
-    mappingsWatcher.onDidChange(() => void terminalEnv.refresh()),
-    mappingsWatcher.onDidCreate(() => void terminalEnv.refresh()),
-    mappingsWatcher.onDidDelete(() => void terminalEnv.refresh()),
+    // The mappings name each file's environment: the terminals' variables and the editor's problems follow.
+    ...[mappingsWatcher.onDidChange, mappingsWatcher.onDidCreate, mappingsWatcher.onDidDelete].map((event) =>
+      event(() => {
+        void terminalEnv.refresh();
+        editor.model.invalidate();
+      }),
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void terminalEnv.refresh()),
     daemon.onDidChangeState((state) => {
       setContext('keysmith.daemonState', state);
@@ -134,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     clipboard,
     editorKeys: editor.model,
     cloak: editor.cloak,
+    rewriter,
     terminalEnv,
     commands: COMMAND_IDS,
     panels,

@@ -4,7 +4,9 @@ import type * as vscode from 'vscode';
 import type { DaemonClient } from '../client';
 import type { KeysmithSettings } from '../config';
 import type { DaemonProcess } from '../daemonProcess';
+import type { GraceWatch } from '../editor/graceWatch';
 import type { SecretCloak } from '../editor/secretCloak';
+import type { SecretRewriter } from '../editor/secretRewriter';
 import type { WorkspaceScan } from '../editor/workspaceScan';
 import type { PreviewDocuments } from '../inject/previewDocuments';
 import type { Log } from '../log';
@@ -22,6 +24,10 @@ export interface CommandContext {
   readonly workspaceScan: WorkspaceScan;
   /** Hides keys in config files; keysmith.toggleCloak flips it. */
   readonly cloak: SecretCloak;
+  /** Rewrites old secrets in workspace files after a diff preview (rotation and revocation follow the key). */
+  readonly rewriter: SecretRewriter;
+  /** Warns when a grace period ends while a workspace file still holds the old secret. */
+  readonly graceWatch: GraceWatch;
   readonly extensionUri: vscode.Uri;
   readonly settings: () => KeysmithSettings;
   /** Tells every view that keys changed (tree, open details panel). */

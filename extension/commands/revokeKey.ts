@@ -1,6 +1,8 @@
-// keysmith.revokeKey: final and immediate, so a modal confirmation names the key first.
+// keysmith.revokeKey: final and immediate, so a modal confirmation names the key first. Then the
+// workspace files still holding the revoked secret are offered its removal (rotationFollow.ts).
 import * as vscode from 'vscode';
 import type { KeyView } from '../../daemon/protocol';
+import { followRevocation } from '../editor/rotationFollow';
 import type { CommandContext } from './commandContext';
 import { resolveKey } from './pickers';
 import { cancelled } from './runCommand';
@@ -24,6 +26,7 @@ export function revokeKey(ctx: CommandContext) {
     const updated = await ctx.client.revokeKey(key.id);
     ctx.log.info(`Revoked key ${key.id}.`);
     ctx.keysChanged();
+    await followRevocation(ctx, updated);
     return updated;
   };
 }

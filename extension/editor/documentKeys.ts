@@ -7,6 +7,7 @@ import type { KeyView, Service } from '../../daemon/protocol';
 import type { DaemonClient } from '../client';
 import type { Log } from '../log';
 import { gitPlaceOf, type FileGitPlace } from './gitPlace';
+import { mappedEnvironmentsOf, type MappedEnvironments } from './mappedEnvironments';
 
 export interface DocumentKey {
   range: vscode.Range;
@@ -20,6 +21,8 @@ export interface DocumentKeysEntry {
   version: number;
   keys: DocumentKey[];
   git: FileGitPlace;
+  /** The environments `.vscode/keysmith.json` maps into this file, per service (empty when unmapped). */
+  mapped: MappedEnvironments;
   /** False when the daemon could not be asked: unknown keys are then not reported as unknown. */
   daemonAnswered: boolean;
 }
@@ -32,6 +35,8 @@ export class DocumentKeys implements vscode.Disposable {
   private readonly views = new Map<string, KeyView | null>();
   private services: Promise<Service[]> | undefined;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly tickets = new Map<string, number>();
+  private readonly latestScans = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
@@ -47,6 +52,7 @@ export class DocumentKeys implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => this.refreshSoon(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.entries.delete(document.uri.toString());
+        this.latestScans.delete(document.uri.toString());
         this.changed.fire(document.uri);
       }),
     ];
@@ -65,13 +71,27 @@ export class DocumentKeys implements vscode.Disposable {
   }
 
   /** Scans `document` now and resolves once the model (and so every view of it) is up to date. */
-  async refresh(document: vscode.TextDocument): Promise<void> {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+  refresh(document: vscode.TextDocument): Promise<void> {
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return Promise.resolve();
+    const id = document.uri.toString();
+    const ticket = (this.tickets.get(id) ?? 0) + 1;
+    this.tickets.set(id, ticket);
+    const scan = this.scan(document, id, ticket);
+    this.latestScans.set(id, scan);
+    return scan;
+  }
+
+  private async scan(document: vscode.TextDocument, id: string, ticket: number): Promise<void> {
     const version = document.version;
     const found = recognizeKeys(document.getText());
     const daemonAnswered = await this.resolveViews(found.map((key) => key.hash));
     const services = daemonAnswered && found.length > 0 ? await this.serviceList() : [];
-    const git = document.uri.scheme === 'file' && found.length > 0 ? await gitPlaceOf(document.uri.fsPath) : 'outside';
+    const onDisk = document.uri.scheme === 'file' && found.length > 0;
+    const git = onDisk ? await gitPlaceOf(document.uri.fsPath) : 'outside';
+    const mapped = onDisk ? await mappedEnvironmentsOf(document.uri.fsPath) : new Map();
+    // Scans of one document may finish out of order (a store change, a mapping change and an edit each
+    // start one): only the latest may write, and an older one resolves when that latest one does.
+    if (this.tickets.get(id) !== ticket) return this.latestScans.get(id);
     if (document.isClosed || document.version !== version) return; // a newer scan is on its way
     const keys = found.map((key): DocumentKey => {
       const view = this.views.get(key.hash) ?? undefined;
@@ -82,7 +102,7 @@ export class DocumentKeys implements vscode.Disposable {
         service: services.find((service) => service.id === view?.serviceId),
       };
     });
-    this.entries.set(document.uri.toString(), { version, keys, git, daemonAnswered });
+    this.entries.set(id, { version, keys, git, mapped, daemonAnswered });
     this.changed.fire(document.uri);
   }
 

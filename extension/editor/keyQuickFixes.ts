@@ -2,8 +2,10 @@
 // for a tracked file, stop tracking it after a confirmation, since .gitignore alone does not untrack),
 // or move its line to .env.local (moveToIgnoredFile.ts).
 // A dead key with a successor whose secret can be revealed (test or imported keys): replace exactly the
-// key's range with the successor's secret. A production successor cannot be revealed, so no fix is
-// offered for it. The secret is revealed only when the fix is applied, never to draw the light bulb.
+// key's range with the successor's secret. A production successor cannot be revealed: "Regenerate and
+// rewrite" regenerates the newest key of the chain instead, as it does for an inactive or expired key
+// the daemon still lets regenerate (regenerateAndRewrite.ts), and rewrites every file holding the old
+// secrets. The secret is revealed only when the fix is applied, never to draw the light bulb.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gitignoreLine } from '../../common/gitignoreLine';
@@ -14,6 +16,7 @@ import type { Log } from '../log';
 import type { DocumentKeys } from './documentKeys';
 import { gitTopLevel, gitUntrack } from './gitPlace';
 import { canMoveLine, LOCAL_ENV_FILE, MOVE_COMMAND, registerMoveCommand } from './moveToIgnoredFile';
+import { REGENERATE_AND_REWRITE, regenerationPlanFor } from './regenerateAndRewrite';
 
 export const QUICK_FIX_COMMANDS = {
   ignoreFile: 'keysmith.quickFix.ignoreFile',
@@ -52,19 +55,27 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
         }
       }
       if (diagnostic.code === 'deadKey') {
-        const key = entry.keys.find((candidate) => candidate.range.isEqual(diagnostic.range));
-        const successorId = key?.view?.rotatedTo;
-        if (!successorId) continue;
-        const successor = await this.client.getKey(successorId).catch(() => undefined);
-        if (!successor?.retrievable) continue;
-        const title = vscode.l10n.t('Replace with its successor "{0}"', successor.name);
-        actions.push(
-          fix(title, diagnostic, {
-            command: QUICK_FIX_COMMANDS.replaceWithSuccessor,
-            title,
-            arguments: [document.uri, diagnostic.range, successor.id],
-          }),
-        );
+        const view = entry.keys.find((candidate) => candidate.range.isEqual(diagnostic.range))?.view;
+        if (!view) continue;
+        const successor = view.rotatedTo ? await this.client.getKey(view.rotatedTo).catch(() => undefined) : undefined;
+        if (successor?.retrievable) {
+          const title = vscode.l10n.t('Replace with its successor "{0}"', successor.name);
+          actions.push(
+            fix(title, diagnostic, {
+              command: QUICK_FIX_COMMANDS.replaceWithSuccessor,
+              title,
+              arguments: [document.uri, diagnostic.range, successor.id],
+            }),
+          );
+          continue;
+        }
+        const plan = await regenerationPlanFor(this.client, view).catch(() => undefined);
+        if (!plan) continue;
+        const title =
+          plan.key.id === view.id
+            ? vscode.l10n.t('Regenerate "{0}" and rewrite the files holding it', view.name)
+            : vscode.l10n.t('Regenerate its successor "{0}" and rewrite the files holding either', plan.key.name);
+        actions.push(fix(title, diagnostic, { command: REGENERATE_AND_REWRITE, title, arguments: [plan.key.id, plan.replacing] }));
       }
     }
     return actions;

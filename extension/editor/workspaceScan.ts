@@ -13,6 +13,7 @@ import type { DaemonClient } from '../client';
 import type { DocumentKey, DocumentKeysEntry } from './documentKeys';
 import { gitPlaceOf, type FileGitPlace } from './gitPlace';
 import { keyProblem } from './keyProblems';
+import { mappedEnvironmentsOf, type MappedEnvironments } from './mappedEnvironments';
 
 const MAX_SCANNED_BYTES = 10 * 1024 * 1024;
 const MAX_FILES = 50_000;
@@ -26,6 +27,7 @@ export interface WorkspaceScanResult {
 interface FoundIn {
   file: string;
   git: FileGitPlace;
+  mapped: MappedEnvironments;
   keys: RecognizedKey[];
 }
 
@@ -47,7 +49,7 @@ export class WorkspaceScan implements vscode.Disposable {
         if (open.has(file)) continue;
         files += 1;
         const keys = await keysIn(file);
-        if (keys.length > 0) found.push({ file, git: await gitPlaceOf(file), keys });
+        if (keys.length > 0) found.push({ file, git: await gitPlaceOf(file), mapped: await mappedEnvironmentsOf(file), keys });
       }
     }
     const hashes = [...new Set(found.flatMap((entry) => entry.keys.map((key) => key.hash)))];
@@ -66,7 +68,7 @@ export class WorkspaceScan implements vscode.Disposable {
         found: key,
         view: views.get(key.hash),
       }));
-      const model: DocumentKeysEntry = { version: 0, keys: documentKeys, git: entry.git, daemonAnswered };
+      const model: DocumentKeysEntry = { version: 0, keys: documentKeys, git: entry.git, mapped: entry.mapped, daemonAnswered };
       const diagnostics = documentKeys.flatMap((key) => {
         const problem = keyProblem(key, model, this.warningDays());
         if (!problem) return [];
@@ -91,7 +93,7 @@ export class WorkspaceScan implements vscode.Disposable {
  * Every regular file under `folder`, skipping node_modules and .git folders and symbolic links (a walk
  * of our own: the editor's file search may apply search settings a scan must not depend on).
  */
-async function filesUnder(folder: string): Promise<string[]> {
+export async function filesUnder(folder: string): Promise<string[]> {
   const files: string[] = [];
   const pending = [folder];
   while (pending.length > 0 && files.length < MAX_FILES) {
@@ -107,7 +109,7 @@ async function filesUnder(folder: string): Promise<string[]> {
 }
 
 /** Text files up to the cap; binary (a NUL in the first 8,000 bytes) and unreadable files hold none. */
-async function keysIn(file: string): Promise<RecognizedKey[]> {
+export async function keysIn(file: string): Promise<RecognizedKey[]> {
   try {
     const content = await readFile(file);
     if (content.length > MAX_SCANNED_BYTES || content.subarray(0, 8000).includes(0)) return [];

@@ -21,6 +21,8 @@ export async function run(): Promise<void> {
   require('./cloak.test');
   require('./secretCommand.test');
   require('./quickFixes.test');
+  require('./rotation.test');
+  require('./environmentMismatch.test');
   require('./terminalEnv.test');
   require('./daemonLoss.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
