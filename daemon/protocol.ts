@@ -164,6 +164,8 @@ export interface KeyView {
   rotatedTo?: string;
   graceUntil?: string;
   revokedAt?: string;
+  /** Bumped by every change of the key (not by uses): two clients editing one key cannot overwrite each other unseen. */
+  version: number;
 }
 
 export interface KeyList {

@@ -24,9 +24,11 @@ import { loadMasterKey, MASTER_KEY_FILE } from './keys/masterKey';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
 import { createSealer } from './keys/sealing';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
-import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, openJournaledStore, STORE_FILE_NAME } from './store/journaledStore';
+import { openEmbeddedStore } from './store/embeddedStore';
+import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
 import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
-import type { KeyStore, StoreData } from './store/types';
+import type { Store } from './store/repositories';
+import type { StoreData } from './store/types';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -34,8 +36,8 @@ export interface StartServerOptions {
   dataDir: string;
   /** 0 (default) picks any free port. */
   port?: number;
-  /** Defaults to the lowdb store in dataDir. The running server owns it: close() closes it. */
-  store?: KeyStore;
+  /** Defaults to the embedded (lowdb) store in dataDir. The running server owns it: close() closes it. */
+  store?: Store;
   clock?: Clock;
   /** Defaults to a fresh random token per start. */
   adminToken?: string;
@@ -93,9 +95,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await assertPrivateDataDir(dataDir);
   await assertNoSymlinks(dataDir, DATA_DIR_FILES);
-  const store = options.store ?? (await openJournaledStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs }));
+  const adminName = options.adminName ?? osUserName();
+  const store =
+    options.store ??
+    (await openEmbeddedStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs, ownerName: adminName }));
   try {
-    const sealedSecrets = store.read().keys.filter((key) => key.sealed !== undefined).length;
+    const sealedSecrets = (await store.keys.all()).filter((key) => key.sealed !== undefined).length;
     const sealer = createSealer(await loadMasterKey(dataDir, options.env, sealedSecrets));
     const token = options.adminToken ?? newAdminToken();
     const core = await createCore({
@@ -103,7 +108,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       clock: options.clock ?? systemClock,
       sealer,
       adminToken: token,
-      adminName: options.adminName ?? osUserName(),
+      adminName,
       injector: options.injector,
       auditBurstWindowMs: options.auditBurstWindowMs,
       onBackgroundError: (error) => logger.error((error as Error).message),
@@ -165,7 +170,7 @@ function refuseOnTcp(req: IncomingMessage, res: ServerResponse): void {
   sendError(res, checkTransport(req) ?? adminOnSocketOnly(), true);
 }
 
-async function shutdown(servers: Server[], core: Core, store: KeyStore): Promise<void> {
+async function shutdown(servers: Server[], core: Core, store: Store): Promise<void> {
   await Promise.all(servers.map(stopServer));
   await core.close();
   await core.audit.flushBursts();

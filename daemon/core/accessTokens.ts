@@ -25,7 +25,9 @@ export function newAdminToken(): string {
 export class AccessTokens {
   private readonly adminDigest: Buffer;
   private readonly proofKey: Buffer;
+  /** tokenHash -> token, fed by the store's change feed (createCore), so verify never awaits the store. */
   private readonly verifyTokens = new Map<string, TokenRecord>();
+  private readonly hashById = new Map<string, string>();
 
   constructor(
     private readonly context: CoreContext,
@@ -34,7 +36,23 @@ export class AccessTokens {
   ) {
     this.adminDigest = digest(adminToken);
     this.proofKey = proofKey(adminToken);
-    for (const token of context.store.read().tokens) this.verifyTokens.set(token.tokenHash, structuredClone(token));
+  }
+
+  replaceAll(tokens: readonly TokenRecord[]): void {
+    this.verifyTokens.clear();
+    this.hashById.clear();
+    for (const token of tokens) this.apply(token.id, token);
+  }
+
+  /** One committed change: the token as stored, or undefined when it was deleted. */
+  apply(id: string, record: TokenRecord | undefined): void {
+    const previous = this.hashById.get(id);
+    if (previous !== undefined) this.verifyTokens.delete(previous);
+    this.hashById.delete(id);
+    if (record === undefined) return;
+    const { id: tokenId, name, role, tokenHash, createdAt } = record;
+    this.verifyTokens.set(tokenHash, { id: tokenId, name, role, tokenHash, createdAt });
+    this.hashById.set(id, tokenHash);
   }
 
   /** The caller behind an `Authorization` header, or undefined for a missing, odd or unknown token. */
@@ -55,8 +73,8 @@ export class AccessTokens {
     return proofOf(this.proofKey, challenge);
   }
 
-  list(): TokenSummary[] {
-    return this.context.store.read().tokens.map(({ id, name, role, createdAt }) => ({ id, name, role, createdAt }));
+  async list(): Promise<TokenSummary[]> {
+    return (await this.context.store.tokens.list()).map(({ id, name, role, createdAt }) => ({ id, name, role, createdAt }));
   }
 
   async create(name: string, actor: Actor): Promise<TokenCreated> {
@@ -68,22 +86,14 @@ export class AccessTokens {
       tokenHash: sha256Hex(token),
       createdAt: this.context.clock.now().toISOString(),
     };
-    await this.context.store.transact((data) => {
-      data.tokens.push(structuredClone(record));
-    });
-    this.verifyTokens.set(record.tokenHash, record);
+    await this.context.store.tokens.insert(record);
     await this.context.audit.record(actor, 'token.created', undefined, { tokenId: record.id, name });
     return { id: record.id, name, role: 'verify', token, createdAt: record.createdAt };
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    const removed = await this.context.store.transact((data) => {
-      const record = data.tokens.find((candidate) => candidate.id === id);
-      if (!record) throw notFound('token', id);
-      data.tokens = data.tokens.filter((candidate) => candidate.id !== id);
-      return structuredClone(record);
-    });
-    this.verifyTokens.delete(removed.tokenHash);
+    const removed = (await this.context.store.tokens.list()).find((candidate) => candidate.id === id);
+    if (!removed || !(await this.context.store.tokens.delete(id))) throw notFound('token', id);
     await this.context.audit.record(actor, 'token.deleted', undefined, { tokenId: id, name: removed.name });
   }
 }

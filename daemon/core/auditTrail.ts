@@ -8,7 +8,7 @@
 import type { AuditEvent, VerifyFailure } from '../protocol';
 import type { Clock } from '../keys/clock';
 import { newId } from '../keys/keyFormat';
-import type { KeyStore } from '../store/types';
+import type { AuditRepository } from '../store/repositories';
 import type { Actor } from './context';
 
 interface Burst {
@@ -36,7 +36,7 @@ export class AuditTrail {
   private readonly windowMs: number;
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly log: AuditRepository,
     private readonly clock: Clock,
     private readonly options: AuditTrailOptions = {},
   ) {
@@ -68,7 +68,7 @@ export class AuditTrail {
     const batch = this.backlog.length > 0 ? [...this.backlog, ...events] : events;
     this.backlog = [];
     try {
-      await this.store.appendAudit(batch);
+      await this.log.append(batch);
     } catch (error) {
       this.backlog = [...batch, ...this.backlog];
       const dropped = this.backlog.length - MAX_BACKLOG;

@@ -1,10 +1,11 @@
 // What every core operation needs. The core is the application layer between HTTP routes and the pure
-// domain in keys/: it loads and stores records, applies domain rules, audits, and keeps the verify index.
+// domain in keys/: it loads and stores records through the store seam, applies domain rules, audits,
+// and keeps the verify index (fed by the store's change feed).
 import type { Environment, InjectResult, InjectTarget } from '../protocol';
 import type { InjectMaterial, InjectOptions, PlannedTarget } from '../inject';
 import type { Clock } from '../keys/clock';
 import type { Sealer } from '../keys/sealing';
-import type { KeyStore } from '../store/types';
+import type { Store } from '../store/repositories';
 import type { AuditTrail } from './auditTrail';
 import type { KeyIndex } from './keyIndex';
 
@@ -22,7 +23,7 @@ export interface Injector {
 }
 
 export interface CoreContext {
-  store: KeyStore;
+  store: Store;
   clock: Clock;
   sealer: Sealer;
   injector: Injector;

@@ -2,7 +2,7 @@
 import { createWorkerInjector } from '../inject/worker/workerInjector';
 import type { Clock } from '../keys/clock';
 import type { Sealer } from '../keys/sealing';
-import type { KeyStore } from '../store/types';
+import type { Store, StoreChange } from '../store/repositories';
 import { AccessTokens } from './accessTokens';
 import { AuditTrail } from './auditTrail';
 import type { CoreContext, Injector } from './context';
@@ -15,7 +15,7 @@ import { ServiceCatalog } from './serviceCatalog';
 import { Verification } from './verification';
 
 export interface CoreOptions {
-  store: KeyStore;
+  store: Store;
   clock: Clock;
   sealer: Sealer;
   adminToken: string;
@@ -42,7 +42,7 @@ export interface Core {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { store, clock } = options;
-  const audit = new AuditTrail(store, clock, { burstWindowMs: options.auditBurstWindowMs, onError: options.onBackgroundError });
+  const audit = new AuditTrail(store.audit, clock, { burstWindowMs: options.auditBurstWindowMs, onError: options.onBackgroundError });
   // File work runs in worker threads, off the event loop that answers verify; a given injector (a
   // test's fake) runs where it is. Workers start on first use, so an unused pool costs nothing.
   const workers = createWorkerInjector();
@@ -52,10 +52,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     sealer: options.sealer,
     injector: options.injector ?? workers,
     audit,
-    index: new KeyIndex(store.read().keys),
+    index: new KeyIndex(),
   };
   const catalog = new ServiceCatalog(context);
-  await catalog.ensurePresets();
+  const tokens = new AccessTokens(context, options.adminToken, options.adminName);
+  const caches = new FeedCaches(store, context.index, catalog, tokens);
+  const unsubscribe = store.changes.subscribe({
+    onChange: (change) => caches.apply(change),
+    onResync: () => void caches.reload().catch((error) => options.onBackgroundError?.(error)),
+  });
+  try {
+    await caches.reload();
+    await catalog.ensurePresets();
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
   const injection = new KeyInjection(context);
   return {
     context,
@@ -65,8 +77,46 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     queries: new KeyQueries(context),
     verification: new Verification(context),
     injection,
-    tokens: new AccessTokens(context, options.adminToken, options.adminName),
+    tokens,
     audit,
-    close: () => workers.close(),
+    close: async () => {
+      unsubscribe();
+      await workers.close();
+    },
   };
+}
+
+/**
+ * What the core keeps in memory (the verify index, the catalogue, the verify tokens), fed only by the
+ * change feed, so a change made by another daemon on the same store reaches them exactly as one made here.
+ */
+class FeedCaches {
+  /** Changes seen since start: a reload that overlapped one reads again, so it never installs an older state. */
+  private changesSeen = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly index: KeyIndex,
+    private readonly catalog: ServiceCatalog,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  apply(change: StoreChange): void {
+    this.changesSeen++;
+    if (change.collection === 'keys') this.index.apply(change.id, change.record);
+    else if (change.collection === 'services') this.catalog.apply(change.id, change.record);
+    else this.tokens.apply(change.id, change.record);
+  }
+
+  async reload(): Promise<void> {
+    for (;;) {
+      const seen = this.changesSeen;
+      const [keys, services, tokens] = await Promise.all([this.store.keys.all(), this.store.services.list(), this.store.tokens.list()]);
+      if (seen !== this.changesSeen) continue;
+      this.index.replaceAll(keys);
+      this.catalog.replaceAll(services);
+      this.tokens.replaceAll(tokens);
+      return;
+    }
+  }
 }

@@ -1,21 +1,22 @@
 // Creating, importing, changing and retiring keys. Each operation validates against the catalogue,
-// commits one transaction, refreshes the verify index from the committed copy, then audits.
+// decides on the key as stored and writes it with the version it decided on (a change that lost a race
+// is read and decided again), then audits. The verify index follows through the store's change feed.
 import type { KeyCreated, KeyView } from '../protocol';
 import { conflict, fieldError } from '../errors';
 import { sha256Hex } from '../keys/hashing';
 import { assertCanDelete, effectiveStatus, nextStatus, toKeyView, type Transition } from '../keys/keyState';
-import type { KeyRecord, StoreData } from '../store/types';
+import type { Stored } from '../store/repositories';
+import { duplicateSecret } from '../store/staleRecord';
+import type { KeyRecord } from '../store/types';
 import { datesProblem } from '../validation/dates';
 import type { KeyCreateInput, KeyImportInput, KeyPatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import type { KeyInjection } from './keyInjection';
 import { describeSecret, mintSecret, type MintedSecret } from './keyMinting';
-import { keyInDraft, copyOfKey } from './keyLookup';
+import { fieldsOf, requireKey, retryOnConflict } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
 
 const DAY_MS = 86_400_000;
-
-const duplicateSecret = () => conflict('DUPLICATE_SECRET', 'This secret is already stored as another key; nothing was imported.');
 
 export class KeyCommands {
   constructor(
@@ -32,7 +33,7 @@ export class KeyCommands {
     // Plan the injection before storing, so a refused target leaves no key behind.
     const targets = await this.injection.targetsFor(input.workspace, input.inject, record);
     await this.injection.check(input.workspace, targets, minted.material, input.force);
-    await this.insert(record);
+    const stored = await this.insert(record);
     let injected;
     try {
       injected = await this.injection.apply(input.workspace, targets, minted.material, record.id, actor, input.force);
@@ -45,7 +46,7 @@ export class KeyCommands {
       environment: record.environment,
       name: record.name,
     });
-    const created: KeyCreated = { key: toKeyView(record, this.context.clock.now()), secret: minted.material };
+    const created: KeyCreated = { key: toKeyView(stored, this.context.clock.now()), secret: minted.material };
     if (injected !== undefined) created.injected = injected;
     return created;
   }
@@ -56,26 +57,28 @@ export class KeyCommands {
     if (this.context.index.lookup(sha256Hex(input.secret))) throw duplicateSecret();
     const minted = describeSecret(this.context.sealer, service, input.secret, { reference: input.reference, retrievable: true });
     const record = this.newRecord(input, minted, 'imported', actor, service.defaultValidityDays);
-    // Checked again inside the transaction: concurrent imports of one secret must store it once.
-    await this.insert(record, (data) => data.keys.some((key) => key.secretHash === record.secretHash));
+    // Checked again by the store at commit: concurrent imports of one secret must store it once.
+    const stored = await this.insert(record);
     await this.context.audit.record(actor, 'key.imported', record.id, {
       serviceId: record.serviceId,
       environment: record.environment,
       name: record.name,
     });
-    return toKeyView(record, this.context.clock.now());
+    return toKeyView(stored, this.context.clock.now());
   }
 
   async patch(id: string, input: KeyPatchInput, actor: Actor): Promise<KeyView> {
     const now = this.context.clock.now();
-    const current = copyOfKey(this.context.store.read(), id);
-    const service = this.catalog.get(current.serviceId);
-    this.catalog.checkKeySettings(service, input);
     const fields = Object.keys(input);
-    const updated = await this.context.store.transact((data) => {
-      const key = keyInDraft(data, id);
-      if (effectiveStatus(key, now) === 'revoked')
+    // Decided on the key as stored; if it moved before the write, decided again on the new one, so a
+    // concurrent change of other fields (here or on another daemon) is kept, never overwritten.
+    const updated = await retryOnConflict(async () => {
+      const current = await requireKey(this.context.store.keys, id);
+      const service = this.catalog.get(current.serviceId);
+      this.catalog.checkKeySettings(service, input);
+      if (effectiveStatus(current, now) === 'revoked')
         throw conflict('KEY_REVOKED', 'This key is revoked, which is final: it can no longer be changed.');
+      const key: KeyRecord = fieldsOf(current);
       for (const [field, value] of Object.entries(input)) {
         if (value === null) delete (key as unknown as Record<string, unknown>)[field];
         else if (value !== undefined) Object.assign(key, { [field]: value });
@@ -83,62 +86,57 @@ export class KeyCommands {
       const problem = datesProblem(key.startsAt, key.expiresAt);
       if (problem) throw fieldError(input.expiresAt !== undefined ? 'expiresAt' : 'startsAt', problem);
       key.updatedAt = now.toISOString();
-      return structuredClone(key);
+      return this.context.store.keys.update(key, current.version);
     });
-    this.context.index.upsert(updated);
     await this.context.audit.record(actor, 'key.updated', id, { fields });
     return toKeyView(updated, now);
   }
 
   async transition(id: string, transition: Transition, actor: Actor): Promise<KeyView> {
     const now = this.context.clock.now();
-    const result = await this.context.store.transact((data) => {
-      const key = keyInDraft(data, id);
-      const target = nextStatus(key, transition, now);
-      if (effectiveStatus(key, now) === target) return { changed: false, key: structuredClone(key) };
-      key.status = target;
-      key.updatedAt = now.toISOString();
+    const result = await retryOnConflict(async () => {
+      const current = await requireKey(this.context.store.keys, id);
+      const target = nextStatus(current, transition, now);
+      if (effectiveStatus(current, now) === target) return { changed: false, key: current };
+      const key: KeyRecord = { ...fieldsOf(current), status: target, updatedAt: now.toISOString() };
       if (target === 'revoked') key.revokedAt = now.toISOString();
-      return { changed: true, key: structuredClone(key) };
+      return { changed: true, key: await this.context.store.keys.update(key, current.version) };
     });
-    if (result.changed) {
-      this.context.index.upsert(result.key);
-      await this.context.audit.record(actor, `key.${transition}d`, id);
-    }
+    if (result.changed) await this.context.audit.record(actor, `key.${transition}d`, id);
     return toKeyView(result.key, now);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
     const now = this.context.clock.now();
-    const name = await this.context.store.transact((data) => {
-      const key = keyInDraft(data, id);
-      assertCanDelete(key, now);
-      data.keys = data.keys.filter((candidate) => candidate.id !== id);
-      return key.name;
+    const name = await retryOnConflict(async () => {
+      const current = await requireKey(this.context.store.keys, id);
+      assertCanDelete(current, now);
+      await this.context.store.keys.delete(id, current.version);
+      return current.name;
     });
-    this.context.index.remove(id);
     await this.context.audit.record(actor, 'key.deleted', id, { name });
   }
 
-  /** Adds a record (refused as a duplicate when `isDuplicate` says so) and indexes the committed copy. */
-  async insert(record: KeyRecord, isDuplicate?: (data: StoreData) => boolean): Promise<void> {
-    await this.context.store.transact((data) => {
-      // The service may have been disabled or deleted since it was checked, by a concurrent request.
-      if (!data.services.some((service) => service.id === record.serviceId && service.enabled)) {
-        throw fieldError('serviceId', 'the service was disabled or deleted meanwhile; nothing was stored');
-      }
-      if (isDuplicate?.(data)) throw duplicateSecret();
-      data.keys.push(structuredClone(record));
-    });
-    this.context.index.upsert(record);
+  /**
+   * Stores a new key (refused with DUPLICATE_SECRET when its secret is stored already) in one unit of
+   * work with the check of its service: a service disabled or deleted meanwhile stores nothing.
+   */
+  async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
+    return retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        const service = await tx.services.get(record.serviceId);
+        if (!service?.enabled) throw fieldError('serviceId', 'the service was disabled or deleted meanwhile; nothing was stored');
+        return tx.keys.insert(record);
+      }),
+    );
   }
 
   /** Takes back a key whose injection failed after it was stored: its secret was never handed out. */
   private async discard(id: string): Promise<void> {
-    await this.context.store.transact((data) => {
-      data.keys = data.keys.filter((candidate) => candidate.id !== id);
+    await retryOnConflict(async () => {
+      const current = await this.context.store.keys.get(id);
+      if (current) await this.context.store.keys.delete(id, current.version);
     });
-    this.context.index.remove(id);
   }
 
   private newRecord(

@@ -2,23 +2,18 @@
 // sending a secret. The answer holds key views only, and nothing for a hash the store does not know.
 import type { KeyLookupResponse, KeyView } from '../protocol';
 import { toKeyView } from '../keys/keyState';
-import type { KeyStore } from '../store/types';
+import type { KeyRepository } from '../store/repositories';
 
-export function lookupKeysByHash(store: KeyStore, now: Date, hashes: readonly string[]): KeyLookupResponse {
-  const wanted = new Set(hashes);
-  const views = new Map<string, KeyView>();
-  // One pass over the keys (hashes are capped per request) reads the committed store itself, so a key
-  // deleted or rotated a moment ago is answered as the store has it now.
-  if (wanted.size > 0) {
-    for (const key of store.read().keys) {
-      if (wanted.has(key.secretHash)) views.set(key.secretHash, toKeyView(structuredClone(key), now));
-    }
-  }
-  // In the order asked, each hash once.
+export async function lookupKeysByHash(keys: KeyRepository, now: Date, hashes: readonly string[]): Promise<KeyLookupResponse> {
+  // In the order asked, each hash once. Asked of the store itself (hashes are capped per request), so a
+  // key deleted or rotated a moment ago is answered as the store has it now.
+  const wanted = [...new Set(hashes)];
+  const found = await Promise.all(wanted.map((hash) => keys.findByHash(hash)));
   return {
-    items: [...wanted].flatMap((hash) => {
-      const key = views.get(hash);
-      return key ? [{ hash, key }] : [];
+    items: wanted.flatMap((hash, i) => {
+      const key = found[i];
+      const view: KeyView | undefined = key === undefined ? undefined : toKeyView(key, now);
+      return view ? [{ hash, key: view }] : [];
     }),
   };
 }

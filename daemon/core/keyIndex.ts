@@ -1,6 +1,6 @@
-// secretHash -> what verify needs, in memory, so verify is a hash plus a Map lookup. Entries are copies
-// taken after each committed change (never live store objects), so a failed transaction cannot leak
-// into the index and the store stays free to copy or replace its records.
+// secretHash -> what verify needs, in memory, so verify is a hash plus a Map lookup. Fed only by the
+// store's change feed (createCore): each committed change, by this daemon or another on the same store,
+// arrives as the record as stored, so a failed transaction never reaches the index.
 import type { VerifyResponse } from '../protocol';
 import { compileAllowList } from '../keys/ipAllowList';
 import { parseOptional } from '../keys/keyState';
@@ -38,8 +38,17 @@ export class KeyIndex {
   private readonly byHash = new Map<string, IndexedKey>();
   private readonly hashById = new Map<string, string>();
 
-  constructor(records: readonly KeyRecord[] = []) {
+  /** Starts over from every key (at start, and when the feed says changes may have been missed). */
+  replaceAll(records: readonly KeyRecord[]): void {
+    this.byHash.clear();
+    this.hashById.clear();
     for (const record of records) this.upsert(record);
+  }
+
+  /** One committed change: the key as stored, or undefined when it was deleted. */
+  apply(keyId: string, record: KeyRecord | undefined): void {
+    if (record === undefined) this.remove(keyId);
+    else this.upsert(record);
   }
 
   get size(): number {
@@ -50,7 +59,7 @@ export class KeyIndex {
     return this.byHash.get(secretHash);
   }
 
-  upsert(record: KeyRecord): void {
+  private upsert(record: KeyRecord): void {
     const previousHash = this.hashById.get(record.id);
     if (previousHash !== undefined && previousHash !== record.secretHash) this.byHash.delete(previousHash);
     const entry: IndexedKey = {
@@ -76,7 +85,7 @@ export class KeyIndex {
     this.hashById.set(record.id, record.secretHash);
   }
 
-  remove(keyId: string): void {
+  private remove(keyId: string): void {
     const hash = this.hashById.get(keyId);
     if (hash === undefined) return;
     this.byHash.delete(hash);

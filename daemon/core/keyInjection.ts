@@ -11,14 +11,14 @@ import { isRetrievable } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';
 import type { InjectInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
-import { copyOfKey } from './keyLookup';
+import { requireKey } from './keyLookup';
 
 export class KeyInjection {
   constructor(private readonly context: CoreContext) {}
 
   /** Not audited: a preview changes nothing and shows no secret. */
   async preview(input: InjectInput): Promise<InjectResult[]> {
-    const { key, service } = this.keyAndService(input.keyId);
+    const { key, service } = await this.keyAndService(input.keyId);
     // Proves the caller may use this key's material, then shows the edit with the masked value only.
     this.material(key, service, input.secret);
     const masked = secretMaterial(service.scheme, key.reference, maskedOf(key.hint));
@@ -26,7 +26,7 @@ export class KeyInjection {
   }
 
   async inject(input: InjectInput, actor: Actor): Promise<InjectResult[]> {
-    const { key, service } = this.keyAndService(input.keyId);
+    const { key, service } = await this.keyAndService(input.keyId);
     const material = this.material(key, service, input.secret);
     const results = await this.context.injector.applyInjection(input.workspace, input.targets, material, { force: input.force });
     await this.auditWrites(actor, key.id, input.workspace, results);
@@ -76,10 +76,9 @@ export class KeyInjection {
     );
   }
 
-  private keyAndService(keyId: string): { key: KeyRecord; service: Service } {
-    const data = this.context.store.read();
-    const key = copyOfKey(data, keyId);
-    const service = data.services.find((candidate) => candidate.id === key.serviceId);
+  private async keyAndService(keyId: string): Promise<{ key: KeyRecord; service: Service }> {
+    const key = await requireKey(this.context.store.keys, keyId);
+    const service = await this.context.store.services.get(key.serviceId);
     if (!service) throw conflict('SERVICE_MISSING', `The service "${key.serviceId}" of this key no longer exists.`);
     return { key, service };
   }

@@ -1,13 +1,35 @@
-// Finding records by id, in the committed state or inside a transaction's draft.
+// Finding records by id through the store seam, and re-deciding a change that lost a race.
 import { notFound } from '../errors';
-import type { KeyRecord, StoreData } from '../store/types';
+import type { KeyRepository, Stored } from '../store/repositories';
+import { isConflict } from '../store/staleRecord';
+import type { KeyRecord } from '../store/types';
 
-export function keyInDraft(data: Readonly<StoreData>, id: string): KeyRecord {
-  const key = data.keys.find((candidate) => candidate.id === id);
+export async function requireKey(keys: KeyRepository, id: string): Promise<Stored<KeyRecord>> {
+  const key = await keys.get(id);
   if (!key) throw notFound('key', id);
   return key;
 }
 
-export function copyOfKey(data: Readonly<StoreData>, id: string): KeyRecord {
-  return structuredClone(keyInDraft(data, id));
+/** The record without its version: what an update sends (the version goes as `expectedVersion`). */
+export function fieldsOf<T extends { version: number }>(stored: T): Omit<T, 'version'> {
+  const { version: _version, ...fields } = stored;
+  return fields;
+}
+
+/**
+ * How many times a change decided on a record that moved meanwhile is read and decided again before
+ * the caller gets 409 CONFLICT. Each retry means another writer committed, so contention on one record
+ * from a handful of concurrent requests settles well within this.
+ */
+const ATTEMPTS = 8;
+
+/** Runs `decideAndWrite` again (it must re-read what it decides on) while the store answers CONFLICT. */
+export async function retryOnConflict<T>(decideAndWrite: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decideAndWrite();
+    } catch (error) {
+      if (!isConflict(error) || attempt >= ATTEMPTS) throw error;
+    }
+  }
 }

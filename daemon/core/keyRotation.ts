@@ -9,7 +9,7 @@ import type { KeyRegenerateInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import type { KeyInjection } from './keyInjection';
 import { mintSecret } from './keyMinting';
-import { keyInDraft, copyOfKey } from './keyLookup';
+import { fieldsOf, requireKey, retryOnConflict } from './keyLookup';
 import type { ServiceCatalog } from './serviceCatalog';
 
 /** The fields retire() sets on the old record; undo() puts exactly these back. */
@@ -30,7 +30,7 @@ export class KeyRotation {
 
   async regenerate(id: string, input: KeyRegenerateInput, actor: Actor): Promise<KeyRegenerated> {
     const now = this.context.clock.now();
-    const old = copyOfKey(this.context.store.read(), id);
+    const old = await requireKey(this.context.store.keys, id);
     assertCanRegenerate(old, now);
     const service = this.catalog.get(old.serviceId);
     if (!service.enabled) throw serviceDisabled(service);
@@ -42,18 +42,17 @@ export class KeyRotation {
 
     // Everything below is decided on the record as it is now, not as it was before the awaits above:
     // a concurrent PATCH must reach the successor, and a concurrent disable must stop the rotation.
-    const { before, retired, successor } = await this.context.store.transact((data) => {
-      const current = keyInDraft(data, id);
-      assertCanRegenerate(current, now); // a concurrent regenerate may have won the race
-      if (!data.services.some((candidate) => candidate.id === current.serviceId && candidate.enabled)) throw serviceDisabled(service);
-      const before = structuredClone(current);
-      const successor = successorOf(current, minted, actor.name, now);
-      Object.assign(current, retire(current, successor.id, graceSeconds, now));
-      data.keys.push(structuredClone(successor));
-      return { before, retired: structuredClone(current), successor };
-    });
-    this.context.index.upsert(retired);
-    this.context.index.upsert(successor);
+    // Retiring the old key and storing its successor is one unit of work: both or neither.
+    const { before, retired, successor } = await retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        const current = await requireKey(tx.keys, id);
+        assertCanRegenerate(current, now); // a concurrent regenerate may have won the race
+        if (!(await tx.services.get(current.serviceId))?.enabled) throw serviceDisabled(service);
+        const next = successorOf(fieldsOf(current), minted, actor.name, now);
+        const retired = await tx.keys.update({ ...fieldsOf(current), ...retire(current, next.id, graceSeconds, now) }, current.version);
+        return { before: current, retired, successor: await tx.keys.insert(next) };
+      }),
+    );
 
     let injected;
     try {
@@ -85,16 +84,18 @@ export class KeyRotation {
    * restores only the fields retire() set, so a change made to the old key meanwhile is kept.
    */
   private async undo(before: KeyRecord, successorId: string): Promise<void> {
-    const restored = await this.context.store.transact((data) => {
-      data.keys = data.keys.filter((key) => key.id !== successorId);
-      const key = keyInDraft(data, before.id);
-      for (const field of RETIRED_FIELDS) {
-        if (before[field] === undefined) delete key[field];
-        else Object.assign(key, { [field]: before[field] });
-      }
-      return structuredClone(key);
-    });
-    this.context.index.remove(successorId);
-    this.context.index.upsert(restored);
+    await retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        const successor = await tx.keys.get(successorId);
+        if (successor) await tx.keys.delete(successorId, successor.version);
+        const current = await requireKey(tx.keys, before.id);
+        const key: KeyRecord = fieldsOf(current);
+        for (const field of RETIRED_FIELDS) {
+          if (before[field] === undefined) delete key[field];
+          else Object.assign(key, { [field]: before[field] });
+        }
+        await tx.keys.update(key, current.version);
+      }),
+    );
   }
 }

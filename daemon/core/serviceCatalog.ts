@@ -4,9 +4,11 @@ import type { Service } from '../protocol';
 import { conflict, fieldError, KeysmithError, notFound } from '../errors';
 import { newId } from '../keys/keyFormat';
 import { BUILT_IN_EDITABLE_FIELDS, BUILT_IN_SERVICES } from '../keys/builtInServices';
-import type { StoreData } from '../store/types';
+import type { ServiceRepository, Stored } from '../store/repositories';
+import type { ServiceRecord } from '../store/types';
 import type { ServiceCreateInput, ServicePatchInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
+import { retryOnConflict } from './keyLookup';
 
 function prefixFromName(name: string): string {
   const letters = name
@@ -18,16 +20,34 @@ function prefixFromName(name: string): string {
 }
 
 export class ServiceCatalog {
+  /**
+   * The services as committed, fed by the store's change feed (createCore): the catalogue is small and
+   * read on every key request, so its checks stay synchronous. Decisions that must hold at commit
+   * (patch, delete, a new key's service) read the store inside their unit of work.
+   */
+  private readonly services = new Map<string, Stored<ServiceRecord>>();
+
   constructor(private readonly context: CoreContext) {}
 
+  replaceAll(services: readonly Stored<ServiceRecord>[]): void {
+    this.services.clear();
+    for (const service of services) this.services.set(service.id, service);
+  }
+
+  /** One committed change: the service as stored, or undefined when it was deleted. */
+  apply(id: string, record: Stored<ServiceRecord> | undefined): void {
+    if (record === undefined) this.services.delete(id);
+    else this.services.set(id, record);
+  }
+
   list(): Service[] {
-    return this.context.store.read().services.map((service) => structuredClone(service));
+    return [...this.services.values()].map(serviceView);
   }
 
   get(id: string): Service {
-    const service = this.context.store.read().services.find((candidate) => candidate.id === id);
+    const service = this.services.get(id);
     if (!service) throw notFound('service', id);
-    return structuredClone(service);
+    return serviceView(service);
   }
 
   /**
@@ -36,30 +56,32 @@ export class ServiceCatalog {
    */
   async ensurePresets(): Promise<void> {
     const stale = (service: Service | undefined, preset: Service) => !service || lockedFieldsDiffer(service, preset);
-    const current = new Map(this.context.store.read().services.map((service) => [service.id, service]));
-    if (!BUILT_IN_SERVICES.some((preset) => stale(current.get(preset.id), preset))) return;
-    await this.context.store.transact((data) => {
-      for (const preset of BUILT_IN_SERVICES) {
-        const index = data.services.findIndex((service) => service.id === preset.id);
-        if (index === -1) {
-          data.services.push(structuredClone(preset));
-          continue;
+    if (!BUILT_IN_SERVICES.some((preset) => stale(this.services.get(preset.id), preset))) return;
+    await retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        for (const preset of BUILT_IN_SERVICES) {
+          const existing = await tx.services.get(preset.id);
+          if (!existing) {
+            await tx.services.insert(structuredClone(preset));
+            continue;
+          }
+          if (!stale(serviceView(existing), preset)) continue;
+          // Editable fields follow the stored record entirely (one the user cleared stays cleared).
+          const stored = existing as unknown as Record<string, unknown>;
+          const refreshed = structuredClone(preset) as unknown as Record<string, unknown>;
+          for (const field of BUILT_IN_EDITABLE_FIELDS) {
+            if (field in stored) refreshed[field] = stored[field];
+            else delete refreshed[field];
+          }
+          await tx.services.update(refreshed as unknown as Service, existing.version);
         }
-        // Editable fields follow the stored record entirely (one the user cleared stays cleared).
-        const existing = data.services[index]! as unknown as Record<string, unknown>;
-        const refreshed = structuredClone(preset) as unknown as Record<string, unknown>;
-        for (const field of BUILT_IN_EDITABLE_FIELDS) {
-          if (field in existing) refreshed[field] = existing[field];
-          else delete refreshed[field];
-        }
-        data.services[index] = refreshed as unknown as Service;
-      }
-    });
+      }),
+    );
   }
 
   /** The service a new key would belong to, refused (400 on `serviceId`) when unknown or disabled. */
   requireForNewKey(serviceId: string): Service {
-    const service = this.context.store.read().services.find((candidate) => candidate.id === serviceId);
+    const service = this.services.get(serviceId);
     if (!service) {
       throw fieldError('serviceId', 'no service has this id; GET /v1/services lists the catalogue');
     }
@@ -69,7 +91,7 @@ export class ServiceCatalog {
         `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`,
       );
     }
-    return structuredClone(service);
+    return serviceView(service);
   }
 
   /** Permissions must come from the service's list; companies only where the service supports them. */
@@ -100,53 +122,69 @@ export class ServiceCatalog {
     for (const field of ['code', 'description', 'endpoint', 'disabledReason', 'supportsCompanies', 'defaultValidityDays'] as const) {
       if (input[field] !== undefined) Object.assign(service, { [field]: input[field] });
     }
-    await this.context.store.transact((data) => {
-      data.services.push(structuredClone(service));
-    });
+    await this.context.store.services.insert(service);
     await this.context.audit.record(actor, 'service.created', undefined, { serviceId: service.id, name: service.name });
     return service;
   }
 
   async patch(id: string, input: ServicePatchInput, actor: Actor): Promise<Service> {
-    const current = this.get(id);
     const fields = Object.keys(input) as (keyof ServicePatchInput)[];
-    if (current.builtIn) {
-      const locked = fields.filter((field) => !BUILT_IN_EDITABLE_FIELDS.has(field));
-      if (locked.length > 0) {
-        throw new KeysmithError(
-          'VALIDATION_FAILED',
-          `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
-          Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${current.name}"`])),
-        );
-      }
-    }
-    const updated = await this.context.store.transact((data) => {
-      const service = data.services.find((candidate) => candidate.id === id);
-      if (!service) throw notFound('service', id);
-      if (input.scheme !== undefined && input.scheme !== service.scheme && hasKeys(data, id)) {
-        throw conflict('SERVICE_IN_USE', `The scheme of "${service.name}" cannot change while keys use it; revoke and delete them first.`);
-      }
-      Object.assign(service, input);
-      if (input.enabled === true && input.disabledReason === undefined) delete service.disabledReason;
-      return structuredClone(service);
-    });
+    const updated = await retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        const service = await requireService(tx.services, id);
+        if (service.builtIn) {
+          const locked = fields.filter((field) => !BUILT_IN_EDITABLE_FIELDS.has(field));
+          if (locked.length > 0) {
+            throw new KeysmithError(
+              'VALIDATION_FAILED',
+              `Built-in services only accept changes to ${[...BUILT_IN_EDITABLE_FIELDS].join(', ')}.`,
+              Object.fromEntries(locked.map((field) => [field, `cannot be changed on the built-in service "${service.name}"`])),
+            );
+          }
+        }
+        if (input.scheme !== undefined && input.scheme !== service.scheme && (await tx.services.keyCount(id)) > 0) {
+          throw conflict(
+            'SERVICE_IN_USE',
+            `The scheme of "${service.name}" cannot change while keys use it; revoke and delete them first.`,
+          );
+        }
+        const next: Service = Object.assign(serviceView(service), input);
+        if (input.enabled === true && input.disabledReason === undefined) delete next.disabledReason;
+        return tx.services.update(next, service.version);
+      }),
+    );
     await this.context.audit.record(actor, 'service.updated', undefined, { serviceId: id, fields });
-    return updated;
+    return serviceView(updated);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    const current = this.get(id);
-    if (current.builtIn) {
-      throw conflict('BUILT_IN', `"${current.name}" is a built-in service: it can be disabled (PATCH enabled=false), not deleted.`);
-    }
-    await this.context.store.transact((data) => {
-      if (hasKeys(data, id)) {
-        throw conflict('SERVICE_IN_USE', `Keys still belong to "${current.name}"; revoke and delete them before deleting the service.`);
-      }
-      data.services = data.services.filter((service) => service.id !== id);
-    });
-    await this.context.audit.record(actor, 'service.deleted', undefined, { serviceId: id, name: current.name });
+    const deleted = await retryOnConflict(() =>
+      this.context.store.unitOfWork(async (tx) => {
+        const service = await requireService(tx.services, id);
+        if (service.builtIn) {
+          throw conflict('BUILT_IN', `"${service.name}" is a built-in service: it can be disabled (PATCH enabled=false), not deleted.`);
+        }
+        if ((await tx.services.keyCount(id)) > 0) {
+          throw conflict('SERVICE_IN_USE', `Keys still belong to "${service.name}"; revoke and delete them before deleting the service.`);
+        }
+        await tx.services.delete(id, service.version);
+        return service;
+      }),
+    );
+    await this.context.audit.record(actor, 'service.deleted', undefined, { serviceId: id, name: deleted.name });
   }
+}
+
+async function requireService(services: ServiceRepository, id: string): Promise<Stored<ServiceRecord>> {
+  const service = await services.get(id);
+  if (!service) throw notFound('service', id);
+  return service;
+}
+
+/** A service as the API shows it: the store's version is the store's business. */
+function serviceView(service: Stored<ServiceRecord>): Service {
+  const { version: _version, ...view } = structuredClone(service);
+  return view;
 }
 
 function lockedFieldsDiffer(service: Service, preset: Service): boolean {
@@ -157,8 +195,4 @@ function lockedFieldsDiffer(service: Service, preset: Service): boolean {
         .sort(([a], [b]) => a.localeCompare(b)),
     );
   return locked(service) !== locked(preset);
-}
-
-function hasKeys(data: StoreData, serviceId: string): boolean {
-  return data.keys.some((key) => key.serviceId === serviceId);
 }

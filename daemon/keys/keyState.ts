@@ -46,7 +46,7 @@ export function isRetrievable(key: Pick<KeyRecord, 'environment' | 'origin'>): b
   return key.environment === 'test' || key.origin === 'imported';
 }
 
-export function toKeyView(key: KeyRecord, now: Date): KeyView {
+export function toKeyView(key: KeyRecord & { version: number }, now: Date): KeyView {
   const { secretHash: _hash, sealed: _sealed, ...visible } = key;
   return {
     ...visible,

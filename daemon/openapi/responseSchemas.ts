@@ -66,6 +66,7 @@ export const keyView = z.object({
   rotatedTo: z.string().optional(),
   graceUntil: instant.optional(),
   revokedAt: instant.optional(),
+  version: z.number(),
 });
 
 export const keyList = z.object({ items: z.array(keyView), total: z.number(), page: z.number(), pageSize: z.number() });

@@ -11,8 +11,8 @@ export function accessRoutes(core: Core): Router {
   router.post('/v1/verify', (req, res) => {
     res.json(core.verification.verify(req.body, actorOf(res), req.socket.remoteAddress));
   });
-  router.get('/v1/tokens', (_req, res) => {
-    res.json({ items: core.tokens.list() });
+  router.get('/v1/tokens', async (_req, res) => {
+    res.json({ items: await core.tokens.list() });
   });
   router.post('/v1/tokens', async (req, res) => {
     const { name } = validate(tokenCreateSchema, req.body);
@@ -25,7 +25,7 @@ export function accessRoutes(core: Core): Router {
   router.get('/v1/audit', async (req, res) => {
     const query = validate(auditQuerySchema, req.query, 'query');
     await core.audit.flushBursts();
-    res.json({ items: await core.context.store.readAudit(query) });
+    res.json({ items: await core.context.store.audit.query(query) });
   });
   return router;
 }

@@ -10,8 +10,8 @@ const noFields = z.strictObject({}).optional();
 
 export function keyRoutes(core: Core): Router {
   const router = Router();
-  router.get('/v1/keys', (req, res) => {
-    res.json(core.queries.list(validate(keyQuerySchema, req.query, 'query')));
+  router.get('/v1/keys', async (req, res) => {
+    res.json(await core.queries.list(validate(keyQuerySchema, req.query, 'query')));
   });
   router.post('/v1/keys', async (req, res) => {
     res.status(201).json(await core.commands.create(validate(keyCreateSchema, req.body), actorOf(res)));
@@ -19,8 +19,8 @@ export function keyRoutes(core: Core): Router {
   router.post('/v1/keys/import', async (req, res) => {
     res.status(201).json({ key: await core.commands.import(validate(keyImportSchema, req.body), actorOf(res)) });
   });
-  router.get('/v1/keys/:id', (req, res) => {
-    res.json(core.queries.get(req.params.id));
+  router.get('/v1/keys/:id', async (req, res) => {
+    res.json(await core.queries.get(req.params.id));
   });
   router.patch('/v1/keys/:id', async (req, res) => {
     res.json(await core.commands.patch(req.params.id, validate(keyPatchSchema, req.body), actorOf(res)));

@@ -1,12 +1,12 @@
-// What the daemon persists, and the interface every store implements. The lowdb file store is the
-// embedded default; a PostgreSQL store for teams can implement the same interface later.
+// What the daemon persists. The store seam the core codes against is repositories.ts.
 import type { AuditEvent, KeyView, Service } from '../protocol';
 
 /**
  * A key as stored: the fields a client sees, minus what is derived at read time (`masked`, `state`,
- * `retrievable`), plus its hash and, where retrievable, a sealed copy — never the secret itself.
+ * `retrievable`), plus its hash and, where retrievable, a sealed copy — never the secret itself. Its `version` is the
+ * store's (repositories.ts `Stored`).
  */
-export interface KeyRecord extends Omit<KeyView, 'masked' | 'state' | 'retrievable'> {
+export interface KeyRecord extends Omit<KeyView, 'masked' | 'state' | 'retrievable' | 'version'> {
   /** Hex SHA-256 of the secret: verify is a lookup by this hash. */
   secretHash: string;
   /** AES-256-GCM sealed secret, base64 `iv.tag.ciphertext`; only for test-environment and imported keys. */

@@ -1,19 +1,22 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import type { AuditEvent } from '../../daemon/protocol';
-import { createMemoryStore } from '../../daemon/store/memoryStore';
 import { initialStoreData } from '../../daemon/server';
-import type { KeyStore } from '../../daemon/store/types';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import type { Store } from '../../daemon/store/repositories';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { useTempDirs } from '../support/tempDirs';
 
 describe('audit log API', () => {
   let daemon: TestDaemon;
-  let store: KeyStore;
+  let store: Store;
   let sandbox: sinon.SinonSandbox;
+  const temp = useTempDirs();
   beforeEach(async () => {
     sandbox = sinon.createSandbox();
-    store = createMemoryStore(initialStoreData());
-    daemon = await startTestDaemon({ store });
+    const dataDir = await temp.make('audit-api');
+    store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
+    daemon = await startTestDaemon({ dataDir, store });
   });
   afterEach(async () => {
     sandbox.restore();
@@ -57,7 +60,7 @@ describe('audit log API', () => {
   });
 
   it('answers a kept change with success when the audit log fails, and writes its event once the log works again', async () => {
-    const append = sandbox.stub(store, 'appendAudit').callThrough();
+    const append = sandbox.stub(store.audit, 'append').callThrough();
     append.onFirstCall().rejects(new Error('ENOSPC: no space left on device'));
     const created = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' });
     assert.equal(created.status, 201, 'the key is stored and its secret must reach the caller');

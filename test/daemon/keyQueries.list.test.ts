@@ -7,6 +7,8 @@ import { KeyQueries } from '../../daemon/core/keyQueries';
 import { ManualClock } from '../../daemon/keys/clock';
 import { toKeyView } from '../../daemon/keys/keyState';
 import type { KeyList, KeyState, KeyStatus, KeyView } from '../../daemon/protocol';
+import { selectKeys } from '../../daemon/store/keyListQuery';
+import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord } from '../../daemon/store/types';
 import type { KeyQueryInput } from '../../daemon/validation/schemas';
 
@@ -74,7 +76,7 @@ function listByBuildingEveryView(keys: readonly KeyRecord[], query: KeyQueryInpu
     .filter((key) => query.serviceId === undefined || key.serviceId === query.serviceId)
     .filter((key) => query.environment === undefined || key.environment === query.environment)
     .filter((key) => !needle || key.name.toLowerCase().includes(needle) || key.reference.toLowerCase().includes(needle))
-    .map((key) => toKeyView(key, now))
+    .map((key) => toKeyView({ ...key, version: 1 }, now))
     .filter((view) => query.status === undefined || view.state === query.status);
   const direction = query.order === 'asc' ? 1 : -1;
   const field = query.sort;
@@ -86,23 +88,32 @@ function listByBuildingEveryView(keys: readonly KeyRecord[], query: KeyQueryInpu
   return { items: matches.slice(start, start + query.pageSize), total: matches.length, page: query.page, pageSize: query.pageSize };
 }
 
+/** The core over a store whose key list is the embedded store's (selectKeys), on these records. */
+function queriesOver(stored: Stored<KeyRecord>[], clock: ManualClock): KeyQueries {
+  const keys = { list: async (query: KeyListQuery) => selectKeys(stored, query) };
+  return new KeyQueries({ clock, store: { keys } } as unknown as CoreContext);
+}
+
 describe('KeyQueries.list', () => {
-  it('answers exactly what filtering and sorting every key view would answer, for any store and query', () => {
-    fc.assert(
-      fc.property(fc.array(recordArbitrary, { maxLength: 30 }), queryArbitrary, (fields, rawQuery) => {
+  it('answers exactly what filtering and sorting every key view would answer, for any store and query', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArbitrary, { maxLength: 30 }), queryArbitrary, async (fields, rawQuery) => {
         const keys = fields.map(toRecord);
         const query = Object.fromEntries(Object.entries(rawQuery).filter(([, value]) => value !== undefined)) as KeyQueryInput;
         const clock = new ManualClock(NOW);
-        const stored = keys.map((key) => structuredClone(key));
-        const queries = new KeyQueries({ clock, store: { read: () => ({ keys: stored }) } } as unknown as CoreContext);
-        assert.deepEqual(queries.list(query), listByBuildingEveryView(keys, query, clock.now()));
-        assert.deepEqual(stored, keys, 'listing never changes or reorders the stored records');
+        const stored = keys.map((key) => ({ ...structuredClone(key), version: 1 }));
+        assert.deepEqual(await queriesOver(stored, clock).list(query), listByBuildingEveryView(keys, query, clock.now()));
+        assert.deepEqual(
+          stored,
+          keys.map((key) => ({ ...key, version: 1 })),
+          'listing never changes or reorders the stored records',
+        );
       }),
       { numRuns: 300 },
     );
   });
 
-  it('never puts the secret hash or the sealed secret in a listed view', () => {
+  it('never puts the secret hash or the sealed secret in a listed view', async () => {
     const record = toRecord(
       {
         n: 1,
@@ -119,8 +130,8 @@ describe('KeyQueries.list', () => {
       },
       0,
     );
-    const queries = new KeyQueries({ clock: new ManualClock(NOW), store: { read: () => ({ keys: [record] }) } } as unknown as CoreContext);
-    const [view] = queries.list({ sort: 'startsAt', order: 'desc', page: 1, pageSize: 50 } as KeyQueryInput).items;
+    const queries = queriesOver([{ ...record, version: 1 }], new ManualClock(NOW));
+    const [view] = (await queries.list({ sort: 'startsAt', order: 'desc', page: 1, pageSize: 50 } as KeyQueryInput)).items;
     assert.ok(view && !('secretHash' in view) && !('sealed' in view));
     assert.equal(view.retrievable, true);
   });

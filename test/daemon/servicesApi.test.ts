@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { Service } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { createMemoryStore } from '../../daemon/store/memoryStore';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import { useTestDaemon } from '../support/hooks';
 import { startTestDaemon } from '../support/inProcessDaemon';
+import { makeTempDir, removeDir } from '../support/tempDirs';
 
 describe('services API', () => {
   const daemon = useTestDaemon({}, 'each');
@@ -91,7 +92,8 @@ describe('services API', () => {
     const cabinet = data.services.find((service) => service.id === 'cegid-loop-cabinet')!;
     Object.assign(cabinet, { enabled: true, prefix: 'old' });
     delete cabinet.disabledReason;
-    const upgraded = await startTestDaemon({ store: createMemoryStore(data) });
+    const dataDir = await makeTempDir('services-upgrade');
+    const upgraded = await startTestDaemon({ dataDir, store: await openEmbeddedStore({ dataDir, initialData: () => data }) });
     try {
       const services = new Map(
         ((await upgraded.request('GET', '/v1/services')).body.items as Service[]).map((service) => [service.id, service]),
@@ -105,6 +107,7 @@ describe('services API', () => {
       assert.equal(services.get('cegid-loop-cabinet')!.disabledReason, undefined);
     } finally {
       await upgraded.stop();
+      await removeDir(dataDir);
     }
   });
 });

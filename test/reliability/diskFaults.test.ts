@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyView } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import { createKey, listAllKeys, validKeyBody, verifyKey } from './support/api';
 import { delay } from '../support/childDaemon';
 import { expectApiError } from './support/expectations';
@@ -45,7 +45,7 @@ describe('reliability: disk faults under a running server', function () {
     this.timeout(30_000);
     const dataDir = await temp.make('audit-only');
     const disk = faultyDisk();
-    const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
     daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
     const kept = await createKey(daemon, { name: 'kept' });
 
@@ -77,13 +77,13 @@ describe('reliability: disk faults under a running server', function () {
       const dataDir = await temp.make(`open-${fault}`);
       const disk = faultyDisk();
       disk.setFault(fault);
-      await assert.rejects(openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs }), (error: Error) => {
+      await assert.rejects(openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: disk.fs }), (error: Error) => {
         assert.match(error.message, explanation, `the message gives no advice for ${fault}: ${error.message}`);
         assert.ok(error.message.includes(dataDir), `the message names the data dir: ${error.message}`);
         return true;
       });
       disk.setFault(undefined);
-      const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs });
+      const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: disk.fs });
       daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
       const { secret } = await createKey(daemon, { name: 'after the disk came back' });
       assert.equal((await verifyKey(daemon, secret.secret)).valid, true);
@@ -95,7 +95,7 @@ describe('reliability: disk faults under a running server', function () {
       this.timeout(30_000);
       const dataDir = await temp.make(`fault-${fault}`);
       const disk = faultyDisk();
-      const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
+      const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 20 });
       daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
 
       const kept = await createKey(daemon, { name: 'kept' });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { constants } from 'node:fs';
 import { initialStoreData } from '../../daemon/server';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import { nodeStoreFs, type StoreFs } from '../../daemon/store/storeFs';
 import { createKey, regenerateKey, verifyKey } from './support/api';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
@@ -42,7 +42,7 @@ describe('reliability: private files from the first byte', function () {
   it('opens every file it writes with mode 0600', async function () {
     const dataDir = await temp.make('private');
     const calls: OpenCall[] = [];
-    const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: recordingFs(calls), usageFlushMs: 10 });
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: recordingFs(calls), usageFlushMs: 10 });
     daemon = await startTestDaemon({ defaults: 'daemon', dataDir, store });
     const { key, secret } = await createKey(daemon, { name: 'private' });
     await regenerateKey(daemon, key.id, 60);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { writeDaemonFile } from '../../daemon/daemonFile';
 import { initialStoreData, startServer } from '../../daemon/server';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import { stopDaemon } from '../../daemon/stopDaemon';
 import { createKey, getKey, verifyKey } from './support/api';
 import { ensureDaemonBuilt, killHard, startDaemonProcess, type RunningDaemon } from '../support/childDaemon';
@@ -50,7 +50,7 @@ describe('reliability: stopping the daemon', function () {
     const disk = faultyDisk();
     const logs: string[] = [];
     const logger = { info: (line: string) => void logs.push(line), error: (line: string) => void logs.push(line) };
-    const store = await openJournaledStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 60_000 });
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, fs: disk.fs, usageFlushMs: 60_000 });
     const server = await startServer({ dataDir, store, logger, env: {}, adminName: 'tester' });
     await writeDaemonFile(dataDir, { socket: server.socket, port: server.port, pid: process.pid, token: server.token, version: 'test' });
     const target = { port: server.port, token: server.token, socket: server.socket };
@@ -72,7 +72,7 @@ describe('reliability: stopping the daemon', function () {
     assert.match(said, /store\.(journal|json)/, `the log must name the file that could not be written:\n${said}`);
     assert.ok(!said.includes(secret) && !said.includes(server.token), 'a secret reached the log');
     // Once space is freed, the next start is not blocked by a leftover.
-    const next = await openJournaledStore({ dataDir, initialData: initialStoreData });
+    const next = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
     await next.close();
   });
 });

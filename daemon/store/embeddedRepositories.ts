@@ -1,0 +1,44 @@
+// The repositories over one EmbeddedTransaction: inside a unit of work they share it; on the store
+// itself each call is its own transaction (a write commits at once). Everything handed out is a copy.
+import type { EmbeddedTransaction } from './embeddedTransaction';
+import { selectKeys } from './keyListQuery';
+import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
+import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
+
+/** How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers). */
+export interface TransactionAccess {
+  read<T>(use: (tx: EmbeddedTransaction) => T): Promise<T>;
+  write<T>(use: (tx: EmbeddedTransaction) => T): Promise<T>;
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export function repositoriesOver(access: TransactionAccess): UnitOfWork {
+  const keys: KeyRepository = {
+    get: (id) => access.read((tx) => copy(tx.get('keys', id) as Stored<KeyRecord> | undefined)),
+    findByHash: (hash) => access.read((tx) => copy(tx.keyByHash(hash) as Stored<KeyRecord> | undefined)),
+    list: (query) =>
+      access.read((tx) => {
+        const { items, total } = selectKeys(tx.all('keys') as Stored<KeyRecord>[], query);
+        return { items: copy(items), total };
+      }),
+    all: () => access.read((tx) => copy(tx.all('keys') as Stored<KeyRecord>[])),
+    insert: (record) => access.write((tx) => tx.insert('keys', record)),
+    update: (record, expectedVersion) => access.write((tx) => tx.update('keys', record, expectedVersion)),
+    delete: (id, expectedVersion) => access.write((tx) => void tx.delete('keys', id, expectedVersion)),
+  };
+  const services: ServiceRepository = {
+    get: (id) => access.read((tx) => copy(tx.get('services', id) as Stored<ServiceRecord> | undefined)),
+    list: () => access.read((tx) => copy(tx.all('services') as Stored<ServiceRecord>[])),
+    insert: (record) => access.write((tx) => tx.insert('services', record)),
+    update: (record, expectedVersion) => access.write((tx) => tx.update('services', record, expectedVersion)),
+    delete: (id, expectedVersion) => access.write((tx) => void tx.delete('services', id, expectedVersion)),
+    keyCount: (id) => access.read((tx) => tx.all('keys').filter((key) => (key as KeyRecord).serviceId === id).length),
+  };
+  const tokens: TokenRepository = {
+    list: () => access.read((tx) => copy(tx.all('tokens') as Stored<TokenRecord>[])),
+    insert: (record) => access.write((tx) => tx.insert('tokens', record)),
+    delete: (id) => access.write((tx) => tx.delete('tokens', id, undefined)),
+  };
+  return { keys, services, tokens };
+}

@@ -1,0 +1,110 @@
+// The embedded Store: one daemon per data dir, its state in the journaled lowdb files (journaledStore.ts:
+// snapshot, write-ahead journal, group commit, fsync, compaction, lock, audit log, crash recovery).
+// Repositories read the committed records from memory; every write, alone or in a unit of work, is one
+// durable engine transaction with its version checks, and is published on the change feed before its
+// promise resolves.
+import { userInfo } from 'node:os';
+import { KeysmithError } from '../errors';
+import type { RecordWrite } from './committedState';
+import { EmbeddedTransaction } from './embeddedTransaction';
+import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
+import { JournaledState } from './journaledState';
+import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
+import type { ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
+
+export interface OpenEmbeddedStoreOptions extends OpenJournaledStoreOptions {
+  /** The one member of an embedded store, as owner: the OS user running the daemon (the default). */
+  ownerName?: string;
+}
+
+export interface EmbeddedStore extends Store {
+  /** The engine underneath (diagnostics: durable writes, snapshots). */
+  readonly engine: JournaledKeyStore;
+}
+
+type Listener = Parameters<ChangeFeed['subscribe']>[0];
+
+export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
+  const { ownerName = osUserName(), ...engineOptions } = options;
+  const engine = await openJournaledStore(engineOptions);
+  const listeners = new Set<Listener>();
+  const publish = (writes: RecordWrite[]) => {
+    for (const write of writes) {
+      const change = { collection: write.collection, id: write.id, record: write.record } as StoreChange;
+      for (const listener of listeners) listener.onChange(structuredClone(change));
+    }
+  };
+  const state = new JournaledState(engine, publish);
+
+  // Plain store calls: each read sees the committed state, each write commits on its own.
+  const direct: TransactionAccess = {
+    read: async (use) => use(new EmbeddedTransaction(state, false)),
+    write: async (use) => {
+      const tx = new EmbeddedTransaction(state, false);
+      const result = use(tx);
+      if (tx.isEmpty) return result;
+      const [stored] = await tx.commit();
+      // The record as stored (usage fields are the store's), not as the caller sent it.
+      return typeof result === 'object' && result !== null && stored?.record
+        ? (structuredClone(stored.record) as unknown as typeof result)
+        : result;
+    },
+  };
+
+  return {
+    engine,
+    description: 'embedded',
+    ...repositoriesOver(direct),
+    members: ownerOnlyMembers(ownerName, new Date().toISOString()),
+    audit: {
+      append: (events) => engine.appendAudit(events),
+      query: (filter) => engine.readAudit(filter),
+    },
+    changes: {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
+      const tx = new EmbeddedTransaction(state, true);
+      const buffered: TransactionAccess = {
+        read: async (use) => use(tx),
+        write: async (use) => use(tx),
+      };
+      const result = await work(repositoriesOver(buffered));
+      if (!tx.isEmpty) await tx.commit();
+      return result;
+    },
+    recordUse: (use) => engine.recordUse(use),
+    flush: () => engine.flush(),
+    close: () => engine.close(),
+  };
+}
+
+const teamStoreNeeded = () =>
+  new KeysmithError(
+    'VALIDATION_FAILED',
+    'Members need a team store: start the daemon with --store postgres://... to add members and give them roles. The embedded store has one member, the OS user running the daemon.',
+  );
+
+/** The embedded store's members: the OS user, owner, and nobody else. */
+function ownerOnlyMembers(name: string, createdAt: string): MemberRepository {
+  const owner = (): MemberRecord => ({ name, role: 'owner', createdAt });
+  return {
+    list: async () => [owner()],
+    get: async (wanted) => (wanted === name ? owner() : undefined),
+    current: async () => owner(),
+    add: async () => Promise.reject(teamStoreNeeded()),
+    setRole: async () => Promise.reject(teamStoreNeeded()),
+    remove: async () => Promise.reject(teamStoreNeeded()),
+  };
+}
+
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'admin';
+  }
+}

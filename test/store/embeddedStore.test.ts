@@ -1,0 +1,105 @@
+// The embedded store: the repository contract, plus what only it promises (versions on disk, records
+// from before versions, one durable write per unit of work, its single owner).
+import assert from 'node:assert/strict';
+import { KeysmithError } from '../../daemon/errors';
+import { initialStoreData } from '../../daemon/server';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { durableState, emptyData, sampleKey } from '../daemon/support/storeData';
+import { makeTempDir, removeDir, useTempDirs } from '../support/tempDirs';
+import { describeRepositoryContract, sampleKeyOf, sampleService } from './repositoryContract';
+
+describeRepositoryContract('embedded', async () => {
+  const dataDir = await makeTempDir('contract');
+  const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData, ownerName: 'tester', usageFlushMs: 10 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await removeDir(dataDir);
+    },
+  };
+});
+
+describe('embedded store', function () {
+  const temp = useTempDirs();
+
+  it('reads a record stored before versions existed as version 1, and writes version 2 over it', async function () {
+    const dataDir = await temp.make('embedded-legacy');
+    const store = await openEmbeddedStore({ dataDir, initialData: () => ({ ...emptyData(), keys: [sampleKey(1)] }) });
+    try {
+      const legacy = (await store.keys.get('key_1'))!;
+      assert.equal(legacy.version, 1);
+      assert.equal((await store.keys.findByHash(legacy.secretHash))!.version, 1);
+      assert.equal((await store.keys.update({ ...sampleKey(1), name: 'versioned' }, 1)).version, 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps versions on disk: a restart after kill -9 finds each record at the version it was last written', async function () {
+    const dataDir = await temp.make('embedded-durable');
+    const store = await openEmbeddedStore({ dataDir, initialData: emptyData });
+    try {
+      const service = await store.services.insert(sampleService());
+      const key = await store.keys.insert(sampleKeyOf(service.id));
+      await store.keys.update({ ...sampleKeyOf(service.id), id: key.id, secretHash: key.secretHash, name: 'second' }, 1);
+      const onDisk = await durableState(dataDir);
+      assert.deepEqual(
+        onDisk.keys.map((record) => [record.id, record.name, (record as { version?: number }).version]),
+        [[key.id, 'second', 2]],
+      );
+    } finally {
+      await store.close();
+    }
+    const reopened = await openEmbeddedStore({ dataDir, initialData: emptyData });
+    try {
+      assert.equal((await reopened.keys.all())[0]!.version, 2);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('writes a unit of work as one durable batch: both records on disk after it resolves, in one journal append', async function () {
+    const dataDir = await temp.make('embedded-unit');
+    const store = await openEmbeddedStore({ dataDir, initialData: emptyData });
+    try {
+      const service = await store.services.insert(sampleService());
+      const old = await store.keys.insert(sampleKeyOf(service.id));
+      const writesBefore = store.engine.writeCount;
+      const successor = sampleKeyOf(service.id, { rotatedFrom: old.id });
+      await store.unitOfWork(async (tx) => {
+        await tx.keys.update({ ...sampleKeyOf(service.id), id: old.id, secretHash: old.secretHash, rotatedTo: successor.id }, 1);
+        await tx.keys.insert(successor);
+      });
+      assert.equal(store.engine.writeCount, writesBefore + 1);
+      const onDisk = await durableState(dataDir);
+      assert.equal(onDisk.keys.find((record) => record.id === old.id)!.rotatedTo, successor.id);
+      assert.ok(onDisk.keys.some((record) => record.id === successor.id));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('has one member, the OS user as owner, and refuses member changes with a pointer to the team store', async function () {
+    const dataDir = await temp.make('embedded-members');
+    const store = await openEmbeddedStore({ dataDir, initialData: emptyData, ownerName: 'ann' });
+    try {
+      const owner = await store.members.current();
+      assert.deepEqual({ name: owner.name, role: owner.role }, { name: 'ann', role: 'owner' });
+      assert.deepEqual(await store.members.list(), [owner]);
+      assert.equal(await store.members.get('bob'), undefined);
+      const refusal = (error: unknown) => {
+        assert.ok(error instanceof KeysmithError);
+        assert.equal(error.code, 'VALIDATION_FAILED');
+        assert.match(error.message, /--store postgres:\/\//);
+        return true;
+      };
+      await assert.rejects(store.members.add({ name: 'bob', role: 'issuer', createdAt: owner.createdAt }), refusal);
+      await assert.rejects(store.members.setRole('ann', 'auditor'), refusal);
+      await assert.rejects(store.members.remove('ann'), refusal);
+      assert.equal(store.description, 'embedded');
+    } finally {
+      await store.close();
+    }
+  });
+});
