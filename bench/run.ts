@@ -1,11 +1,12 @@
 // `npm run bench`: builds, then measures everything in one run on this machine and prints markdown
 // tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
 // Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
-//   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension,scan,activation] [--quick]
+//   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension,scan,diagnostics,activation] [--quick]
 import * as os from 'node:os';
 import { makeTempDir, removeDir } from '../test/support/tempDirs';
 import { benchActivation } from './activation';
 import { benchCreate, type CreateSize } from './create';
+import { benchDiagnostics } from './diagnostics';
 import { benchExtensionSize, benchTreeLoad } from './extension';
 import { benchInject, RUNS as INJECT_RUNS } from './inject';
 import { benchScanSection } from './scan';
@@ -15,7 +16,7 @@ import { benchVerify } from './verify';
 import { benchVerifyDuringInjection } from './verifyDuringInjection';
 import { benchWorstCaseWrites } from './worstCaseTiming';
 
-const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension', 'scan', 'activation'] as const;
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension', 'scan', 'diagnostics', 'activation'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const FULL = {
@@ -27,6 +28,7 @@ const FULL = {
     { storedKeys: 100_000, sequential: { maxCreates: 300, maxMs: 6_000 }, concurrent: { maxCreates: 1_000, maxMs: 6_000 } },
   ] satisfies CreateSize[],
   stall: { connections: 50, warmupMs: 1_000, windowMs: 1_500, rounds: 3, writeCapMs: 20_000 },
+  diagnosticsRuns: 21,
 };
 const QUICK = {
   verify: { connections: 50, durationMs: 2_000, warmupMs: 500, rounds: 2 },
@@ -36,6 +38,7 @@ const QUICK = {
     concurrent: { maxCreates: 500, maxMs: 2_000 },
   })),
   stall: { connections: 50, warmupMs: 500, windowMs: 1_000, rounds: 2, writeCapMs: 5_000 },
+  diagnosticsRuns: 7,
 };
 const TREE_KEYS = 10_000;
 
@@ -148,6 +151,18 @@ async function main(): Promise<void> {
       );
     }
     if (only.has('scan')) print(await benchScanSection(root, progress));
+    if (only.has('diagnostics')) {
+      progress('diagnostics: a 1 MB .env refreshed after an edit...');
+      const result = await benchDiagnostics(root, settings.diagnosticsRuns);
+      print(
+        section(
+          'Extension: diagnostics of a 1 MB .env after an edit',
+          "The extension's refresh after an edit (key recognition, the cached lookup answer, positions, the Problems rules) against one readFile and one regex pass over the same file. Goal: at most 2x.",
+          result.rows,
+          result.notes,
+        ),
+      );
+    }
     if (only.has('extension')) {
       progress('extension: production bundle and vsix...');
       const result = await benchExtensionSize(root);
