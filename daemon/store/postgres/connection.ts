@@ -1,0 +1,49 @@
+// The connection settings of a PostgreSQL store: the pool every repository queries through, the
+// dedicated LISTEN client of the change feed, and the password-free description shown to people.
+import pg from 'pg';
+
+export interface ConnectionSettings {
+  url: string;
+  /** Pool size per daemon. */
+  maxConnections?: number;
+  /** How long a query waits for a connection before the store counts as unreachable. */
+  connectTimeoutMs?: number;
+}
+
+export function clientConfig(settings: ConnectionSettings): pg.ClientConfig {
+  return {
+    connectionString: settings.url,
+    connectionTimeoutMillis: settings.connectTimeoutMs ?? 5000,
+    // A silently dead peer (a cut network) is found by TCP keepalive instead of never.
+    keepAlive: true,
+    application_name: 'keysmith',
+  };
+}
+
+export function createPool(settings: ConnectionSettings): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(settings), max: settings.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle client whose server went away emits here; without a listener it would crash the daemon. The
+  // pool drops that client, and the next query gets a fresh connection (or STORE_UNAVAILABLE).
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** `postgres://host:port/db`: never the user or the password. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname || '/'}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+/** The password in the URL, to scrub from messages. */
+export function passwordOf(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
