@@ -7,7 +7,7 @@
 //   const url = await (await sharedPostgresServer()).createDatabase('keys_list');   // one per process
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -206,7 +206,13 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     start,
     async kill9() {
       if (!running) return;
-      process.kill(await postmasterPid(), 'SIGKILL');
+      // The whole server at once, as a crash of the machine would: the postmaster and every backend
+      // (a backend outlives a killed postmaster until it notices, and would still answer meanwhile).
+      const postmaster = await postmasterPid();
+      const backends = childrenOf(postmaster);
+      process.kill(postmaster, 'SIGKILL');
+      for (const pid of backends) killIfAlive(pid);
+      await waitUntilGone([postmaster, ...backends]);
       running = false;
     },
     async dispose() {
@@ -218,6 +224,48 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
       }
     },
   };
+}
+
+/** The pids whose parent is `parent` (from /proc: Linux, where these tests run). */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
+
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitUntilGone(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  // A killed process stays a zombie until its parent reaps it; its /proc state is then Z.
+  const alive = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) throw new Error(`postgres processes ${pids.filter(alive).join(', ')} still alive 10 s after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 let shared: Promise<PostgresServer> | undefined;

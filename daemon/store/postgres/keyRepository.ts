@@ -52,7 +52,7 @@ export class PostgresKeyRepository implements KeyRepository {
       const { rows } = await this.session.query(
         `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING *),
           u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
-            SELECT id, $${first}, $${first + 1}::timestamptz, $${first + 2} FROM k WHERE $${first} > 0 OR $${first + 1}::timestamptz IS NOT NULL
+            SELECT id, $${first}::bigint, $${first + 1}::timestamptz, $${first + 2}::text FROM k WHERE $${first}::bigint > 0 OR $${first + 1}::timestamptz IS NOT NULL
             RETURNING *)
         SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
         values,
