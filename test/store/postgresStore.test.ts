@@ -561,6 +561,22 @@ describe('PostgreSQL store', function () {
       assert.equal((await store.keys.update({ ...key, name: 'After' }, 1)).version, 2);
     });
 
+    it('a unit of work whose connection dies between two statements fails with STORE_UNAVAILABLE and leaves nothing', async () => {
+      const store = await open({ url, reconnectBackoffMs: 50 });
+      const added = keyRecord();
+      await rejectsWith(
+        store.unitOfWork(async (tx) => {
+          await tx.keys.insert(added);
+          // The held connection is terminated while idle in the transaction: its 'error' must not crash us.
+          await server.restart();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await tx.keys.get(added.id);
+        }),
+        'STORE_UNAVAILABLE',
+      );
+      assert.equal(await store.keys.get(added.id), undefined);
+    });
+
     it('recovers after the server is killed with -9, keeping what was committed', async () => {
       const store = await open({ url, reconnectBackoffMs: 50 });
       const recorder = recordChanges(store);

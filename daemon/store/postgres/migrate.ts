@@ -3,6 +3,7 @@
 // and is recorded in keysmith_migrations. A database migrated by a newer Keysmith is refused rather
 // than misread.
 import type pg from 'pg';
+import { checkout } from './checkout';
 import { MIGRATIONS, type Migration } from './migrations';
 
 /** Any constant shared by every Keysmith; "keysmith" in ASCII. */
@@ -23,7 +24,8 @@ export class StoreSchemaTooNewError extends Error {
 
 /** Applies the migrations the database lacks; returns the versions applied by this call. */
 export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  const client = await pool.connect();
+  const held = await checkout(pool, undefined);
+  const client = held.client;
   let broken = false;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
@@ -59,6 +61,6 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
     throw error;
   } finally {
     // A client whose unlock or rollback failed is closed, not reused: its session may still hold the lock.
-    client.release(broken);
+    held.release(broken);
   }
 }

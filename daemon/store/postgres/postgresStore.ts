@@ -6,6 +6,7 @@ import type { Store, StoreChange, UnitOfWork } from '../repositories';
 import type { KeyUse } from '../types';
 import { PostgresAuditRepository } from './auditRepository';
 import { PostgresChangeFeed } from './changeFeed';
+import { checkout } from './checkout';
 import { clientConfig, createPool, describeUrl, passwordOf, type ConnectionSettings } from './connection';
 import { storeError } from './errors';
 import { PostgresKeyRepository } from './keyRepository';
@@ -72,14 +73,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     changes,
 
     async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw storeError(error, password);
-      }
+      const held = await checkout(pool, password);
       const pending: StoreChange[] = [];
-      const tx = transactionSession(client, password, pending);
+      const tx = transactionSession(held.client, password, pending);
       let broken = false;
       try {
         await tx.query('BEGIN');
@@ -89,12 +85,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return result;
       } catch (error) {
         // A client whose ROLLBACK fails (its connection died) is destroyed, not returned to the pool.
-        await client.query('ROLLBACK').catch(() => {
+        await held.client.query('ROLLBACK').catch(() => {
           broken = true;
         });
         throw storeError(error, password);
       } finally {
-        client.release(broken);
+        held.release(broken);
       }
     },
 
