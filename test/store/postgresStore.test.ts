@@ -362,6 +362,8 @@ describe('PostgreSQL store', function () {
       }));
       await store.audit.append(events.slice(0, 2));
       await store.audit.append(events.slice(2));
+      // Written again (a retry after a lost COMMIT): stored once, in its first place.
+      await store.audit.append(events.slice(1, 3));
       assert.deepEqual(await store.audit.query({ limit: 10 }), [...events].reverse());
       assert.deepEqual(await store.audit.query({ limit: 2 }), [events[4], events[3]]);
       assert.deepEqual(await store.audit.query({ keyId: 'key_even', limit: 10 }), [events[4], events[2], events[0]]);

@@ -48,13 +48,14 @@ export interface PostgresServer {
 const SUPERUSER = 'postgres';
 
 /** Where initdb and pg_ctl are: KEYSMITH_PG_BIN, the Debian location of 15, or PATH. */
-export function postgresBinDir(): string {
-  const candidates = [process.env.KEYSMITH_PG_BIN, '/usr/lib/postgresql/15/bin'];
-  for (const dir of candidates) {
-    if (dir && existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl'))) return dir;
+export function postgresBinDir(
+  candidates: (string | undefined)[] = [process.env.KEYSMITH_PG_BIN, '/usr/lib/postgresql/15/bin'],
+  searchPath = process.env.PATH ?? '',
+): string {
+  const hasServer = (dir: string) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl'));
+  for (const dir of [...candidates, ...searchPath.split(path.delimiter)]) {
+    if (dir && hasServer(dir)) return dir;
   }
-  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
-  if (onPath && existsSync(path.join(path.dirname(onPath), 'pg_ctl'))) return path.dirname(onPath);
   // Never a skip: a store test that cannot run must fail, in CI and on a laptop.
   throw new Error(
     'The PostgreSQL store tests need a PostgreSQL 15 server (initdb, pg_ctl) and found none in KEYSMITH_PG_BIN, ' +

@@ -25,13 +25,16 @@ export class PostgresAuditRepository implements AuditRepository {
 
   async append(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One row per event, in the order given (WITH ORDINALITY), so ids follow the caller's order.
+    // One row per event, in the order given (WITH ORDINALITY), so ids follow the caller's order. An event
+    // already there is skipped: the audit trail writes refused events again, and a batch whose COMMIT
+    // was lost with the connection may in fact be stored; it must not block every later event.
     await this.session.query(
       `INSERT INTO audit (event_id, at, actor, action, key_id, details)
        SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
          WITH ORDINALITY AS e(event_id, at, actor, action, key_id, details, position)
-       ORDER BY e.position`,
+       ORDER BY e.position
+       ON CONFLICT (event_id) DO NOTHING`,
       [
         events.map((event) => event.id),
         events.map((event) => event.at),
