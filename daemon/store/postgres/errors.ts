@@ -54,3 +54,9 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const pgError = error as { code?: unknown; constraint?: unknown };
   return pgError?.code === '23505' && pgError.constraint === constraint;
 }
+
+/** SQLSTATE foreign_key_violation on the named constraint. */
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: unknown; constraint?: unknown };
+  return pgError?.code === '23503' && pgError.constraint === constraint;
+}

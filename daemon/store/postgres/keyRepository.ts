@@ -1,19 +1,25 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
-import { KeysmithError } from '../../errors';
 import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
 import { assignments, placeholders, toValues } from './columns';
-import { isUniqueViolation } from './errors';
+import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { KEY_COLUMNS, KEY_FROM, KEY_SELECT, keyFromRow } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
-import { staleWriteError } from './staleWrite';
+import { duplicateSecret, staleCollection, staleRecord, staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 
-const duplicateSecret = () =>
-  new KeysmithError('DUPLICATE_SECRET', 'Another key already has this secret; a secret can be registered only once.');
+/** The refusal a constraint of the keys table stands for, or the error itself. */
+function refusal(error: unknown, record: KeyRecord): unknown {
+  if (isUniqueViolation(error, 'keys_secret_hash_key')) return duplicateSecret();
+  // Another writer inserted this id first.
+  if (isUniqueViolation(error, 'keys_pkey')) return staleRecord('keys', record);
+  // The service was deleted since the write was decided.
+  if (isForeignKeyViolation(error, 'keys_service_fkey')) return staleCollection('services');
+  return error;
+}
 
 export class PostgresKeyRepository implements KeyRepository {
   constructor(private readonly session: Session) {}
@@ -59,8 +65,7 @@ export class PostgresKeyRepository implements KeyRepository {
       );
       return this.announce(keyFromRow(rows[0]));
     } catch (error) {
-      if (isUniqueViolation(error, 'keys_secret_hash_key')) throw duplicateSecret();
-      throw error;
+      throw refusal(error, record);
     }
   }
 
@@ -75,16 +80,15 @@ export class PostgresKeyRepository implements KeyRepository {
         values,
       ));
     } catch (error) {
-      if (isUniqueViolation(error, 'keys_secret_hash_key')) throw duplicateSecret();
-      throw error;
+      throw refusal(error, record);
     }
-    if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', 'key', record.id, expectedVersion);
+    if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', record.id);
     return this.announce(keyFromRow(rows[0]));
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
     const { rowCount } = await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion]);
-    if (rowCount === 0) throw await staleWriteError(this.session, 'keys', 'key', id, expectedVersion);
+    if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
   }
 
