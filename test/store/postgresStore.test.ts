@@ -193,6 +193,21 @@ describe('PostgreSQL store', function () {
       assert.deepEqual(await store.services.get(service.id), service);
     });
 
+    it('refuses with CONFLICT, after the lock timeout, a write to a key another session holds (a psql transaction left open)', async () => {
+      const store = await open({ url, lockTimeoutMs: 300 });
+      const key = await store.keys.insert(keyRecord({ name: 'Held' }));
+      await withClient(url, async (psql) => {
+        await psql.query('BEGIN');
+        await psql.query("UPDATE keys SET name = 'Held in psql' WHERE id = $1", [key.id]);
+        const started = Date.now();
+        const error = await rejectsWith(store.keys.update({ ...key, name: 'Waited' }, 1), 'CONFLICT');
+        assert.ok(Date.now() - started >= 250, 'refused before the lock timeout');
+        assert.match(error.message, /being changed by someone else right now/);
+        await psql.query('ROLLBACK');
+      });
+      assert.equal((await store.keys.update({ ...key, name: 'Once free' }, 1)).version, 2);
+    });
+
     it('counts batched uses without bumping the version, and an update from a stale copy keeps them', async () => {
       const store = await open({ url });
       const key = await store.keys.insert(keyRecord());
