@@ -7,6 +7,7 @@ import { KeysmithError } from '../../daemon/errors';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { Environment, KeyState } from '../../daemon/protocol';
 import { MIGRATIONS } from '../../daemon/store/postgres/migrations';
+import { describeUrl } from '../../daemon/store/postgres/connection';
 import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
@@ -66,6 +67,12 @@ async function createSeededDatabase(label: string, create: (name: string) => Pro
 describe('PostgreSQL store', function () {
   this.timeout(60_000);
   const open = useStores();
+
+  it('describes a store by host, port and database, never by user or password', () => {
+    assert.equal(describeUrl('postgres://keysmith:p%40ss-word@db.example:6543/keys?sslmode=require'), 'postgres://db.example:6543/keys');
+    assert.equal(describeUrl('postgresql://keysmith:secret@10.0.0.1/keys'), 'postgres://10.0.0.1:5432/keys');
+    assert.equal(describeUrl('postgres:///keys?host=/run/postgresql'), 'postgres:///run/postgresql:5432/keys');
+  });
 
   describe('migrations', () => {
     it('two daemons opening a new database at once both start, and each migration is applied once', async () => {

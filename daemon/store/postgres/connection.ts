@@ -39,7 +39,9 @@ export function createPool(settings: ConnectionSettings): pg.Pool {
 export function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `postgres://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname || '/'}`;
+    // A unix-socket URL names its directory in ?host= (postgres:///db?host=/run/postgresql).
+    const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+    return `postgres://${host}:${parsed.port || '5432'}${parsed.pathname || '/'}`;
   } catch {
     return 'postgres';
   }
