@@ -1,6 +1,7 @@
 // Mocha for the daemon, injection and reliability suites (TypeScript through tsx).
 module.exports = {
-  require: ['tsx/cjs'],
+  // postgresRootHooks: stops the one PostgreSQL test server a mocha process may start (lazily).
+  require: ['tsx/cjs', './test/support/postgresRootHooks.ts'],
   extension: ['ts'],
   timeout: 20000,
   reporter: 'spec',

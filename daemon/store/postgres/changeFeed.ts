@@ -1,0 +1,174 @@
+// Committed changes of keys, services and tokens, from this daemon and from any other client of the
+// database. The triggers of migration 001 NOTIFY keysmith_changes with {collection, id, version,
+// deleted}; a dedicated connection LISTENs, fetches the record named and hands it on.
+//
+// This daemon's own writes are announced by the repositories right after they commit (so a listener
+// has seen the change before the write's promise resolves); the echo that arrives later over LISTEN is
+// recognised by its version and dropped. When the LISTEN connection is lost, notifications may have been
+// missed: it reconnects with backoff and then asks every listener to resync.
+import pg from 'pg';
+import type { ChangeFeed, StoreChange } from '../repositories';
+
+export const CHANGES_CHANNEL = 'keysmith_changes';
+
+type Collection = StoreChange['collection'];
+
+interface Notified {
+  collection: Collection;
+  id: string;
+  version: number;
+  deleted: boolean;
+}
+
+type Listener = Parameters<ChangeFeed['subscribe']>[0];
+export type FetchRecord = (collection: Collection, id: string) => Promise<StoreChange['record']>;
+
+export interface ChangeFeedOptions {
+  connect: () => pg.Client;
+  fetch: FetchRecord;
+  /** First retry delay after a lost connection; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class PostgresChangeFeed implements ChangeFeed {
+  private readonly listeners = new Set<Listener>();
+  /** The newest version announced per record (`deleted` once gone), to drop echoes and stale fetches. */
+  private readonly announced = new Map<string, { version: number; deleted: boolean }>();
+  private client: pg.Client | undefined;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  /** A fetch failed: a change may be unknown here, so the next successful step resyncs. */
+  private missed = false;
+
+  constructor(private readonly options: ChangeFeedOptions) {}
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects and LISTENs; rejects when the first connection fails. */
+  async start(): Promise<void> {
+    await this.listen();
+  }
+
+  /** A change committed by this daemon: announced now, unless the echo of it was already handled. */
+  announce(change: StoreChange): void {
+    if (this.isKnown(change.collection, change.id, change.record?.version)) return;
+    this.remember(change);
+    for (const listener of this.listeners) listener.onChange(change);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+    await this.queue;
+  }
+
+  private async listen(): Promise<void> {
+    const client = this.options.connect();
+    // Until connected, a failed connect rejects listen(); afterwards errors go to lost().
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (message) => {
+      if (message.channel !== CHANGES_CHANNEL || message.payload === undefined) return;
+      const notified = parseNotification(message.payload);
+      if (notified) this.enqueue(() => this.handle(notified));
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      client.removeAllListeners();
+      client.on('error', () => {});
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.client = client;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.client !== client || this.closed) return;
+    this.client = undefined;
+    client.removeAllListeners();
+    client.on('error', () => {});
+    client.end().catch(() => {});
+    this.reconnect(this.options.backoffMs ?? 100);
+  }
+
+  private reconnect(delayMs: number): void {
+    if (this.closed) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.listen().then(
+        () => this.enqueue(async () => this.resync()),
+        () => this.reconnect(Math.min(delayMs * 2, this.options.maxBackoffMs ?? 5000)),
+      );
+    }, delayMs);
+    this.reconnectTimer.unref();
+  }
+
+  private resync(): void {
+    this.missed = false;
+    if (this.closed) return;
+    for (const listener of this.listeners) listener.onResync();
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(step).catch(() => {});
+  }
+
+  private async handle(notified: Notified): Promise<void> {
+    if (this.closed) return;
+    const seen = this.announced.get(keyOf(notified.collection, notified.id));
+    if (notified.deleted ? seen?.deleted : this.isKnown(notified.collection, notified.id, notified.version)) return;
+    let record: StoreChange['record'];
+    try {
+      record = await this.options.fetch(notified.collection, notified.id);
+    } catch {
+      this.missed = true;
+      return;
+    }
+    if (this.missed) this.resync();
+    if (this.closed || this.isKnown(notified.collection, notified.id, record?.version)) return;
+    const change = { collection: notified.collection, id: notified.id, record } as StoreChange;
+    this.remember(change);
+    for (const listener of this.listeners) listener.onChange(change);
+  }
+
+  /** Whether this version (undefined: the deletion) of the record was announced already, or a newer one. */
+  private isKnown(collection: Collection, id: string, version: number | undefined): boolean {
+    const seen = this.announced.get(keyOf(collection, id));
+    if (seen === undefined) return false;
+    if (version === undefined) return seen.deleted;
+    return !seen.deleted && seen.version >= version;
+  }
+
+  private remember(change: StoreChange): void {
+    this.announced.set(keyOf(change.collection, change.id), {
+      version: change.record?.version ?? 0,
+      deleted: change.record === undefined,
+    });
+  }
+}
+
+const keyOf = (collection: Collection, id: string) => `${collection}\u0000${id}`;
+
+function parseNotification(payload: string): Notified | undefined {
+  try {
+    const value = JSON.parse(payload) as Partial<Notified>;
+    if (value.collection !== 'keys' && value.collection !== 'services' && value.collection !== 'tokens') return undefined;
+    if (typeof value.id !== 'string' || typeof value.version !== 'number') return undefined;
+    return { collection: value.collection, id: value.id, version: value.version, deleted: value.deleted === true };
+  } catch {
+    return undefined;
+  }
+}

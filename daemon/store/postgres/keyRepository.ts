@@ -1,0 +1,99 @@
+// Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
+import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
+import type { KeyRecord } from '../types';
+import { assignments, placeholders, toValues } from './columns';
+import { isForeignKeyViolation, isUniqueViolation } from './errors';
+import { KEY_COLUMNS, KEY_FROM, KEY_SELECT, keyFromRow } from './keyColumns';
+import { keyCountSql, keyPageSql } from './keyListQuery';
+import type { Session } from './session';
+import { duplicateSecret, staleCollection, staleRecord, staleWriteError } from './staleWrite';
+
+const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
+const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
+
+/** The refusal a constraint of the keys table stands for, or the error itself. */
+function refusal(error: unknown, record: KeyRecord): unknown {
+  if (isUniqueViolation(error, 'keys_secret_hash_key')) return duplicateSecret();
+  // Another writer inserted this id first.
+  if (isUniqueViolation(error, 'keys_pkey')) return staleRecord('keys', record);
+  // The service was deleted since the write was decided.
+  if (isForeignKeyViolation(error, 'keys_service_fkey')) return staleCollection('services');
+  return error;
+}
+
+export class PostgresKeyRepository implements KeyRepository {
+  constructor(private readonly session: Session) {}
+
+  async get(id: string): Promise<Stored<KeyRecord> | undefined> {
+    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} WHERE k.id = $1`, [id]);
+    return rows[0] && keyFromRow(rows[0]);
+  }
+
+  async findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined> {
+    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} WHERE k.secret_hash = $1`, [secretHash]);
+    return rows[0] && keyFromRow(rows[0]);
+  }
+
+  async list(query: KeyListQuery): Promise<{ items: Stored<KeyRecord>[]; total: number }> {
+    const page = keyPageSql(query);
+    const { rows } = await this.session.query(page.text, page.values);
+    if (rows.length > 0) return { items: rows.map(keyFromRow), total: Number(rows[0].total) };
+    if (query.page <= 1) return { items: [], total: 0 };
+    const count = keyCountSql(query);
+    const { rows: counted } = await this.session.query<{ total: string }>(count.text, count.values);
+    return { items: [], total: Number(counted[0]?.total ?? 0) };
+  }
+
+  async all(): Promise<Stored<KeyRecord>[]> {
+    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} ORDER BY k.id`);
+    return rows.map(keyFromRow);
+  }
+
+  async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
+    const values = toValues(record, KEY_COLUMNS);
+    const first = values.length + 1;
+    // The usage an imported key arrives with goes to key_usage in the same statement.
+    values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
+    try {
+      const { rows } = await this.session.query(
+        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING *),
+          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
+            SELECT id, $${first}::bigint, $${first + 1}::timestamptz, $${first + 2}::text FROM k WHERE $${first}::bigint > 0 OR $${first + 1}::timestamptz IS NOT NULL
+            RETURNING *)
+        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
+        values,
+      );
+      return this.announce(keyFromRow(rows[0]));
+    } catch (error) {
+      throw refusal(error, record);
+    }
+  }
+
+  async update(record: KeyRecord, expectedVersion: number): Promise<Stored<KeyRecord>> {
+    // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
+    const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await this.session.query(
+        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING *)
+        SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`,
+        values,
+      ));
+    } catch (error) {
+      throw refusal(error, record);
+    }
+    if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', record.id);
+    return this.announce(keyFromRow(rows[0]));
+  }
+
+  async delete(id: string, expectedVersion: number): Promise<void> {
+    const { rowCount } = await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion]);
+    if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
+    this.session.changed({ collection: 'keys', id, record: undefined });
+  }
+
+  private announce(record: Stored<KeyRecord>): Stored<KeyRecord> {
+    this.session.changed({ collection: 'keys', id: record.id, record });
+    return record;
+  }
+}

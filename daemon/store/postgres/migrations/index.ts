@@ -1,0 +1,11 @@
+// Every migration the code knows, in order. A migration is SQL in a TypeScript string (the daemon is one
+// esbuild bundle, with no files beside it); once released it is never edited, only followed by another.
+import { initialSchema } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];

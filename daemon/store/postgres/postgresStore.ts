@@ -1,0 +1,114 @@
+// The PostgreSQL store: a team's daemons on one database. Open migrates the schema (once, under an
+// advisory lock), starts the change feed and hands out repositories over a connection pool; a unit of
+// work is one client between BEGIN and COMMIT.
+import pg from 'pg';
+import type { Store, StoreChange, UnitOfWork } from '../repositories';
+import type { KeyUse } from '../types';
+import { PostgresAuditRepository } from './auditRepository';
+import { PostgresChangeFeed } from './changeFeed';
+import { checkout } from './checkout';
+import { clientConfig, createPool, describeUrl, passwordOf, type ConnectionSettings } from './connection';
+import { storeError } from './errors';
+import { PostgresKeyRepository } from './keyRepository';
+import { ConnectedRoleMembers } from './memberRepository';
+import { migrate } from './migrate';
+import { PostgresServiceRepository } from './serviceRepository';
+import { poolSession, transactionSession, type Session } from './session';
+import { PostgresTokenRepository } from './tokenRepository';
+import { UsageBatcher } from './usageBatcher';
+
+export interface PostgresStoreOptions extends ConnectionSettings {
+  /** The member name this daemon acts as (defaults to the database role). */
+  member?: string;
+  /** How often batched verify uses are written (default 1000 ms). */
+  usageFlushMs?: number;
+  /** First reconnect delay of the change feed after a lost connection (default 100 ms, doubling to 5 s). */
+  reconnectBackoffMs?: number;
+}
+
+export interface PostgresStore extends Store {
+  changes: PostgresChangeFeed;
+}
+
+const repositories = (session: Session): UnitOfWork & { tokens: PostgresTokenRepository } => ({
+  keys: new PostgresKeyRepository(session),
+  services: new PostgresServiceRepository(session),
+  tokens: new PostgresTokenRepository(session),
+});
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const password = passwordOf(options.url);
+  const pool = createPool(options);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw storeError(error, password);
+  }
+
+  // The feed fetches through the repositories, which announce through the feed: tied by a late reference.
+  let feed: PostgresChangeFeed | undefined = undefined;
+  const session = poolSession(pool, password, (change) => feed?.announce(change));
+  const direct = repositories(session);
+  const changes = new PostgresChangeFeed({
+    connect: () => new pg.Client(clientConfig(options)),
+    fetch: (collection, id) => direct[collection].get(id),
+    backoffMs: options.reconnectBackoffMs,
+  });
+  try {
+    await changes.start();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw storeError(error, password);
+  }
+  feed = changes;
+  const usage = new UsageBatcher(session, options.usageFlushMs ?? 1000);
+  let closed: Promise<void> | undefined;
+
+  return {
+    description: describeUrl(options.url),
+    ...direct,
+    members: new ConnectedRoleMembers(session, options.member),
+    audit: new PostgresAuditRepository(session),
+    changes,
+
+    async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
+      const held = await checkout(pool, password);
+      const pending: StoreChange[] = [];
+      const tx = transactionSession(held.client, password, pending);
+      let broken = false;
+      try {
+        await tx.query('BEGIN');
+        const result = await work(repositories(tx));
+        await tx.query('COMMIT');
+        for (const change of pending) changes.announce(change);
+        return result;
+      } catch (error) {
+        // A client whose ROLLBACK fails (its connection died) is destroyed, not returned to the pool.
+        await held.client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw storeError(error, password);
+      } finally {
+        held.release(broken);
+      }
+    },
+
+    recordUse(use: KeyUse): void {
+      usage.record(use);
+    },
+
+    flush: () => usage.flush(),
+
+    close(): Promise<void> {
+      closed ??= (async () => {
+        usage.stop();
+        // Uses still pending are written if the database is there; a close never hangs on it.
+        await usage.flush().catch(() => {});
+        await changes.close();
+        await pool.end();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Where a repository sends its queries and reports its writes: straight to the pool (each statement
+// commits on its own, and its change is announced at once), or to one client inside a transaction
+// (changes are announced only after COMMIT, and dropped on ROLLBACK).
+import type pg from 'pg';
+import type { StoreChange } from '../repositories';
+import { storeError } from './errors';
+
+export interface Session {
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A write of this session: announced now (outside a transaction) or at COMMIT. */
+  changed(change: StoreChange): void;
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+export async function runQuery<R extends pg.QueryResultRow>(
+  target: Queryable,
+  password: string | undefined,
+  text: string,
+  values?: unknown[],
+): Promise<pg.QueryResult<R>> {
+  try {
+    return await (target as pg.Pool).query<R>(text, values);
+  } catch (error) {
+    throw storeError(error, password);
+  }
+}
+
+export function poolSession(pool: pg.Pool, password: string | undefined, announce: (change: StoreChange) => void): Session {
+  return {
+    query: (text, values) => runQuery(pool, password, text, values),
+    changed: announce,
+  };
+}
+
+export function transactionSession(client: pg.PoolClient, password: string | undefined, pending: StoreChange[]): Session {
+  return {
+    query: (text, values) => runQuery(client, password, text, values),
+    changed: (change) => pending.push(change),
+  };
+}
