@@ -146,7 +146,7 @@ function refreshDiagnostics(documentLines: readonly string[], scene: Scene, warn
       service: scene.services.find((service) => service.id === view?.serviceId),
     };
   });
-  const entry: DocumentKeysEntry = { version: 2, keys, git: 'tracked', daemonAnswered: true };
+  const entry: DocumentKeysEntry = { version: 2, keys, git: 'tracked', mapped: new Map(), daemonAnswered: true };
   const diagnostics: unknown[] = [];
   for (const key of entry.keys) {
     const problem = keyProblem(key, entry, warningDays);

@@ -9,19 +9,26 @@ import { daemonFilePath, resolveDataDir } from '../common/daemonJson';
 import { consoleLogger } from './http/errorHandler';
 import { MASTER_KEY_FILE } from './keys/masterKey';
 import { startServer, type RunningServer } from './server';
+import { storeUrlFrom, StoreUrlError } from './store/openStore';
 import { STOP_SIGNALS, stopDaemon } from './stopDaemon';
 import { DAEMON_VERSION } from './version';
 
-const USAGE = `Usage: keysmith-daemon [--data-dir DIR] [--port N]
+const USAGE = `Usage: keysmith-daemon [--data-dir DIR] [--port N] [--store URL] [--master-key-file FILE]
 
   --data-dir DIR  where keys, audit log and daemon.json live
                   (default: $KEYSMITH_DATA_DIR, else $XDG_DATA_HOME/keysmith, else ~/.local/share/keysmith)
   --port N        port on 127.0.0.1 for app servers' verify calls (default: $KEYSMITH_PORT, else any
                   free port); the admin API is on the socket <data dir>/daemon.sock
+  --store URL     a team's PostgreSQL database, postgres://member:password@host:port/db (default:
+                  $KEYSMITH_STORE_URL, else the embedded store in the data dir); see docs/team.md
+  --master-key-file FILE
+                  the key that seals retrievable secrets (default: $KEYSMITH_MASTER_KEY_FILE, else
+                  <data dir>/master.key; $KEYSMITH_MASTER_KEY holds it inline). On a team store every
+                  member uses the team's key, and the daemon never creates one.
 `;
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['data-dir', 'port'], ['help', 'version']);
+  const args = parseArgs(argv, ['data-dir', 'port', 'store', 'master-key-file'], ['help', 'version']);
   if (args.flags.has('help')) return void process.stdout.write(USAGE);
   if (args.flags.has('version')) return void process.stdout.write(`${DAEMON_VERSION}\n`);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
@@ -30,7 +37,8 @@ async function main(argv: string[]): Promise<void> {
 
   await assertPrivateIfPresent(daemonFilePath(dataDir));
   await assertPrivateIfPresent(path.join(dataDir, MASTER_KEY_FILE));
-  const server = await startServer({ dataDir, port });
+  const storeUrl = storeUrlFrom(args.options.get('store'), process.env);
+  const server = await startServer({ dataDir, port, storeUrl, masterKeyFile: args.options.get('master-key-file') });
   await writeDaemonFile(dataDir, {
     socket: server.socket,
     port: server.port,
@@ -39,6 +47,7 @@ async function main(argv: string[]): Promise<void> {
     version: DAEMON_VERSION,
   });
   console.log(`Keysmith daemon ${DAEMON_VERSION}: admin API on ${server.socket}, verify on ${server.url}`);
+  console.log(`Store: ${server.core.context.store.description}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
 }
@@ -58,6 +67,6 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   // Known refusals (lock, corrupt store, file modes, bad arguments) carry a message meant for a person.
   const message = error instanceof Error ? error.message : String(error);
   console.error(`keysmith-daemon: ${message}`);
-  if (error instanceof UsageError) console.error(USAGE);
+  if (error instanceof UsageError || error instanceof StoreUrlError) console.error(USAGE);
   process.exit(1);
 });

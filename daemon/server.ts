@@ -20,11 +20,11 @@ import { checkTransport } from './http/guards';
 import { answerClientError, sendError } from './http/respond';
 import { adminOnSocketOnly, serveAsAdminSocket, servedOnTcp } from './http/transport';
 import { systemClock, type Clock } from './keys/clock';
-import { loadMasterKey, MASTER_KEY_FILE } from './keys/masterKey';
+import { loadMasterKey, MASTER_KEY_FILE, MasterKeyError } from './keys/masterKey';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
-import { createSealer } from './keys/sealing';
+import { createSealer, type Sealer } from './keys/sealing';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
-import { openEmbeddedStore } from './store/embeddedStore';
+import { openStore } from './store/openStore';
 import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
 import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
 import type { Store } from './store/repositories';
@@ -38,6 +38,10 @@ export interface StartServerOptions {
   port?: number;
   /** Defaults to the embedded (lowdb) store in dataDir. The running server owns it: close() closes it. */
   store?: Store;
+  /** A team's PostgreSQL store (`--store`, KEYSMITH_STORE_URL) instead of the embedded one; ignored when `store` is given. */
+  storeUrl?: string;
+  /** The master key file, when not `<dataDir>/master.key` (`--master-key-file`). */
+  masterKeyFile?: string;
   clock?: Clock;
   /** Defaults to a fresh random token per start. */
   adminToken?: string;
@@ -89,19 +93,57 @@ function osUserName(): string {
   }
 }
 
+/**
+ * The sealer under the master key, checked against a sealed secret of the store when there is one: a
+ * member's daemon with another key than the team's would seal secrets nobody else can open.
+ */
+async function openSealer(store: Store, dataDir: string, options: StartServerOptions): Promise<Sealer> {
+  const sealed = (await store.keys.all()).filter((key) => key.sealed !== undefined);
+  const sealer = createSealer(
+    await loadMasterKey(dataDir, options.env, {
+      sealedSecrets: sealed.length,
+      mayCreate: options.storeUrl === undefined,
+      file: options.masterKeyFile,
+    }),
+  );
+  // A wrong key opens none of them; one damaged record must not stop the daemon, so a few are tried.
+  const samples = sealed.slice(0, 3);
+  const opens = (key: (typeof samples)[number]) => {
+    try {
+      sealer.unseal(key.sealed!, key.id);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (samples.length > 0 && !samples.some(opens)) {
+    throw new MasterKeyError(
+      "This master key does not open the store's sealed secrets: it is not the key they were sealed with. " +
+        'Use the key file (or KEYSMITH_MASTER_KEY) the store was started with.',
+    );
+  }
+  return sealer;
+}
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger ?? consoleLogger;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await assertPrivateDataDir(dataDir);
   await assertNoSymlinks(dataDir, DATA_DIR_FILES);
-  const adminName = options.adminName ?? osUserName();
   const store =
     options.store ??
-    (await openEmbeddedStore({ dataDir, initialData: initialStoreData, usageFlushMs: options.usageFlushMs, ownerName: adminName }));
+    (await openStore({
+      dataDir,
+      storeUrl: options.storeUrl,
+      initialData: initialStoreData,
+      usageFlushMs: options.usageFlushMs,
+      ownerName: options.adminName ?? osUserName(),
+    }));
   try {
-    const sealedSecrets = (await store.keys.all()).filter((key) => key.sealed !== undefined).length;
-    const sealer = createSealer(await loadMasterKey(dataDir, options.env, sealedSecrets));
+    // On a team store the daemon acts as its member (the database login), whatever the OS user is.
+    const adminName = options.storeUrl !== undefined ? (await store.members.current()).name : (options.adminName ?? osUserName());
+    const sealer = await openSealer(store, dataDir, options);
     const token = options.adminToken ?? newAdminToken();
     const core = await createCore({
       store,

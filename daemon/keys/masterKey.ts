@@ -25,20 +25,41 @@ function decode(text: string, source: string): Buffer {
   return key;
 }
 
+export const MASTER_KEY_FILE_ENV = 'KEYSMITH_MASTER_KEY_FILE';
+
+export interface MasterKeySource {
+  /** How many stored secrets are sealed under the key: with any, a missing key file is an error. */
+  sealedSecrets?: number;
+  /**
+   * False for a team store: every member's daemon must use the same key, so it is handed out
+   * (KEYSMITH_MASTER_KEY or a key file) and never made up by whichever daemon starts first.
+   */
+  mayCreate?: boolean;
+  /** A key file other than `<dataDir>/master.key` (`--master-key-file`, KEYSMITH_MASTER_KEY_FILE). */
+  file?: string;
+}
+
 /**
- * `sealedSecrets` is how many stored secrets are sealed under the key: with any, a missing master.key is
- * an error, never a reason to mint a new key (that would silently make every sealed secret unreadable).
+ * From KEYSMITH_MASTER_KEY, else the key file. A missing file with sealed secrets is an error, never a
+ * reason to mint a new key (that would silently make every sealed secret unreadable).
  */
-export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, sealedSecrets = 0): Promise<Buffer> {
+export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, source: MasterKeySource = {}): Promise<Buffer> {
+  const { sealedSecrets = 0, mayCreate = true } = source;
   const fromEnv = env[MASTER_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return decode(fromEnv, `the environment variable ${MASTER_KEY_ENV}`);
-  const file = path.join(dataDir, MASTER_KEY_FILE);
+  const file = path.resolve(dataDir, source.file ?? (env[MASTER_KEY_FILE_ENV] || MASTER_KEY_FILE));
   let text: string;
   try {
     await assertPrivateFile(file);
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!mayCreate) {
+      throw new MasterKeyError(
+        `${file} is missing. On a team store every member's daemon must seal with the same master key: ` +
+          `put the team's key there (mode 0600, from \`openssl rand -base64 32\` once for the team) or set ${MASTER_KEY_ENV}.`,
+      );
+    }
     if (sealedSecrets > 0) {
       throw new MasterKeyError(
         `${file} is missing, but the store holds ${sealedSecrets} sealed secret(s) that only it can open. ` +

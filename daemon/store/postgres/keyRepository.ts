@@ -6,7 +6,8 @@ import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { KEY_COLUMNS, KEY_FROM, KEY_SELECT, keyFromRow } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
-import { duplicateSecret, staleCollection, staleRecord, staleWriteError } from './staleWrite';
+import { duplicateSecret, staleCollection, staleRecord } from '../staleRecord';
+import { staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');

@@ -4,7 +4,8 @@ import type { ServiceRecord } from '../types';
 import { assignments, col, fromRow, placeholders, toValues, type Column } from './columns';
 import type { Session } from './session';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
-import { staleCollection, staleRecord, staleWriteError } from './staleWrite';
+import { staleCollection, staleRecord } from '../staleRecord';
+import { staleWriteError } from './staleWrite';
 
 const SERVICE_COLUMNS: readonly Column<ServiceRecord>[] = [
   col('id', 'id'),

@@ -4,7 +4,7 @@ import type { TokenRecord } from '../types';
 import { col, fromRow, placeholders, toValues, type Column } from './columns';
 import { isUniqueViolation } from './errors';
 import type { Session } from './session';
-import { staleRecord } from './staleWrite';
+import { staleRecord } from '../staleRecord';
 
 const TOKEN_COLUMNS: readonly Column<TokenRecord>[] = [
   col('id', 'id'),

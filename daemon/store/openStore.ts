@@ -1,0 +1,72 @@
+// Which store a daemon runs on: the embedded lowdb store in its data dir (the default), or a team's
+// PostgreSQL database (`--store postgres://…` or KEYSMITH_STORE_URL). Either way the data dir stays the
+// daemon's own (daemon.json, the admin socket, the master key file) and holds the lock that keeps a
+// second daemon off it.
+import { acquireDataDirLock } from './dataDirLock';
+import { openEmbeddedStore } from './embeddedStore';
+import { openPostgresStore } from './postgres/postgresStore';
+import type { Store } from './repositories';
+import { nodeStoreFs } from './storeFs';
+import type { StoreData } from './types';
+
+export const STORE_URL_ENV = 'KEYSMITH_STORE_URL';
+
+export interface StoreChoice {
+  dataDir: string;
+  /** A `postgres://` or `postgresql://` URL; undefined for the embedded store. */
+  storeUrl?: string;
+  initialData: () => StoreData;
+  /** The embedded store's one member: the OS user. */
+  ownerName: string;
+  usageFlushMs?: number;
+}
+
+export class StoreUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUrlError';
+  }
+}
+
+/** The URL from the option, else the environment; undefined means the embedded store. Never echoes the URL. */
+export function storeUrlFrom(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const url = option ?? (env[STORE_URL_ENV] || undefined);
+  if (url === undefined || url === 'embedded') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    // The value may hold a password: it is not repeated.
+    throw new StoreUrlError(`--store (or ${STORE_URL_ENV}) must be a postgres:// URL, or "embedded"`);
+  }
+  return url;
+}
+
+export function isTeamStore(choice: Pick<StoreChoice, 'storeUrl'>): boolean {
+  return choice.storeUrl !== undefined;
+}
+
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  if (choice.storeUrl === undefined) {
+    return openEmbeddedStore({
+      dataDir: choice.dataDir,
+      initialData: choice.initialData,
+      usageFlushMs: choice.usageFlushMs,
+      ownerName: choice.ownerName,
+    });
+  }
+  const lock = await acquireDataDirLock(nodeStoreFs, choice.dataDir);
+  try {
+    const store = await openPostgresStore({ url: choice.storeUrl, usageFlushMs: choice.usageFlushMs });
+    const close = store.close.bind(store);
+    return Object.assign(store, {
+      close: async () => {
+        try {
+          await close();
+        } finally {
+          await lock.release();
+        }
+      },
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
