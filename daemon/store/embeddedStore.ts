@@ -5,10 +5,9 @@
 // promise resolves.
 import { userInfo } from 'node:os';
 import { KeysmithError } from '../errors';
-import type { RecordWrite } from './committedState';
+import type { CommittedState, RecordWrite } from './committedState';
 import { EmbeddedTransaction } from './embeddedTransaction';
 import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
-import { JournaledState } from './journaledState';
 import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
 import type { ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
 
@@ -34,7 +33,18 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
       for (const listener of listeners) listener.onChange(structuredClone(change));
     }
   };
-  const state = new JournaledState(engine, publish);
+  // The engine, with each commit published once durable, before its promise resolves.
+  const state: CommittedState = {
+    get: (collection, id) => engine.get(collection, id),
+    keyIdByHash: (secretHash) => engine.keyIdByHash(secretHash),
+    values: (collection) => engine.values(collection),
+    changeCount: (collection) => engine.changeCount(collection),
+    commit: async (writes, validate) => {
+      const stored = await engine.commit(writes, validate);
+      publish(stored);
+      return stored;
+    },
+  };
 
   // Plain store calls: each read sees the committed state, each write commits on its own.
   const direct: TransactionAccess = {
