@@ -5,7 +5,6 @@
 // promise resolves.
 import { userInfo } from 'node:os';
 import { KeysmithError } from '../errors';
-import type { CommittedState, RecordWrite } from './committedState';
 import { EmbeddedTransaction } from './embeddedTransaction';
 import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
 import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
@@ -25,32 +24,27 @@ type Listener = Parameters<ChangeFeed['subscribe']>[0];
 
 export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
   const { ownerName = osUserName(), ...engineOptions } = options;
-  const engine = await openJournaledStore(engineOptions);
   const listeners = new Set<Listener>();
-  const publish = (writes: RecordWrite[]) => {
-    for (const write of writes) {
-      const change = { collection: write.collection, id: write.id, record: write.record } as StoreChange;
-      for (const listener of listeners) listener.onChange(structuredClone(change));
-    }
-  };
-  // The engine, with each commit published once durable, before its promise resolves.
-  const state: CommittedState = {
-    get: (collection, id) => engine.get(collection, id),
-    keyIdByHash: (secretHash) => engine.keyIdByHash(secretHash),
-    values: (collection) => engine.values(collection),
-    changeCount: (collection) => engine.changeCount(collection),
-    commit: async (writes, validate) => {
-      const stored = await engine.commit(writes, validate);
-      publish(stored);
-      return stored;
+  const engine = await openJournaledStore({
+    ...engineOptions,
+    onCommitted: (writes) => {
+      for (const write of writes) {
+        const change = { collection: write.collection, id: write.id, record: write.record } as StoreChange;
+        for (const listener of listeners) {
+          try {
+            listener.onChange(structuredClone(change));
+          } catch {
+            // A listener's bug must not stop the write path: the change is durable and other commits wait.
+          }
+        }
+      }
     },
-  };
-
+  });
   // Plain store calls: each read sees the committed state, each write commits on its own.
   const direct: TransactionAccess = {
-    read: async (use) => use(new EmbeddedTransaction(state, false)),
+    read: async (use) => use(new EmbeddedTransaction(engine, false)),
     write: async (use) => {
-      const tx = new EmbeddedTransaction(state, false);
+      const tx = new EmbeddedTransaction(engine, false);
       const result = use(tx);
       if (tx.isEmpty) return result;
       const [stored] = await tx.commit();
@@ -77,7 +71,7 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
       },
     },
     async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
-      const tx = new EmbeddedTransaction(state, true);
+      const tx = new EmbeddedTransaction(engine, true);
       const buffered: TransactionAccess = {
         read: async (use) => use(tx),
         write: async (use) => use(tx),

@@ -53,6 +53,8 @@ export class GroupCommitter {
     /** Writes the whole state, tagged with `seq`, as the new snapshot (durably). */
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
+    /** Told of each commit's records as stored, once durable and before its promise resolves. */
+    private readonly onCommitted: (stored: RecordWrite[]) => void = () => undefined,
   ) {}
 
   /** Durable batch writes (journal appends) since open. */
@@ -165,7 +167,7 @@ export class GroupCommitter {
       if (key && !written.has(keyId)) changes.push({ op: 'put', collection: 'keys', record: key as unknown as Record<string, unknown> });
     }
     if (changes.length === 0) {
-      for (const commit of settled) commit.resolve(commit.stored ?? []);
+      for (const commit of settled) commit.resolve(commit.stored ?? []); // nothing changed: nothing to tell
       return;
     }
 
@@ -180,7 +182,10 @@ export class GroupCommitter {
     }
     this.seq = seq;
     this.durableWrites++;
-    for (const commit of settled) commit.resolve(commit.stored ?? []);
+    for (const commit of settled) {
+      if (commit.stored) this.onCommitted(commit.stored);
+      commit.resolve(commit.stored ?? []);
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
 import { removeCrashLeftovers } from './crashLeftovers';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
-import type { CommittedState, EngineWrite } from './committedState';
+import type { CommittedState, EngineWrite, RecordWrite } from './committedState';
 import { GroupCommitter } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
 import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
@@ -28,6 +28,8 @@ export interface OpenJournaledStoreOptions {
   fs?: StoreFs;
   /** How long verify hits are batched before one write (default 1000 ms). */
   usageFlushMs?: number;
+  /** Told of each commit's records as stored, once durable and before the commit resolves (the change feed). */
+  onCommitted?: (stored: RecordWrite[]) => void;
   /** Write a new snapshot once the journal reaches this many bytes (default 4 MiB)... */
   compactAfterBytes?: number;
   /** ...or this many batches (default 5000). */
@@ -76,6 +78,7 @@ export async function openJournaledStore(options: OpenJournaledStoreOptions): Pr
         loaded.journal,
         (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainText: false }),
         { usageFlushMs, compactAfterBytes, compactAfterLines },
+        options.onCommitted,
       );
       return createJournaledKeyStore(state, committer, loaded.journal, audit, lock);
     } catch (error) {
