@@ -1,4 +1,4 @@
-// Fills a fresh data dir with N keys through the real store API (openJournaledStore + one transact), the way
+// Fills a fresh data dir with N keys through the real store API (openJournaledStore + one commit), the way
 // the daemon would have stored them: real key format, SHA-256 hashes, AES-GCM sealed copies for the test
 // environment under the data dir's own master key. The daemon is then started on that data dir.
 import type { Environment, Service } from '../daemon/protocol';
@@ -60,14 +60,12 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
   const initial = initialStoreData();
   const store = await openJournaledStore({ dataDir, initialData: () => structuredClone(initial) });
   try {
-    await store.transact((data) => {
-      for (const record of records) data.keys.push(structuredClone(record));
-    });
+    await store.commit(records.map((record) => ({ collection: 'keys', id: record.id, record })));
   } finally {
     await store.close();
   }
   // The data dir is fresh, so the store now holds exactly the initial state plus these records. Built
-  // from our own objects: the store's `data` must not be kept past transact.
+  // from our own objects: the store's records are its own.
   const state: StoreData = { ...initial, keys: records };
   return { keyCount: count, keys: kept, state };
 }

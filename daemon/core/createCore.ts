@@ -91,8 +91,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
  * change feed, so a change made by another daemon on the same store reaches them exactly as one made here.
  */
 class FeedCaches {
-  /** Changes seen since start: a reload that overlapped one reads again, so it never installs an older state. */
-  private changesSeen = 0;
+  /** Changes that arrived while a reload was reading: applied again on top of what it read. */
+  private readonly arrivedDuringReload = new Set<StoreChange[]>();
 
   constructor(
     private readonly store: Store,
@@ -102,21 +102,32 @@ class FeedCaches {
   ) {}
 
   apply(change: StoreChange): void {
-    this.changesSeen++;
-    if (change.collection === 'keys') this.index.apply(change.id, change.record);
-    else if (change.collection === 'services') this.catalog.apply(change.id, change.record);
-    else this.tokens.apply(change.id, change.record);
+    for (const arrived of this.arrivedDuringReload) arrived.push(change);
+    this.applyOne(change);
   }
 
+  /**
+   * Reads everything again and installs it. A change can land while the reads run, before or after the
+   * read of its collection; each change carries the whole record, so replaying those that arrived
+   * meanwhile, in order, on top of what was read leaves every record as last committed.
+   */
   async reload(): Promise<void> {
-    for (;;) {
-      const seen = this.changesSeen;
+    const arrived: StoreChange[] = [];
+    this.arrivedDuringReload.add(arrived);
+    try {
       const [keys, services, tokens] = await Promise.all([this.store.keys.all(), this.store.services.list(), this.store.tokens.list()]);
-      if (seen !== this.changesSeen) continue;
       this.index.replaceAll(keys);
       this.catalog.replaceAll(services);
       this.tokens.replaceAll(tokens);
-      return;
+      for (const change of arrived) this.applyOne(change);
+    } finally {
+      this.arrivedDuringReload.delete(arrived);
     }
+  }
+
+  private applyOne(change: StoreChange): void {
+    if (change.collection === 'keys') this.index.apply(change.id, change.record);
+    else if (change.collection === 'services') this.catalog.apply(change.id, change.record);
+    else this.tokens.apply(change.id, change.record);
   }
 }

@@ -4,7 +4,6 @@
 import { constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
-import { selectAudit, type AuditFilter } from './auditQuery';
 import { StoreWriteError } from './errors';
 import { syncDirectory } from './secureFiles';
 import { NO_FOLLOW, symlinkRefusal } from '../../common/privateFile';
@@ -147,4 +146,19 @@ export function parseAuditLines(text: string): AuditEvent[] {
 function isAuditEvent(value: unknown): value is AuditEvent {
   const event = value as Partial<AuditEvent> | null;
   return typeof event === 'object' && event !== null && typeof event.at === 'string' && typeof event.action === 'string';
+}
+
+export interface AuditFilter {
+  keyId?: string;
+  limit: number;
+}
+
+/** Newest first, optionally one key's: at most `limit` of `oldestFirst` (in append order). */
+function selectAudit(oldestFirst: readonly AuditEvent[], filter: AuditFilter): AuditEvent[] {
+  const found: AuditEvent[] = [];
+  for (let i = oldestFirst.length - 1; i >= 0 && found.length < filter.limit; i--) {
+    const event = oldestFirst[i]!;
+    if (filter.keyId === undefined || event.keyId === filter.keyId) found.push(event);
+  }
+  return found;
 }

@@ -7,12 +7,15 @@ import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
 /** A record as the engine holds it: a record loaded from a store written before versions has none (= 1). */
 export type EngineRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };
 
-/** One record put (with its new version) or deleted (`record` undefined). */
-export interface RecordWrite {
+/** One record put or deleted (`record` undefined). The embedded store always puts a version. */
+export interface EngineWrite {
   collection: Collection;
   id: string;
-  record: (EngineRecord & { version: number }) | undefined;
+  record: EngineRecord | undefined;
 }
+
+/** A write as it was stored. */
+export type RecordWrite = EngineWrite;
 
 export interface CommittedState {
   get(collection: Collection, id: string): EngineRecord | undefined;
@@ -25,7 +28,7 @@ export interface CommittedState {
    * with every other commit. A key put keeps the stored usage fields (useCount, lastUsed*): uses are the
    * store's to count, never a caller's to overwrite. Resolves with the records as stored.
    */
-  commit(writes: RecordWrite[], validate: () => void): Promise<RecordWrite[]>;
+  commit(writes: EngineWrite[], validate?: () => void): Promise<RecordWrite[]>;
 }
 
 export const versionOf = (record: EngineRecord): number => record.version ?? 1;

@@ -5,10 +5,8 @@
 // promise resolves.
 import { userInfo } from 'node:os';
 import { KeysmithError } from '../errors';
-import type { RecordWrite } from './committedState';
 import { EmbeddedTransaction } from './embeddedTransaction';
 import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
-import { JournaledState } from './journaledState';
 import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
 import type { ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
 
@@ -26,21 +24,27 @@ type Listener = Parameters<ChangeFeed['subscribe']>[0];
 
 export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
   const { ownerName = osUserName(), ...engineOptions } = options;
-  const engine = await openJournaledStore(engineOptions);
   const listeners = new Set<Listener>();
-  const publish = (writes: RecordWrite[]) => {
-    for (const write of writes) {
-      const change = { collection: write.collection, id: write.id, record: write.record } as StoreChange;
-      for (const listener of listeners) listener.onChange(structuredClone(change));
-    }
-  };
-  const state = new JournaledState(engine, publish);
-
+  const engine = await openJournaledStore({
+    ...engineOptions,
+    onCommitted: (writes) => {
+      for (const write of writes) {
+        const change = { collection: write.collection, id: write.id, record: write.record } as StoreChange;
+        for (const listener of listeners) {
+          try {
+            listener.onChange(structuredClone(change));
+          } catch {
+            // A listener's bug must not stop the write path: the change is durable and other commits wait.
+          }
+        }
+      }
+    },
+  });
   // Plain store calls: each read sees the committed state, each write commits on its own.
   const direct: TransactionAccess = {
-    read: async (use) => use(new EmbeddedTransaction(state, false)),
+    read: async (use) => use(new EmbeddedTransaction(engine, false)),
     write: async (use) => {
-      const tx = new EmbeddedTransaction(state, false);
+      const tx = new EmbeddedTransaction(engine, false);
       const result = use(tx);
       if (tx.isEmpty) return result;
       const [stored] = await tx.commit();
@@ -67,7 +71,7 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
       },
     },
     async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
-      const tx = new EmbeddedTransaction(state, true);
+      const tx = new EmbeddedTransaction(engine, true);
       const buffered: TransactionAccess = {
         read: async (use) => use(tx),
         write: async (use) => use(tx),

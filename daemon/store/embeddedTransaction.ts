@@ -10,6 +10,7 @@ import type { KeyRecord } from './types';
 type Stored = EngineRecord & { version: number };
 
 interface PendingWrite extends RecordWrite {
+  record: Stored | undefined;
   /** The committed version this write was decided on (undefined: the record must not exist; 'any': no check). */
   base: number | undefined | 'any';
 }

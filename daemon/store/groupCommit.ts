@@ -1,25 +1,27 @@
-// The write path of the lowdb store. Changes are applied to the in-memory state and written in
-// batches: every transact queued while a write is in flight shares the next single write (group
-// commit), and each resolves only when a write containing it is durable.
+// The write path of the embedded store. A commit is a list of record puts and deletes (a unit of work's
+// writes) with a check to run first; commits are applied to the in-memory state and written in batches:
+// every commit queued while a write is in flight shares the next single write (group commit), and each
+// resolves only when a write containing it is durable.
 //
-// A batch is one journal line (journal.ts) holding the records it changed, found by tracking what each
-// mutation touched (changeTracker.ts). Rolling back is exact and cheap: a mutation that throws is
-// undone alone from its own tracker (its batch-mates are kept, nothing is run twice); a refused append
-// undoes the whole batch from the copies taken before it. When the journal grows past a bound, the
-// whole state is written as a new snapshot (store.json) and the journal starts empty again.
-import { ChangeSet, MutationTracker } from './changeTracker';
-import { CollectionIndexes } from './collectionIndex';
+// A batch is one journal line (journal.ts): the records it put, the ids it deleted, and the keys whose
+// uses it carries. A commit whose check throws is refused alone, before it changed anything (its
+// batch-mates are kept); a refused append undoes the whole batch from the records each write replaced.
+// When the journal grows past a bound, the whole state is written as a new snapshot (store.json) and the
+// journal starts empty again.
+import type { EngineWrite, RecordWrite } from './committedState';
 import { StoreWriteError } from './errors';
-import { describeBatch } from './journalChanges';
 import type { Journal } from './journal';
+import type { JournalChange } from './journalReplay';
 import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from './keyUsage';
+import type { RecordState, Undo } from './recordState';
 import type { KeyRecord, KeyUse, StoreData } from './types';
 
-interface QueuedChange {
+interface QueuedCommit {
   /** null marks a flush: it resolves when everything queued before it is durable. */
-  mutate: ((data: StoreData) => unknown) | null;
-  result?: unknown;
-  resolve: (value: unknown) => void;
+  writes: EngineWrite[] | null;
+  validate?: () => void;
+  stored?: RecordWrite[];
+  resolve: (value: RecordWrite[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -31,14 +33,8 @@ export interface CommitterOptions {
   compactAfterLines: number;
 }
 
-export interface CommitterState {
-  data: StoreData;
-  /** Seq of the last durable batch (in the journal or the snapshot). */
-  seq: number;
-}
-
 export class GroupCommitter {
-  private queue: QueuedChange[] = [];
+  private queue: QueuedCommit[] = [];
   /** Uses already applied in memory and not yet part of a write that started. */
   private uses = new Map<string, KeyUsageTally>();
   private usesDue = false;
@@ -48,17 +44,18 @@ export class GroupCommitter {
   private snapshots = 0;
   /** After a failed snapshot, wait for the journal to grow by another bound before trying again. */
   private compactionDeferredUntil = 0;
-  readonly indexes: CollectionIndexes;
 
   constructor(
-    private readonly state: CommitterState,
+    private readonly state: RecordState,
+    /** Seq of the last durable batch (in the journal or the snapshot). */
+    private seq: number,
     private readonly journal: Journal,
     /** Writes the whole state, tagged with `seq`, as the new snapshot (durably). */
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
-  ) {
-    this.indexes = new CollectionIndexes(() => this.state.data);
-  }
+    /** Told of each commit's records as stored, once durable and before its promise resolves. */
+    private readonly onCommitted: (stored: RecordWrite[]) => void = () => undefined,
+  ) {}
 
   /** Durable batch writes (journal appends) since open. */
   get writes(): number {
@@ -70,15 +67,16 @@ export class GroupCommitter {
     return this.snapshots;
   }
 
-  transact<T>(mutate: (data: StoreData) => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ mutate, resolve: resolve as (value: unknown) => void, reject });
+  /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
+  commit(writes: EngineWrite[], validate?: () => void): Promise<RecordWrite[]> {
+    return new Promise<RecordWrite[]>((resolve, reject) => {
+      this.queue.push({ writes, validate, resolve, reject });
       this.startDraining();
     });
   }
 
   recordUse(use: KeyUse): void {
-    const key = this.indexes.get('keys', use.keyId) as KeyRecord | undefined;
+    const key = this.state.get('keys', use.keyId) as KeyRecord | undefined;
     if (!key) return;
     applyUse(key, use);
     tallyUse(this.uses, use);
@@ -89,7 +87,7 @@ export class GroupCommitter {
   flush(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.usesDue = true;
-      this.queue.push({ mutate: null, resolve: () => resolve(), reject });
+      this.queue.push({ writes: null, resolve: () => resolve(), reject });
       this.startDraining();
     });
   }
@@ -120,7 +118,7 @@ export class GroupCommitter {
   }
 
   private async drain(): Promise<void> {
-    // Yield once so transacts issued in the same turn of the event loop join the first batch.
+    // Yield once so commits issued in the same turn of the event loop join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 || (this.usesDue && this.uses.size > 0)) {
       await this.writeBatch();
@@ -138,58 +136,68 @@ export class GroupCommitter {
     this.usesDue = false;
     this.stopTimers();
 
-    const data = this.state.data;
-    const changes = new ChangeSet();
-    const applied: QueuedChange[] = [];
-    for (const change of batch) {
-      if (!change.mutate) continue;
-      const tracker = new MutationTracker(data);
-      try {
-        change.result = change.mutate(tracker.view);
-        if (isPromiseLike(change.result)) {
-          // Its continuation will hit the revoked view and reject: already reported below, not a crash.
-          (change.result as PromiseLike<unknown>).then(undefined, () => undefined);
-          throw new TypeError('A transact mutation must be synchronous: changes made after an await would escape the write.');
+    const undos: Undo[] = [];
+    const changes: JournalChange[] = [];
+    const settled: QueuedCommit[] = [];
+    for (const commit of batch) {
+      if (commit.writes) {
+        try {
+          commit.validate?.(); // sees the batch-mates applied before it
+        } catch (error) {
+          commit.reject(error);
+          continue;
         }
-        changes.absorb(tracker.finish());
-        applied.push(change);
-      } catch (error) {
-        tracker.finish().undo(data); // only this mutation: its batch-mates stay applied
-        change.reject(error);
+        commit.stored = commit.writes.map((write) => {
+          const { stored, undo } = this.state.apply(write);
+          undos.push(undo);
+          changes.push(
+            stored.record === undefined
+              ? { op: 'delete', collection: stored.collection, id: stored.id }
+              : { op: 'put', collection: stored.collection, record: stored.record as unknown as Record<string, unknown> },
+          );
+          return stored;
+        });
       }
+      settled.push(commit);
     }
-    const settled = [...applied, ...batch.filter((change) => !change.mutate)];
-    const described = changes.isEmpty && batchUses.size === 0 ? undefined : describeBatch(data, changes, batchUses.keys(), this.indexes);
-    if (!described || described.changes.length === 0) {
-      for (const change of settled) change.resolve(change.result);
+    // Keys used since the last batch, written as they are now (their usage fields are what changed).
+    const written = new Set(undos.filter((undo) => undo.collection === 'keys').map((undo) => undo.id));
+    for (const keyId of batchUses.keys()) {
+      const key = this.state.get('keys', keyId);
+      if (key && !written.has(keyId)) changes.push({ op: 'put', collection: 'keys', record: key as unknown as Record<string, unknown> });
+    }
+    if (changes.length === 0) {
+      for (const commit of settled) commit.resolve(commit.stored ?? []); // nothing changed: nothing to tell
       return;
     }
 
-    const seq = this.state.seq + 1;
+    const seq = this.seq + 1;
     try {
-      await this.journal.append(`${JSON.stringify({ seq, changes: described.changes })}\n`);
+      await this.journal.append(`${JSON.stringify({ seq, changes })}\n`);
     } catch (error) {
-      this.rollBack(changes, batchUses);
+      this.rollBack(undos, batchUses);
       const refused = new StoreWriteError(this.journal.file, error);
-      for (const change of settled) change.reject(refused);
+      for (const commit of settled) commit.reject(refused);
       return;
     }
-    this.state.seq = seq;
+    this.seq = seq;
     this.durableWrites++;
-    described.updateIndexes();
-    for (const change of settled) change.resolve(change.result);
+    for (const commit of settled) {
+      if (commit.stored) this.onCommitted(commit.stored);
+      commit.resolve(commit.stored ?? []);
+    }
   }
 
   /**
    * Undoes a batch the disk refused. Its uses were real verifies: they stay in memory and pending for
-   * the next write; uses recorded during the append are applied again to the records the undo restored.
+   * the next write; uses recorded during the append went to records the undo replaced, so they are
+   * applied again to the records put back.
    */
-  private rollBack(changes: ChangeSet, batchUses: Map<string, KeyUsageTally>): void {
-    changes.undo(this.state.data);
-    this.indexes.forget();
-    for (const [record, { collection }] of changes.records) {
-      const tally = collection === 'keys' ? this.uses.get(record.id as string) : undefined;
-      if (tally) applyUsage(record as unknown as KeyRecord, tally);
+  private rollBack(undos: Undo[], batchUses: Map<string, KeyUsageTally>): void {
+    this.state.undo(undos);
+    for (const { collection, id, before } of undos) {
+      const tally = collection === 'keys' && before ? this.uses.get(id) : undefined;
+      if (tally && this.state.get('keys', id) === before) applyUsage(before as KeyRecord, tally);
     }
     mergeTallies(this.uses, batchUses);
     this.armUseTimer();
@@ -204,7 +212,7 @@ export class GroupCommitter {
   /** Runs between batches (in the drain loop or once it is idle), so the state is exactly `seq`. */
   private async compact(): Promise<void> {
     try {
-      await this.writeSnapshot(this.state.data, this.state.seq);
+      await this.writeSnapshot(this.state.toData(), this.seq);
       this.snapshots++;
       // A crash here is safe: the snapshot holds seq, so replay skips the journal's lines.
       await this.journal.reset();
@@ -215,10 +223,6 @@ export class GroupCommitter {
       throw error;
     }
   }
-}
-
-function isPromiseLike(value: unknown): boolean {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function mergeTallies(into: Map<string, KeyUsageTally>, from: Map<string, KeyUsageTally>): void {

@@ -1,8 +1,20 @@
 // Reading the journal back: parse its lines (strictly: a damaged line that is not the torn tail of the
 // last append stops the start), and apply their changes to the state loaded from the snapshot.
-import { COLLECTIONS, type CollectionName, type StoreRecord } from './changeTracker';
-import type { JournalChange } from './journalChanges';
+import { COLLECTIONS, type Collection as CollectionName } from './staleRecord';
 import type { StoreData } from './types';
+
+type StoreRecord = Record<string, unknown>;
+
+/**
+ * One change of a batch: a whole record put by id, or an id deleted. `replace`, `set` and `unset` are
+ * only read: journals written before the store seam may hold them (whole collections, top-level fields).
+ */
+export type JournalChange =
+  | { op: 'put'; collection: CollectionName; record: StoreRecord }
+  | { op: 'delete'; collection: CollectionName; id: string }
+  | { op: 'replace'; collection: CollectionName; records: unknown[] }
+  | { op: 'set'; field: string; value: unknown }
+  | { op: 'unset'; field: string };
 
 export interface JournalEntry {
   seq: number;

@@ -1,16 +1,19 @@
-// The embedded KeyStore: a lowdb snapshot (store.json) plus a write-ahead journal (store.journal) of
-// the batches since, and an append-only audit log. Opening takes the data-dir lock, refuses a damaged
+// The embedded store's engine: a lowdb snapshot (store.json) plus a write-ahead journal (store.journal)
+// of the batches since, and an append-only audit log. Opening takes the data-dir lock, refuses a damaged
 // store instead of resetting it, cleans up after a crash, and keeps `store.json.bak` as the last good copy.
+// embeddedStore.ts puts the repositories (versions, units of work, change feed) on top.
 import * as path from 'node:path';
 import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
 import { removeCrashLeftovers } from './crashLeftovers';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
-import { GroupCommitter, type CommitterState } from './groupCommit';
+import type { CommittedState, EngineWrite, RecordWrite } from './committedState';
+import { GroupCommitter } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
 import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
+import { RecordState } from './recordState';
 import { nodeStoreFs, type StoreFs } from './storeFs';
-import type { KeyStore, KeyUse, StoreData } from './types';
+import type { KeyUse, StoreData } from './types';
 
 export const STORE_FILE_NAME = 'store.json';
 export const BACKUP_FILE_NAME = 'store.json.bak';
@@ -25,13 +28,27 @@ export interface OpenJournaledStoreOptions {
   fs?: StoreFs;
   /** How long verify hits are batched before one write (default 1000 ms). */
   usageFlushMs?: number;
+  /** Told of each commit's records as stored, once durable and before the commit resolves (the change feed). */
+  onCommitted?: (stored: RecordWrite[]) => void;
   /** Write a new snapshot once the journal reaches this many bytes (default 4 MiB)... */
   compactAfterBytes?: number;
   /** ...or this many batches (default 5000). */
   compactAfterBatches?: number;
 }
 
-export interface JournaledKeyStore extends KeyStore {
+export interface JournaledKeyStore extends CommittedState {
+  /** The state as arrays, as the snapshot holds it (records shared: read it, never change it). */
+  read(): Readonly<StoreData>;
+  /** Records a verify hit without waiting for disk; uses are batched into a later write. */
+  recordUse(use: KeyUse): void;
+  /** Appends audit events (own append-only log, never a secret). Resolves when durable. */
+  appendAudit(events: AuditEvent[]): Promise<void>;
+  /** Newest first, optionally for one key. */
+  readAudit(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]>;
+  /** Writes everything pending (batched uses included). */
+  flush(): Promise<void>;
+  /** Flushes, then releases the data-dir lock. */
+  close(): Promise<void>;
   /** Durable batch writes (journal appends) since open (batching diagnostics). */
   readonly writeCount: number;
   /** Snapshots of the whole store written since open, not counting the one a fresh store starts with. */
@@ -54,12 +71,14 @@ export async function openJournaledStore(options: OpenJournaledStoreOptions): Pr
       const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
       await assertPrivateIfExists(fs, auditFile);
       const audit = await AuditLog.open(fs, auditFile);
-      const state = { data: loaded.data, seq: loaded.seq };
+      const state = new RecordState(loaded.data);
       const committer = new GroupCommitter(
         state,
+        loaded.seq,
         loaded.journal,
         (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainText: false }),
         { usageFlushMs, compactAfterBytes, compactAfterLines },
+        options.onCommitted,
       );
       return createJournaledKeyStore(state, committer, loaded.journal, audit, lock);
     } catch (error) {
@@ -81,7 +100,7 @@ function checkedNumber(name: string, value: number | undefined, fallback: number
 }
 
 function createJournaledKeyStore(
-  state: CommitterState,
+  state: RecordState,
   committer: GroupCommitter,
   journal: Journal,
   audit: AuditLog,
@@ -101,8 +120,12 @@ function createJournaledKeyStore(
     get snapshotCount() {
       return committer.snapshotWrites;
     },
-    read: () => state.data,
-    transact: <T>(mutate: (data: StoreData) => T) => (closed ? Promise.reject(closedError()) : committer.transact(mutate)),
+    read: () => state.toData(),
+    get: (collection, id) => state.get(collection, id),
+    keyIdByHash: (secretHash) => state.keyIdByHash(secretHash),
+    values: (collection) => state.values(collection),
+    changeCount: (collection) => state.changeCount(collection),
+    commit: (writes: EngineWrite[], validate?: () => void) => (closed ? Promise.reject(closedError()) : committer.commit(writes, validate)),
     recordUse: (use: KeyUse) => {
       if (!closed) committer.recordUse(use);
     },

@@ -2,7 +2,8 @@
 // A record is named by its name and id, never by anything secret.
 import { KeysmithError } from '../errors';
 
-export type Collection = 'keys' | 'services' | 'tokens';
+export const COLLECTIONS = ['services', 'keys', 'tokens'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
 
 const NOUN: Record<Collection, string> = { keys: 'key', services: 'service', tokens: 'token' };
 

@@ -6,6 +6,8 @@ import type { StoreData } from './types';
 
 const strings = z.array(z.string());
 const optionalString = z.string().optional();
+/** The store's version of a record (repositories.ts); absent in stores written before versions (read as 1). */
+const recordVersion = z.number().int().positive().optional();
 
 const keyRecord = z.looseObject({
   id: z.string(),
@@ -34,9 +36,10 @@ const keyRecord = z.looseObject({
   rotatedTo: optionalString,
   graceUntil: optionalString,
   revokedAt: optionalString,
+  version: recordVersion,
 });
 
-const serviceRecord = z.looseObject({ id: z.string(), name: z.string() });
+const serviceRecord = z.looseObject({ id: z.string(), name: z.string(), version: recordVersion });
 
 const tokenRecord = z.looseObject({
   id: z.string(),
@@ -44,6 +47,7 @@ const tokenRecord = z.looseObject({
   role: z.string(),
   tokenHash: z.string(),
   createdAt: z.string(),
+  version: recordVersion,
 });
 
 const storeData = z.looseObject({

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
 import { openJournaledStore } from '../../daemon/store/journaledStore';
 import { useStoreDir } from './support/storeDir';
-import { emptyData, sampleKey } from './support/storeData';
+import { emptyData, put, sampleKey } from './support/storeData';
 
 describe('store: closing while a change is in flight', () => {
   const scratch = useStoreDir();
@@ -15,7 +15,7 @@ describe('store: closing while a change is in flight', () => {
   it('commits the queued change and writes the audit event appended after it', async () => {
     const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
     const event: AuditEvent = { id: 'evt_drained', at: new Date().toISOString(), actor: 'tester', action: 'key.created', keyId: 'key_7' };
-    const change = store.transact((data) => void data.keys.push(sampleKey(7))).then(() => store.appendAudit([event]));
+    const change = store.commit([put(sampleKey(7))]).then(() => store.appendAudit([event]));
     await store.close();
     await change;
     const audit = await fsp.readFile(path.join(scratch.dir, 'audit.jsonl'), 'utf8');
@@ -31,10 +31,7 @@ describe('store: closing while a change is in flight', () => {
   it('refuses changes asked for after close()', async () => {
     const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
     const closing = store.close();
-    await assert.rejects(
-      store.transact(() => undefined),
-      /closed/,
-    );
+    await assert.rejects(store.commit([put(sampleKey(1))]), /closed/);
     await closing;
     await assert.rejects(store.appendAudit([]), /closed/);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openJournaledStore } from '../../daemon/store/journaledStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
-import { durableState, emptyData, sampleKey } from './support/storeData';
+import { durableState, emptyData, put, sampleKey } from './support/storeData';
 import { named, ScriptedFs } from './support/scriptedFs';
 
 type Step = { kind: 'add'; n: number } | { kind: 'addThenThrow'; n: number } | { kind: 'diskFull' } | { kind: 'use'; n: number };
@@ -15,7 +15,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('store: group commit against a model (random concurrent changes, throws and disk faults)', () => {
-  it('ends with exactly the changes whose transact resolved, the same in memory and on disk', async () => {
+  it('ends with exactly the changes whose commit resolved, the same in memory and on disk', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (waves) => {
         const dir = await makeTempDir('store');
@@ -25,7 +25,7 @@ describe('store: group commit against a model (random concurrent changes, throws
           const committed = new Set<string>();
           let id = 0;
           for (const wave of waves) {
-            // Each wave runs concurrently: its transacts share batches, a disk fault hits one write.
+            // Each wave runs concurrently: its commits share batches, a disk fault hits one write.
             const pending: Promise<void>[] = [];
             for (const s of wave) {
               const keyId = `key_${id++}`;
@@ -33,9 +33,13 @@ describe('store: group commit against a model (random concurrent changes, throws
               if (s.kind === 'use')
                 store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
               if (s.kind === 'add' || s.kind === 'addThenThrow') {
-                const outcome = store.transact((data) => {
-                  data.keys.push(sampleKey(s.n, { id: keyId }));
-                  if (data.keys.length > 1) data.keys[0]!.name = `touched by ${keyId}`;
+                // Adds a key and, when there is one, renames the first key, in one commit; decided at its
+                // turn in the batch (the check sees the batch-mates before it).
+                const first = () => store.read().keys[0];
+                const writes = [put(sampleKey(s.n, { id: keyId }))];
+                const outcome = store.commit(writes, () => {
+                  const touched = first();
+                  if (touched) writes.push(put({ ...touched, name: `touched by ${keyId}` }));
                   if (s.kind === 'addThenThrow') throw new Error('refused by a domain rule');
                 });
                 pending.push(

@@ -5,7 +5,7 @@ import { StoreWriteError } from '../../daemon/store/errors';
 import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
-import { durableState, emptyData, sampleKey } from './support/storeData';
+import { durableState, emptyData, put, sampleKey } from './support/storeData';
 import { named } from './support/scriptedFs';
 
 describe('store: lowdb when the disk refuses a write', () => {
@@ -18,7 +18,7 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   beforeEach(async () => {
     store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
-    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    await store.commit([put(sampleKey(1))]);
   });
 
   const faults = [
@@ -33,35 +33,29 @@ describe('store: lowdb when the disk refuses a write', () => {
       const journalBefore = await fsp.readFile(journalFile());
       scratch.fs.fail(op, code, journal);
 
-      await assert.rejects(
-        store.transact((data) => {
-          data.keys[0]!.name = 'renamed';
-          data.keys.push(sampleKey(2));
-        }),
-        (error: StoreWriteError) => {
-          assert.ok(error instanceof StoreWriteError);
-          assert.equal(error.code, code);
-          assert.match(error.message, /disk refused to write .*store\.journal/);
-          assert.match(error.message, /not saved/);
-          return true;
-        },
-      );
+      await assert.rejects(store.commit([put(sampleKey(1, { name: 'renamed' })), put(sampleKey(2))]), (error: StoreWriteError) => {
+        assert.ok(error instanceof StoreWriteError);
+        assert.equal(error.code, code);
+        assert.match(error.message, /disk refused to write .*store\.journal/);
+        assert.match(error.message, /not saved/);
+        return true;
+      });
       scratch.fs.heal();
       assert.deepEqual(await fsp.readFile(path.join(scratch.dir, 'store.json')), storeBefore, 'store.json is byte-identical');
       assert.deepEqual(await fsp.readFile(journalFile()), journalBefore, 'the journal holds nothing of the refused batch');
       assert.deepEqual(ids(store.read()), ['key_1'], 'reads still work and show no trace of the batch');
       assert.equal(store.read().keys[0]!.name, 'Key 1');
 
-      await store.transact((data) => void data.keys.push(sampleKey(3)));
+      await store.commit([put(sampleKey(3))]);
       assert.deepEqual(ids(await onDisk()), ['key_1', 'key_3']);
       assert.deepEqual(ids(store.read()), ['key_1', 'key_3']);
       assert.equal((await onDisk()).keys[0]!.name, 'Key 1');
     });
   }
 
-  it('rejects every transact of the failed batch with the disk error', async () => {
+  it('rejects every commit of the failed batch with the disk error', async () => {
     scratch.fs.fail('write', 'ENOSPC', journal);
-    const outcomes = await Promise.allSettled([2, 3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
+    const outcomes = await Promise.allSettled([2, 3, 4].map((n) => store.commit([put(sampleKey(n))])));
     assert.deepEqual(
       outcomes.map((o) => o.status),
       ['rejected', 'rejected', 'rejected'],
@@ -70,15 +64,12 @@ describe('store: lowdb when the disk refuses a write', () => {
     assert.deepEqual(ids(store.read()), ['key_1']);
   });
 
-  it('keeps mutations queued behind a failed batch and commits them in the next write', async () => {
+  it('keeps commits queued behind a failed batch and writes them in the next write', async () => {
     const held = scratch.fs.pause('write', journal);
     scratch.fs.failOnce('write', 'ENOSPC', journal);
-    const doomed = store.transact((data) => {
-      data.keys[0]!.status = 'inactive';
-      data.keys.push(sampleKey(2));
-    });
+    const doomed = store.commit([put(sampleKey(1, { status: 'inactive' })), put(sampleKey(2))]);
     await held.reached;
-    const queued = [3, 4].map((n) => store.transact((data) => void data.keys.push(sampleKey(n))));
+    const queued = [3, 4].map((n) => store.commit([put(sampleKey(n))]));
     held.release();
 
     await assert.rejects(doomed, { code: 'ENOSPC' });
@@ -110,9 +101,7 @@ describe('store: lowdb when the disk refuses a write', () => {
   it('counts a use recorded during a refused write once, on a key the refused batch had changed', async () => {
     const held = scratch.fs.pause('write', journal);
     scratch.fs.failOnce('write', 'ENOSPC', journal);
-    const doomed = store.transact((data) => {
-      data.keys[0]!.name = 'doomed';
-    });
+    const doomed = store.commit([put(sampleKey(1, { name: 'doomed' }))]);
     await held.reached;
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:03.000Z' });
     held.release();
@@ -137,11 +126,11 @@ describe('store: lowdb when the disk refuses a write', () => {
       }),
     );
     scratch.fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
-    for (const n of [2, 3, 4]) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    for (const n of [2, 3, 4]) await store.commit([put(sampleKey(n))]);
     assert.equal(store.snapshotCount, 0, 'the snapshot was refused');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4']);
     scratch.fs.heal();
-    for (const n of [5, 6, 7, 8]) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    for (const n of [5, 6, 7, 8]) await store.commit([put(sampleKey(n))]);
     assert.ok(store.snapshotCount >= 1, 'a snapshot was written once the disk had room');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4', 'key_5', 'key_6', 'key_7', 'key_8']);
   });

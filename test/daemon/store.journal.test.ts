@@ -3,10 +3,11 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError } from '../../daemon/store/errors';
 import { openJournaledStore } from '../../daemon/store/journaledStore';
+import type { EngineWrite } from '../../daemon/store/committedState';
 import type { StoreData } from '../../daemon/store/types';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
-import { copyStoreFiles, dataWithKeys, durableState, emptyData, sampleKey, snapshotOnDisk } from './support/storeData';
+import { copyStoreFiles, dataWithKeys, drop, durableState, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
 import { isTemp, named } from './support/scriptedFs';
 
 describe('store: write-ahead journal (append per batch, replay, compaction)', () => {
@@ -36,9 +37,9 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     const store = await open();
     const snapshotBefore = await fsp.readFile(file('store.json'));
     scratch.fs.calls.length = 0;
-    for (let n = 10; n < 15; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
-    await Promise.all([20, 21, 22].map((n) => store.transact((data) => void data.keys.push(sampleKey(n)))));
-    assert.equal(scratch.fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent transacts');
+    for (let n = 10; n < 15; n++) await store.commit([put(sampleKey(n))]);
+    await Promise.all([20, 21, 22].map((n) => store.commit([put(sampleKey(n))])));
+    assert.equal(scratch.fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent commits');
     assert.equal(scratch.fs.count('sync', named('store.journal')), 6);
     assert.equal(
       scratch.fs.count('open', (p) => isTemp(p) || path.basename(p) === 'store.json'),
@@ -61,28 +62,19 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   it('writes only the records a change touched: an edit, a delete, a new service', async () => {
     const store = await open();
     scratch.fs.calls.length = 0;
-    await store.transact((data) => {
-      const key = data.keys.find((k) => k.id === 'key_1')!;
-      Object.assign(key, { name: 'edited' });
-      data.keys = data.keys.filter((k) => k.id !== 'key_2');
-      data.services.push({ id: 'svc_x', name: 'X' } as StoreData['services'][number]);
-    });
+    await store.commit([put(sampleKey(1, { name: 'edited' })), drop('key_2'), put({ id: 'svc_x', name: 'X' }, 'services')]);
     const [line] = await journalLines();
     assert.deepEqual(JSON.parse(line!).changes, [
-      { op: 'put', collection: 'services', record: { id: 'svc_x', name: 'X' } },
-      { op: 'delete', collection: 'keys', id: 'key_2' },
       { op: 'put', collection: 'keys', record: sampleKey(1, { name: 'edited' }) },
+      { op: 'delete', collection: 'keys', id: 'key_2' },
+      { op: 'put', collection: 'services', record: { id: 'svc_x', name: 'X' } },
     ]);
   });
 
   it('replays the journal after a crash: a store opened on the files left behind has every acknowledged change', async () => {
     const store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(3)));
-    await store.transact((data) => {
-      data.keys[0]!.status = 'revoked';
-      delete data.keys[0]!.expiresAt;
-      data.keys = data.keys.filter((k) => k.id !== 'key_1');
-    });
+    await store.commit([put(sampleKey(3))]);
+    await store.commit([put(sampleKey(0, { status: 'revoked' })), drop('key_1')]);
     store.recordUse({ keyId: 'key_2', at: '2026-05-01T00:00:00.000Z', ip: '192.0.2.9' });
     await store.flush();
     const expected = structuredClone(store.read());
@@ -97,12 +89,12 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('ignores a torn last line (an append that never completed) and keeps the lines before it', async () => {
     const store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    await store.commit([put(sampleKey(3))]);
     const copy = await crashCopy();
     await fsp.appendFile(file('store.journal', copy), '{"seq":2,"changes":[{"op":"put","collection":"keys","rec');
     const reopened = await open({ dataDir: copy });
     assert.deepEqual(ids(reopened.read()), ['key_0', 'key_1', 'key_2', 'key_3']);
-    await reopened.transact((data) => void data.keys.push(sampleKey(4)));
+    await reopened.commit([put(sampleKey(4))]);
     assert.deepEqual(ids(await durableState(copy)), ['key_0', 'key_1', 'key_2', 'key_3', 'key_4']);
   });
 
@@ -113,8 +105,8 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   ] as const) {
     it(`refuses to start on ${what} before the last line, naming the journal and the fix, and leaves it untouched`, async () => {
       const store = await open();
-      await store.transact((data) => void data.keys.push(sampleKey(3)));
-      await store.transact((data) => void data.keys.push(sampleKey(4)));
+      await store.commit([put(sampleKey(3))]);
+      await store.commit([put(sampleKey(4))]);
       const copy = await crashCopy();
       const damaged = `${damage(await journalLines(copy)).join('\n')}\n`;
       await fsp.writeFile(file('store.journal', copy), damaged);
@@ -136,7 +128,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('refuses a journal whose store.json is missing instead of replaying it onto a new store', async () => {
     const store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    await store.commit([put(sampleKey(3))]);
     const copy = await crashCopy();
     await fsp.rm(file('store.json', copy));
     await assert.rejects(open({ dataDir: copy }), /store\.journal.*does not exist.*mv /s);
@@ -144,7 +136,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('compacts: past the bound it writes a snapshot with every change and empties the journal', async () => {
     const store = await open({ compactAfterBatches: 4 });
-    for (let n = 3; n < 13; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    for (let n = 3; n < 13; n++) await store.commit([put(sampleKey(n))]);
     assert.equal(store.snapshotCount, 2, '10 batches with a bound of 4');
     assert.equal((await journalLines()).length, 2);
     const snapshot = JSON.parse(await fsp.readFile(file('store.json'), 'utf8')) as { journalSeq: number; keys: unknown[] };
@@ -159,7 +151,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('compacts on close, leaving store.json complete and the journal empty', async () => {
     const store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(3)));
+    await store.commit([put(sampleKey(3))]);
     await store.close();
     assert.deepEqual(ids(await snapshotOnDisk(scratch.dir)), ['key_0', 'key_1', 'key_2', 'key_3']);
     assert.equal(await fsp.readFile(file('store.journal'), 'utf8'), '');
@@ -168,8 +160,9 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   it('replays correctly after a crash between writing the snapshot and emptying the journal', async () => {
     const store = await open({ compactAfterBatches: 3 });
     scratch.fs.failOnce('rename', 'EIO', named('store.journal')); // the snapshot lands, the journal keeps its lines
-    for (let n = 3; n < 6; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
-    await store.transact((data) => void (data.keys[0]!.useCount += 1));
+    for (let n = 3; n < 6; n++) await store.commit([put(sampleKey(n))]);
+    store.recordUse({ keyId: 'key_0', at: '2026-05-01T00:00:00.000Z' });
+    await store.flush();
     assert.equal(store.snapshotCount, 1);
     assert.equal(JSON.parse(await fsp.readFile(file('store.json'), 'utf8')).journalSeq, 3);
     assert.deepEqual(
@@ -188,11 +181,11 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     let dirSyncs = 0;
     // The snapshot's directory fsync passes, the journal reset's (right after its rename) fails.
     scratch.fs.failOnce('sync', 'EIO', (p) => p === scratch.dir && ++dirSyncs === 2);
-    for (let n = 3; n < 5; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    for (let n = 3; n < 5; n++) await store.commit([put(sampleKey(n))]);
     await store.flush(); // the compaction runs after the batch resolved; a flush waits for it
     assert.equal(dirSyncs, 2, 'the reset was attempted');
     scratch.fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
-    for (let n = 5; n < 8; n++) await store.transact((data) => void data.keys.push(sampleKey(n)));
+    for (let n = 5; n < 8; n++) await store.commit([put(sampleKey(n))]);
     const copy = await crashCopy();
     assert.deepEqual(
       ids(await durableState(copy)),
@@ -200,106 +193,67 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     );
   });
 
-  describe('rolling back a mutation that throws, exactly', () => {
-    const cases: Array<[string, (data: StoreData) => void]> = [
+  describe('rolling back a batch the disk refused, exactly', () => {
+    const cases: Array<[string, () => EngineWrite[][]]> = [
       [
-        'in-place field edits (Object.assign, delete, nested array push)',
-        (data) => {
-          const key = data.keys.find((k) => k.id === 'key_1')!;
-          Object.assign(key, { name: 'changed', status: 'revoked' });
-          delete (key as Partial<typeof key>).hint;
-          key.permissions.push('write');
+        'field edits of a record',
+        () => {
+          const { hint: _hint, ...edited } = sampleKey(1, { name: 'changed', status: 'revoked', permissions: ['read', 'write'] });
+          return [[put(edited)]];
         },
       ],
-      ['a push', (data) => void data.keys.push(sampleKey(9))],
-      ['a filter reassignment', (data) => void (data.keys = data.keys.filter((k) => k.id !== 'key_0'))],
+      ['a new record', () => [[put(sampleKey(9))]]],
+      ['a delete at the start (order comes back too)', () => [[drop('key_0')]]],
+      ['a delete and a new record', () => [[drop('key_1'), put(sampleKey(7))]]],
       [
-        'a splice and an index assignment',
-        (data) => {
-          data.keys.splice(1, 1);
-          data.keys[0] = sampleKey(7);
-        },
+        'one record written by two commits of the batch',
+        () => [[put(sampleKey(2, { name: 'first' }))], [put(sampleKey(2, { name: 'second' }))]],
       ],
       [
-        'a new top-level field and a replaced collection',
-        (data) => {
-          (data as unknown as Record<string, unknown>).extra = { note: 'x' };
-          data.tokens = [{ id: 'tok_1', name: 't', role: 'verify', tokenHash: 'h', createdAt: 'now' }];
-        },
+        'records of other collections',
+        () => [
+          [
+            put({ id: 'tok_1', name: 't', role: 'verify', tokenHash: 'h', createdAt: 'now' }, 'tokens'),
+            put({ id: 'svc_x', name: 'X' }, 'services'),
+          ],
+        ],
       ],
     ];
-    for (const [what, change] of cases) {
-      it(`undoes ${what}, keeps its batch-mates, and journals only them`, async () => {
+    for (const [what, commits] of cases) {
+      it(`undoes ${what}, in memory and on disk, and the next batch writes only its own changes`, async () => {
         const store = await open();
         const before = structuredClone(store.read());
-        const [mate, failing] = await Promise.allSettled([
-          store.transact((data) => void (data.keys[2]!.name = 'mate')),
-          store.transact((data) => {
-            change(data);
-            throw new Error('domain rule');
-          }),
-        ]);
-        assert.equal(mate.status, 'fulfilled');
-        assert.equal(failing.status, 'rejected');
+        scratch.fs.failOnce('write', 'ENOSPC', named('store.journal'));
+        const outcomes = await Promise.allSettled(commits().map((writes) => store.commit(writes)));
+        assert.deepEqual(
+          outcomes.map((outcome) => outcome.status),
+          outcomes.map(() => 'rejected'),
+        );
+        assert.deepEqual(store.read(), before);
+        assert.deepEqual(JSON.stringify(store.read()), JSON.stringify(before), 'same order and field order too');
+        assert.deepEqual(await durableState(scratch.dir), before);
+        for (const key of before.keys) assert.equal(store.keyIdByHash(key.secretHash), key.id, 'the hash index is back too');
+
+        await store.commit([put(sampleKey(2, { name: 'mate' }))]);
         const expected = structuredClone(before);
         expected.keys[2]!.name = 'mate';
-        assert.deepEqual(store.read(), expected);
         assert.deepEqual(await durableState(scratch.dir), expected);
-        assert.deepEqual(JSON.stringify(store.read()), JSON.stringify(expected), 'same field order too');
       });
     }
-
-    it('refuses a mutation that keeps using the state after it returned', async () => {
-      const store = await open();
-      let kept: StoreData | undefined;
-      await store.transact((data) => void (kept = data));
-      assert.throws(() => kept!.keys.push(sampleKey(9)), TypeError);
-      assert.deepEqual(ids(store.read()), ['key_0', 'key_1', 'key_2']);
-    });
   });
 
-  it('sees a field a find or some predicate changes, and undoes it when the mutation throws', async () => {
+  it('replays puts and deletes in order: a record deleted and put again comes back last, as in memory', async () => {
     const store = await open();
-    await store.transact((data) => {
-      data.keys.some((k) => {
-        if (k.id === 'key_1') k.name = 'set in a predicate';
-        return false;
-      });
-    });
-    await assert.rejects(
-      store.transact((data) => {
-        data.keys.find((k) => {
-          k.status = 'revoked';
-          return k.id === 'key_2';
-        });
-        throw new Error('domain rule');
-      }),
-    );
-    for (const state of [store.read(), await durableState(scratch.dir)]) {
-      assert.deepEqual(
-        state.keys.map((k) => [k.name, k.status]),
-        [
-          ['Key 0', 'active'],
-          ['set in a predicate', 'active'],
-          ['Key 2', 'active'],
-        ],
-      );
-    }
+    await store.commit([drop('key_0')]);
+    await store.commit([put(sampleKey(0))]);
+    assert.deepEqual(ids(store.read()), ['key_1', 'key_2', 'key_0']);
+    assert.deepEqual(ids(await durableState(scratch.dir)), ['key_1', 'key_2', 'key_0']);
   });
 
-  it('writes a sort as the whole collection, so replay keeps the order', async () => {
-    const store = await open();
-    await store.transact((data) => void data.keys.reverse());
-    const [line] = await journalLines();
-    assert.equal(JSON.parse(line!).changes[0].op, 'replace');
-    assert.deepEqual(ids(await durableState(scratch.dir)), ['key_2', 'key_1', 'key_0']);
-  });
-
-  it('writes nothing for a transact that changes nothing', async () => {
+  it('writes nothing for a commit that changes nothing', async () => {
     const store = await open();
     scratch.fs.calls.length = 0;
-    const found = await store.transact((data) => structuredClone(data.keys.find((k) => k.id === 'key_1')));
-    assert.equal(found?.id, 'key_1');
+    assert.deepEqual(await store.commit([]), []);
     assert.equal(scratch.fs.count('write'), 0);
   });
 

@@ -7,7 +7,7 @@ import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
 import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { makeTempDir, removeDir } from '../support/tempDirs';
-import { dataWithKeys, emptyData, sampleKey, snapshotOnDisk } from './support/storeData';
+import { dataWithKeys, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
 import { ScriptedFs } from './support/scriptedFs';
 
 describe('store: opening the lowdb store', () => {
@@ -242,7 +242,7 @@ describe('store: opening the lowdb store', () => {
 
   it('keeps store.json.bak as the last good copy at each open', async () => {
     const first = await open();
-    await first.transact((data) => void data.keys.push(sampleKey(5)));
+    await first.commit([put(sampleKey(5))]);
     await first.close();
     stores = [];
     await open();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
-import { dataWithKeys, durableState } from './support/storeData';
+import { dataWithKeys, durableState, put } from './support/storeData';
 
 describe('store: batched verify uses', () => {
   const scratch = useStoreDir();
@@ -85,11 +85,9 @@ describe('store: batched verify uses', () => {
     );
   });
 
-  it('counts uses of a key that a transact just replaced', async () => {
+  it('counts uses of a key that a commit just replaced', async () => {
     store = await open(60_000);
-    await store.transact((data) => {
-      data.keys = data.keys.map((key) => ({ ...key, name: `${key.name}!` }));
-    });
+    await store.commit(store.read().keys.map((key) => put({ ...key, name: `${key.name}!` })));
     store.recordUse({ keyId: 'key_1', at: at(1) });
     await store.flush();
     assert.equal((await onDisk()).keys[1]!.useCount, 1);

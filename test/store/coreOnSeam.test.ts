@@ -89,6 +89,42 @@ describe('core on the store seam', function () {
     }
   });
 
+  it('keeps a change committed while a resync was reading: it is applied again on top of what was read', async function () {
+    const dataDir = await temp.make('resync-race');
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
+    const listeners: Parameters<Store['changes']['subscribe']>[0][] = [];
+    let hold: { read: Promise<unknown>; release: () => void } | undefined;
+    // keys.all() reads at once but answers only when released: the state it returns is from before.
+    const slowAll = async () => {
+      const read = await store.keys.all();
+      if (hold) await hold.read;
+      return read;
+    };
+    const watched: Store = {
+      ...store,
+      keys: { ...store.keys, all: slowAll },
+      changes: { subscribe: (listener) => (listeners.push(listener), store.changes.subscribe(listener)) },
+    };
+    const own = await startTestDaemon({ dataDir, store: watched });
+    try {
+      const created = (
+        await own.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name: 'raced resync' })
+      ).body;
+      let release!: () => void;
+      hold = { read: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+      listeners[0]!.onResync();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Revoked while the resync's read is held: what it read still says active.
+      assert.equal((await own.request('POST', `/v1/keys/${created.key.id}/revoke`)).status, 200);
+      hold.release();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const answer = (await own.request('POST', '/v1/verify', { key: created.secret.secret })).body;
+      assert.deepEqual(answer, { valid: false, code: 'REVOKED' });
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('authenticates a verify token inserted straight in the store, and no longer once it is deleted there', async function () {
     const token = 'ksv_tokenInsertedElsewhere0123456789abcdefgh';
     const { store } = daemon.server.core.context;

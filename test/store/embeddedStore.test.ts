@@ -1,6 +1,8 @@
 // The embedded store: the repository contract, plus what only it promises (versions on disk, records
 // from before versions, one durable write per unit of work, its single owner).
 import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import { KeysmithError } from '../../daemon/errors';
 import { initialStoreData } from '../../daemon/server';
 import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
@@ -34,6 +36,18 @@ describe('embedded store', function () {
     } finally {
       await store.close();
     }
+  });
+
+  it('refuses a store file whose record version is not a positive integer, naming where, and leaves it as it was', async function () {
+    const dataDir = await temp.make('embedded-bad-version');
+    const store = await openEmbeddedStore({ dataDir, initialData: () => ({ ...emptyData(), keys: [sampleKey(1)] }) });
+    await store.close();
+    const file = path.join(dataDir, 'store.json');
+    const damaged = (await fsp.readFile(file, 'utf8')).replace('"useCount":0', '"useCount":0,"version":"2"');
+    assert.notEqual(damaged, await fsp.readFile(file, 'utf8'), 'the test did not damage the file');
+    await fsp.writeFile(file, damaged);
+    await assert.rejects(openEmbeddedStore({ dataDir, initialData: emptyData }), /keys\[0\]\.version/);
+    assert.equal(await fsp.readFile(file, 'utf8'), damaged);
   });
 
   it('keeps versions on disk: a restart after kill -9 finds each record at the version it was last written', async function () {

@@ -325,19 +325,31 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.equal(await store.keys.get(successor.id), undefined);
       });
 
-      it('refuses at commit a write decided on a record another writer changed meanwhile', async function () {
-        const key = await store.keys.insert(sampleKeyOf(service.id));
-        let concurrent: Stored<KeyRecord> | undefined;
-        await assert.rejects(
-          store.unitOfWork(async (tx) => {
-            const read = (await tx.keys.get(key.id))!;
-            // Another writer commits between this unit's read and its commit.
-            concurrent = await store.keys.update({ ...withoutVersion(key), name: 'concurrent' }, 1);
-            await tx.keys.update({ ...withoutVersion(read), status: 'inactive' }, read.version);
-          }),
-          (error: unknown) => isConflictNaming(concurrent!)(error),
-        );
-        assert.deepEqual(await store.keys.get(key.id), concurrent);
+      it('lets one of two writers deciding on the same version win, and refuses the other: no update lost', async function () {
+        const key = await store.keys.insert(sampleKeyOf(service.id, { name: 'contended' }));
+        let other: Promise<Stored<KeyRecord>> | undefined;
+        const unit = store.unitOfWork(async (tx) => {
+          const read = (await tx.keys.get(key.id))!;
+          // Another writer, deciding on the same version, while this unit is open. Not awaited here: a
+          // store that locks the row this unit read makes it wait for the unit; one that does not lets
+          // it commit first. Either way exactly one of the two may land.
+          other = store.keys.update({ ...withoutVersion(key), name: 'renamed by the other writer' }, 1);
+          other.catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          await tx.keys.update({ ...withoutVersion(read), status: 'inactive' }, read.version);
+        });
+        const [unitOutcome, otherOutcome] = await Promise.allSettled([unit, (async () => (await unit.catch(() => undefined), other!))()]);
+        const stored = (await store.keys.get(key.id))!;
+        assert.equal(stored.version, 2, 'both writes landed on version 1, or none did');
+        if (unitOutcome.status === 'fulfilled') {
+          assert.equal(otherOutcome.status, 'rejected');
+          isConflictNaming(stored)((otherOutcome as PromiseRejectedResult).reason);
+          assert.deepEqual([stored.name, stored.status], ['contended', 'inactive']);
+        } else {
+          isConflictNaming(stored)(unitOutcome.reason);
+          assert.equal(otherOutcome.status, 'fulfilled');
+          assert.deepEqual([stored.name, stored.status], ['renamed by the other writer', 'active']);
+        }
       });
     });
 

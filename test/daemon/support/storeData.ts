@@ -2,6 +2,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { openJournaledStore } from '../../../daemon/store/journaledStore';
+import type { EngineWrite } from '../../../daemon/store/committedState';
 import type { KeyRecord, StoreData } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 
@@ -77,4 +78,14 @@ export function sampleKey(n: number, overrides: Partial<KeyRecord> = {}): KeyRec
 
 export function dataWithKeys(count: number): StoreData {
   return { ...emptyData(), keys: Array.from({ length: count }, (_, i) => sampleKey(i)) };
+}
+
+/** A commit's write putting `record` (a key unless another collection is named). */
+export function put<T extends { id: string }>(record: T, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
+  return { collection, id: record.id, record: record as unknown as EngineWrite['record'] };
+}
+
+/** A commit's write deleting the record with this id. */
+export function drop(id: string, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
+  return { collection, id, record: undefined };
 }

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
-import { durableState, emptyData, sampleKey } from './support/storeData';
+import { drop, durableState, emptyData, put, sampleKey } from './support/storeData';
 import { isTemp, named } from './support/scriptedFs';
 
-describe('store: lowdb transact (durability and group commit)', () => {
+describe('store: lowdb commit (durability and group commit)', () => {
   const scratch = useStoreDir();
   let store: JournaledKeyStore | undefined;
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
@@ -17,13 +17,10 @@ describe('store: lowdb transact (durability and group commit)', () => {
     store = undefined;
   });
 
-  it('is on disk by the time transact resolves, and survives a reopen', async () => {
+  it('is on disk by the time commit resolves, and survives a reopen', async () => {
     store = await open();
-    const id = await store.transact((data) => {
-      data.keys.push(sampleKey(1));
-      return 'key_1';
-    });
-    assert.equal(id, 'key_1');
+    const stored = await store.commit([put(sampleKey(1))]);
+    assert.deepEqual(stored, [put(sampleKey(1))]);
     assert.deepEqual(
       (await onDisk()).keys.map((k) => k.id),
       ['key_1'],
@@ -35,7 +32,7 @@ describe('store: lowdb transact (durability and group commit)', () => {
 
   it('writes each store file private from creation (wx, 0600) and keeps store.json at 0600', async () => {
     store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    await store.commit([put(sampleKey(1))]);
     const tempOpens = scratch.fs.calls.filter((c) => c.op === 'open' && isTemp(c.path));
     assert.ok(tempOpens.length >= 2, 'the initial store, its backup and the change were written via temp files');
     for (const call of tempOpens) {
@@ -47,50 +44,48 @@ describe('store: lowdb transact (durability and group commit)', () => {
     }
   });
 
-  it('appends the change to the journal and fsyncs it before transact resolves', async () => {
+  it('appends the change to the journal and fsyncs it before commit resolves', async () => {
     store = await open();
     scratch.fs.calls.length = 0;
-    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    await store.commit([put(sampleKey(1))]);
     const steps = scratch.fs.calls
       .filter((c) => c.op === 'write' || c.op === 'sync' || c.op === 'rename')
       .map((c) => `${c.op}:${path.basename(c.path)}`);
     assert.deepEqual(steps, ['write:store.journal', 'sync:store.journal']);
   });
 
-  it('shares one write among concurrent transacts and keeps every change', async () => {
+  it('shares one write among concurrent commits and keeps every change', async () => {
     store = await open();
     const writesBefore = store.writeCount;
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store!.transact((data) => data.keys.push(sampleKey(i)))));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store!.commit([put(sampleKey(i))])));
     assert.equal(results.length, 50);
-    assert.ok(store.writeCount - writesBefore < 50, `expected fewer writes than transacts, got ${store.writeCount - writesBefore}`);
-    assert.ok(store.writeCount - writesBefore <= 2, `50 concurrent transacts took ${store.writeCount - writesBefore} writes`);
+    assert.ok(store.writeCount - writesBefore < 50, `expected fewer writes than commits, got ${store.writeCount - writesBefore}`);
+    assert.ok(store.writeCount - writesBefore <= 2, `50 concurrent commits took ${store.writeCount - writesBefore} writes`);
     assert.equal((await onDisk()).keys.length, 50);
   });
 
-  it('queues transacts made while a write is in flight into one next write', async () => {
+  it('queues commits made while a write is in flight into one next write', async () => {
     store = await open();
     const held = scratch.fs.pause('sync', named('store.journal'));
-    const first = store.transact((data) => void data.keys.push(sampleKey(0)));
+    const first = store.commit([put(sampleKey(0))]);
     await held.reached;
     const writesBefore = store.writeCount;
-    const later = Array.from({ length: 20 }, (_, i) => store!.transact((data) => void data.keys.push(sampleKey(i + 1))));
+    const later = Array.from({ length: 20 }, (_, i) => store!.commit([put(sampleKey(i + 1))]));
     held.release();
     await Promise.all([first, ...later]);
     assert.equal(store.writeCount - writesBefore, 2, 'the held write, then one write for all 20 queued');
     assert.equal((await onDisk()).keys.length, 21);
   });
 
-  it('leaves nothing of a mutation that throws halfway, while its batch-mates commit', async () => {
+  it('leaves nothing of a commit refused by its check, while its batch-mates commit', async () => {
     store = await open();
-    await store.transact((data) => void data.keys.push(sampleKey(1)));
+    await store.commit([put(sampleKey(1))]);
     const [before, failing, after] = await Promise.allSettled([
-      store.transact((data) => void data.keys.push(sampleKey(2))),
-      store.transact((data) => {
-        data.keys[0]!.status = 'revoked';
-        data.keys.push(sampleKey(99));
+      store.commit([put(sampleKey(2))]),
+      store.commit([put({ ...sampleKey(1), status: 'revoked' }), put(sampleKey(99))], () => {
         throw new Error('KEY_REVOKED');
       }),
-      store.transact((data) => void data.keys.push(sampleKey(3))),
+      store.commit([put(sampleKey(3))]),
     ]);
     assert.equal(before.status, 'fulfilled');
     assert.equal(after.status, 'fulfilled');
@@ -105,53 +100,21 @@ describe('store: lowdb transact (durability and group commit)', () => {
     }
   });
 
-  it('refuses an async mutation and undoes what it changed before its first await', async () => {
+  it('runs a check after the batch-mates queued before it, so it sees them', async () => {
     store = await open();
-    await assert.rejects(
-      store.transact(async (data) => {
-        data.keys.push(sampleKey(1));
-        await Promise.resolve();
-      }),
-      /must be synchronous/,
-    );
-    assert.deepEqual(store.read().keys, []);
-  });
-
-  it('lets an async mutation that touches the state after its await fail without an unhandled rejection', async () => {
-    store = await open();
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      let continued!: () => void;
-      const resumed = new Promise<void>((resolve) => (continued = resolve));
-      await assert.rejects(
-        store.transact(async (data) => {
-          await Promise.resolve();
-          try {
-            data.keys.push(sampleKey(2));
-          } finally {
-            continued();
-          }
-        }),
-        /must be synchronous/,
-      );
-      await resumed;
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(unhandled, []);
-      assert.deepEqual(store.read().keys, [], 'the late change did not land');
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    const seen: (string | undefined)[] = [];
+    await Promise.all([
+      store.commit([put(sampleKey(1))]),
+      store.commit([drop('key_1')], () => void seen.push(store!.get('keys', 'key_1')?.id)),
+    ]);
+    assert.deepEqual(seen, ['key_1']);
+    assert.deepEqual((await onDisk()).keys, []);
   });
 
   it('writes nothing and rejects when the store is closed', async () => {
     store = await open();
     await store.close();
-    await assert.rejects(
-      store.transact(() => undefined),
-      /closed/,
-    );
+    await assert.rejects(store.commit([put(sampleKey(1))]), /closed/);
     store = undefined;
   });
 
@@ -159,9 +122,9 @@ describe('store: lowdb transact (durability and group commit)', () => {
     store = await open();
     scratch.fs.failOnce('sync', 'EIO', named('store.journal'));
     scratch.fs.failOnce('rename', 'EACCES', named('store.journal'));
-    await assert.rejects(store.transact((data) => void data.keys.push(sampleKey(1))));
+    await assert.rejects(store.commit([put(sampleKey(1))]));
     assert.equal((await fsp.readdir(scratch.dir)).filter(isTemp).length, 0);
-    await store.transact((data) => void data.keys.push(sampleKey(2)));
+    await store.commit([put(sampleKey(2))]);
     assert.deepEqual(
       (await onDisk()).keys.map((k) => k.id),
       ['key_2'],

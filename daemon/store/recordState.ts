@@ -1,0 +1,108 @@
+// The embedded store's state in memory: each collection a Map by id (in stored order), plus keys by
+// secret hash. Writes replace or drop whole records and hand back what undoes them, so a batch the disk
+// refused is put back exactly; nothing is tracked or diffed.
+import type { CommittedState, EngineRecord, EngineWrite, RecordWrite } from './committedState';
+import { COLLECTIONS, type Collection } from './staleRecord';
+import type { KeyRecord, StoreData } from './types';
+
+/** How to take one applied write back: the record before it, and the order before it when it removed one. */
+export interface Undo {
+  collection: Collection;
+  id: string;
+  before: EngineRecord | undefined;
+  orderBefore?: string[];
+}
+
+export class RecordState implements Omit<CommittedState, 'commit'> {
+  private readonly records = {} as Record<Collection, Map<string, EngineRecord>>;
+  private readonly keyIds = new Map<string, string>();
+  private readonly counts: Record<Collection, number> = { keys: 0, services: 0, tokens: 0 };
+  /** The stored object's other top-level fields (`version`, and any a newer daemon wrote), and their order. */
+  private readonly fields: Record<string, unknown>;
+
+  constructor(data: StoreData) {
+    this.fields = { ...data };
+    for (const collection of COLLECTIONS) {
+      const records = (data[collection] ?? []) as EngineRecord[];
+      this.records[collection] = new Map(records.map((record) => [record.id, record]));
+    }
+    for (const key of this.records.keys.values()) this.keyIds.set((key as KeyRecord).secretHash, key.id);
+  }
+
+  get(collection: Collection, id: string): EngineRecord | undefined {
+    return this.records[collection].get(id);
+  }
+
+  keyIdByHash(secretHash: string): string | undefined {
+    return this.keyIds.get(secretHash);
+  }
+
+  values(collection: Collection): Iterable<EngineRecord> {
+    return this.records[collection].values();
+  }
+
+  changeCount(collection: Collection): number {
+    return this.counts[collection];
+  }
+
+  /** The state as the snapshot stores it (records shared, not copied: serialise it, never change it). */
+  toData(): StoreData {
+    const data: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(this.fields)) {
+      data[field] = (COLLECTIONS as readonly string[]).includes(field) ? [...this.records[field as Collection].values()] : value;
+    }
+    for (const collection of COLLECTIONS) data[collection] ??= [...this.records[collection].values()];
+    return data as unknown as StoreData;
+  }
+
+  /**
+   * Puts or deletes one record. A key put keeps the stored usage fields: uses are counted by the store
+   * (recordUse), never written back from a copy a caller read before them. Returns the record as stored.
+   */
+  apply(write: EngineWrite): { stored: RecordWrite; undo: Undo } {
+    const records = this.records[write.collection];
+    const before = records.get(write.id);
+    const undo: Undo = { collection: write.collection, id: write.id, before };
+    this.counts[write.collection]++;
+    if (write.collection === 'keys' && before) this.keyIds.delete((before as KeyRecord).secretHash);
+    if (write.record === undefined) {
+      if (before) {
+        undo.orderBefore = [...records.keys()];
+        records.delete(write.id);
+      }
+      return { stored: { collection: write.collection, id: write.id, record: undefined }, undo };
+    }
+    const record = structuredClone(write.record);
+    if (write.collection === 'keys') {
+      if (before) keepUsage(record as KeyRecord, before as KeyRecord);
+      this.keyIds.set((record as KeyRecord).secretHash, record.id);
+    }
+    records.set(write.id, record);
+    return { stored: { collection: write.collection, id: write.id, record: structuredClone(record) }, undo };
+  }
+
+  /** Takes back applied writes, the last first. */
+  undo(undos: readonly Undo[]): void {
+    for (const { collection, id, before, orderBefore } of [...undos].reverse()) {
+      const records = this.records[collection];
+      const now = records.get(id);
+      if (collection === 'keys' && now) this.keyIds.delete((now as KeyRecord).secretHash);
+      this.counts[collection]++;
+      if (before === undefined) records.delete(id);
+      else records.set(id, before);
+      if (collection === 'keys' && before) this.keyIds.set((before as KeyRecord).secretHash, id);
+      if (orderBefore) {
+        const entries = new Map(records);
+        records.clear();
+        for (const orderedId of orderBefore) if (entries.has(orderedId)) records.set(orderedId, entries.get(orderedId)!);
+      }
+    }
+  }
+}
+
+function keepUsage(record: KeyRecord, stored: KeyRecord): void {
+  for (const field of ['useCount', 'lastUsedAt', 'lastUsedIp'] as const) {
+    if (stored[field] === undefined) delete record[field];
+    else Object.assign(record, { [field]: stored[field] });
+  }
+}
