@@ -24,7 +24,7 @@ export interface Operation {
   query?: z.ZodObject;
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
   /** This route's own refusals, by status: what makes it answer so. */
-  refusals?: Partial<Record<400 | 404 | 409 | 422 | 503, string>>;
+  refusals?: Partial<Record<400 | 403 | 404 | 409 | 422 | 503, string>>;
 }
 
 const invalid = 'VALIDATION_FAILED: `details` names each bad field and what it accepts.';
