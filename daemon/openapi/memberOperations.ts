@@ -14,6 +14,14 @@ export const member = z.object({
 });
 export const memberList = z.object({ items: z.array(member) });
 
+/** Component names for document.ts's NAMED table. */
+export const MEMBER_SCHEMAS: Record<string, z.ZodType> = {
+  MemberCreate: memberCreateSchema,
+  MemberPatch: memberPatchSchema,
+  Member: member,
+  MemberList: memberList,
+};
+
 const forbidden =
   'FORBIDDEN_ROLE: your role does not allow this (members are managed by admins; owners by owners only; the last owner stays).';
 const unavailable = 'STORE_UNAVAILABLE: the team store (PostgreSQL) cannot be reached; nothing was changed.';
