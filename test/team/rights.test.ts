@@ -96,6 +96,8 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       const token = await store.admin.tokens.insert(tokenRecord());
       assert.equal(await store.admin.tokens.delete(token.id), true);
 
+      const inTheirName = await refused(store.admin.keys.insert(keyRecord({ createdBy: member.issuer.name })));
+      assert.equal(inTheirName.message, "Your role (admin) does not allow adding keys in another member's name.");
       const updated = await store.admin.keys.update({ ...issuerTestKey, name: 'Renamed by the admin' }, issuerTestKey.version);
       issuerTestKey = updated;
 

@@ -93,7 +93,8 @@ GRANT SELECT (id, service_id, environment, reference, status, starts_at, expires
 ALTER TABLE keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY keys_read ON keys FOR SELECT USING (true);
-CREATE POLICY keys_insert ON keys FOR INSERT WITH CHECK (keysmith_may_write_key(created_by));
+-- A new key names its creator: the member inserting it, admins included (createdBy is who did it).
+CREATE POLICY keys_insert ON keys FOR INSERT WITH CHECK (created_by = session_user::text AND keysmith_may_write_key(created_by));
 CREATE POLICY keys_update ON keys FOR UPDATE USING (keysmith_may_write_key(created_by)) WITH CHECK (keysmith_may_write_key(created_by));
 CREATE POLICY keys_delete ON keys FOR DELETE USING (keysmith_may_write_key(created_by));
 
