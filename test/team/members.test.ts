@@ -145,6 +145,37 @@ describe('keysmith members (CLI, API, PostgreSQL roles)', function () {
     assert.ok(!adminApi.logged.join('\n').includes(password));
   });
 
+  it("sends only the password's SCRAM verifier: with every statement logged, the server log never holds the password", async () => {
+    // log_statement = all for the admin's new sessions; the server's log is read as the superuser.
+    const superuser = new Client({ connectionString: databaseUrl });
+    await superuser.connect();
+    try {
+      await superuser.query(`ALTER ROLE ${admin.name} SET log_statement = 'all'`);
+      const logged = await openAs(admin);
+      stores.push(logged);
+      const name = uniqueName('uni');
+      // Not ASCII: the verifier is computed on the SASLprep'ed password, as the server would.
+      const password = `Pässwörd\u00A0${newPassword()}\u00AD`;
+      await logged.members.add({ name, role: 'verifier', createdAt: '' }, password);
+      assert.equal(await canLogIn(memberUrl(databaseUrl, name, password)), name);
+      const stored = await superuser.query<{ verifier: string }>('SELECT rolpassword AS verifier FROM pg_authid WHERE rolname = $1', [
+        name,
+      ]);
+      assert.match(stored.rows[0]!.verifier, /^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+
+      const dataDirectory = (await superuser.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
+      const log = (await superuser.query<{ text: string }>('SELECT pg_read_file($1) AS text', [`${dataDirectory}/../server.log`])).rows[0]!
+        .text;
+      assert.match(log, /keysmith_add_member/, 'the call is logged (log_statement = all took effect)');
+      assert.ok(log.includes(stored.rows[0]!.verifier), 'its parameters are logged: the verifier');
+      assert.ok(!log.includes(password) && !log.includes(password.slice(0, 12)), 'the password is not');
+      await logged.members.remove(name);
+    } finally {
+      await superuser.query(`ALTER ROLE ${admin.name} RESET log_statement`);
+      await superuser.end();
+    }
+  });
+
   it('answers 403 FORBIDDEN_ROLE when an admin makes an owner or an issuer manages members, never the password', async () => {
     const password = newPassword();
     const owner2 = await adminApi.raw('POST', '/v1/members', { name: uniqueName('boss'), role: 'owner', password });

@@ -4,6 +4,7 @@
 import { KeysmithError } from '../../errors';
 import type { MemberRecord, MemberRepository, MemberRole } from '../repositories';
 import { forbiddenRole } from './errors';
+import { scramVerifier } from './scramVerifier';
 import type { Identity, Session } from './session';
 
 interface MemberRow {
@@ -71,13 +72,10 @@ export class PostgresMemberRepository implements MemberRepository {
 
   async add(member: MemberRecord, password?: string): Promise<MemberRecord> {
     assertRole(member.role);
-    // The password is a bind parameter, never part of the statement's text: log_statement prints the
-    // text of a statement, not its parameters (log_parameter_max_length would; it is off by default).
-    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_add_member($1, $2, $3)', [
-      member.name,
-      member.role,
-      password ?? null,
-    ]);
+    // Only the password's SCRAM verifier is sent (scramVerifier.ts), as a bind parameter: never in the
+    // statement's text, which an error log line repeats.
+    const verifier = password === undefined ? null : scramVerifier(password);
+    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_add_member($1, $2, $3)', [member.name, member.role, verifier]);
     return memberFromRow(onlyRow(rows));
   }
 

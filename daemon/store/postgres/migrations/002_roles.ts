@@ -166,8 +166,10 @@ CREATE POLICY audit_read ON audit FOR SELECT USING (
   OR actor = session_user::text);
 
 -- Members are managed only through the functions below (admins and owners), which run as the schema's
--- owner. Statement logging (log_statement = all) would still show a call's arguments: the store sends
--- the password as a bind parameter, which log_statement does not print.
+-- owner. Statement logging (log_statement = all) would still show a call's arguments, bind parameters
+-- included: the store sends the password as a bind parameter and only as its SCRAM-SHA-256 verifier
+-- (scramVerifier.ts), which CREATE ROLE stores as given, so the clear password never reaches the server.
+-- A clear password passed here by hand (psql) is hashed by the server, but may be in its log.
 GRANT SELECT ON members TO keysmith_admin;
 
 CREATE FUNCTION keysmith_refuse(reason text) RETURNS void LANGUAGE plpgsql AS $$
