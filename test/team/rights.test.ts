@@ -9,7 +9,7 @@ import type { MemberRole, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord } from '../../daemon/store/types';
 import { createTestDatabase } from '../support/postgresServer';
 import { keyRecord, serviceRecord, tokenRecord } from '../store/support/records';
-import { addMember, newPassword, openAs, psqlAs, uniqueName, type TestMember } from './support/members';
+import { addMember, memberUrl, newPassword, openAs, psqlAs, uniqueName, type TestMember } from './support/members';
 
 async function refused(promise: Promise<unknown>, code = 'FORBIDDEN_ROLE'): Promise<KeysmithError> {
   try {
@@ -87,6 +87,15 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
           .map(({ name, role }) => [name, role])
           .sort((a, b) => a[0]!.localeCompare(b[0]!)),
       );
+    });
+
+    it('refuses to open for a login in no keysmith role, saying so', async () => {
+      const outsider = { name: uniqueName('outsider'), password: newPassword() };
+      await psqlAs({ url: databaseUrl }, `CREATE ROLE ${outsider.name} LOGIN PASSWORD '${outsider.password}'`);
+      const refusal = await refused(openAs({ url: memberUrl(databaseUrl, outsider.name, outsider.password) }));
+      assert.match(refusal.message, new RegExp(`^The database login ${outsider.name} is not a Keysmith member of this store`));
+      assert.ok(!refusal.message.includes(outsider.password));
+      await psqlAs({ url: databaseUrl }, `DROP ROLE ${outsider.name}`);
     });
 
     it('admin: every key with its sealed secret, services, tokens, members but never an owner', async () => {

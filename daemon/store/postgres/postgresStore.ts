@@ -2,13 +2,14 @@
 // advisory lock), starts the change feed and hands out repositories over a connection pool; a unit of
 // work is one client between BEGIN and COMMIT.
 import pg from 'pg';
+import { KeysmithError } from '../../errors';
 import type { Store, StoreChange, UnitOfWork } from '../repositories';
 import type { KeyUse } from '../types';
 import { PostgresAuditRepository } from './auditRepository';
 import { PostgresChangeFeed } from './changeFeed';
 import { checkout } from './checkout';
 import { clientConfig, createPool, describeUrl, passwordOf, type ConnectionSettings } from './connection';
-import { storeError } from './errors';
+import { isForbidden, storeError } from './errors';
 import { PostgresKeyRepository } from './keyRepository';
 import { FULL_KEY_READS, VERIFY_KEY_READS, type KeyReads } from './keyColumns';
 import { PostgresMemberRepository } from './memberRepository';
@@ -25,6 +26,20 @@ export interface PostgresStoreOptions extends ConnectionSettings {
   usageFlushMs?: number;
   /** First reconnect delay of the change feed after a lost connection (default 100 ms, doubling to 5 s). */
   reconnectBackoffMs?: number;
+}
+
+const notAMember = (url: string) =>
+  new KeysmithError(
+    'FORBIDDEN_ROLE',
+    `The database login ${loginOf(url)} is not a Keysmith member of this store (no keysmith role); an admin adds members with keysmith members add.`,
+  );
+
+function loginOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || '(default)';
+  } catch {
+    return '(unknown)';
+  }
 }
 
 export interface PostgresStore extends Store {
@@ -44,6 +59,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await migrate(pool);
   } catch (error) {
     await pool.end().catch(() => {});
+    // A login in no keysmith role may not even read the schema version (migration 002).
+    if (isForbidden(error)) throw notAMember(options.url);
     throw storeError(error, password);
   }
 
