@@ -7,6 +7,7 @@ import { KeysmithError } from '../../daemon/errors';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { Environment, KeyState } from '../../daemon/protocol';
 import { MIGRATIONS } from '../../daemon/store/postgres/migrations';
+import { describeUrl } from '../../daemon/store/postgres/connection';
 import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
@@ -51,9 +52,27 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Key
 
 const stored = (record: KeyRecord, version: number): Stored<KeyRecord> => ({ ...record, version });
 
+/** A new database with the services the test keys name (keys reference an existing service). */
+async function createSeededDatabase(label: string, create: (name: string) => Promise<string> = createTestDatabase): Promise<string> {
+  const url = await create(label);
+  const store = await openPostgresStore({ url });
+  try {
+    for (const id of ['svc_test', ...LIST_SERVICES]) await store.services.insert(serviceRecord({ id }));
+  } finally {
+    await store.close();
+  }
+  return url;
+}
+
 describe('PostgreSQL store', function () {
   this.timeout(60_000);
   const open = useStores();
+
+  it('describes a store by host, port and database, never by user or password', () => {
+    assert.equal(describeUrl('postgres://keysmith:p%40ss-word@db.example:6543/keys?sslmode=require'), 'postgres://db.example:6543/keys');
+    assert.equal(describeUrl('postgresql://keysmith:secret@10.0.0.1/keys'), 'postgres://10.0.0.1:5432/keys');
+    assert.equal(describeUrl('postgres:///keys?host=/run/postgresql'), 'postgres:///run/postgresql:5432/keys');
+  });
 
   describe('migrations', () => {
     it('two daemons opening a new database at once both start, and each migration is applied once', async () => {
@@ -71,7 +90,7 @@ describe('PostgreSQL store', function () {
     });
 
     it('opening again applies nothing and keeps the data', async () => {
-      const url = await createTestDatabase('migrations_again');
+      const url = await createSeededDatabase('migrations_again');
       const store = await open({ url });
       const key = await store.keys.insert(keyRecord());
       await store.close();
@@ -102,7 +121,7 @@ describe('PostgreSQL store', function () {
   describe('keys', () => {
     let url: string;
     before(async () => {
-      url = await createTestDatabase('keys');
+      url = await createSeededDatabase('keys');
     });
 
     it('reads back a key exactly as written, optional fields absent or present, at version 1', async () => {
@@ -151,8 +170,9 @@ describe('PostgreSQL store', function () {
       assert.equal(renamed.name, 'Payments API');
 
       const error = await rejectsWith(store.keys.update({ ...key, name: 'Lost edit' }, 1), 'CONFLICT');
-      assert.ok(error.message.includes('"Payments API"') && error.message.includes(key.id), error.message);
-      assert.ok(!error.message.includes(key.secretHash));
+      assert.ok(error.message.includes('"Payments API"'), error.message);
+      assert.deepEqual(error.details, { id: key.id });
+      assert.ok(!`${error.message}${JSON.stringify(error.details)}`.includes(key.secretHash));
       await rejectsWith(store.keys.delete(key.id, 1), 'CONFLICT');
       assert.equal((await store.keys.get(key.id))?.name, 'Payments API');
 
@@ -160,6 +180,39 @@ describe('PostgreSQL store', function () {
       assert.equal(await store.keys.get(key.id), undefined);
       await rejectsWith(store.keys.update({ ...key }, 2), 'NOT_FOUND');
       await rejectsWith(store.keys.delete(key.id, 2), 'NOT_FOUND');
+    });
+
+    it('refuses what another writer made impossible meanwhile with CONFLICT: an id taken, a service gone, a service in use', async () => {
+      const store = await open({ url });
+      const key = await store.keys.insert(keyRecord());
+      await rejectsWith(store.keys.insert(keyRecord({ id: key.id })), 'CONFLICT');
+      await rejectsWith(store.tokens.insert(tokenRecord({ id: (await store.tokens.insert(tokenRecord())).id })), 'CONFLICT');
+      const gone = keyRecord({ serviceId: 'svc_deleted_meanwhile' });
+      await rejectsWith(store.keys.insert(gone), 'CONFLICT');
+      assert.equal(await store.keys.get(gone.id), undefined);
+      await rejectsWith(store.keys.update({ ...key, serviceId: 'svc_deleted_meanwhile' }, 1), 'CONFLICT');
+      // A service found unused, then given a key by another daemon before its delete: the delete is refused.
+      const service = await store.services.insert(serviceRecord());
+      assert.equal(await store.services.keyCount(service.id), 0);
+      await store.keys.insert(keyRecord({ serviceId: service.id }));
+      await rejectsWith(store.services.delete(service.id, 1), 'CONFLICT');
+      await rejectsWith(store.services.insert(serviceRecord({ id: service.id })), 'CONFLICT');
+      assert.deepEqual(await store.services.get(service.id), service);
+    });
+
+    it('refuses with CONFLICT, after the lock timeout, a write to a key another session holds (a psql transaction left open)', async () => {
+      const store = await open({ url, lockTimeoutMs: 300 });
+      const key = await store.keys.insert(keyRecord({ name: 'Held' }));
+      await withClient(url, async (psql) => {
+        await psql.query('BEGIN');
+        await psql.query("UPDATE keys SET name = 'Held in psql' WHERE id = $1", [key.id]);
+        const started = Date.now();
+        const error = await rejectsWith(store.keys.update({ ...key, name: 'Waited' }, 1), 'CONFLICT');
+        assert.ok(Date.now() - started >= 250, 'refused before the lock timeout');
+        assert.match(error.message, /being changed by someone else right now/);
+        await psql.query('ROLLBACK');
+      });
+      assert.equal((await store.keys.update({ ...key, name: 'Once free' }, 1)).version, 2);
     });
 
     it('counts batched uses without bumping the version, and an update from a stale copy keeps them', async () => {
@@ -207,7 +260,7 @@ describe('PostgreSQL store', function () {
     const now = new Date('2030-06-01T00:00:00.000Z');
 
     before(async () => {
-      url = await createTestDatabase('keys_list');
+      url = await createSeededDatabase('keys_list');
       store = await openPostgresStore({ url });
       await store.unitOfWork(async (tx) => {
         for (const key of keys) await tx.keys.insert(key);
@@ -325,11 +378,15 @@ describe('PostgreSQL store', function () {
       const disabled = await store.services.update({ ...service, enabled: false, disabledReason: 'paused' }, 1);
       assert.deepEqual(disabled, { ...service, enabled: false, disabledReason: 'paused', version: 2 });
       const error = await rejectsWith(store.services.update(service, 1), 'CONFLICT');
-      assert.ok(error.message.includes(service.name) && error.message.includes(service.id));
-      await store.keys.insert(keyRecord({ serviceId: service.id }));
-      await store.keys.insert(keyRecord({ serviceId: service.id }));
+      assert.ok(error.message.includes(`"${service.name}"`), error.message);
+      assert.deepEqual(error.details, { id: service.id });
+      const first = await store.keys.insert(keyRecord({ serviceId: service.id }));
+      const second = await store.keys.insert(keyRecord({ serviceId: service.id, status: 'revoked' }));
       assert.equal(await store.services.keyCount(service.id), 2);
       assert.ok((await store.services.list()).some((listed) => listed.id === service.id));
+      await store.keys.delete(first.id, 1);
+      await store.keys.delete(second.id, 1);
+      assert.equal(await store.services.keyCount(service.id), 0);
       await store.services.delete(service.id, 2);
       assert.equal(await store.services.get(service.id), undefined);
       await rejectsWith(store.services.delete(service.id, 2), 'NOT_FOUND');
@@ -378,7 +435,7 @@ describe('PostgreSQL store', function () {
   describe('unit of work', () => {
     let url: string;
     before(async () => {
-      url = await createTestDatabase('unit_of_work');
+      url = await createSeededDatabase('unit_of_work');
     });
 
     it('commits everything together and announces it before resolving', async () => {
@@ -434,7 +491,7 @@ describe('PostgreSQL store', function () {
   describe('change feed between two daemons', () => {
     let url: string;
     before(async () => {
-      url = await createTestDatabase('change_feed');
+      url = await createSeededDatabase('change_feed');
     });
 
     it("announces a daemon's own write once, before the write resolves, and reaches the other daemon within 1 s", async () => {
@@ -507,7 +564,7 @@ describe('PostgreSQL store', function () {
     let url: string;
     before(async () => {
       server = await startPostgresServer();
-      url = await server.createDatabase('outages');
+      url = await createSeededDatabase('outages', (name) => server.createDatabase(name));
     });
     after(() => server.dispose());
 

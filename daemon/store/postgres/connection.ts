@@ -8,6 +8,8 @@ export interface ConnectionSettings {
   maxConnections?: number;
   /** How long a query waits for a connection before the store counts as unreachable. */
   connectTimeoutMs?: number;
+  /** How long a write waits for a row another transaction holds before it is refused (CONFLICT). */
+  lockTimeoutMs?: number;
 }
 
 export function clientConfig(settings: ConnectionSettings): pg.ClientConfig {
@@ -17,6 +19,11 @@ export function clientConfig(settings: ConnectionSettings): pg.ClientConfig {
     // A silently dead peer (a cut network) is found by TCP keepalive instead of never.
     keepAlive: true,
     application_name: 'keysmith',
+    // A psql session left open on a key (or two units of work of this daemon waiting on each other)
+    // must not hang writes for ever: past this, the write is refused with CONFLICT and retried.
+    lock_timeout: settings.lockTimeoutMs ?? 10_000,
+    // A unit of work of ours that stalls releases its locks; its next statement fails (STORE_UNAVAILABLE).
+    idle_in_transaction_session_timeout: 60_000,
   };
 }
 
@@ -32,7 +39,9 @@ export function createPool(settings: ConnectionSettings): pg.Pool {
 export function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `postgres://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname || '/'}`;
+    // A unix-socket URL names its directory in ?host= (postgres:///db?host=/run/postgresql).
+    const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+    return `postgres://${host}:${parsed.port || '5432'}${parsed.pathname || '/'}`;
   } catch {
     return 'postgres';
   }

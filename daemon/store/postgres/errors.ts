@@ -38,9 +38,20 @@ export function isConnectionError(error: unknown): boolean {
 
 export const storeUnavailable = () => new KeysmithError('STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE);
 
-/** The error a query failure becomes: STORE_UNAVAILABLE for connection trouble, else the error, password-free. */
+/** lock_not_available (lock_timeout), deadlock_detected, serialization_failure: another writer holds the rows. */
+const CONTENTION_SQLSTATES = new Set(['55P03', '40P01', '40001']);
+
+const busy = () =>
+  new KeysmithError('CONFLICT', 'The records this change needs are being changed by someone else right now; nothing was changed. Retry.');
+
+/**
+ * The error a query failure becomes: STORE_UNAVAILABLE for connection trouble, CONFLICT when other
+ * writers hold the rows, else the error itself, password-free.
+ */
 export function storeError(error: unknown, password: string | undefined): unknown {
   if (isConnectionError(error)) return error instanceof KeysmithError ? error : storeUnavailable();
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (!(error instanceof KeysmithError) && typeof code === 'string' && CONTENTION_SQLSTATES.has(code)) return busy();
   if (password && error instanceof Error) {
     for (const form of new Set([password, encodeURIComponent(password)])) {
       if (error.message.includes(form)) error.message = error.message.split(form).join('***');
@@ -53,6 +64,12 @@ export function storeError(error: unknown, password: string | undefined): unknow
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const pgError = error as { code?: unknown; constraint?: unknown };
   return pgError?.code === '23505' && pgError.constraint === constraint;
+}
+
+/** SQLSTATE foreign_key_violation on the named constraint. */
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: unknown; constraint?: unknown };
+  return pgError?.code === '23503' && pgError.constraint === constraint;
 }
 
 /**

@@ -1,13 +1,12 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
-import { KeysmithError } from '../../errors';
 import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
 import { assignments, placeholders, toValues } from './columns';
-import { isUniqueViolation } from './errors';
+import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
-import { staleWriteError } from './staleWrite';
+import { duplicateSecret, staleCollection, staleRecord, staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
@@ -16,8 +15,15 @@ const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 const withSealed = (stored: Stored<KeyRecord>, written: KeyRecord): Stored<KeyRecord> =>
   written.sealed === undefined ? stored : { ...stored, sealed: written.sealed };
 
-const duplicateSecret = () =>
-  new KeysmithError('DUPLICATE_SECRET', 'Another key already has this secret; a secret can be registered only once.');
+/** The refusal a constraint of the keys table stands for, or the error itself. */
+function refusal(error: unknown, record: KeyRecord): unknown {
+  if (isUniqueViolation(error, 'keys_secret_hash_key')) return duplicateSecret();
+  // Another writer inserted this id first.
+  if (isUniqueViolation(error, 'keys_pkey')) return staleRecord('keys', record);
+  // The service was deleted since the write was decided.
+  if (isForeignKeyViolation(error, 'keys_service_fkey')) return staleCollection('services');
+  return error;
+}
 
 export class PostgresKeyRepository implements KeyRepository {
   constructor(
@@ -67,8 +73,7 @@ export class PostgresKeyRepository implements KeyRepository {
       );
       return this.announce(withSealed(keyFromRow(rows[0]), record));
     } catch (error) {
-      if (isUniqueViolation(error, 'keys_secret_hash_key')) throw duplicateSecret();
-      throw error;
+      throw refusal(error, record);
     }
   }
 
@@ -83,16 +88,15 @@ export class PostgresKeyRepository implements KeyRepository {
         values,
       ));
     } catch (error) {
-      if (isUniqueViolation(error, 'keys_secret_hash_key')) throw duplicateSecret();
-      throw error;
+      throw refusal(error, record);
     }
-    if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', 'key', record.id, expectedVersion);
+    if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', record.id);
     return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
     const { rowCount } = await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion]);
-    if (rowCount === 0) throw await staleWriteError(this.session, 'keys', 'key', id, expectedVersion);
+    if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
   }
 

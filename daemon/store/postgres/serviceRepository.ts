@@ -3,7 +3,8 @@ import type { ServiceRepository, Stored } from '../repositories';
 import type { ServiceRecord } from '../types';
 import { assignments, col, fromRow, placeholders, toValues, type Column } from './columns';
 import type { Session } from './session';
-import { staleWriteError } from './staleWrite';
+import { isForeignKeyViolation, isUniqueViolation } from './errors';
+import { staleCollection, staleRecord, staleWriteError } from './staleWrite';
 
 const SERVICE_COLUMNS: readonly Column<ServiceRecord>[] = [
   col('id', 'id'),
@@ -43,11 +44,16 @@ export class PostgresServiceRepository implements ServiceRepository {
   }
 
   async insert(record: ServiceRecord): Promise<Stored<ServiceRecord>> {
-    const { rows } = await this.session.query(
-      `INSERT INTO services (${COLUMN_LIST}) VALUES (${placeholders(SERVICE_COLUMNS.length)}) RETURNING *`,
-      toValues(record, SERVICE_COLUMNS),
-    );
-    return this.announce(serviceFromRow(rows[0]));
+    try {
+      const { rows } = await this.session.query(
+        `INSERT INTO services (${COLUMN_LIST}) VALUES (${placeholders(SERVICE_COLUMNS.length)}) RETURNING *`,
+        toValues(record, SERVICE_COLUMNS),
+      );
+      return this.announce(serviceFromRow(rows[0]));
+    } catch (error) {
+      // Another daemon seeded or created this id first (two daemons starting together seed the presets).
+      throw isUniqueViolation(error, 'services_pkey') ? staleRecord('services', record) : error;
+    }
   }
 
   async update(record: ServiceRecord, expectedVersion: number): Promise<Stored<ServiceRecord>> {
@@ -55,13 +61,19 @@ export class PostgresServiceRepository implements ServiceRepository {
       `UPDATE services SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING *`,
       [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)],
     );
-    if (rows[0] === undefined) throw await staleWriteError(this.session, 'services', 'service', record.id, expectedVersion);
+    if (rows[0] === undefined) throw await staleWriteError(this.session, 'services', record.id);
     return this.announce(serviceFromRow(rows[0]));
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
-    const { rowCount } = await this.session.query('DELETE FROM services WHERE id = $1 AND version = $2', [id, expectedVersion]);
-    if (rowCount === 0) throw await staleWriteError(this.session, 'services', 'service', id, expectedVersion);
+    let rowCount: number | null;
+    try {
+      ({ rowCount } = await this.session.query('DELETE FROM services WHERE id = $1 AND version = $2', [id, expectedVersion]));
+    } catch (error) {
+      // A key of this service was added since the service was found unused.
+      throw isForeignKeyViolation(error, 'keys_service_fkey') ? staleCollection('keys') : error;
+    }
+    if (rowCount === 0) throw await staleWriteError(this.session, 'services', id);
     this.session.changed({ collection: 'services', id, record: undefined });
   }
 

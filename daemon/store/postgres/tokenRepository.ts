@@ -2,7 +2,9 @@
 import type { Stored, TokenRepository } from '../repositories';
 import type { TokenRecord } from '../types';
 import { col, fromRow, placeholders, toValues, type Column } from './columns';
+import { isUniqueViolation } from './errors';
 import type { Session } from './session';
+import { staleRecord } from './staleWrite';
 
 const TOKEN_COLUMNS: readonly Column<TokenRecord>[] = [
   col('id', 'id'),
@@ -32,11 +34,16 @@ export class PostgresTokenRepository implements TokenRepository {
   }
 
   async insert(record: TokenRecord): Promise<Stored<TokenRecord>> {
-    const { rows } = await this.session.query(
-      `INSERT INTO tokens (${COLUMN_LIST}) VALUES (${placeholders(TOKEN_COLUMNS.length)}) RETURNING *`,
-      toValues(record, TOKEN_COLUMNS),
-    );
-    const stored = tokenFromRow(rows[0]);
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await this.session.query(
+        `INSERT INTO tokens (${COLUMN_LIST}) VALUES (${placeholders(TOKEN_COLUMNS.length)}) RETURNING *`,
+        toValues(record, TOKEN_COLUMNS),
+      ));
+    } catch (error) {
+      throw isUniqueViolation(error, 'tokens_pkey') ? staleRecord('tokens', record) : error;
+    }
+    const stored = tokenFromRow(rows[0]!);
     this.session.changed({ collection: 'tokens', id: stored.id, record: stored });
     return stored;
   }

@@ -29,11 +29,11 @@ CREATE TABLE services (
   version integer NOT NULL DEFAULT 1
 );
 
--- No foreign key to services: the core refuses to delete a service in use (keyCount), as on the
--- embedded store, and keys of a service removed by hand stay readable.
 CREATE TABLE keys (
   id text COLLATE "C" PRIMARY KEY,
-  service_id text NOT NULL,
+  -- The core refuses to delete a service in use (keyCount); the foreign key closes the race of two
+  -- daemons (one deletes the service while the other adds a key to it) and guards psql edits too.
+  service_id text NOT NULL CONSTRAINT keys_service_fkey REFERENCES services (id),
   environment text NOT NULL CHECK (environment IN ('test', 'production')),
   -- ICU root collation: sorting by name matches the embedded store's String.localeCompare.
   name text COLLATE "und-x-icu" NOT NULL,
