@@ -53,6 +53,8 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       member[role] = await addMember(store.admin, databaseUrl, role, role);
       store[role] = await openAs(member[role]);
     }
+    // Keys reference their service (migration 001): the one keyRecord() names.
+    await store.admin.services.insert(serviceRecord({ id: 'svc_test' }));
     adminKey = await store.admin.keys.insert(keyRecord({ id: 'key_admin', createdBy: member.admin.name, sealed: 'sealed-admin' }));
     issuerTestKey = await store.issuer.keys.insert(
       keyRecord({ id: 'key_issuer_test', createdBy: member.issuer.name, sealed: 'sealed-issuer' }),
@@ -234,7 +236,7 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       const insert = await psqlAs(
         member.issuer,
         `INSERT INTO keys (id, service_id, environment, name, reference, hint, status, origin, starts_at, created_at, created_by, updated_at, secret_hash)
-         VALUES ('key_forged', 'svc', 'test', 'Forged', 'ref', 'h', 'active', 'generated', now(), now(), '${member.admin.name}', now(), 'forged_hash')`,
+         VALUES ('key_forged', 'svc_test', 'test', 'Forged', 'ref', 'h', 'active', 'generated', now(), now(), '${member.admin.name}', now(), 'forged_hash')`,
       );
       assert.equal(insert.ok, false);
       assert.match(insert.stderr, /new row violates row-level security policy for table "keys"/);
