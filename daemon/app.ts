@@ -10,6 +10,7 @@ import { injectRoutes } from './routes/inject';
 import { keyRoutes } from './routes/keys';
 import { openApiRoutes } from './routes/openapi';
 import { lookupRoutes } from './routes/lookup';
+import { memberRoutes } from './routes/members';
 import { serviceRoutes } from './routes/services';
 
 export interface AppDeps {
@@ -28,6 +29,7 @@ export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
   app.use(lookupRoutes(core));
   app.use(injectRoutes(core));
   app.use(accessRoutes(core));
+  app.use(memberRoutes(core.context.store.members));
   app.use(openApiRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

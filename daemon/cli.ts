@@ -4,6 +4,7 @@ import { CliError, connect, type DaemonConnection } from './cliClient';
 import { readSecretFrom } from './cliSecret';
 import { resolveDataDir } from '../common/daemonJson';
 import { hooksCommand } from './cli/hooksCommand';
+import { MEMBERS_USAGE, membersCommand } from './cli/membersCommand';
 import { scanCommand } from './cli/scanCommand';
 import { textTable } from './cli/textTable';
 import type { KeyCreated, KeyList, KeyView, Service, VerifyResponse } from './protocol';
@@ -15,6 +16,7 @@ const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
   keys revoke   KEY_ID
   keys verify   [- | SECRET] [--method M] [--company C] [--ip ADDRESS]
   services list
+${MEMBERS_USAGE}
   scan          [PATH ...] [--staged] [--gitleaks-config]
   hooks install [--force]
 
@@ -24,6 +26,9 @@ const USAGE = `Usage: keysmith <command> [options] [--data-dir DIR] [--json]
 
   keys verify reads the secret from stdin when given "-" or no SECRET; prefer that, since a secret
   in the arguments shows in \`ps\` and the shell history:  keysmith keys verify - < secret.txt
+
+  members manage a team store's members (PostgreSQL): each is a database login in one role. members add
+  --password-stdin reads the login's password from stdin:  keysmith members add ana --role issuer --password-stdin < pw.txt
 
   --json prints the daemon's JSON answer instead of a table.
 `;
@@ -114,8 +119,8 @@ async function keysCommand(daemon: DaemonConnection, args: ParsedArgs, print: Pr
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(
     argv,
-    ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip'],
-    ['json', 'help', 'staged', 'gitleaks-config', 'force'],
+    ['data-dir', 'service', 'env', 'status', 'q', 'page', 'name', 'expires', 'permission', 'method', 'company', 'ip', 'role'],
+    ['json', 'help', 'staged', 'gitleaks-config', 'force', 'password-stdin'],
   );
   const [group, sub] = args.positionals;
   if (args.flags.has('help') || group === undefined) return void process.stdout.write(USAGE);
@@ -126,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'hooks') return hooksCommand(args, args.options.get('data-dir'));
   const daemon = await connect(resolveDataDir(args.options.get('data-dir')));
   if (group === 'keys') return keysCommand(daemon, args, print);
+  if (group === 'members') return membersCommand(daemon, args, print, () => readSecretFrom(process.stdin, 'Password'));
   if (group === 'services' && sub === 'list') {
     const { items } = await daemon.call<{ items: Service[] }>('GET', '/v1/services');
     return print({ items }, () =>

@@ -3,9 +3,9 @@
 import type { Readable } from 'node:stream';
 
 /** The secret on `input`, surrounding whitespace (a trailing newline from `echo` or a file) removed. */
-export async function readSecretFrom(input: Readable & { isTTY?: boolean }): Promise<string> {
+export async function readSecretFrom(input: Readable & { isTTY?: boolean }, prompt = 'Secret to verify'): Promise<string> {
   const interactive = input.isTTY === true;
-  if (interactive) process.stderr.write('Secret to verify (then Enter): ');
+  if (interactive) process.stderr.write(`${prompt} (then Enter): `);
   let text = '';
   input.setEncoding('utf8');
   for await (const chunk of input) {

@@ -408,3 +408,24 @@ export interface KeyLookupRequest {
 export interface KeyLookupResponse {
   items: Array<{ hash: string; key: KeyView }>;
 }
+
+/** A member of a team store: a database login in one role (PostgreSQL store, migration 002). */
+export type MemberRole = 'owner' | 'admin' | 'issuer' | 'auditor' | 'verifier';
+
+export interface Member {
+  name: string;
+  role: MemberRole;
+  createdAt: string;
+}
+
+/** `GET /v1/members`. */
+export interface MemberList {
+  items: Member[];
+}
+
+/** `POST /v1/members`: the password is the member's database login password; it is never returned or logged. */
+export interface MemberCreateRequest {
+  name: string;
+  role: MemberRole;
+  password?: string;
+}

@@ -57,6 +57,14 @@ export class ServiceCatalog {
   async ensurePresets(): Promise<void> {
     const stale = (service: Service | undefined, preset: Service) => !service || lockedFieldsDiffer(service, preset);
     if (!BUILT_IN_SERVICES.some((preset) => stale(this.services.get(preset.id), preset))) return;
+    // On a team store only owners and admins write services: an issuer's, auditor's or verifier's
+    // daemon starts with the catalogue as it is, and the next owner or admin daemon brings it up to date.
+    await this.writePresets(stale).catch((error: unknown) => {
+      if (!(error instanceof KeysmithError && error.code === 'FORBIDDEN_ROLE')) throw error;
+    });
+  }
+
+  private async writePresets(stale: (service: Service | undefined, preset: Service) => boolean): Promise<void> {
     await retryOnConflict(() =>
       this.context.store.unitOfWork(async (tx) => {
         for (const preset of BUILT_IN_SERVICES) {

@@ -7,9 +7,11 @@ import { keyLookupSchema } from '../validation/lookupSchema';
 import * as requests from '../validation/schemas';
 import { EMPTY_BODY, OPERATIONS, PARSER_REFUSALS, statusesOf, type Operation } from './operations';
 import * as responses from './responseSchemas';
+import { MEMBER_SCHEMAS } from './memberOperations';
 
 /** Component names: what a reader sees under components/schemas. */
 const NAMED: Record<string, z.ZodType> = {
+  ...MEMBER_SCHEMAS,
   KeyCreate: requests.keyCreateSchema,
   KeyImport: requests.keyImportSchema,
   KeyPatch: requests.keyPatchSchema,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { keyLookupSchema } from '../validation/lookupSchema';
 import * as requests from '../validation/schemas';
 import * as responses from './responseSchemas';
+import { MEMBER_OPERATIONS } from './memberOperations';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -24,7 +25,7 @@ export interface Operation {
   query?: z.ZodObject;
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
   /** This route's own refusals, by status: what makes it answer so. */
-  refusals?: Partial<Record<400 | 404 | 409 | 422 | 503, string>>;
+  refusals?: Partial<Record<400 | 403 | 404 | 409 | 422 | 503, string>>;
 }
 
 const invalid = 'VALIDATION_FAILED: `details` names each bad field and what it accepts.';
@@ -281,6 +282,7 @@ export const OPERATIONS: readonly Operation[] = [
       ...injectionCut,
     },
   })),
+  ...MEMBER_OPERATIONS,
 ];
 
 /** Refusals any route can answer, before or around its own work. */

@@ -408,12 +408,13 @@ describe('PostgreSQL store', function () {
       );
     });
 
-    it('appends audit events, reads them newest first (per key too), and refuses to change them', async () => {
+    it("appends audit events in the login's name, reads them newest first (per key too), and refuses to change them", async () => {
       const store = await open({ url });
       const events = Array.from({ length: 5 }, (_, index) => ({
         id: `evt_${index}`,
         at: `2030-01-01T00:00:0${index}.000Z`,
-        actor: 'alice',
+        // The test's login: the database records every event in the name of the login that appends it.
+        actor: 'postgres',
         action: 'key.created',
         ...(index % 2 === 0 ? { keyId: 'key_even', details: { n: index, nested: { ok: true } } } : {}),
       }));
@@ -429,6 +430,16 @@ describe('PostgreSQL store', function () {
         await assert.rejects(client.query('DELETE FROM audit'), /append-only/);
       });
       assert.equal((await store.audit.query({ limit: 10 })).length, 5);
+      // An event of a verify token served by this login's daemon (or a lie about who acted) is stored
+      // in the login's name, the claimed actor kept beside it.
+      await store.audit.append([{ id: 'evt_token', at: '2030-01-01T00:00:09.000Z', actor: 'token:shop', action: 'key.verify_refused' }]);
+      assert.deepEqual((await store.audit.query({ limit: 1 }))[0], {
+        id: 'evt_token',
+        at: '2030-01-01T00:00:09.000Z',
+        actor: 'postgres',
+        action: 'key.verify_refused',
+        details: { via: 'token:shop' },
+      });
     });
   });
 

@@ -28,9 +28,13 @@ export class PostgresAuditRepository implements AuditRepository {
     // One row per event, in the order given (WITH ORDINALITY), so ids follow the caller's order. An event
     // already there is skipped: the audit trail writes refused events again, and a batch whose COMMIT
     // was lost with the connection may in fact be stored; it must not block every later event.
+    // The actor is the member's login, as the table's row policy demands (migration 002): an event of a
+    // verify token served by this member's daemon keeps the token's name in `details.via`.
     await this.session.query(
       `INSERT INTO audit (event_id, at, actor, action, key_id, details)
-       SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
+       SELECT e.event_id, e.at, session_user, e.action, e.key_id,
+         CASE WHEN e.actor = session_user::text THEN e.details
+              ELSE coalesce(e.details, '{}'::jsonb) || jsonb_build_object('via', e.actor) END
        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
          WITH ORDINALITY AS e(event_id, at, actor, action, key_id, details, position)
        ORDER BY e.position

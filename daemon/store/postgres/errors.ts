@@ -71,3 +71,48 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
   const pgError = error as { code?: unknown; constraint?: unknown };
   return pgError?.code === '23503' && pgError.constraint === constraint;
 }
+
+/**
+ * SQLSTATE insufficient_privilege: a grant, a row policy's WITH CHECK, or a member function of
+ * migration 002 refused the member this daemon connects as.
+ */
+export const isForbidden = (error: unknown): boolean => (error as { code?: unknown })?.code === '42501';
+
+export const forbiddenRole = (role: string, what: string) =>
+  new KeysmithError('FORBIDDEN_ROLE', `Your role (${role}) does not allow ${what}.`);
+
+const TABLE_NOUNS: Record<string, string> = {
+  keys: 'keys',
+  keys_readable: 'keys',
+  key_usage: 'key usage',
+  services: 'services',
+  tokens: 'verify tokens',
+  audit: 'the audit log',
+  members: 'members',
+  keysmith_migrations: 'the schema',
+};
+
+/** What the statement tried, in words: its first write verb, else reading. */
+function attempted(sql: string): string {
+  const verb = /\b(INSERT|UPDATE|DELETE|TRUNCATE)\b/i.exec(sql)?.[1]?.toUpperCase();
+  if (verb === 'INSERT') return 'adding';
+  if (verb === 'UPDATE') return 'changing';
+  if (verb === 'DELETE' || verb === 'TRUNCATE') return 'deleting';
+  return 'reading';
+}
+
+/** The words after "does not allow" for a refusal of `sql`. */
+export function refusedAction(error: Error, sql: string): string {
+  const own = /^keysmith: (.*)$/s.exec(error.message);
+  if (own?.[1] !== undefined) return own[1];
+  const policy = /row-level security policy for table "(\w+)"/.exec(error.message)?.[1];
+  if (policy === 'keys') return `${attempted(sql)} keys in another member's name`;
+  if (policy === 'audit') return "writing audit events in another member's name";
+  if (policy === 'key_usage') return "recording usage of another member's key";
+  const object = /permission denied for (?:table|view|sequence|function) "?([\w.]+)"?/.exec(error.message)?.[1];
+  if (object?.startsWith('keysmith_') && object !== 'keysmith_migrations') return 'managing members';
+  const noun = (object && TABLE_NOUNS[object]) ?? 'this';
+  // A column grant refusal: reading keys is allowed, their sealed secrets are not.
+  if (object === 'keys' && attempted(sql) === 'reading') return 'reading these key columns (sealed secrets included)';
+  return noun === 'this' ? 'this' : `${attempted(sql)} ${noun}`;
+}

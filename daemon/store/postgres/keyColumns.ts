@@ -38,7 +38,33 @@ const USAGE_COLUMNS: readonly Column<KeyRecord>[] = [
 
 /** Key columns of `k` with the usage of `u` (a LEFT JOIN key_usage u). */
 export const KEY_SELECT = 'k.*, coalesce(u.use_count, 0) AS use_count, u.last_used_at, u.last_used_ip';
-export const KEY_FROM = 'keys k LEFT JOIN key_usage u ON u.key_id = k.id';
+/**
+ * Keys are read through the keys_readable view (migration 002): every column, with `sealed` only where
+ * the member may read it (NULL elsewhere), since a member's column grants on `keys` leave it out.
+ */
+export const KEY_FROM = 'keys_readable k LEFT JOIN key_usage u ON u.key_id = k.id';
+
+/** How a repository reads keys: the full view, or the verify columns a verifier is granted. */
+export interface KeyReads {
+  select: string;
+  from: string;
+}
+
+export const FULL_KEY_READS: KeyReads = { select: KEY_SELECT, from: KEY_FROM };
+
+/** What verify needs (core/keyIndex.ts), as granted to keysmith_verifier: no names, creators, usage or secrets. */
+export const VERIFY_KEY_READS: KeyReads = {
+  select:
+    'k.id, k.service_id, k.environment, k.reference, k.status, k.starts_at, k.expires_at, k.grace_until, k.permissions, ' +
+    'k.companies, k.ip_allow_list, k.organization, k.secret_hash, k.version, 0 AS use_count',
+  from: 'keys k',
+};
+
+/**
+ * What an insert or update returns: every column but `sealed`, which most members may write but not
+ * read back (the record keeps the value it was written with).
+ */
+export const KEY_RETURNING = [...KEY_COLUMNS.filter(({ field }) => field !== 'sealed').map(({ column }) => column), 'version'].join(', ');
 
 export function keyFromRow(row: Record<string, unknown>): Stored<KeyRecord> {
   const record = fromRow(row, [...KEY_COLUMNS, ...USAGE_COLUMNS]);

@@ -3,7 +3,7 @@ import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
 import { assignments, placeholders, toValues } from './columns';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
-import { KEY_COLUMNS, KEY_FROM, KEY_SELECT, keyFromRow } from './keyColumns';
+import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
 import { duplicateSecret, staleCollection, staleRecord } from '../staleRecord';
@@ -11,6 +11,10 @@ import { staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
+
+/** The sealed copy a write was given (not read back: see KEY_RETURNING); an update without one keeps the stored one. */
+const withSealed = (stored: Stored<KeyRecord>, written: KeyRecord): Stored<KeyRecord> =>
+  written.sealed === undefined ? stored : { ...stored, sealed: written.sealed };
 
 /** The refusal a constraint of the keys table stands for, or the error itself. */
 function refusal(error: unknown, record: KeyRecord): unknown {
@@ -23,15 +27,19 @@ function refusal(error: unknown, record: KeyRecord): unknown {
 }
 
 export class PostgresKeyRepository implements KeyRepository {
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly session: Session,
+    /** A verifier reads only the verify columns (migration 002). */
+    private readonly reads: KeyReads = FULL_KEY_READS,
+  ) {}
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
-    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} WHERE k.id = $1`, [id]);
+    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`, [id]);
     return rows[0] && keyFromRow(rows[0]);
   }
 
   async findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined> {
-    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} WHERE k.secret_hash = $1`, [secretHash]);
+    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.secret_hash = $1`, [secretHash]);
     return rows[0] && keyFromRow(rows[0]);
   }
 
@@ -46,7 +54,7 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   async all(): Promise<Stored<KeyRecord>[]> {
-    const { rows } = await this.session.query(`SELECT ${KEY_SELECT} FROM ${KEY_FROM} ORDER BY k.id`);
+    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} ORDER BY k.id`);
     return rows.map(keyFromRow);
   }
 
@@ -57,14 +65,14 @@ export class PostgresKeyRepository implements KeyRepository {
     values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
     try {
       const { rows } = await this.session.query(
-        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING *),
+        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING ${KEY_RETURNING}),
           u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
             SELECT id, $${first}::bigint, $${first + 1}::timestamptz, $${first + 2}::text FROM k WHERE $${first}::bigint > 0 OR $${first + 1}::timestamptz IS NOT NULL
             RETURNING *)
         SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
         values,
       );
-      return this.announce(keyFromRow(rows[0]));
+      return this.announce(withSealed(keyFromRow(rows[0]), record));
     } catch (error) {
       throw refusal(error, record);
     }
@@ -76,7 +84,7 @@ export class PostgresKeyRepository implements KeyRepository {
     let rows: Record<string, unknown>[];
     try {
       ({ rows } = await this.session.query(
-        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING *)
+        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})
         SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`,
         values,
       ));
@@ -84,7 +92,7 @@ export class PostgresKeyRepository implements KeyRepository {
       throw refusal(error, record);
     }
     if (rows[0] === undefined) throw await staleWriteError(this.session, 'keys', record.id);
-    return this.announce(keyFromRow(rows[0]));
+    return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {

@@ -1,44 +1,106 @@
-// Members of a PostgreSQL store, for now: the connected role alone, as owner. Roles and row-level
-// security (who may issue, audit or verify) come with a later migration and replace this.
+// Members of a PostgreSQL store are database roles (migration 002): this daemon acts as the login it
+// connects with (session_user), and members are listed, added, moved and removed through the schema's
+// SECURITY DEFINER functions, which decide who may do what; this class only words their answers.
+import { KeysmithError } from '../../errors';
 import type { MemberRecord, MemberRepository, MemberRole } from '../repositories';
-import type { Session } from './session';
+import { forbiddenRole } from './errors';
+import { scramVerifier } from './scramVerifier';
+import type { Identity, Session } from './session';
 
-const NOT_YET = 'Managing members of a PostgreSQL store is not available yet: roles come with a later schema migration.';
+interface MemberRow {
+  name: string;
+  role: MemberRole | null;
+  created_at: Date;
+}
 
-export class ConnectedRoleMembers implements MemberRepository {
+const ROLES: readonly MemberRole[] = ['owner', 'admin', 'issuer', 'auditor', 'verifier'];
+
+function memberFromRow(row: MemberRow): MemberRecord {
+  // A login left without a keysmith group (changed by hand) is listed, with no rights, as a verifier would
+  // be listed: never as more than it is. The database refuses everything else it tries.
+  return { name: row.name, role: row.role ?? 'verifier', createdAt: row.created_at.toISOString() };
+}
+
+/** The refusals the member functions raise, as the core's error codes. */
+function memberError(error: unknown, identity: Identity): unknown {
+  const pgError = error as { code?: string; message?: string };
+  const own = /^keysmith: (.*)$/s.exec(pgError?.message ?? '')?.[1];
+  if (own === undefined) return error;
+  if (pgError.code === '22023') return new KeysmithError('VALIDATION_FAILED', `${capitalized(own)}.`);
+  if (pgError.code === '42710')
+    return new KeysmithError('VALIDATION_FAILED', `${capitalized(own)}; choose another name.`, { name: 'taken' });
+  if (pgError.code === 'P0002') return new KeysmithError('NOT_FOUND', `${capitalized(own)}; list them with keysmith members list.`);
+  if (pgError.code === '23514') return new KeysmithError('FORBIDDEN_ROLE', `${capitalized(own)}.`);
+  if (pgError.code === '42501') return forbiddenRole(identity.role ?? 'none', own);
+  return error;
+}
+
+function onlyRow<R>(rows: R[]): R {
+  const row = rows[0];
+  if (row === undefined) throw new Error('A member function returned no row.');
+  return row;
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export class PostgresMemberRepository implements MemberRepository {
   constructor(
     private readonly session: Session,
-    /** The name the daemon acts as, when the caller set one; else the database role. */
-    private readonly member?: string,
+    private readonly identity: Identity,
   ) {}
 
   async current(): Promise<MemberRecord> {
-    // The store's creation (its first migration) stands for when the owner joined.
-    const { rows } = await this.session.query<{ role: string; since: Date | null }>(
-      'SELECT current_user AS role, (SELECT min(applied_at) FROM keysmith_migrations) AS since',
-    );
+    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_current_member()');
     const row = rows[0];
-    return { name: this.member ?? row?.role ?? 'postgres', role: 'owner', createdAt: (row?.since ?? new Date(0)).toISOString() };
+    if (row?.role === null || row?.role === undefined) {
+      throw new KeysmithError(
+        'FORBIDDEN_ROLE',
+        `The database login ${row?.name ?? ''} is not a Keysmith member of this store; an admin adds members with keysmith members add.`,
+      );
+    }
+    return memberFromRow(row);
   }
 
   async list(): Promise<MemberRecord[]> {
-    return [await this.current()];
+    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_members()');
+    return rows.map(memberFromRow);
   }
 
   async get(name: string): Promise<MemberRecord | undefined> {
-    const current = await this.current();
-    return current.name === name ? current : undefined;
+    return (await this.list()).find((member) => member.name === name);
   }
 
-  async add(_member: MemberRecord, _password?: string): Promise<MemberRecord> {
-    throw new Error(NOT_YET);
+  async add(member: MemberRecord, password?: string): Promise<MemberRecord> {
+    assertRole(member.role);
+    // Only the password's SCRAM verifier is sent (scramVerifier.ts), as a bind parameter: never in the
+    // statement's text, which an error log line repeats.
+    const verifier = password === undefined ? null : scramVerifier(password);
+    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_add_member($1, $2, $3)', [member.name, member.role, verifier]);
+    return memberFromRow(onlyRow(rows));
   }
 
-  async setRole(_name: string, _role: MemberRole): Promise<MemberRecord> {
-    throw new Error(NOT_YET);
+  async setRole(name: string, role: MemberRole): Promise<MemberRecord> {
+    assertRole(role);
+    const { rows } = await this.call<MemberRow>('SELECT * FROM keysmith_set_member_role($1, $2)', [name, role]);
+    return memberFromRow(onlyRow(rows));
   }
 
-  async remove(_name: string): Promise<boolean> {
-    throw new Error(NOT_YET);
+  async remove(name: string): Promise<boolean> {
+    const { rows } = await this.call<{ removed: boolean }>('SELECT keysmith_remove_member($1) AS removed', [name]);
+    return rows[0]?.removed === true;
+  }
+
+  private async call<R extends object>(text: string, values?: unknown[]) {
+    try {
+      return await this.session.query<R & Record<string, unknown>>(text, values);
+    } catch (error) {
+      throw memberError(error, this.identity);
+    }
+  }
+}
+
+function assertRole(role: string): asserts role is MemberRole {
+  if (!ROLES.includes(role as MemberRole)) {
+    throw new KeysmithError('VALIDATION_FAILED', `The role must be one of ${ROLES.join(', ')}.`, { role: 'unknown' });
   }
 }

@@ -30,9 +30,13 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
     try {
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS keysmith_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
+      // Created only when missing: a member's login may read the table but create nothing (migration 002).
+      const { rows: table } = await client.query<{ exists: boolean }>("SELECT to_regclass('keysmith_migrations') IS NOT NULL AS exists");
+      if (!table[0]?.exists) {
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS keysmith_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        );
+      }
       const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM keysmith_migrations');
       const current = rows[0]?.version ?? 0;
       const known = Math.max(0, ...migrations.map((migration) => migration.version));

@@ -2,23 +2,25 @@
 // advisory lock), starts the change feed and hands out repositories over a connection pool; a unit of
 // work is one client between BEGIN and COMMIT.
 import pg from 'pg';
+import { KeysmithError } from '../../errors';
 import type { Store, StoreChange, UnitOfWork } from '../repositories';
 import type { KeyUse } from '../types';
 import { PostgresAuditRepository } from './auditRepository';
 import { PostgresChangeFeed } from './changeFeed';
 import { checkout } from './checkout';
 import { clientConfig, createPool, describeUrl, passwordOf, type ConnectionSettings } from './connection';
-import { storeError } from './errors';
+import { isForbidden, storeError } from './errors';
 import { PostgresKeyRepository } from './keyRepository';
-import { ConnectedRoleMembers } from './memberRepository';
+import { FULL_KEY_READS, VERIFY_KEY_READS, type KeyReads } from './keyColumns';
+import { PostgresMemberRepository } from './memberRepository';
 import { migrate } from './migrate';
 import { PostgresServiceRepository } from './serviceRepository';
-import { poolSession, transactionSession, type Session } from './session';
+import { poolSession, transactionSession, type Identity, type Session } from './session';
 import { PostgresTokenRepository } from './tokenRepository';
 import { UsageBatcher } from './usageBatcher';
 
 export interface PostgresStoreOptions extends ConnectionSettings {
-  /** The member name this daemon acts as (defaults to the database role). */
+  /** Unused: a daemon acts as the database login of its URL, a member (migration 002). */
   member?: string;
   /** How often batched verify uses are written (default 1000 ms). */
   usageFlushMs?: number;
@@ -26,12 +28,26 @@ export interface PostgresStoreOptions extends ConnectionSettings {
   reconnectBackoffMs?: number;
 }
 
+const notAMember = (url: string) =>
+  new KeysmithError(
+    'FORBIDDEN_ROLE',
+    `The database login ${loginOf(url)} is not a Keysmith member of this store (no keysmith role); an admin adds members with keysmith members add.`,
+  );
+
+function loginOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || '(default)';
+  } catch {
+    return '(unknown)';
+  }
+}
+
 export interface PostgresStore extends Store {
   changes: PostgresChangeFeed;
 }
 
-const repositories = (session: Session): UnitOfWork & { tokens: PostgresTokenRepository } => ({
-  keys: new PostgresKeyRepository(session),
+const repositories = (session: Session, reads: KeyReads): UnitOfWork & { tokens: PostgresTokenRepository } => ({
+  keys: new PostgresKeyRepository(session, reads),
   services: new PostgresServiceRepository(session),
   tokens: new PostgresTokenRepository(session),
 });
@@ -43,13 +59,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await migrate(pool);
   } catch (error) {
     await pool.end().catch(() => {});
+    // A login in no keysmith role may not even read the schema version (migration 002).
+    if (isForbidden(error)) throw notAMember(options.url);
+    throw storeError(error, password);
+  }
+
+  // Who this daemon is: its login's role names refusals; a verifier reads keys through its column grants.
+  const identity: Identity = {};
+  let reads: KeyReads;
+  try {
+    const { rows } = await pool.query<{ role: string | null; full: boolean }>(
+      "SELECT keysmith_role_of(session_user) AS role, has_table_privilege('keys_readable', 'SELECT') AS full",
+    );
+    identity.role = rows[0]?.role ?? 'none';
+    reads = rows[0]?.full ? FULL_KEY_READS : VERIFY_KEY_READS;
+  } catch (error) {
+    await pool.end().catch(() => {});
     throw storeError(error, password);
   }
 
   // The feed fetches through the repositories, which announce through the feed: tied by a late reference.
   let feed: PostgresChangeFeed | undefined = undefined;
-  const session = poolSession(pool, password, (change) => feed?.announce(change));
-  const direct = repositories(session);
+  const session = poolSession(pool, password, (change) => feed?.announce(change), identity);
+  const direct = repositories(session, reads);
   const changes = new PostgresChangeFeed({
     connect: () => new pg.Client(clientConfig(options)),
     fetch: (collection, id) => direct[collection].get(id),
@@ -68,18 +100,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     description: describeUrl(options.url),
     ...direct,
-    members: new ConnectedRoleMembers(session, options.member),
+    members: new PostgresMemberRepository(session, identity),
     audit: new PostgresAuditRepository(session),
     changes,
 
     async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       const held = await checkout(pool, password);
       const pending: StoreChange[] = [];
-      const tx = transactionSession(held.client, password, pending);
+      const tx = transactionSession(held.client, password, pending, identity);
       let broken = false;
       try {
         await tx.query('BEGIN');
-        const result = await work(repositories(tx));
+        const result = await work(repositories(tx, reads));
         await tx.query('COMMIT');
         for (const change of pending) changes.announce(change);
         return result;

@@ -3,7 +3,7 @@
 // (changes are announced only after COMMIT, and dropped on ROLLBACK).
 import type pg from 'pg';
 import type { StoreChange } from '../repositories';
-import { storeError } from './errors';
+import { forbiddenRole, isForbidden, refusedAction, storeError } from './errors';
 
 export interface Session {
   query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -13,29 +13,46 @@ export interface Session {
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
+/** Who the store's queries run as: the member's role, learnt at open, names a refusal (FORBIDDEN_ROLE). */
+export interface Identity {
+  role?: string;
+}
+
 export async function runQuery<R extends pg.QueryResultRow>(
   target: Queryable,
   password: string | undefined,
   text: string,
   values?: unknown[],
+  identity?: Identity,
 ): Promise<pg.QueryResult<R>> {
   try {
     return await (target as pg.Pool).query<R>(text, values);
   } catch (error) {
+    if (identity && isForbidden(error)) throw forbiddenRole(identity.role ?? 'unknown', refusedAction(error as Error, text));
     throw storeError(error, password);
   }
 }
 
-export function poolSession(pool: pg.Pool, password: string | undefined, announce: (change: StoreChange) => void): Session {
+export function poolSession(
+  pool: pg.Pool,
+  password: string | undefined,
+  announce: (change: StoreChange) => void,
+  identity?: Identity,
+): Session {
   return {
-    query: (text, values) => runQuery(pool, password, text, values),
+    query: (text, values) => runQuery(pool, password, text, values, identity),
     changed: announce,
   };
 }
 
-export function transactionSession(client: pg.PoolClient, password: string | undefined, pending: StoreChange[]): Session {
+export function transactionSession(
+  client: pg.PoolClient,
+  password: string | undefined,
+  pending: StoreChange[],
+  identity?: Identity,
+): Session {
   return {
-    query: (text, values) => runQuery(client, password, text, values),
+    query: (text, values) => runQuery(client, password, text, values, identity),
     changed: (change) => pending.push(change),
   };
 }

@@ -5,16 +5,10 @@ import { tallyUse, type KeyUsageTally } from '../keyUsage';
 import type { KeyUse } from '../types';
 import type { Session } from './session';
 
-const WRITE_USAGE = `
-  INSERT INTO key_usage AS usage (key_id, use_count, last_used_at, last_used_ip)
-  SELECT u.key_id, u.n, u.at, u.ip
-  FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[]) AS u(key_id, n, at, ip)
-  WHERE EXISTS (SELECT 1 FROM keys WHERE keys.id = u.key_id)
-  ON CONFLICT (key_id) DO UPDATE SET
-    use_count = usage.use_count + excluded.use_count,
-    last_used_at = greatest(usage.last_used_at, excluded.last_used_at),
-    last_used_ip = CASE WHEN usage.last_used_at IS NULL OR excluded.last_used_at >= usage.last_used_at
-      THEN excluded.last_used_ip ELSE usage.last_used_ip END`;
+// Through a SECURITY DEFINER function of migration 002: any member's daemon serves verify and records
+// uses, yet no member may write key_usage directly (a verifier's login could otherwise forge counts).
+// The function adds up counts and keeps the newest use; uses of a key already gone are skipped.
+const WRITE_USAGE = 'SELECT keysmith_record_uses($1::text[], $2::bigint[], $3::timestamptz[], $4::text[])';
 
 export class UsageBatcher {
   private pending = new Map<string, KeyUsageTally>();

@@ -1,6 +1,7 @@
 // Every migration the code knows, in order. A migration is SQL in a TypeScript string (the daemon is one
 // esbuild bundle, with no files beside it); once released it is never edited, only followed by another.
 import { initialSchema } from './001_initial';
+import { rolesSchema } from './002_roles';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'roles', sql: rolesSchema },
+];
