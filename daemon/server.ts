@@ -20,9 +20,9 @@ import { checkTransport } from './http/guards';
 import { answerClientError, sendError } from './http/respond';
 import { adminOnSocketOnly, serveAsAdminSocket, servedOnTcp } from './http/transport';
 import { systemClock, type Clock } from './keys/clock';
-import { loadMasterKey, MASTER_KEY_FILE, MasterKeyError } from './keys/masterKey';
+import { MASTER_KEY_FILE } from './keys/masterKey';
+import { openSealer } from './openSealer';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
-import { createSealer, type Sealer } from './keys/sealing';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
 import { openStore } from './store/openStore';
 import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
@@ -91,38 +91,6 @@ function osUserName(): string {
   } catch {
     return process.env.USER ?? 'admin';
   }
-}
-
-/**
- * The sealer under the master key, checked against a sealed secret of the store when there is one: a
- * member's daemon with another key than the team's would seal secrets nobody else can open.
- */
-async function openSealer(store: Store, dataDir: string, options: StartServerOptions): Promise<Sealer> {
-  const sealed = (await store.keys.all()).filter((key) => key.sealed !== undefined);
-  const sealer = createSealer(
-    await loadMasterKey(dataDir, options.env, {
-      sealedSecrets: sealed.length,
-      mayCreate: options.storeUrl === undefined,
-      file: options.masterKeyFile,
-    }),
-  );
-  // A wrong key opens none of them; one damaged record must not stop the daemon, so a few are tried.
-  const samples = sealed.slice(0, 3);
-  const opens = (key: (typeof samples)[number]) => {
-    try {
-      sealer.unseal(key.sealed!, key.id);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (samples.length > 0 && !samples.some(opens)) {
-    throw new MasterKeyError(
-      "This master key does not open the store's sealed secrets: it is not the key they were sealed with. " +
-        'Use the key file (or KEYSMITH_MASTER_KEY) the store was started with.',
-    );
-  }
-  return sealer;
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
