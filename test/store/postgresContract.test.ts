@@ -7,7 +7,7 @@ import { describeRepositoryContract } from './repositoryContract';
 
 describeRepositoryContract('postgres', async () => {
   const url = await createTestDatabase('contract');
-  // The database owner migrates the schema and adds the first owner, as in docs/team-roles.md.
+  // The database owner migrates the schema and adds the first owner, as in docs/team.md.
   const setup = await openPostgresStore({ url, usageFlushMs: 10 });
   const owner = await addMember(setup, url, 'contract_owner', 'owner').finally(() => setup.close());
   const store = await openAs(owner);
