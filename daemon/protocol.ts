@@ -85,6 +85,19 @@ export interface Health {
   version: string;
   /** On the socket, for `?challenge=<hex>`: HMAC-SHA256 of the challenge keyed from the admin token (daemon/daemonProof.ts). */
   proof?: string;
+  /** On the socket only: which store the daemon runs on, `embedded` or `postgres://host:port/db` (never a password). */
+  store?: string;
+  /** On the socket only: the member the daemon acts as, and so what its clients may do. */
+  member?: Member;
+}
+
+/** What a member may do: owner and admin everything; issuer its own keys; auditor reads; verifier verifies. */
+export type MemberRole = 'owner' | 'admin' | 'issuer' | 'auditor' | 'verifier';
+
+/** A team member: an OS user on the embedded store (always owner), a database login on a team store. */
+export interface Member {
+  name: string;
+  role: MemberRole;
 }
 
 /** Written to `<dataDir>/daemon.json` (mode 0600) while a daemon runs. */
