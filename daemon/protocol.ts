@@ -193,6 +193,8 @@ export interface KeyQuery {
   environment?: Environment;
   status?: KeyState;
   q?: string;
+  /** A member name: only the keys that member created. */
+  createdBy?: string;
   sort?: KeySort;
   order?: SortOrder;
   page?: number;

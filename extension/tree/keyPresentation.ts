@@ -30,14 +30,16 @@ export function stateIcon(state: DisplayState): vscode.ThemeIcon {
 }
 
 /**
- * `key.<state>[.inactive][.retrievable]`: `.inactive` marks a scheduled or expired key whose stored
- * status is inactive, so "reactivate" menus can find it; `.retrievable` gates "reveal".
+ * `key.<state>[.inactive][.retrievable]:<own|others>:<environment>`: `.inactive` marks a scheduled or
+ * expired key whose stored status is inactive, so "reactivate" menus can find it; `.retrievable` gates
+ * "reveal". `:own` (created by the member the daemon acts as) or `:others`, and the environment, let
+ * menus offer a role's "its own keys" actions (team/roleCapabilities.ts) on the right rows only.
  */
-export function keyContextValue(key: KeyView): string {
+export function keyContextValue(key: KeyView, own: boolean): string {
   let value = `key.${key.state}`;
   if (key.status === 'inactive' && key.state !== 'inactive') value += '.inactive';
   if (key.retrievable) value += '.retrievable';
-  return value;
+  return `${value}:${own ? 'own' : 'others'}:${key.environment}`;
 }
 
 export function keyDescription(key: KeyView): string {
