@@ -8,7 +8,8 @@ import type { Log } from '../log';
 import { isOwnKey } from '../team/roleCapabilities';
 import type { TeamIdentity } from '../team/teamIdentity';
 import { describeFilter, environmentLabel, filterToQuery, isFilterActive, type KeyFilter } from './keyFilter';
-import { displayState, keyContextValue, keyDescription, keyTooltip, stateIcon } from './keyPresentation';
+import { keyContextValue } from './keyContextValue';
+import { displayState, keyDescription, keyTooltip, stateIcon } from './keyPresentation';
 import type { EnvironmentNode, KeyNode, KeyTreeNode, MessageNode, ServiceNode } from './nodes';
 
 export const PAGE_SIZE = 50;
