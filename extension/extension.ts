@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const statusBar = new DaemonStatusBar(daemon, team);
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
-  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
+  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays, team);
   const terminalEnv = new TerminalEnv(context.environmentVariableCollection, client, log, () => readSettings().terminalEnvEnabled);
   const mappingsWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode/keysmith.json');
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
@@ -136,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     // Another member or role: rows' own/others marks, the filter's "me", the details panel's buttons.
     team.onDidChange(() => {
       keyTree.refresh();
+      editor.model.invalidate();
       treeView.description = keyTree.describeFilter();
       void DetailsPanel.current?.reload();
     }),

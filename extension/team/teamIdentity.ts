@@ -9,6 +9,9 @@ import { capabilitiesOf, capabilityContextKeys, keyRights, type KeyRights, type 
 
 export const EMBEDDED_STORE = 'embedded';
 
+/** What the member may do with a key: the editor's lenses, hovers and quick fixes offer only that. */
+export type KeyRightsSource = Pick<TeamIdentity, 'rightsOn'>;
+
 export class TeamIdentity implements vscode.Disposable {
   private currentStore: string | undefined;
   private currentMember: Member | undefined;

@@ -108,7 +108,15 @@ describe('Team mode: store, member and role', () => {
 
   it('on a team store, shows the member and role in the status bar and offers an issuer only its own keys', async () => {
     const ks = await keysmith();
-    const { key } = await createKey(ks, 'test');
+    const { key, secret } = await createKey(ks, 'test');
+    const document = await vscode.workspace.openTextDocument({ content: `API_KEY=${secret.secret}\n` });
+    const lensTitles = async () => {
+      ks.editorKeys.invalidate();
+      await ks.editorKeys.refresh(document);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+      return lenses.map((lens) => lens.command?.title);
+    };
+    assert.ok((await lensTitles()).includes('Regenerate'), 'the owner may regenerate it');
     const real = await ks.client.health();
     const teamHealth: Health = { ...real, store: 'postgres://db.example:5432/keysmith', member: { name: 'alice', role: 'issuer' } };
     sandbox().stub(ks.client, 'health').resolves(teamHealth);
@@ -126,5 +134,10 @@ describe('Team mode: store, member and role', () => {
     const [row] = await keyRows();
     assert.equal(ks.keyTree.getTreeItem(row!).contextValue, 'key.active.retrievable:others:test');
     assert.deepEqual(ks.team.rightsOn(key), { manage: false, reveal: false, inject: false, audit: true });
+    const titles = await lensTitles();
+    assert.ok(
+      titles.includes('Details') && !titles.includes('Regenerate'),
+      `an issuer may not regenerate another's key: ${titles.join(', ')}`,
+    );
   });
 });
