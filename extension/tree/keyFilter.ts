@@ -29,7 +29,7 @@ export function filterToQuery(filter: KeyFilter): KeyQuery {
 
 export function describeFilter(filter: KeyFilter, services: readonly Service[], me?: string): string {
   const parts: string[] = [];
-  if (filter.createdBy) parts.push(filter.createdBy === me ? createdByMeLabel() : vscode.l10n.t('created by {0}', filter.createdBy));
+  if (filter.createdBy) parts.push(filter.createdBy === me ? createdByMeLabel() : vscode.l10n.t('Created by {0}', filter.createdBy));
   if (filter.status) parts.push(stateLabel(filter.status));
   if (filter.serviceId) parts.push(services.find((s) => s.id === filter.serviceId)?.name ?? filter.serviceId);
   if (filter.environment) parts.push(environmentLabel(filter.environment));
