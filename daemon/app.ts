@@ -23,7 +23,7 @@ export function createApp({ core, logger = consoleLogger }: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityMiddleware(core.tokens));
-  app.use(healthRoutes(core.tokens));
+  app.use(healthRoutes(core.tokens, core.context.store));
   app.use(serviceRoutes(core));
   app.use(keyRoutes(core));
   app.use(lookupRoutes(core));

@@ -85,6 +85,10 @@ export interface Health {
   version: string;
   /** On the socket, for `?challenge=<hex>`: HMAC-SHA256 of the challenge keyed from the admin token (daemon/daemonProof.ts). */
   proof?: string;
+  /** On the socket only: which store the daemon runs on, `embedded` or `postgres://host:port/db` (never a password). */
+  store?: string;
+  /** On the socket only: the member the daemon acts as, and so what its clients may do. */
+  member?: MemberIdentity;
 }
 
 /** Written to `<dataDir>/daemon.json` (mode 0600) while a daemon runs. */
@@ -180,6 +184,8 @@ export interface KeyQuery {
   environment?: Environment;
   status?: KeyState;
   q?: string;
+  /** A member name: only the keys that member created. */
+  createdBy?: string;
   sort?: KeySort;
   order?: SortOrder;
   page?: number;
@@ -409,7 +415,11 @@ export interface KeyLookupResponse {
   items: Array<{ hash: string; key: KeyView }>;
 }
 
-/** A member of a team store: a database login in one role (PostgreSQL store, migration 002). */
+/**
+ * What a member may do: owner and admin everything; issuer its own keys; auditor reads; verifier verifies.
+ * On a team store a member is a database login in one group role (migration 002); on the embedded
+ * store the one member is the OS user, as owner.
+ */
 export type MemberRole = 'owner' | 'admin' | 'issuer' | 'auditor' | 'verifier';
 
 export interface Member {
@@ -417,6 +427,9 @@ export interface Member {
   role: MemberRole;
   createdAt: string;
 }
+
+/** Who a daemon acts as (`GET /v1/health`), and so what its clients may offer. */
+export type MemberIdentity = Pick<Member, 'name' | 'role'>;
 
 /** `GET /v1/members`. */
 export interface MemberList {

@@ -17,6 +17,7 @@ import { WorkspaceScan } from './editor/workspaceScan';
 import { PREVIEW_SCHEME, PreviewDocuments } from './inject/previewDocuments';
 import { Log } from './log';
 import { DaemonStatusBar } from './statusBar';
+import { TeamIdentity } from './team/teamIdentity';
 import { TerminalEnv } from './terminalEnv';
 import { isFilterActive } from './tree/keyFilter';
 import { KeyTreeProvider } from './tree/keyTreeProvider';
@@ -41,6 +42,8 @@ export interface KeysmithApi {
   commands: readonly string[];
   /** The open panels, if any (tests drive them through `receive`, as their webview would). */
   panels: () => { generate?: GeneratePanel; reveal?: RevealPanel; details?: DetailsPanel };
+  /** The store and member the daemon acts as, the role's capabilities and the context keys set from them. */
+  team: TeamIdentity;
   /** The terminals' Keysmith variables (keysmith.terminalEnv.enabled). */
   terminalEnv: TerminalEnv;
   /** Settles once the first connect (or auto-start) attempt is over. */
@@ -51,12 +54,13 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
   const log = new Log();
   const daemon = new DaemonProcess({ daemonScript: context.asAbsolutePath('dist/daemon.js'), settings: readSettings, log });
   const client = new DaemonClient(daemon);
-  const keyTree = new KeyTreeProvider(client, readSettings, log);
+  const team = new TeamIdentity(client, log);
+  const keyTree = new KeyTreeProvider(client, readSettings, log, team);
   const treeView = vscode.window.createTreeView('keysmith.keys', { treeDataProvider: keyTree, showCollapseAll: true });
-  const statusBar = new DaemonStatusBar(daemon);
+  const statusBar = new DaemonStatusBar(daemon, team);
   const clipboard = new ClipboardGuard(() => readSettings().clipboardClearSeconds);
   const previews = new PreviewDocuments();
-  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays);
+  const editor = registerEditorFeatures(client, log, () => readSettings().expiryWarningDays, team);
   const terminalEnv = new TerminalEnv(context.environmentVariableCollection, client, log, () => readSettings().terminalEnvEnabled);
   const mappingsWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode/keysmith.json');
   const workspaceScan = new WorkspaceScan(client, () => readSettings().expiryWarningDays);
@@ -79,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     cloak: editor.cloak,
     rewriter,
     graceWatch,
+    team,
     extensionUri: context.extensionUri,
     settings: readSettings,
     keysChanged,
@@ -92,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     log,
     daemon,
     { dispose: () => client.dispose() },
+    team,
     keyTree,
     treeView,
     statusBar,
@@ -117,12 +123,22 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void terminalEnv.refresh()),
     daemon.onDidChangeState((state) => {
       setContext('keysmith.daemonState', state);
-      // Back from a loss (or first connection): whatever the tree showed may be stale.
+      // Back from a loss (or first connection): whatever the tree showed may be stale, and the daemon
+      // that answers now may act as another member: rows are drawn once the member is known (a change
+      // of member refreshes the tree through team.onDidChange below).
+      if (state === 'connected') void team.refresh().then((changed) => changed || keyTree.refresh());
+      if (state === 'unreachable') keyTree.refresh();
       if (state === 'connected' || state === 'unreachable') {
-        keyTree.refresh();
         editor.model.invalidate();
         void terminalEnv.refresh();
       }
+    }),
+    // Another member or role: rows' own/others marks, the filter's "me", the details panel's buttons.
+    team.onDidChange(() => {
+      keyTree.refresh();
+      editor.model.invalidate();
+      treeView.description = keyTree.describeFilter();
+      void DetailsPanel.current?.reload();
     }),
     keyTree.onDidChangeFilter((filter) => {
       treeView.description = keyTree.describeFilter();
@@ -153,6 +169,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithApi {
     cloak: editor.cloak,
     rewriter,
     terminalEnv,
+    team,
     commands: COMMAND_IDS,
     panels,
     ready,

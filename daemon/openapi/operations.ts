@@ -54,7 +54,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/health',
     tag: 'meta',
     public: true,
-    summary: 'Is the daemon up, and which version.',
+    summary: 'Is the daemon up, and which version; on the admin socket also the store and the member it acts as.',
     success: { status: 200, description: 'Up.', schema: responses.health },
   },
   {

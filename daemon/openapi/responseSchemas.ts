@@ -17,7 +17,15 @@ export const errorBody = z.object({
   }),
 });
 
-export const health = z.object({ status: z.literal('ok'), version: z.string(), proof: z.string().optional() });
+export const member = z.object({ name: z.string(), role: z.enum(['owner', 'admin', 'issuer', 'auditor', 'verifier']) });
+
+export const health = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  proof: z.string().optional(),
+  store: z.string().optional(),
+  member: member.optional(),
+});
 
 export const service = z.object({
   id: z.string(),

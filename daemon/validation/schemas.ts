@@ -230,6 +230,11 @@ export const keyQuerySchema = z.strictObject({
     })
     .optional(),
   q: z.string().max(200, { error: 'q must be at most 200 characters' }).optional(),
+  createdBy: z
+    .string()
+    .min(1, { error: 'createdBy must be a member name' })
+    .max(200, { error: 'createdBy must be at most 200 characters' })
+    .optional(),
   sort: z.enum(['startsAt', 'createdAt', 'name'], { error: 'sort must be startsAt, createdAt or name' }).default('startsAt'),
   order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),
   page: positiveInt('page', 1_000_000).default(1),

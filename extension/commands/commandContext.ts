@@ -10,6 +10,7 @@ import type { SecretRewriter } from '../editor/secretRewriter';
 import type { WorkspaceScan } from '../editor/workspaceScan';
 import type { PreviewDocuments } from '../inject/previewDocuments';
 import type { Log } from '../log';
+import type { TeamIdentity } from '../team/teamIdentity';
 import type { KeyTreeProvider } from '../tree/keyTreeProvider';
 import type { ClipboardGuard } from '../webviews/clipboardGuard';
 
@@ -28,6 +29,8 @@ export interface CommandContext {
   readonly rewriter: SecretRewriter;
   /** Warns when a grace period ends while a workspace file still holds the old secret. */
   readonly graceWatch: GraceWatch;
+  /** The store and the member the daemon acts as, and what the member's role may do. */
+  readonly team: TeamIdentity;
   readonly extensionUri: vscode.Uri;
   readonly settings: () => KeysmithSettings;
   /** Tells every view that keys changed (tree, open details panel). */

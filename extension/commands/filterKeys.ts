@@ -1,12 +1,13 @@
-// keysmith.filterKeys / keysmith.clearFilter: narrow the tree by status, name text, service or
-// environment. Each run changes one criterion; the view's description shows them all.
+// keysmith.filterKeys / keysmith.clearFilter: narrow the tree by status, name text, service,
+// environment or creator ("Created by me": the member the daemon acts as). Each run changes one
+// criterion; the view's description shows them all.
 import * as vscode from 'vscode';
 import type { Environment, KeyState } from '../../daemon/protocol';
-import { environmentLabel, stateLabel, type KeyFilter } from '../tree/keyFilter';
+import { createdByMeLabel, environmentLabel, stateLabel, type KeyFilter } from '../tree/keyFilter';
 import type { CommandContext } from './commandContext';
 import { required } from './runCommand';
 
-type Criterion = 'status' | 'text' | 'service' | 'environment';
+type Criterion = 'status' | 'text' | 'service' | 'environment' | 'creator';
 const STATES: readonly KeyState[] = ['active', 'inactive', 'revoked', 'scheduled', 'expired'];
 
 export function filterKeys(ctx: CommandContext) {
@@ -28,6 +29,7 @@ export function filterKeys(ctx: CommandContext) {
             description: current.environment && environmentLabel(current.environment),
             criterion: 'environment',
           },
+          { label: createdByMeLabel(), description: current.createdBy, criterion: 'creator' },
         ],
         { placeHolder: vscode.l10n.t('Filter keys by') },
       ),
@@ -70,6 +72,20 @@ export function filterKeys(ctx: CommandContext) {
         next.environment = required(
           await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys of the environment') }),
         ).env;
+        break;
+      }
+      case 'creator': {
+        // Asked now, not remembered: the daemon may have been restarted as another member.
+        await ctx.team.refresh();
+        const me = ctx.team.member?.name;
+        if (!me) throw new Error(vscode.l10n.t('The daemon did not say which member it acts as.'));
+        const items = [
+          { label: vscode.l10n.t('Any creator'), createdBy: undefined as string | undefined },
+          { label: createdByMeLabel(), description: me, createdBy: me as string | undefined },
+        ];
+        next.createdBy = required(
+          await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Show keys created by') }),
+        ).createdBy;
         break;
       }
     }

@@ -10,6 +10,7 @@ import { KeyDiagnostics } from './keyDiagnostics';
 import { KeyHoverProvider } from './keyHover';
 import { SecretCloak } from './secretCloak';
 import { KeyQuickFixProvider, registerQuickFixCommands } from './keyQuickFixes';
+import type { KeyRightsSource } from '../team/teamIdentity';
 
 export interface EditorFeatures {
   model: DocumentKeys;
@@ -18,10 +19,10 @@ export interface EditorFeatures {
   disposables: vscode.Disposable[];
 }
 
-export function registerEditorFeatures(client: DaemonClient, log: Log, warningDays: () => number): EditorFeatures {
+export function registerEditorFeatures(client: DaemonClient, log: Log, warningDays: () => number, rights: KeyRightsSource): EditorFeatures {
   const model = new DocumentKeys(client, log);
   const diagnostics = new KeyDiagnostics(model, warningDays);
-  const codeLenses = new KeyCodeLensProvider(model);
+  const codeLenses = new KeyCodeLensProvider(model, rights);
   const cloak = new SecretCloak();
   const files: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
   return {
@@ -33,9 +34,9 @@ export function registerEditorFeatures(client: DaemonClient, log: Log, warningDa
       model,
       diagnostics,
       codeLenses,
-      vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays)),
+      vscode.languages.registerHoverProvider(files, new KeyHoverProvider(model, warningDays, rights)),
       vscode.languages.registerCodeLensProvider(files, codeLenses),
-      vscode.languages.registerCodeActionsProvider(files, new KeyQuickFixProvider(model, client), {
+      vscode.languages.registerCodeActionsProvider(files, new KeyQuickFixProvider(model, client, rights), {
         providedCodeActionKinds: KeyQuickFixProvider.kinds,
       }),
       ...registerQuickFixCommands(model, client, log),

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { KeyView } from '../../daemon/protocol';
 import { stateLabel } from '../tree/keyFilter';
 import type { DocumentKeys } from './documentKeys';
+import type { KeyRightsSource } from '../team/teamIdentity';
 
 const DAY_MS = 86_400_000;
 
@@ -11,7 +12,10 @@ export class KeyCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
   private readonly subscription: vscode.Disposable;
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly model: DocumentKeys) {
+  constructor(
+    private readonly model: DocumentKeys,
+    private readonly rights: KeyRightsSource,
+  ) {
     this.subscription = model.onDidChange(() => this.changed.fire());
   }
 
@@ -22,7 +26,8 @@ export class KeyCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
       if (!view) continue;
       const line = new vscode.Range(key.range.start.line, 0, key.range.start.line, 0);
       lenses.push(new vscode.CodeLens(line, { title: summary(view), command: '' }));
-      if (view.state !== 'revoked')
+      // Offered only to a member whose role may regenerate this key (team/roleCapabilities.ts).
+      if (view.state !== 'revoked' && this.rights.rightsOn(view).manage)
         lenses.push(
           new vscode.CodeLens(line, { title: vscode.l10n.t('Regenerate'), command: 'keysmith.regenerateKey', arguments: [view.id] }),
         );

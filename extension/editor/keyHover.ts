@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { displayState, escapeMarkdown, keyTooltip } from '../tree/keyPresentation';
 import type { DocumentKeys } from './documentKeys';
+import type { KeyRightsSource } from '../team/teamIdentity';
 
 /** The only commands a hover's links may run (the Markdown is otherwise untrusted). */
 const LINK_COMMANDS = ['keysmith.showKeyDetails', 'keysmith.regenerateKey'];
@@ -11,6 +12,7 @@ export class KeyHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly model: DocumentKeys,
     private readonly warningDays: () => number,
+    private readonly rights: KeyRightsSource,
   ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -31,7 +33,8 @@ export class KeyHoverProvider implements vscode.HoverProvider {
     const link = (command: string, label: string) =>
       `[${escapeMarkdown(label)}](command:${command}?${encodeURIComponent(JSON.stringify([view.id]))})`;
     const links = [link('keysmith.showKeyDetails', vscode.l10n.t('Details'))];
-    if (view.state !== 'revoked') links.push(link('keysmith.regenerateKey', vscode.l10n.t('Regenerate')));
+    if (view.state !== 'revoked' && this.rights.rightsOn(view).manage)
+      links.push(link('keysmith.regenerateKey', vscode.l10n.t('Regenerate')));
     md.appendMarkdown(`\n${links.join(' · ')}`);
     md.isTrusted = { enabledCommands: LINK_COMMANDS };
     return new vscode.Hover(md, key.range);

@@ -17,6 +17,7 @@ import type { DocumentKeys } from './documentKeys';
 import { gitTopLevel, gitUntrack } from './gitPlace';
 import { canMoveLine, LOCAL_ENV_FILE, MOVE_COMMAND, registerMoveCommand } from './moveToIgnoredFile';
 import { REGENERATE_AND_REWRITE, regenerationPlanFor } from './regenerateAndRewrite';
+import type { KeyRightsSource } from '../team/teamIdentity';
 
 export const QUICK_FIX_COMMANDS = {
   ignoreFile: 'keysmith.quickFix.ignoreFile',
@@ -29,6 +30,7 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
   constructor(
     private readonly model: DocumentKeys,
     private readonly client: DaemonClient,
+    private readonly rights: KeyRightsSource,
   ) {}
 
   async provideCodeActions(
@@ -58,7 +60,8 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
         const view = entry.keys.find((candidate) => candidate.range.isEqual(diagnostic.range))?.view;
         if (!view) continue;
         const successor = view.rotatedTo ? await this.client.getKey(view.rotatedTo).catch(() => undefined) : undefined;
-        if (successor?.retrievable) {
+        // Each fix only where the member's role allows it: reading the successor's secret, regenerating.
+        if (successor?.retrievable && this.rights.rightsOn(successor).reveal) {
           const title = vscode.l10n.t('Replace with its successor "{0}"', successor.name);
           actions.push(
             fix(title, diagnostic, {
@@ -70,7 +73,7 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
           continue;
         }
         const plan = await regenerationPlanFor(this.client, view).catch(() => undefined);
-        if (!plan) continue;
+        if (!plan || !this.rights.rightsOn(plan.key).manage) continue;
         const title =
           plan.key.id === view.id
             ? vscode.l10n.t('Regenerate "{0}" and rewrite the files holding it', view.name)

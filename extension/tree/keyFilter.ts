@@ -9,10 +9,12 @@ export interface KeyFilter {
   text?: string;
   serviceId?: string;
   environment?: Environment;
+  /** A member name (the daemon's `createdBy`): "Created by me" puts the member the daemon acts as here. */
+  createdBy?: string;
 }
 
 export function isFilterActive(filter: KeyFilter): boolean {
-  return Boolean(filter.status || filter.text || filter.serviceId || filter.environment);
+  return Boolean(filter.status || filter.text || filter.serviceId || filter.environment || filter.createdBy);
 }
 
 export function filterToQuery(filter: KeyFilter): KeyQuery {
@@ -21,16 +23,22 @@ export function filterToQuery(filter: KeyFilter): KeyQuery {
     q: filter.text,
     serviceId: filter.serviceId,
     environment: filter.environment,
+    createdBy: filter.createdBy,
   };
 }
 
-export function describeFilter(filter: KeyFilter, services: readonly Service[]): string {
+export function describeFilter(filter: KeyFilter, services: readonly Service[], me?: string): string {
   const parts: string[] = [];
+  if (filter.createdBy) parts.push(filter.createdBy === me ? createdByMeLabel() : vscode.l10n.t('Created by {0}', filter.createdBy));
   if (filter.status) parts.push(stateLabel(filter.status));
   if (filter.serviceId) parts.push(services.find((s) => s.id === filter.serviceId)?.name ?? filter.serviceId);
   if (filter.environment) parts.push(environmentLabel(filter.environment));
   if (filter.text) parts.push(`"${filter.text}"`);
   return parts.length ? vscode.l10n.t('Filtered: {0}', parts.join(', ')) : '';
+}
+
+export function createdByMeLabel(): string {
+  return vscode.l10n.t('Created by me');
 }
 
 export function stateLabel(state: KeyState | 'expiring'): string {

@@ -1,5 +1,5 @@
 // How a key looks in the tree: state icon and colour, the one-line description, the tooltip with
-// every field, and the contextValue that package.json menus match with regular expressions.
+// every field (the contextValue menus match is in keyContextValue.ts).
 import * as vscode from 'vscode';
 import type { KeyState, KeyView, Service } from '../../daemon/protocol';
 import { environmentLabel, stateLabel } from './keyFilter';
@@ -27,17 +27,6 @@ const ICONS: Record<DisplayState, [icon: string, color: string]> = {
 export function stateIcon(state: DisplayState): vscode.ThemeIcon {
   const [icon, color] = ICONS[state];
   return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-}
-
-/**
- * `key.<state>[.inactive][.retrievable]`: `.inactive` marks a scheduled or expired key whose stored
- * status is inactive, so "reactivate" menus can find it; `.retrievable` gates "reveal".
- */
-export function keyContextValue(key: KeyView): string {
-  let value = `key.${key.state}`;
-  if (key.status === 'inactive' && key.state !== 'inactive') value += '.inactive';
-  if (key.retrievable) value += '.retrievable';
-  return value;
 }
 
 export function keyDescription(key: KeyView): string {

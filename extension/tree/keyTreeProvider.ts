@@ -5,8 +5,11 @@ import type { Environment, KeyView, Service } from '../../daemon/protocol';
 import type { DaemonClient } from '../client';
 import { DaemonUnavailableError } from '../daemonErrors';
 import type { Log } from '../log';
+import { isOwnKey } from '../team/roleCapabilities';
+import type { TeamIdentity } from '../team/teamIdentity';
 import { describeFilter, environmentLabel, filterToQuery, isFilterActive, type KeyFilter } from './keyFilter';
-import { displayState, keyContextValue, keyDescription, keyTooltip, stateIcon } from './keyPresentation';
+import { keyContextValue } from './keyContextValue';
+import { displayState, keyDescription, keyTooltip, stateIcon } from './keyPresentation';
 import type { EnvironmentNode, KeyNode, KeyTreeNode, MessageNode, ServiceNode } from './nodes';
 
 export const PAGE_SIZE = 50;
@@ -26,6 +29,7 @@ export class KeyTreeProvider implements vscode.TreeDataProvider<KeyTreeNode>, vs
     private readonly client: DaemonClient,
     private readonly settings: () => { expiryWarningDays: number },
     private readonly log: Log,
+    private readonly team: Pick<TeamIdentity, 'member' | 'capabilities'>,
   ) {}
 
   get filter(): KeyFilter {
@@ -39,7 +43,7 @@ export class KeyTreeProvider implements vscode.TreeDataProvider<KeyTreeNode>, vs
   }
 
   describeFilter(): string {
-    return describeFilter(this.currentFilter, this.services);
+    return describeFilter(this.currentFilter, this.services, this.team.member?.name);
   }
 
   refresh(): void {
@@ -130,13 +134,15 @@ export class KeyTreeProvider implements vscode.TreeDataProvider<KeyTreeNode>, vs
     item.description = keyDescription(key);
     item.tooltip = keyTooltip(key, node.service, state);
     item.iconPath = stateIcon(state);
-    item.contextValue = keyContextValue(key);
+    item.contextValue = keyContextValue(key, isOwnKey(this.team.member?.name, key));
     item.accessibilityInformation = { label: `${key.name}, ${key.masked}, ${state}` };
     item.command = { command: 'keysmith.showKeyDetails', title: vscode.l10n.t('Show Key Details'), arguments: [node] };
     return item;
   }
 
   private async loadRoot(): Promise<KeyTreeNode[]> {
+    // A verifier's daemon lists no keys: no rows, and the welcome view says why.
+    if (!this.team.capabilities.listKeys) return [];
     try {
       this.services = await this.client.listServices();
       const filter = this.currentFilter;

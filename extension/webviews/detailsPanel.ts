@@ -66,11 +66,14 @@ export class DetailsPanel extends PanelBase {
       const [key, services, audit] = await Promise.all([
         this.ctx.client.getKey(this.keyId),
         this.ctx.client.listServices(),
-        this.ctx.client.listAudit({ keyId: this.keyId, limit: AUDIT_LIMIT }),
+        // A role that may not read the audit log would only get a refusal.
+        this.ctx.team.capabilities.readAudit
+          ? this.ctx.client.listAudit({ keyId: this.keyId, limit: AUDIT_LIMIT })
+          : Promise.resolve({ items: [] }),
       ]);
       const service = services.find((s) => s.id === key.serviceId);
       this.panel.title = vscode.l10n.t('Details of "{0}"', key.name);
-      this.layout = detailsLayout(key, service);
+      this.layout = detailsLayout(key, service, this.ctx.team.rightsOn(key));
       this.post({
         type: 'details/init',
         key,

@@ -70,7 +70,15 @@ describe('OpenAPI document', () => {
     assert.deepEqual(create.properties.environment.enum, ['test', 'production']);
     assert.equal(create.additionalProperties, false, 'unknown fields are refused, as the daemon does');
     const list = body.paths['/v1/keys'].get.parameters.map((p: { name: string }) => p.name);
-    assert.deepEqual(list, ['serviceId', 'environment', 'status', 'q', 'sort', 'order', 'page', 'pageSize']);
+    assert.deepEqual(list, ['serviceId', 'environment', 'status', 'q', 'createdBy', 'sort', 'order', 'page', 'pageSize']);
+  });
+
+  it('describes the health answer with the store and the member the socket adds', async () => {
+    const { body } = await daemon.request('GET', '/v1/openapi.json');
+    const health = body.components.schemas.Health;
+    assert.deepEqual(Object.keys(health.properties), ['status', 'version', 'proof', 'store', 'member']);
+    assert.deepEqual(health.required, ['status', 'version'], 'store and member are absent on TCP');
+    assert.deepEqual(health.properties.member.properties.role.enum, ['owner', 'admin', 'issuer', 'auditor', 'verifier']);
   });
 
   it('is behind the admin token like every admin route', async () => {

@@ -50,7 +50,7 @@ describe('Key tree', () => {
     const item = ks.keyTree.getTreeItem(row);
     assert.equal(item.label, key.name);
     assert.match(String(item.description), new RegExp(key.masked.replace(/\*/g, '\\*')));
-    assert.equal(item.contextValue, 'key.active.retrievable');
+    assert.equal(item.contextValue, 'key.active.retrievable:own:test');
     assert.ok(item.iconPath instanceof vscode.ThemeIcon);
     const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
     assert.ok(tooltip.includes(key.reference), 'tooltip names the reference');
@@ -75,7 +75,7 @@ describe('Key tree', () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'production');
     const [row] = await keyRows(key.name);
-    assert.equal(ks.keyTree.getTreeItem(row!).contextValue, 'key.active');
+    assert.equal(ks.keyTree.getTreeItem(row!).contextValue, 'key.active:own:production');
   });
 
   it('filters by status, name text, service and environment, and describes the filter', async () => {
