@@ -8,7 +8,10 @@
 import { Client } from 'pg';
 import { MASTER_KEY_ENV } from '../../daemon/keys/masterKey';
 import { openPostgresStore } from '../../daemon/store/postgres/postgresStore';
-import type { PostgresServer } from './postgresServer';
+import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import type { Store } from '../../daemon/store/repositories';
+import type { StoreData } from '../../daemon/store/types';
+import { sharedPostgresServer, type PostgresServer } from './postgresServer';
 
 /** The member every test daemon connects as: the actor the embedded suites expect too. */
 export const TEST_MEMBER = 'tester';
@@ -107,4 +110,13 @@ export async function tableContents(url: string): Promise<Array<readonly [string
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A store for a suite that hands its daemon the store (to stub a repository): the embedded one in
+ * `dataDir`, or under KEYSMITH_TEST_STORE=postgres a fresh database as `tester`.
+ */
+export async function openTestStore(dataDir: string, initialData: () => StoreData): Promise<Store> {
+  if (testStoreKind() === 'embedded') return openEmbeddedStore({ dataDir, initialData });
+  return openPostgresStore({ url: await memberDatabase(await sharedPostgresServer(), 'store'), usageFlushMs: 20 });
 }

@@ -1,0 +1,25 @@
+// The API suites again, every test daemon on a team store (KEYSMITH_TEST_STORE=postgres, set by the
+// `test:unit` script): a fresh PostgreSQL database per daemon, as the login role `tester`
+// (test/support/teamStore.ts). The same assertions hold on both stores.
+//
+// Left out, because they test the embedded store's own files or the process rather than the API:
+// store.*.test.ts (lowdb files, journal, locks), daemonProcess/cli/scanCli (child processes, daemon.json,
+// data-dir and file-mode checks; test/team/ starts team daemons as child processes itself), and the
+// unit suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
+// keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
+const base = require('./.mocharc.cjs');
+
+module.exports = {
+  ...base,
+  spec: [
+    'test/daemon/*Api*.test.ts',
+    'test/daemon/listKeys.test.ts',
+    'test/daemon/openapi.test.ts',
+    'test/daemon/openapi.observedStatuses.test.ts',
+    'test/daemon/security.test.ts',
+    'test/daemon/showOnce.test.ts',
+    'test/daemon/transport.test.ts',
+    'test/daemon/validation.test.ts',
+    'test/daemon/verifyFastPath.test.ts',
+  ],
+};
