@@ -7,6 +7,9 @@
 // data-dir and file-mode checks; test/team/ starts team daemons as child processes itself), and the
 // unit suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
 // keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
+// Of test/reliability, the request-shape suites run here; the others attack the embedded store's files
+// or the data dir (concurrency and crashRecovery read store.json; diskFaults, dataDirTrust, privateFiles,
+// startupSafety), stop processes (shutdown, impostor) or are long (fuzz, soak*, tokenTiming, inject*).
 const base = require('./.mocharc.cjs');
 
 module.exports = {
@@ -21,5 +24,12 @@ module.exports = {
     'test/daemon/transport.test.ts',
     'test/daemon/validation.test.ts',
     'test/daemon/verifyFastPath.test.ts',
+    'test/reliability/badBodies.test.ts',
+    'test/reliability/badFields.test.ts',
+    'test/reliability/badQueries.test.ts',
+    'test/reliability/keyInNames.test.ts',
+    'test/reliability/missingHost.test.ts',
+    'test/reliability/noEcho.test.ts',
+    'test/reliability/refusedUploads.test.ts',
   ],
 };

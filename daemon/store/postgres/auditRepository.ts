@@ -2,6 +2,7 @@
 // refuses updates and deletes (a trigger), whoever asks.
 import type { AuditEvent } from '../../protocol';
 import type { AuditRepository } from '../repositories';
+import { unstorableText } from './columns';
 import type { Session } from './session';
 
 interface AuditRow {
@@ -47,6 +48,7 @@ export class PostgresAuditRepository implements AuditRepository {
   }
 
   async query(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]> {
+    if (filter.keyId !== undefined && unstorableText(filter.keyId)) return [];
     const { rows } =
       filter.keyId === undefined
         ? await this.session.query<AuditRow>('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [filter.limit])
