@@ -9,8 +9,7 @@
 //   await daemon.stop();                                                      // removes the temp dir it made
 import { startServer, type RunningServer, type StartServerOptions } from '../../daemon/server';
 import { send, type Answer, type SendOptions } from './http';
-import { sharedPostgresServer } from './postgresServer';
-import { memberDatabase, teamDaemonEnv, testStoreKind } from './teamStore';
+import { teamDaemonEnv, testDatabaseFor, testStoreKind } from './teamStore';
 import { makeTempDir, removeDir } from './tempDirs';
 
 export interface TestDaemonOptions extends Partial<Omit<StartServerOptions, 'port'>> {
@@ -47,17 +46,13 @@ export interface TestDaemon {
 
 const TEST_DEFAULTS = { adminName: 'tester', usageFlushMs: 20, env: {} } satisfies Partial<StartServerOptions>;
 
-/** The database of each data dir a test gave: a daemon restarted on its data dir finds its keys again. */
-const databaseOfDataDir = new Map<string, string>();
-
 /**
  * Under KEYSMITH_TEST_STORE=postgres, a daemon given no store of its own runs on a team store: a fresh
  * database as `tester` (or the one its data dir had), with the team's master key in its environment.
  */
 async function storeFor(options: Partial<StartServerOptions>, dataDir: string, ownDir: boolean): Promise<Partial<StartServerOptions>> {
   if (testStoreKind() !== 'postgres' || options.store !== undefined || options.storeUrl !== undefined) return {};
-  const storeUrl = (!ownDir && databaseOfDataDir.get(dataDir)) || (await memberDatabase(await sharedPostgresServer(), 'daemon'));
-  if (!ownDir) databaseOfDataDir.set(dataDir, storeUrl);
+  const storeUrl = await testDatabaseFor(ownDir ? undefined : dataDir);
   return { storeUrl, env: { ...teamDaemonEnv(), ...(options.env ?? process.env) } };
 }
 

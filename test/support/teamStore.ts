@@ -49,6 +49,21 @@ function memberPassword(server: PostgresServer): Promise<string> {
   return password;
 }
 
+/** The database of each data dir a test gave: a daemon restarted on its data dir finds its keys again. */
+const databaseOfDataDir = new Map<string, string>();
+
+/**
+ * The team store of a test daemon under KEYSMITH_TEST_STORE=postgres: the database its data dir had, or
+ * a fresh one on the shared server (`dataDir` undefined: a throwaway data dir, never restarted).
+ */
+export async function testDatabaseFor(dataDir: string | undefined): Promise<string> {
+  const known = dataDir === undefined ? undefined : databaseOfDataDir.get(dataDir);
+  if (known) return known;
+  const url = await memberDatabase(await sharedPostgresServer(), 'daemon');
+  if (dataDir !== undefined) databaseOfDataDir.set(dataDir, url);
+  return url;
+}
+
 /**
  * A fresh database owned by `tester`, its URL as `tester`. It is a copy of a template the store's
  * migrations ran on once, as `tester` (the daemon finds its schema current): migrating every test
