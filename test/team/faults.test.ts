@@ -225,6 +225,9 @@ describe('team store: faults', function () {
         15_000,
       );
       delays.add(label, stale);
+      // The feed reconnects on its first backoff step (100 ms) or, after an outage, as soon as this
+      // daemon's pool reaches the database again (here: its verify hits' usage flush), then resyncs.
+      assert.ok(stale < 1000, `${label}: A's index said valid for ${stale.toFixed(0)} ms after the revoke`);
       return stale;
     };
 
