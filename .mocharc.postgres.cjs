@@ -1,10 +1,10 @@
-// The API suites again, every test daemon on a team store (KEYSMITH_TEST_STORE=postgres, set by the
+// The API suites (and the CLI's, whose child daemons childDaemon.ts puts on the team store too) again, every test daemon on a team store (KEYSMITH_TEST_STORE=postgres, set by the
 // `test:unit` script): a fresh PostgreSQL database per daemon, as the login role `tester`
 // (test/support/teamStore.ts). The same assertions hold on both stores.
 //
 // Left out, because they test the embedded store's own files or the process rather than the API:
-// store.*.test.ts (lowdb files, journal, locks), daemonProcess/cli/scanCli (child processes, daemon.json,
-// data-dir and file-mode checks; test/team/ starts team daemons as child processes itself), and the
+// store.*.test.ts (lowdb files, journal, locks), daemonProcess (the process: daemon.json, data-dir and
+// file-mode checks, signals; test/team/startup.test.ts covers a team daemon's start), and the
 // unit suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
 // keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
 // Of test/reliability, the request-shape suites run here; the others attack the embedded store's files
@@ -16,6 +16,8 @@ module.exports = {
   ...base,
   spec: [
     'test/daemon/*Api*.test.ts',
+    'test/daemon/cli.test.ts',
+    'test/daemon/scanCli.test.ts',
     'test/daemon/listKeys.test.ts',
     'test/daemon/openapi.test.ts',
     'test/daemon/openapi.observedStatuses.test.ts',
