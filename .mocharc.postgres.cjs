@@ -7,8 +7,8 @@
 // file-mode checks, signals; test/team/startup.test.ts covers a team daemon's start), and the
 // unit suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
 // keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
-// Of test/reliability, the request-shape suites run here; the others attack the embedded store's files
-// or the data dir (concurrency and crashRecovery read store.json; diskFaults, dataDirTrust, privateFiles,
+// Of test/reliability, the request-shape suites and the concurrency races run here; the others attack the embedded store's files
+// or the data dir (crashRecovery reads store.json after kills; diskFaults, dataDirTrust, privateFiles,
 // startupSafety), stop processes (shutdown, impostor) or are long (fuzz, soak*, tokenTiming, inject*).
 const base = require('./.mocharc.cjs');
 
@@ -29,6 +29,7 @@ module.exports = {
     'test/reliability/badBodies.test.ts',
     'test/reliability/badFields.test.ts',
     'test/reliability/badQueries.test.ts',
+    'test/reliability/concurrency.test.ts',
     'test/reliability/keyInNames.test.ts',
     'test/reliability/missingHost.test.ts',
     'test/reliability/noEcho.test.ts',

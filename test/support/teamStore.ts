@@ -135,3 +135,15 @@ export async function openTestStore(dataDir: string, initialData: () => StoreDat
   if (testStoreKind() === 'embedded') return openEmbeddedStore({ dataDir, initialData });
   return openPostgresStore({ url: await memberDatabase(await sharedPostgresServer(), 'store'), usageFlushMs: 20 });
 }
+
+/** The keys table's ids and secret hashes, read straight from the database. */
+export async function storedKeys(url: string): Promise<Array<{ id: string; secretHash: string }>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; secret_hash: string }>('SELECT id, secret_hash FROM keys');
+    return rows.map((row) => ({ id: row.id, secretHash: row.secret_hash }));
+  } finally {
+    await client.end();
+  }
+}
