@@ -1,15 +1,17 @@
-// The API suites (and the CLI's, whose child daemons childDaemon.ts puts on the team store too) again, every test daemon on a team store (KEYSMITH_TEST_STORE=postgres, set by the
-// `test:unit` script): a fresh PostgreSQL database per daemon, as the login role `tester`
-// (test/support/teamStore.ts). The same assertions hold on both stores.
+// The API suites again, with every test daemon on a team store (KEYSMITH_TEST_STORE=postgres, set by
+// the `test:unit` script): a fresh PostgreSQL database per daemon, as the login role `tester`
+// (test/support/teamStore.ts). The CLI suites too: childDaemon.ts puts their child daemons on the team
+// store. The same assertions hold on both stores.
 //
 // Left out, because they test the embedded store's own files or the process rather than the API:
 // store.*.test.ts (lowdb files, journal, locks), daemonProcess (the process: daemon.json, data-dir and
-// file-mode checks, signals; test/team/startup.test.ts covers a team daemon's start), and the
-// unit suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
+// file-mode checks, signals; test/team/startup.test.ts covers a team daemon's start), and the unit
+// suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
 // keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
-// Of test/reliability, the request-shape suites and the concurrency races run here; the others attack the embedded store's files
-// or the data dir (crashRecovery reads store.json after kills; diskFaults, dataDirTrust, privateFiles,
-// startupSafety), stop processes (shutdown, impostor) or are long (fuzz, soak*, tokenTiming, inject*).
+// Of test/reliability, the request-shape suites and the concurrency races run here; the others attack
+// the embedded store's files or the data dir (crashRecovery reads store.json after kills; diskFaults,
+// dataDirTrust, privateFiles, startupSafety), stop processes (shutdown, impostor) or are long (fuzz,
+// soak*, tokenTiming, inject*).
 const base = require('./.mocharc.cjs');
 
 module.exports = {
