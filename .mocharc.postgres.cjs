@@ -8,10 +8,10 @@
 // file-mode checks, signals; test/team/startup.test.ts covers a team daemon's start), and the unit
 // suites that start no daemon (keyFormat, keyRules, keyRecognition, sealing, scanCache, errorStatus,
 // keyQueries.list, cliClient). servicesApi's upgrade test seeds an embedded store file on purpose.
-// Of test/reliability, the request-shape suites and the concurrency races run here; the others attack
-// the embedded store's files or the data dir (crashRecovery reads store.json after kills; diskFaults,
-// dataDirTrust, privateFiles, startupSafety), stop processes (shutdown, impostor) or are long (fuzz,
-// soak*, tokenTiming, inject*).
+// Of test/reliability, the suites that attack the API run here (requests, races, the fuzzer, injection
+// through the API); the others attack the embedded store's files or the data dir (crashRecovery reads
+// store.json after kills; diskFaults, dataDirTrust, privateFiles, startupSafety), stop processes
+// (shutdown, impostor) or measure time on one store (soak*, tokenTiming, injectNoStall).
 const base = require('./.mocharc.cjs');
 
 module.exports = {
@@ -28,10 +28,15 @@ module.exports = {
     'test/daemon/transport.test.ts',
     'test/daemon/validation.test.ts',
     'test/daemon/verifyFastPath.test.ts',
+    'test/reliability/attacks.test.ts',
     'test/reliability/badBodies.test.ts',
     'test/reliability/badFields.test.ts',
     'test/reliability/badQueries.test.ts',
     'test/reliability/concurrency.test.ts',
+    'test/reliability/fuzz.test.ts',
+    'test/reliability/injectGitFolder.test.ts',
+    'test/reliability/injectPaths.test.ts',
+    'test/reliability/injectSecrecy.test.ts',
     'test/reliability/keyInNames.test.ts',
     'test/reliability/missingHost.test.ts',
     'test/reliability/noEcho.test.ts',
