@@ -9,7 +9,7 @@
 //   await daemon.stop();                                                      // removes the temp dir it made
 import { startServer, type RunningServer, type StartServerOptions } from '../../daemon/server';
 import { send, type Answer, type SendOptions } from './http';
-import { teamDaemonEnv, testDatabaseFor, testStoreKind } from './teamStore';
+import { dropTestDatabase, teamDaemonEnv, testDatabaseFor, testStoreKind } from './teamStore';
 import { makeTempDir, removeDir } from './tempDirs';
 
 export interface TestDaemonOptions extends Partial<Omit<StartServerOptions, 'port'>> {
@@ -65,10 +65,12 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
   const logger = { info: (line: string) => void logs.push(line), error: (line: string) => void logs.push(line) };
   let server: RunningServer;
   let storeUrl: string | undefined;
+  let madeDatabase = false;
   try {
     const chosen = { ...(defaults === 'test' ? TEST_DEFAULTS : {}), ...serverOptions };
     const team = await storeFor(chosen, dataDir, ownDir);
     storeUrl = chosen.store === undefined ? (team.storeUrl ?? chosen.storeUrl) : undefined;
+    madeDatabase = team.storeUrl !== undefined;
     server = await startServer({ logger, ...chosen, ...team, dataDir, port: 0 });
   } catch (error) {
     if (ownDir) await removeDir(dataDir);
@@ -101,6 +103,8 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
       stopped = true;
       await server.close();
       if (ownDir) await removeDir(dataDir);
+      // Its own database too, when the harness made one for a throwaway data dir.
+      if (ownDir && madeDatabase && storeUrl) await dropTestDatabase(storeUrl);
     },
   };
 }

@@ -147,3 +147,12 @@ export async function storedKeys(url: string): Promise<Array<{ id: string; secre
     await client.end();
   }
 }
+
+/**
+ * Drops a database `testDatabaseFor(undefined)` made, once its daemon stopped: a full API run makes a
+ * few hundred of them (~1 GB on disk if kept until the server goes).
+ */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await asSuperuser(await sharedPostgresServer(), (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
