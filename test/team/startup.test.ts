@@ -39,7 +39,8 @@ describe('team store: starting a daemon', function () {
   });
 
   it("refuses a master key that opens none of the store's sealed secrets", async () => {
-    const url = await memberDatabase(await sharedPostgresServer(), 'wrong_master_key');
+    // An empty database: the first daemon migrates it, as the member that owns it.
+    const url = await memberDatabase(await sharedPostgresServer(), 'wrong_master_key', { migrated: false });
     const first = await startDaemonProcess(await temp.make('team-rightkey'), { storeUrl: url });
     const created = await send<KeyCreated>(first, 'POST', '/v1/keys', {
       json: { serviceId: 'cloudmc', environment: 'test', name: 'sealed' },
