@@ -4,6 +4,8 @@
 // second daemon off it.
 import { acquireDataDirLock } from './dataDirLock';
 import { openEmbeddedStore } from './embeddedStore';
+import { KeysmithError } from '../errors';
+import { describeUrl } from './postgres/connection';
 import { openPostgresStore } from './postgres/postgresStore';
 import type { Store } from './repositories';
 import { nodeStoreFs } from './storeFs';
@@ -39,6 +41,19 @@ export function storeUrlFrom(option: string | undefined, env: NodeJS.ProcessEnv)
   return url;
 }
 
+/**
+ * A failed start on a team store, said for a person at the start: which store (host, port and database,
+ * never the password) and why. The store's own STORE_UNAVAILABLE words ("reconnects by itself") are
+ * for a running daemon; at start the daemon stops.
+ */
+function cannotOpen(url: string, error: unknown): Error {
+  const reason =
+    error instanceof KeysmithError && error.code === 'STORE_UNAVAILABLE'
+      ? 'the server cannot be reached (is it running, are host and port right?)'
+      : (error as Error).message;
+  return new Error(`cannot open the team store ${describeUrl(url)}: ${reason}. Check --store (or ${STORE_URL_ENV}).`, { cause: error });
+}
+
 export function isTeamStore(choice: Pick<StoreChoice, 'storeUrl'>): boolean {
   return choice.storeUrl !== undefined;
 }
@@ -54,7 +69,9 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
   }
   const lock = await acquireDataDirLock(nodeStoreFs, choice.dataDir);
   try {
-    const store = await openPostgresStore({ url: choice.storeUrl, usageFlushMs: choice.usageFlushMs });
+    const store = await openPostgresStore({ url: choice.storeUrl, usageFlushMs: choice.usageFlushMs }).catch((error: unknown) => {
+      throw cannotOpen(choice.storeUrl!, error);
+    });
     const close = store.close.bind(store);
     return Object.assign(store, {
       close: async () => {

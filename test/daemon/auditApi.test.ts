@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import type { AuditEvent } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { openTestStore } from '../support/teamStore';
 import { useTempDirs } from '../support/tempDirs';
 
 describe('audit log API', () => {
@@ -15,7 +15,7 @@ describe('audit log API', () => {
   beforeEach(async () => {
     sandbox = sinon.createSandbox();
     const dataDir = await temp.make('audit-api');
-    store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
+    store = await openTestStore(dataDir, initialStoreData);
     daemon = await startTestDaemon({ dataDir, store });
   });
   afterEach(async () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { KeyCreated } from '../../daemon/protocol';
 import type { Answer } from '../support/http';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
+import { tableContents } from '../support/teamStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 
 /** The ways a secret could leak in text: as is, or base64/base64url/hex encoded. */
@@ -72,12 +73,20 @@ describe('show-once and secrets at rest', () => {
     }
   });
 
-  it('never writes a secret to disk, plain or encoded (store, backup, audit log)', async () => {
+  it('never writes a secret to disk, plain or encoded (store, backup, audit log; on a team store, every table)', async () => {
     const files = await readdir(dataDir);
-    assert.ok(files.includes('store.json') && files.includes('audit.jsonl'), files.join(', '));
-    const contents = await Promise.all(
-      files.filter((file) => file !== 'master.key').map(async (file) => [file, await readFile(path.join(dataDir, file), 'utf8')] as const),
-    );
+    // On a team store the records are in the database; the data dir keeps only the daemon's own files.
+    const tables = daemon.storeUrl === undefined ? [] : await tableContents(daemon.storeUrl);
+    if (daemon.storeUrl === undefined) assert.ok(files.includes('store.json') && files.includes('audit.jsonl'), files.join(', '));
+    else assert.ok(['table keys', 'table audit'].every((table) => tables.some(([name, rows]) => name === table && rows !== '')));
+    const contents = [
+      ...(await Promise.all(
+        files
+          .filter((file) => file !== 'master.key')
+          .map(async (file) => [file, await readFile(path.join(dataDir, file), 'utf8')] as const),
+      )),
+      ...tables,
+    ];
     for (const secret of [...production, ...retrievable]) {
       for (const encoded of encodings(secret)) {
         for (const [file, text] of contents)

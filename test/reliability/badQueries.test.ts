@@ -40,6 +40,17 @@ describe('reliability: bad query strings and path ids', function () {
     await expectStillServing(daemon);
   });
 
+  it('finds nothing for a NUL in a filter, a token or service id (PostgreSQL text cannot hold one)', async function () {
+    for (const path of ['/v1/audit?keyId=%00', '/v1/keys?serviceId=%00', '/v1/keys?q=a%00b']) {
+      const answer = await send(daemon, 'GET', path);
+      assert.equal(answer.status, 200, `${path}: ${answer.text}`);
+      assert.deepEqual(answer.body.items, [], path);
+    }
+    expectApiError(await send(daemon, 'PATCH', '/v1/services/%00', { json: { enabled: true } }), 404, 'NOT_FOUND');
+    expectApiError(await send(daemon, 'DELETE', '/v1/tokens/%00'), 404, 'NOT_FOUND');
+    await expectStillServing(daemon);
+  });
+
   it('answers 403 to an HTTP/1.0 request without a Host header', async function () {
     const statusLine = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(daemon.port, '127.0.0.1', () =>

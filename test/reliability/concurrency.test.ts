@@ -7,6 +7,7 @@ import { createKey, listAllKeys, validKeyBody } from './support/api';
 import { describeAnswer, keepAliveAgent, send } from '../support/http';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { findStoreFile, readStoreFile } from './support/storeFile';
+import { storedKeys, tableContents } from '../support/teamStore';
 import { useTempDirs } from '../support/tempDirs';
 
 const CONCURRENT = 100;
@@ -43,14 +44,16 @@ describe('reliability: concurrent changes', function () {
     const listed = await listAllKeys(daemon);
     assert.deepEqual(new Set(listed.map((key) => key.id)), ids, 'the daemon lists other keys than it created');
 
+    const storeUrl = daemon.storeUrl;
     await daemon.stop();
     daemon = undefined;
-    const store = await readStoreFile(await findStoreFile(dataDir));
-    assert.deepEqual(new Set(store.keys.map((key) => key.id)), ids, 'the store file holds other keys than were created');
+    // Read where the keys are kept, with no daemon in between: the store file, or a team store's tables.
+    const store = storeUrl === undefined ? await readStoreFile(await findStoreFile(dataDir)) : { keys: await storedKeys(storeUrl) };
+    assert.deepEqual(new Set(store.keys.map((key) => key.id)), ids, 'the store holds other keys than were created');
     assert.equal(new Set(store.keys.map((key) => key.secretHash)).size, CONCURRENT, 'two stored keys share a secret hash');
-    const text = JSON.stringify(store);
+    const text = storeUrl === undefined ? JSON.stringify(store) : (await tableContents(storeUrl)).map(([, rows]) => rows).join('\n');
     for (const { secret } of created) {
-      assert.ok(!text.includes(secret.secret), 'a secret is in the store file in plain text');
+      assert.ok(!text.includes(secret.secret), 'a secret is in the store in plain text');
     }
   });
 

@@ -11,6 +11,7 @@ import { describeAnswer, keepAliveAgent, redactSecrets, send } from '../support/
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';
 import { reliabilitySeed } from './support/seededRandom';
 import { findStoreFile, readStoreFile } from './support/storeFile';
+import { storedKeys, tableContents } from '../support/teamStore';
 import { useTempDirs } from '../support/tempDirs';
 
 const RUNS = Number(process.env.KEYSMITH_FUZZ_RUNS) || 600;
@@ -86,19 +87,32 @@ describe('reliability: fuzzing every endpoint with random JSON', function () {
     );
     assert.equal((await send(live, 'GET', '/v1/health', { token: null })).status, 200, 'the daemon stopped serving');
 
+    const storeUrl = live.storeUrl;
     await live.stop();
     daemon = undefined;
-    const store = await readStoreFile(await findStoreFile(dataDir));
-    assert.deepEqual(new Set(store.keys.map((key) => key.id)), expectedKeys, 'the store holds other keys than the 2xx calls created');
-    const auditFiles = (await readdir(dataDir)).filter((name) => /audit/i.test(name));
-    assert.ok(auditFiles.length > 0, 'no audit log in the data dir');
-    const places: Array<[string, string]> = [
-      ['the store file', JSON.stringify(store)],
-      ['the daemon log', live.logs.join('\n')],
-      ...(await Promise.all(
-        auditFiles.map(async (name): Promise<[string, string]> => [name, await readFile(path.join(dataDir, name), 'utf8')]),
-      )),
-    ];
+    // Read where the records are kept, with no daemon in between: the store and audit files, or a team store's tables.
+    const places: Array<readonly [string, string]> = [['the daemon log', live.logs.join('\n')]];
+    if (storeUrl === undefined) {
+      const store = await readStoreFile(await findStoreFile(dataDir));
+      assert.deepEqual(new Set(store.keys.map((key) => key.id)), expectedKeys, 'the store holds other keys than the 2xx calls created');
+      const auditFiles = (await readdir(dataDir)).filter((name) => /audit/i.test(name));
+      assert.ok(auditFiles.length > 0, 'no audit log in the data dir');
+      places.push(
+        ['the store file', JSON.stringify(store)],
+        ...(await Promise.all(
+          auditFiles.map(async (name): Promise<[string, string]> => [name, await readFile(path.join(dataDir, name), 'utf8')]),
+        )),
+      );
+    } else {
+      const keys = await storedKeys(storeUrl);
+      assert.deepEqual(new Set(keys.map((key) => key.id)), expectedKeys, 'the store holds other keys than the 2xx calls created');
+      const tables = await tableContents(storeUrl);
+      assert.ok(
+        tables.some(([table, rows]) => table === 'table audit' && rows !== ''),
+        'no audit events in the database',
+      );
+      places.push(...tables);
+    }
     for (const [place, text] of places) {
       assert.equal(secrets.filter((secret) => text.includes(secret)).length, 0, `a secret is in ${place} in plain text`);
     }

@@ -427,10 +427,12 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
 
       it('appends audit events and reads them newest first, optionally for one key', async function () {
         const keyId = `key_${unique()}`;
+        // In the name of the member the store acts as: a team store lets a member append only its own.
+        const actor = (await store.members.current()).name;
         const events = [1, 2, 3].map((n) => ({
           id: `evt_${unique()}`,
           at: `2030-01-0${n}T00:00:00.000Z`,
-          actor: 'tester',
+          actor,
           action: n === 2 ? 'key.updated' : 'key.created',
           ...(n === 2 ? {} : { keyId }),
         }));

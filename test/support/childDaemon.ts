@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DaemonInfo } from '../../daemon/protocol';
+import { teamDaemonEnv, testDatabaseFor, testStoreKind } from './teamStore';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 /** KEYSMITH_DAEMON_BUNDLE runs the suites and the bench against another build (then nothing is rebuilt). */
@@ -42,6 +43,11 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Added to this process's environment, minus the KEYSMITH_* settings a developer may have exported. */
   env?: Record<string, string>;
+  /**
+   * A team store: `--store URL` and the team's master key in the environment. Under
+   * KEYSMITH_TEST_STORE=postgres `startDaemonProcess` picks one (per data dir) when no `--store` is given.
+   */
+  storeUrl?: string;
   /** How long `startDaemonProcess` waits for daemon.json (default 15 s; a seeded bench store needs more). */
   startTimeoutMs?: number;
 }
@@ -67,8 +73,18 @@ function newestSourceMtime(dir: string): number {
 
 /** Starts the daemon process without waiting for it; see `startDaemonProcess` to wait until it serves. */
 export function launchDaemonProcess(dataDir: string, options: SpawnOptions = {}): DaemonProcess {
-  const argv = [...(options.nodeArgs ?? []), DAEMON_BUNDLE, '--data-dir', dataDir, '--port', '0', ...(options.args ?? [])];
-  const env = { ...process.env, KEYSMITH_DATA_DIR: '', KEYSMITH_PORT: '', KEYSMITH_MASTER_KEY: '', ...options.env };
+  const team = options.storeUrl === undefined ? [] : ['--store', options.storeUrl];
+  const argv = [...(options.nodeArgs ?? []), DAEMON_BUNDLE, '--data-dir', dataDir, '--port', '0', ...team, ...(options.args ?? [])];
+  const env = {
+    ...process.env,
+    KEYSMITH_DATA_DIR: '',
+    KEYSMITH_PORT: '',
+    KEYSMITH_MASTER_KEY: '',
+    KEYSMITH_MASTER_KEY_FILE: '',
+    KEYSMITH_STORE_URL: '',
+    ...(options.storeUrl === undefined ? {} : teamDaemonEnv()),
+    ...options.env,
+  };
   // `exec` keeps the pid: the pid we hold is the node process itself, so kill -9 and /proc reach it.
   const child =
     options.umask === undefined
@@ -86,6 +102,8 @@ export function launchDaemonProcess(dataDir: string, options: SpawnOptions = {})
 
 /** Starts the daemon and resolves once its daemon.json names this process; rejects if it exits first. */
 export async function startDaemonProcess(dataDir: string, options: SpawnOptions = {}): Promise<RunningDaemon> {
+  const onTeamStore = testStoreKind() === 'postgres' && options.storeUrl === undefined && !(options.args ?? []).includes('--store');
+  if (onTeamStore) options = { ...options, storeUrl: await testDatabaseFor(dataDir) };
   const launched = launchDaemonProcess(dataDir, options);
   let exit: Exit | undefined;
   void launched.exited.then((value) => (exit = value));

@@ -9,6 +9,7 @@
 //   await daemon.stop();                                                      // removes the temp dir it made
 import { startServer, type RunningServer, type StartServerOptions } from '../../daemon/server';
 import { send, type Answer, type SendOptions } from './http';
+import { dropTestDatabase, teamDaemonEnv, testDatabaseFor, testStoreKind } from './teamStore';
 import { makeTempDir, removeDir } from './tempDirs';
 
 export interface TestDaemonOptions extends Partial<Omit<StartServerOptions, 'port'>> {
@@ -31,6 +32,8 @@ export interface TestDaemon {
   socket: string;
   token: string;
   dataDir: string;
+  /** The team store's URL (as `tester`) when the daemon runs on PostgreSQL; undefined on the embedded store. */
+  storeUrl?: string;
   server: RunningServer;
   /** Every line the daemon logged, info and error (when no logger was given). */
   logs: string[];
@@ -43,6 +46,16 @@ export interface TestDaemon {
 
 const TEST_DEFAULTS = { adminName: 'tester', usageFlushMs: 20, env: {} } satisfies Partial<StartServerOptions>;
 
+/**
+ * Under KEYSMITH_TEST_STORE=postgres, a daemon given no store of its own runs on a team store: a fresh
+ * database as `tester` (or the one its data dir had), with the team's master key in its environment.
+ */
+async function storeFor(options: Partial<StartServerOptions>, dataDir: string, ownDir: boolean): Promise<Partial<StartServerOptions>> {
+  if (testStoreKind() !== 'postgres' || options.store !== undefined || options.storeUrl !== undefined) return {};
+  const storeUrl = await testDatabaseFor(ownDir ? undefined : dataDir);
+  return { storeUrl, env: { ...teamDaemonEnv(), ...(options.env ?? process.env) } };
+}
+
 /** Starts a daemon on port 0; without a `dataDir` it uses a fresh temp dir that `stop()` removes. */
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const { defaults = 'test', ...serverOptions } = options;
@@ -51,8 +64,14 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
   const logs: string[] = [];
   const logger = { info: (line: string) => void logs.push(line), error: (line: string) => void logs.push(line) };
   let server: RunningServer;
+  let storeUrl: string | undefined;
+  let madeDatabase = false;
   try {
-    server = await startServer({ logger, ...(defaults === 'test' ? TEST_DEFAULTS : {}), ...serverOptions, dataDir, port: 0 });
+    const chosen = { ...(defaults === 'test' ? TEST_DEFAULTS : {}), ...serverOptions };
+    const team = await storeFor(chosen, dataDir, ownDir);
+    storeUrl = chosen.store === undefined ? (team.storeUrl ?? chosen.storeUrl) : undefined;
+    madeDatabase = team.storeUrl !== undefined;
+    server = await startServer({ logger, ...chosen, ...team, dataDir, port: 0 });
   } catch (error) {
     if (ownDir) await removeDir(dataDir);
     throw error;
@@ -74,6 +93,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     socket: server.socket,
     token: server.token,
     dataDir,
+    storeUrl,
     server,
     logs,
     request: call(false),
@@ -83,6 +103,8 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
       stopped = true;
       await server.close();
       if (ownDir) await removeDir(dataDir);
+      // Its own database too, when the harness made one for a throwaway data dir.
+      if (ownDir && madeDatabase && storeUrl) await dropTestDatabase(storeUrl);
     },
   };
 }

@@ -277,7 +277,7 @@ let databases = 0;
  * (test/support/postgresRootHooks.ts). Suites that restart, stop or kill the server start their own.
  */
 export function sharedPostgresServer(): Promise<PostgresServer> {
-  shared ??= startPostgresServer();
+  shared ??= startPostgresServer({ fsync: false });
   return shared;
 }
 

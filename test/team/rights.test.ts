@@ -175,17 +175,22 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       await refused(store.issuer.members.add({ name: uniqueName('x'), role: 'verifier', createdAt: '' }));
     });
 
-    it('issuer: appends audit events only in its own name and reads only its own', async () => {
-      // The store writes every event in its login's name: an event claiming another actor keeps the claim
-      // beside it (details.via), never as the actor (psql's direct insert is refused: see below).
-      const claimed = event(member.admin.name, 'key.revoked', adminKey.id);
-      await store.issuer.audit.append([claimed]);
-      const stored = (await store.admin.audit.query({ keyId: adminKey.id, limit: 100 })).find((seen) => seen.id === claimed.id);
-      assert.equal(stored?.actor, member.issuer.name);
-      assert.deepEqual(stored?.details, { via: member.admin.name });
+    it("issuer: appends audit events only in its own name (or a verify token's it served) and reads only its own", async () => {
+      const forged = await refused(store.issuer.audit.append([event(member.admin.name, 'key.revoked', adminKey.id)]));
+      assert.match(forged.message, /^Your role \(issuer\) does not allow writing audit events in another member's name\.$/);
+      // A verify token's refused verify, served by the issuer's daemon: kept under the token's name, and
+      // the database records which login appended it.
+      const served = event('token:shop', 'key.verify_failed', issuerTestKey.id);
+      await store.issuer.audit.append([served]);
+      assert.equal(
+        (await store.admin.audit.query({ keyId: issuerTestKey.id, limit: 100 })).find((seen) => seen.id === served.id)?.actor,
+        'token:shop',
+      );
+      const recordedBy = await psqlAs(member.admin, `SELECT recorded_by FROM audit WHERE event_id = '${served.id}'`);
+      assert.equal(recordedBy.stdout, member.issuer.name);
       const events = await store.issuer.audit.query({ limit: 100 });
       assert.ok(events.length > 0);
-      assert.deepEqual([...new Set(events.map((seen) => seen.actor))], [member.issuer.name]);
+      assert.deepEqual([...new Set(events.map((seen) => seen.actor))].sort(), [member.issuer.name, 'token:shop'].sort());
     });
 
     it('auditor: reads every key and the whole audit log, never a secret, and writes nothing', async () => {

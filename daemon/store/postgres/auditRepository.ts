@@ -2,6 +2,7 @@
 // refuses updates and deletes (a trigger), whoever asks.
 import type { AuditEvent } from '../../protocol';
 import type { AuditRepository } from '../repositories';
+import { unstorableText } from './columns';
 import type { Session } from './session';
 
 interface AuditRow {
@@ -28,13 +29,10 @@ export class PostgresAuditRepository implements AuditRepository {
     // One row per event, in the order given (WITH ORDINALITY), so ids follow the caller's order. An event
     // already there is skipped: the audit trail writes refused events again, and a batch whose COMMIT
     // was lost with the connection may in fact be stored; it must not block every later event.
-    // The actor is the member's login, as the table's row policy demands (migration 002): an event of a
-    // verify token served by this member's daemon keeps the token's name in `details.via`.
+    // `recorded_by` is left to the database (session_user, checked by migration 002's row policy).
     await this.session.query(
       `INSERT INTO audit (event_id, at, actor, action, key_id, details)
-       SELECT e.event_id, e.at, session_user, e.action, e.key_id,
-         CASE WHEN e.actor = session_user::text THEN e.details
-              ELSE coalesce(e.details, '{}'::jsonb) || jsonb_build_object('via', e.actor) END
+       SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
          WITH ORDINALITY AS e(event_id, at, actor, action, key_id, details, position)
        ORDER BY e.position
@@ -51,6 +49,7 @@ export class PostgresAuditRepository implements AuditRepository {
   }
 
   async query(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]> {
+    if (filter.keyId !== undefined && unstorableText(filter.keyId)) return [];
     const { rows } =
       filter.keyId === undefined
         ? await this.session.query<AuditRow>('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [filter.limit])

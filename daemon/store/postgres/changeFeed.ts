@@ -38,6 +38,9 @@ export class PostgresChangeFeed implements ChangeFeed {
   private client: pg.Client | undefined;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 0;
+  /** A reconnect attempt is under way (from the timer or a wake). */
+  private connecting = false;
   private queue: Promise<void> = Promise.resolve();
   /** A fetch failed: a change may be unknown here, so the next successful step resyncs. */
   private missed = false;
@@ -107,13 +110,35 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   private reconnect(delayMs: number): void {
     if (this.closed) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.listen().then(
-        () => this.enqueue(async () => this.resync()),
-        () => this.reconnect(Math.min(delayMs * 2, this.options.maxBackoffMs ?? 5000)),
-      );
-    }, delayMs);
+    this.retryDelayMs = delayMs;
+    this.reconnectTimer = setTimeout(() => void this.attempt(), delayMs);
     this.reconnectTimer.unref();
+  }
+
+  private async attempt(): Promise<void> {
+    this.reconnectTimer = undefined;
+    if (this.closed || this.connecting) return;
+    this.connecting = true;
+    try {
+      await this.listen();
+    } catch {
+      this.connecting = false;
+      this.reconnect(Math.min(this.retryDelayMs * 2, this.options.maxBackoffMs ?? 5000));
+      return;
+    }
+    this.connecting = false;
+    this.enqueue(async () => this.resync());
+  }
+
+  /**
+   * The database took a new connection of the pool: a feed waiting out its backoff reconnects (and
+   * resyncs) now. Without this, after an outage of a few seconds the index kept missing other daemons'
+   * changes (a revoke among them) for up to the backoff's 5 s while this daemon already wrote again.
+   */
+  wake(): void {
+    if (this.closed || this.client || this.connecting || this.reconnectTimer === undefined) return;
+    clearTimeout(this.reconnectTimer);
+    void this.attempt();
   }
 
   private resync(): void {

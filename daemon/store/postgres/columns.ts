@@ -38,3 +38,9 @@ export const placeholders = (count: number, first = 1) => Array.from({ length: c
 /** `column = $first, ...` for an UPDATE. */
 export const assignments = <T>(columns: readonly Column<T>[], first: number) =>
   columns.map(({ column }, index) => `${column} = $${index + first}`).join(', ');
+
+/**
+ * PostgreSQL text cannot hold U+0000 (the server refuses it, 22021): no stored id has one, so a lookup
+ * of such an id finds nothing instead of failing (GET /v1/keys/%00 is a 404, as on the embedded store).
+ */
+export const unstorableText = (text: string): boolean => text.includes('\u0000');

@@ -1,7 +1,7 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
 import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
-import { assignments, placeholders, toValues } from './columns';
+import { assignments, placeholders, toValues, unstorableText } from './columns';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
@@ -34,6 +34,7 @@ export class PostgresKeyRepository implements KeyRepository {
   ) {}
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
+    if (unstorableText(id)) return undefined;
     const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`, [id]);
     return rows[0] && keyFromRow(rows[0]);
   }
@@ -44,6 +45,9 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   async list(query: KeyListQuery): Promise<{ items: Stored<KeyRecord>[]; total: number }> {
+    // A filter no stored text can hold matches no key.
+    if ([query.serviceId, query.q, query.createdBy].some((text) => text !== undefined && unstorableText(text)))
+      return { items: [], total: 0 };
     const page = keyPageSql(query);
     const { rows } = await this.session.query(page.text, page.values);
     if (rows.length > 0) return { items: rows.map(keyFromRow), total: Number(rows[0].total) };

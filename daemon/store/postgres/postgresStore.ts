@@ -94,6 +94,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw storeError(error, password);
   }
   feed = changes;
+  // A new pool connection means the database is back: the feed need not wait out its backoff.
+  pool.on('connect', () => changes.wake());
   const usage = new UsageBatcher(session, options.usageFlushMs ?? 1000);
   let closed: Promise<void> | undefined;
 

@@ -1,7 +1,7 @@
 // Services in PostgreSQL, versioned like keys.
 import type { ServiceRepository, Stored } from '../repositories';
 import type { ServiceRecord } from '../types';
-import { assignments, col, fromRow, placeholders, toValues, type Column } from './columns';
+import { assignments, col, fromRow, placeholders, toValues, type Column, unstorableText } from './columns';
 import type { Session } from './session';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { staleCollection, staleRecord } from '../staleRecord';
@@ -35,6 +35,7 @@ export class PostgresServiceRepository implements ServiceRepository {
   constructor(private readonly session: Session) {}
 
   async get(id: string): Promise<Stored<ServiceRecord> | undefined> {
+    if (unstorableText(id)) return undefined;
     const { rows } = await this.session.query('SELECT * FROM services WHERE id = $1', [id]);
     return rows[0] && serviceFromRow(rows[0]);
   }

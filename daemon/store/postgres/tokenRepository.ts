@@ -1,7 +1,7 @@
 // Verify tokens in PostgreSQL: created and deleted, never edited.
 import type { Stored, TokenRepository } from '../repositories';
 import type { TokenRecord } from '../types';
-import { col, fromRow, placeholders, toValues, type Column } from './columns';
+import { col, fromRow, placeholders, toValues, type Column, unstorableText } from './columns';
 import { isUniqueViolation } from './errors';
 import type { Session } from './session';
 import { staleRecord } from '../staleRecord';
@@ -24,6 +24,7 @@ export class PostgresTokenRepository implements TokenRepository {
   constructor(private readonly session: Session) {}
 
   async get(id: string): Promise<Stored<TokenRecord> | undefined> {
+    if (unstorableText(id)) return undefined;
     const { rows } = await this.session.query('SELECT * FROM tokens WHERE id = $1', [id]);
     return rows[0] && tokenFromRow(rows[0]);
   }

@@ -155,18 +155,22 @@ GRANT EXECUTE ON FUNCTION keysmith_record_uses(text[], bigint[], timestamptz[], 
   TO keysmith_admin, keysmith_issuer, keysmith_auditor, keysmith_verifier;
 
 -- Audit: append-only for every keysmith role (no UPDATE, DELETE or TRUNCATE grant, and 001's trigger
--- refuses both whoever asks). Every member appends its own events only (actor = session_user): a
--- verifier's daemon records refused verifies, so it appends too. Admins, owners and auditors read
--- the whole log; an issuer reads its own events; a verifier reads none.
+-- refuses both whoever asks). Every member appends its own events only: the actor is its login, or a
+-- verify token its daemon served (\`token:<name>\`, as on the embedded store), and \`recorded_by\`, which
+-- the database fills in and checks, always names the login that appended the row. A verifier's daemon
+-- records refused verifies, so it appends too. Admins, owners and auditors read the whole log; an
+-- issuer reads its own events; a verifier reads none.
+ALTER TABLE audit ADD COLUMN recorded_by text NOT NULL DEFAULT session_user;
 GRANT INSERT ON audit TO keysmith_admin, keysmith_issuer, keysmith_auditor, keysmith_verifier;
 GRANT SELECT ON audit TO keysmith_admin, keysmith_issuer, keysmith_auditor;
 GRANT USAGE ON SEQUENCE audit_id_seq TO keysmith_admin, keysmith_issuer, keysmith_auditor, keysmith_verifier;
 ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit FORCE ROW LEVEL SECURITY;
-CREATE POLICY audit_append ON audit FOR INSERT WITH CHECK (actor = session_user::text);
+CREATE POLICY audit_append ON audit FOR INSERT WITH CHECK (
+  recorded_by = session_user::text AND (actor = session_user::text OR actor LIKE 'token:%'));
 CREATE POLICY audit_read ON audit FOR SELECT USING (
   pg_has_role(session_user, 'keysmith_admin', 'MEMBER') OR pg_has_role(session_user, 'keysmith_auditor', 'MEMBER')
-  OR actor = session_user::text);
+  OR recorded_by = session_user::text);
 
 -- Members are managed only through the functions below (admins and owners), which run as the schema's
 -- owner. Statement logging (log_statement = all) would still show a call's arguments, bind parameters
