@@ -8,7 +8,9 @@ import type { KeyCreated } from '../../daemon/protocol';
 import { ensureDaemonBuilt, expectRefusal, launchDaemonProcess, startDaemonProcess, stopDaemonProcess } from '../support/childDaemon';
 import { send } from '../support/http';
 import { sharedPostgresServer } from '../support/postgresServer';
+import { openPostgresStore } from '../../daemon/store/postgres/postgresStore';
 import { memberDatabase, TEST_MEMBER } from '../support/teamStore';
+import { addMember } from './support/members';
 import { useTempDirs } from '../support/tempDirs';
 
 /** The forms a password could be printed in: as typed, and percent-encoded as it sits in the URL. */
@@ -55,6 +57,41 @@ describe('team store: starting a daemon', function () {
     assert.equal(exit.code, 1, launched.output());
     assert.match(launched.output(), /This master key does not open the store's sealed secrets/);
     assert.ok(!launched.output().includes(other));
+  });
+
+  it('starts a verify sidecar (a verifier member) with no master key, and it verifies and follows revokes', async () => {
+    const url = await memberDatabase(await sharedPostgresServer(), 'sidecar');
+    const setup = await openPostgresStore({ url });
+    const verifier = await addMember(setup, url, 'sidecar', 'verifier').finally(() => setup.close());
+    const owner = await startDaemonProcess(await temp.make('team-owner'), { storeUrl: url });
+    const sidecarDir = await temp.make('team-sidecar');
+    // No KEYSMITH_MASTER_KEY and no key file: a verifier never sees a sealed secret.
+    const sidecar = await startDaemonProcess(sidecarDir, { args: ['--store', verifier.url] });
+    try {
+      const created = await send<KeyCreated>(owner, 'POST', '/v1/keys', {
+        json: { serviceId: 'cloudmc', environment: 'test', name: 'app' },
+      });
+      assert.equal(created.status, 201, created.text);
+      const token = await send<{ token: string }>(owner, 'POST', '/v1/tokens', { json: { name: 'app-server', role: 'verify' } });
+      assert.equal(token.status, 201, token.text);
+      const verify = () =>
+        send<{ valid: boolean }>(sidecar, 'POST', '/v1/verify', {
+          tcp: true,
+          token: token.body.token,
+          json: { key: created.body.secret.secret },
+        });
+      let answer = await verify();
+      for (let tries = 0; answer.body.valid !== true && tries < 50; tries++) answer = await verify();
+      assert.equal(answer.body.valid, true, answer.text);
+      assert.equal((await send(owner, 'POST', `/v1/keys/${created.body.key.id}/revoke`)).status, 200);
+      const revokedAt = Date.now();
+      while ((await verify()).body.valid !== false) assert.ok(Date.now() - revokedAt < 1000, 'the sidecar refuses the key within 1 s');
+      assert.equal(existsSync(path.join(sidecarDir, 'master.key')), false);
+      assert.ok(!sidecar.output().includes(verifier.password));
+    } finally {
+      await stopDaemonProcess(sidecar);
+      await stopDaemonProcess(owner);
+    }
   });
 
   for (const [how, settings] of [
