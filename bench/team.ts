@@ -118,7 +118,13 @@ interface SizeResult {
   daemonRow: Row;
 }
 
-async function benchSize(root: string, server: PostgresServer, size: number, settings: TeamSettings, log: (line: string) => void): Promise<SizeResult> {
+async function benchSize(
+  root: string,
+  server: PostgresServer,
+  size: number,
+  settings: TeamSettings,
+  log: (line: string) => void,
+): Promise<SizeResult> {
   const label = formatCount(size);
   const url = await server.createDatabase(`team_${size}`);
   const masterKey = randomBytes(32);
@@ -144,7 +150,8 @@ async function benchSize(root: string, server: PostgresServer, size: number, set
   const b = await startDaemon(await dataDir('b'), { env });
   try {
     const rssAfterStart = await memoryOf(a.pid);
-    const verifyToken = (await sendExpecting<TokenCreated>(a, 201, 'POST', '/v1/tokens', { json: { name: 'bench', role: 'verify' } })).token;
+    const verifyToken = (await sendExpecting<TokenCreated>(a, 201, 'POST', '/v1/tokens', { json: { name: 'bench', role: 'verify' } }))
+      .token;
 
     log(`team ${label}: verify, bare node:http then daemon A...`);
     const verify = await benchVerifyLoad(a, verifyToken, seed, settings);
@@ -186,7 +193,12 @@ async function benchSize(root: string, server: PostgresServer, size: number, set
   }
 }
 
-async function benchVerifyLoad(daemon: BenchDaemon, verifyToken: string, seed: TeamSeed, settings: TeamSettings): Promise<{ bare: LoadResult; daemon: LoadResult }> {
+async function benchVerifyLoad(
+  daemon: BenchDaemon,
+  verifyToken: string,
+  seed: TeamSeed,
+  settings: TeamSettings,
+): Promise<{ bare: LoadResult; daemon: LoadResult }> {
   const key = seed.keys[0]!;
   const baseline = await startBaselineServer(seed.hashesFile);
   const isCorrect = (status: number, body: Buffer) => {
@@ -213,7 +225,12 @@ async function benchVerifyLoad(daemon: BenchDaemon, verifyToken: string, seed: T
   }
 }
 
-async function benchCreates(daemon: BenchDaemon, url: string, masterKey: Buffer, settings: TeamSettings): Promise<{ rows: Row[]; notes: string[] }> {
+async function benchCreates(
+  daemon: BenchDaemon,
+  url: string,
+  masterKey: Buffer,
+  settings: TeamSettings,
+): Promise<{ rows: Row[]; notes: string[] }> {
   const client = { target: daemon as Target, agent: keepAliveAgent(CLIENTS) };
   const bare = { pool: await openBareInserter(url, masterKey, DAEMON_POOL), wide: await openBareInserter(url, masterKey, CLIENTS) };
   const warm: PhaseLimits = { maxCreates: 10, maxMs: 30_000 };
@@ -261,11 +278,15 @@ async function benchCreates(daemon: BenchDaemon, url: string, masterKey: Buffer,
       Clients: phase.clients === 1 ? 'sequential' : `${phase.clients} clients`,
       'daemon creates/s (p99)': `${formatRate(d.perSecond)} (${formatMs(d.p99Ms)})`,
       [`bare INSERT/s, ${DAEMON_POOL} connections (p99)`]: `${formatRate(pool.perSecond)} (${formatMs(pool.p99Ms)})`,
-      [`bare INSERT/s, ${CLIENTS} connections (p99)`]: phase.clients === 1 ? 'n/a (one client)' : `${formatRate(wide.perSecond)} (${formatMs(wide.p99Ms)})`,
+      [`bare INSERT/s, ${CLIENTS} connections (p99)`]:
+        phase.clients === 1 ? 'n/a (one client)' : `${formatRate(wide.perSecond)} (${formatMs(wide.p99Ms)})`,
       'daemon vs best baseline': `${formatPercent(d.perSecond, phase.clients === 1 ? pool.perSecond : strict)} — ${verdict(d.perSecond >= GOALS.createShare * (phase.clients === 1 ? pool.perSecond : strict))}`,
     });
-    if (d.failed + pool.failed + wide.failed > 0) notes.push(`${phase.clients} client(s): failed daemon ${d.failed}, bare ${pool.failed} + ${wide.failed}.`);
-    notes.push(`${phase.clients} client(s): ${formatCount(d.created)} daemon creates and ${formatCount(pool.created + wide.created)} bare INSERTs measured.`);
+    if (d.failed + pool.failed + wide.failed > 0)
+      notes.push(`${phase.clients} client(s): failed daemon ${d.failed}, bare ${pool.failed} + ${wide.failed}.`);
+    notes.push(
+      `${phase.clients} client(s): ${formatCount(d.created)} daemon creates and ${formatCount(pool.created + wide.created)} bare INSERTs measured.`,
+    );
   }
   return { rows, notes };
 }
