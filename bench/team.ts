@@ -13,6 +13,7 @@ import { createTwinTable, openBareInserter, type BareInsertPhase } from './bareI
 import { startDaemon, type BenchDaemon } from './benchDaemon';
 import { runPhase, type PhaseLimits } from './create';
 import { compareLoads, rawJsonPost, type LoadResult } from './loadClient';
+import { postmasterOf, withCpu } from './processCpu';
 import { measureRevokePropagation } from './revokePropagation';
 import { startSeededDaemon } from './seededDaemon';
 import { formatCount, formatMs, formatPercent, formatRate, percentile, verdict } from './stats';
@@ -157,7 +158,7 @@ async function benchSize(
     const verify = await benchVerifyLoad(a, verifyToken, seed, settings);
 
     log(`team ${label}: creates, daemon A and bare INSERTs...`);
-    const creates = await benchCreates(a, url, masterKey, settings);
+    const creates = await benchCreates(a, { daemons: [a.pid, b.pid], postmaster: await postmasterOf(url) }, url, masterKey, settings);
 
     log(`team ${label}: revoke propagation A -> B (${settings.revokes} keys)...`);
     await waitForToken(b, verifyToken, seed);
@@ -227,6 +228,7 @@ async function benchVerifyLoad(
 
 async function benchCreates(
   daemon: BenchDaemon,
+  pids: { daemons: number[]; postmaster: number },
   url: string,
   masterKey: Buffer,
   settings: TeamSettings,
@@ -243,6 +245,8 @@ async function benchCreates(
     { clients: CLIENTS, limits: settings.concurrent },
   ];
   const results = phases.map(() => new Map<Side, BareInsertPhase[]>());
+  /** CPU ms per phase and side: [daemon A, daemon B, PostgreSQL, bench client]. */
+  const cpu = phases.map(() => new Map<Side, number[]>());
   const runSide = async (side: Side, clients: number, limits: PhaseLimits): Promise<BareInsertPhase> => {
     if (side === 'daemon') return runPhase(client, clients, limits);
     return (side === 'barePool' ? bare.pool : bare.wide).run(clients, limits);
@@ -252,8 +256,11 @@ async function benchCreates(
       const order: Side[] = round % 2 === 0 ? ['bareWide', 'barePool', 'daemon'] : ['daemon', 'barePool', 'bareWide'];
       for (const [i, phase] of phases.entries()) {
         for (const side of order) {
-          const measured = await runSide(side, phase.clients, phase.limits);
-          results[i]!.set(side, [...(results[i]!.get(side) ?? []), measured]);
+          const used = await withCpu(pids, () => runSide(side, phase.clients, phase.limits));
+          results[i]!.set(side, [...(results[i]!.get(side) ?? []), used.result]);
+          const sum = cpu[i]!.get(side) ?? [0, 0, 0, 0];
+          [...used.daemonsMs, used.postgresMs, used.clientMs].forEach((ms, k) => (sum[k]! += ms));
+          cpu[i]!.set(side, sum);
         }
       }
     }
@@ -281,6 +288,7 @@ async function benchCreates(
       [`bare INSERT/s, ${CLIENTS} connections (p99)`]:
         phase.clients === 1 ? 'n/a (one client)' : `${formatRate(wide.perSecond)} (${formatMs(wide.p99Ms)})`,
       'daemon vs best baseline': `${formatPercent(d.perSecond, phase.clients === 1 ? pool.perSecond : strict)} — ${verdict(d.perSecond >= GOALS.createShare * (phase.clients === 1 ? pool.perSecond : strict))}`,
+      'CPU ms per create: A + B + PostgreSQL (bare: PostgreSQL + client)': describeCpu(cpu[i]!, d.created, pool.created + wide.created),
     });
     if (d.failed + pool.failed + wide.failed > 0)
       notes.push(`${phase.clients} client(s): failed daemon ${d.failed}, bare ${pool.failed} + ${wide.failed}.`);
@@ -289,6 +297,15 @@ async function benchCreates(
     );
   }
   return { rows, notes };
+}
+
+/** Where the CPU of a create goes, per side: the daemon's path next to the bare INSERT's. */
+function describeCpu(cpu: Map<string, number[]>, daemonCreates: number, bareInserts: number): string {
+  const [a, b, postgres] = cpu.get('daemon')!.map((ms) => ms / daemonCreates);
+  const pool = cpu.get('barePool')!;
+  const wide = cpu.get('bareWide')!;
+  const bare = [pool[2]! + wide[2]!, pool[3]! + wide[3]!].map((ms) => ms / bareInserts);
+  return `${a!.toFixed(2)} + ${b!.toFixed(2)} + ${postgres!.toFixed(2)} (bare: ${bare[0]!.toFixed(2)} + ${bare[1]!.toFixed(2)})`;
 }
 
 /** Daemon B learns the verify token made on A through the change feed; waits until it answers with it. */
