@@ -38,13 +38,22 @@ export interface BenchDaemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(dataDir: string, options: { probeStalls?: boolean } = {}): Promise<BenchDaemon> {
+export interface StartOptions {
+  probeStalls?: boolean;
+  /** Daemon flags (e.g. `--store postgres://…`). */
+  args?: string[];
+  /** Added to the daemon's environment (e.g. KEYSMITH_MASTER_KEY for a team store). */
+  env?: Record<string, string>;
+}
+
+export async function startDaemon(dataDir: string, options: StartOptions = {}): Promise<BenchDaemon> {
   if (!existsSync(DAEMON_BUNDLE)) throw new Error(`${DAEMON_BUNDLE} is missing: run npm run build first (or set KEYSMITH_DAEMON_BUNDLE)`);
   const stallFile = path.join(dataDir, '..', `${path.basename(dataDir)}.stalls.json`);
   const started = performance.now();
   const daemon = await startDaemonProcess(dataDir, {
     nodeArgs: [...extraNodeArgs(), ...(options.probeStalls ? ['--require', STALL_PROBE] : [])],
-    env: { KEYSMITH_STALL_FILE: stallFile },
+    args: options.args,
+    env: { ...options.env, KEYSMITH_STALL_FILE: stallFile },
     startTimeoutMs: START_TIMEOUT_MS,
   });
   const startupMs = performance.now() - started;

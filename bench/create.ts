@@ -100,7 +100,7 @@ function describeStall(stall: StallStats): string {
 }
 
 /** `clients` loops creating keys until the phase's count or time is used up. */
-async function runPhase(
+export async function runPhase(
   client: { target: Target; agent: Agent },
   clients: number,
   limits: PhaseLimits,

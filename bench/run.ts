@@ -1,7 +1,7 @@
 // `npm run bench`: builds, then measures everything in one run on this machine and prints markdown
 // tables (stdout) — each figure next to a baseline measured in the same run. Progress goes to stderr.
 // Numbers, not pass/fail: a missed goal is reported as MISSED, and the run still exits 0.
-//   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension,scan,diagnostics,activation] [--quick]
+//   tsx bench/run.ts [--only=verify,tree,create,inject,stall,extension,scan,diagnostics,activation,team] [--quick]
 import * as os from 'node:os';
 import { makeTempDir, removeDir } from '../test/support/tempDirs';
 import { benchActivation } from './activation';
@@ -12,11 +12,12 @@ import { benchInject, RUNS as INJECT_RUNS } from './inject';
 import { benchScanSection } from './scan';
 import { startSeededDaemon } from './seededDaemon';
 import { section, type Row } from './table';
+import { benchTeam, TEAM_FULL, TEAM_QUICK } from './team';
 import { benchVerify } from './verify';
 import { benchVerifyDuringInjection } from './verifyDuringInjection';
 import { benchWorstCaseWrites } from './worstCaseTiming';
 
-const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension', 'scan', 'diagnostics', 'activation'] as const;
+const BENCHES = ['verify', 'tree', 'create', 'inject', 'stall', 'extension', 'scan', 'diagnostics', 'activation', 'team'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const FULL = {
@@ -29,6 +30,7 @@ const FULL = {
   ] satisfies CreateSize[],
   stall: { connections: 50, warmupMs: 1_000, windowMs: 1_500, rounds: 3, writeCapMs: 20_000 },
   diagnosticsRuns: 21,
+  team: TEAM_FULL,
 };
 const QUICK = {
   verify: { connections: 50, durationMs: 2_000, warmupMs: 500, rounds: 2 },
@@ -39,11 +41,13 @@ const QUICK = {
   })),
   stall: { connections: 50, warmupMs: 500, windowMs: 1_000, rounds: 2, writeCapMs: 5_000 },
   diagnosticsRuns: 7,
+  team: TEAM_QUICK,
 };
 const TREE_KEYS = 10_000;
 
 function parseOptions(argv: readonly string[]): { only: Set<BenchName>; quick: boolean } {
-  let only = new Set<BenchName>(BENCHES);
+  // The team store bench seeds up to 1M keys into PostgreSQL (many minutes): only when asked for.
+  let only = new Set<BenchName>(BENCHES.filter((name) => name !== 'team'));
   let quick = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
@@ -185,6 +189,10 @@ async function main(): Promise<void> {
           result.notes,
         ),
       );
+    }
+    if (only.has('team')) {
+      const result = await benchTeam(root, settings.team, progress);
+      for (const part of result.sections) print(section(part.title, part.intro, part.rows, part.notes));
     }
   } finally {
     await removeDir(root);

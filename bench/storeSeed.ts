@@ -70,7 +70,8 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
   return { keyCount: count, keys: kept, state };
 }
 
-function keyRecord(
+/** One seeded key as the daemon stores it (also the rows the team bench writes into PostgreSQL). */
+export function keyRecord(
   service: Service,
   environment: Environment,
   index: number,

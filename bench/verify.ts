@@ -97,6 +97,11 @@ async function startBaseline(seeded: SeededDaemon): Promise<{ port: number; stop
   ]);
   const hashesFile = path.join(seeded.dataDir, '..', 'baseline-hashes.json');
   await writeFile(hashesFile, JSON.stringify(entries), { mode: 0o600 });
+  return startBaselineServer(hashesFile);
+}
+
+/** The bare node:http server (baselineServer.ts) in its own process, on a JSON file of [hash, entry] pairs. */
+export async function startBaselineServer(hashesFile: string): Promise<{ port: number; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baselineServer.ts'), hashesFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -2,14 +2,16 @@
 // its migrations, keys listed in SQL exactly as the embedded store lists them, optimistic versions,
 // transactions, the change feed between two daemons (and from psql), and a server that goes away.
 import { strict as assert } from 'node:assert';
-import { Client } from 'pg';
+import pg, { Client } from 'pg';
 import { KeysmithError } from '../../daemon/errors';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { Environment, KeyState } from '../../daemon/protocol';
 import { MIGRATIONS } from '../../daemon/store/postgres/migrations';
 import { describeUrl } from '../../daemon/store/postgres/connection';
 import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
+import { PostgresKeyRepository } from '../../daemon/store/postgres/keyRepository';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
+import { poolSession } from '../../daemon/store/postgres/session';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord } from '../../daemon/store/types';
 import { createTestDatabase, startPostgresServer, type PostgresServer } from '../support/postgresServer';
@@ -356,6 +358,29 @@ describe('PostgreSQL store', function () {
       const byId = new Map(keys.map((key) => [key.id, key]));
       for (const item of answer.items) assert.deepEqual(item, stored(byId.get(item.id)!, 1));
       assert.equal((await store.keys.all()).length, 1000);
+    });
+
+    it('reads every key exactly once, in id order, page after page (a last page partial, or full and then empty)', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const byId = new Map(keys.map((key) => [key.id, key]));
+        const ids = keys.map((key) => key.id).sort();
+        for (const pageRows of [7, 8]) {
+          const all = await new PostgresKeyRepository(
+            poolSession(pool, undefined, () => {}),
+            undefined,
+            pageRows,
+          ).all();
+          assert.deepEqual(
+            all.map((key) => key.id),
+            ids,
+            `pages of ${pageRows}`,
+          );
+          for (const key of all) assert.deepEqual(key, stored(byId.get(key.id)!, 1));
+        }
+      } finally {
+        await pool.end();
+      }
     });
   });
 

@@ -26,11 +26,15 @@ function refusal(error: unknown, record: KeyRecord): unknown {
   return error;
 }
 
+/** Rows per query of `all()`: small enough that a page's row objects are a few MB. */
+export const ALL_KEYS_PAGE_ROWS = 5_000;
+
 export class PostgresKeyRepository implements KeyRepository {
   constructor(
     private readonly session: Session,
     /** A verifier reads only the verify columns (migration 002). */
     private readonly reads: KeyReads = FULL_KEY_READS,
+    private readonly pageRows = ALL_KEYS_PAGE_ROWS,
   ) {}
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
@@ -57,9 +61,24 @@ export class PostgresKeyRepository implements KeyRepository {
     return { items: [], total: Number(counted[0]?.total ?? 0) };
   }
 
+  /**
+   * Every key, in id order, read a page at a time (keyset on the primary key): node-postgres holds a
+   * whole result in memory as row objects before it returns, so one SELECT of a million keys held a
+   * million rows and a million records at once at start-up. Pages are not one snapshot: a key changed
+   * meanwhile is also announced on the change feed, which the callers (the caches) apply after this.
+   */
   async all(): Promise<Stored<KeyRecord>[]> {
-    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} ORDER BY k.id`);
-    return rows.map(keyFromRow);
+    const records: Stored<KeyRecord>[] = [];
+    let after = '';
+    for (;;) {
+      const { rows } = await this.session.query(
+        `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id > $1 ORDER BY k.id LIMIT $2`,
+        [after, this.pageRows],
+      );
+      for (const row of rows) records.push(keyFromRow(row));
+      if (rows.length < this.pageRows) return records;
+      after = String(rows[rows.length - 1].id);
+    }
   }
 
   async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {

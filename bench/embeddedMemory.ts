@@ -1,0 +1,71 @@
+// Where the embedded store's memory goes: seeds N keys in a child process (so the seeding's garbage is
+// not counted), then, in this process, opens the store as the daemon does and builds the verify index,
+// printing process.memoryUsage() after a full GC at each step. Run on its own:
+//   node --expose-gc --import tsx bench/embeddedMemory.ts [keys=100000]
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { KeyIndex } from '../daemon/core/keyIndex';
+import { initialStoreData } from '../daemon/server';
+import { openEmbeddedStore } from '../daemon/store/embeddedStore';
+import { makeTempDir, removeDir } from '../test/support/tempDirs';
+import { seedStore } from './storeSeed';
+
+const MiB = 2 ** 20;
+
+interface Step {
+  step: string;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+function measure(step: string): Step {
+  global.gc!();
+  global.gc!();
+  const usage = process.memoryUsage();
+  return { step, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external + usage.arrayBuffers };
+}
+
+async function main(keys: number): Promise<void> {
+  if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
+  const root = await makeTempDir('embedded-memory');
+  try {
+    const dataDir = path.join(root, 'data');
+    await mkdir(dataDir, { mode: 0o700 });
+    execFileSync(process.execPath, ['--import', 'tsx', __filename, '--seed', dataDir, String(keys)], { stdio: 'inherit' });
+    const steps = [measure('modules loaded')];
+    const store = await openEmbeddedStore({ dataDir, initialData: () => initialStoreData(), ownerName: 'bench' });
+    steps.push(measure('store open (committed state in memory)'));
+    const all = await store.keys.all();
+    steps.push(measure(`keys.all(): ${all.length} records copied out (held, as at start-up)`));
+    const index = new KeyIndex();
+    index.replaceAll(all);
+    steps.push(measure('verify index built, records still held'));
+    all.length = 0;
+    steps.push(measure('records released: store + verify index (what a running daemon keeps)'));
+    console.log(`| step (${keys.toLocaleString('en-US')} keys) | RSS | heap used | heap total | external | heap used added |`);
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    steps.forEach((step, i) => {
+      const added = i === 0 ? 0 : step.heapUsed - steps[i - 1]!.heapUsed;
+      const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
+      console.log(
+        `| ${step.step} | ${mb(step.rss)} | ${mb(step.heapUsed)} | ${mb(step.heapTotal)} | ${mb(step.external)} | ${added >= 0 ? '+' : ''}${mb(added)} |`,
+      );
+    });
+    console.log(`(${index.size} keys in the verify index)`);
+    await store.close();
+  } finally {
+    await removeDir(root);
+  }
+}
+
+if (process.argv[2] === '--seed') {
+  void seedStore(process.argv[3]!, Number(process.argv[4]));
+} else {
+  main(Number(process.argv[2] ?? 100_000)).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
