@@ -23,12 +23,12 @@ export async function openSealer(store: Store, dataDir: string, options: SealerO
     // its inserts, so a key of its own that is never written down can seal or open nothing of the team's.
     return createSealer(randomBytes(MASTER_KEY_BYTES));
   }
-  const sealed = (await store.keys.all()).filter((key) => key.sealed !== undefined);
+  const sealed = await store.keys.sealedSample(3);
   const sealer = createSealer(
-    await loadMasterKey(dataDir, options.env, { sealedSecrets: sealed.length, mayCreate: !team, file: options.masterKeyFile }),
+    await loadMasterKey(dataDir, options.env, { sealedSecrets: sealed.count, mayCreate: !team, file: options.masterKeyFile }),
   );
   // A wrong key opens none of them; one damaged record must not stop the daemon, so a few are tried.
-  const opens = (key: (typeof sealed)[number]) => {
+  const opens = (key: (typeof sealed.keys)[number]) => {
     try {
       sealer.unseal(key.sealed!, key.id);
       return true;
@@ -36,8 +36,7 @@ export async function openSealer(store: Store, dataDir: string, options: SealerO
       return false;
     }
   };
-  const samples = sealed.slice(0, 3);
-  if (samples.length > 0 && !samples.some(opens)) {
+  if (sealed.keys.length > 0 && !sealed.keys.some(opens)) {
     throw new MasterKeyError(
       "This master key does not open the store's sealed secrets: it is not the key they were sealed with. " +
         'Use the key file (or KEYSMITH_MASTER_KEY) the store was started with.',

@@ -23,6 +23,11 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
         return { items: copy(items), total };
       }),
     all: () => access.read((tx) => copy(tx.all('keys') as Stored<KeyRecord>[])),
+    sealedSample: (limit) =>
+      access.read((tx) => {
+        const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);
+        return { count: sealed.length, keys: sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf })) };
+      }),
     insert: (record) => access.write((tx) => tx.insert('keys', record)),
     update: (record, expectedVersion) => access.write((tx) => tx.update('keys', record, expectedVersion)),
     delete: (id, expectedVersion) => access.write((tx) => void tx.delete('keys', id, expectedVersion)),

@@ -47,6 +47,11 @@ export interface KeyRepository {
   list(query: KeyListQuery): Promise<{ items: Stored<KeyRecord>[]; total: number }>;
   /** Every key, for building the verify index and for resyncs. */
   all(): Promise<Stored<KeyRecord>[]>;
+  /**
+   * How many keys hold a sealed secret the caller may read, and up to `limit` of them: what a daemon
+   * checks its master key against at start, without reading every key a second time.
+   */
+  sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }>;
   /** Refused with DUPLICATE_SECRET when another key has the same `secretHash`. Returns version 1. */
   insert(record: KeyRecord): Promise<Stored<KeyRecord>>;
   /** Refused with CONFLICT (naming the key) when the stored version is not `expectedVersion`; NOT_FOUND when gone. */

@@ -106,6 +106,17 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.ok((await store.keys.all()).some((key) => key.id === record.id));
       });
 
+      it('samples the sealed keys: how many there are, and up to the limit of them with their sealed copy', async function () {
+        assert.deepEqual(await store.keys.sealedSample(3), { count: 0, keys: [] });
+        const sealed = [1, 2, 3, 4].map((n) => sampleKeyOf(service.id, { sealed: `iv${n}.tag${n}.data${n}` }));
+        for (const record of [...sealed, sampleKeyOf(service.id)]) await store.keys.insert(record);
+        const sample = await store.keys.sealedSample(3);
+        assert.equal(sample.count, 4);
+        assert.equal(sample.keys.length, 3);
+        const byId = new Map(sealed.map((record) => [record.id, record.sealed]));
+        for (const key of sample.keys) assert.equal(key.sealed, byId.get(key.id));
+      });
+
       it('hands out copies: changing a returned record changes nothing stored', async function () {
         const record = sampleKeyOf(service.id);
         const inserted = await store.keys.insert(record);

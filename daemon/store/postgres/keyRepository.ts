@@ -81,6 +81,17 @@ export class PostgresKeyRepository implements KeyRepository {
     }
   }
 
+  async sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }> {
+    // A verifier's column grants leave out `sealed`: it may open none, so it has none to check.
+    if (this.reads !== FULL_KEY_READS) return { count: 0, keys: [] };
+    // The window count runs before LIMIT: the number of every sealed key the member may read.
+    const { rows } = await this.session.query<{ id: string; sealed: string; count: string }>(
+      'SELECT id, sealed, count(*) OVER () AS count FROM keys_readable WHERE sealed IS NOT NULL ORDER BY id LIMIT $1',
+      [limit],
+    );
+    return { count: Number(rows[0]?.count ?? 0), keys: rows.map((row) => ({ id: row.id, sealed: row.sealed })) };
+  }
+
   async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
     const values = toValues(record, KEY_COLUMNS);
     const first = values.length + 1;
