@@ -433,7 +433,7 @@ describe('PostgreSQL store', function () {
       );
     });
 
-    it("appends audit events in the login's name, reads them newest first (per key too), and refuses to change them", async () => {
+    it('appends audit events, reads them newest first (per key too), records the login that appended each, and refuses to change them', async () => {
       const store = await open({ url });
       const events = Array.from({ length: 5 }, (_, index) => ({
         id: `evt_${index}`,
