@@ -107,9 +107,12 @@ describe('Team mode on a PostgreSQL store, one real daemon per member', function
   it('alice (issuer): the status bar names her and her role, the tooltip the store without any password', async () => {
     const ks = await switchToMember('alice');
     assert.equal(ks.statusBar.text, '$(key) Keysmith · alice (issuer)');
-    const { host, port } = new URL(team.member('alice').storeUrl);
+    const { hostname, port } = new URL(team.member('alice').storeUrl);
     assert.match(ks.team.store ?? '', /^postgres:\/\//);
-    assert.ok(ks.statusBar.tooltip.includes(`Team store postgres://${host}:${port}/keysmith_team · alice (issuer)`), ks.statusBar.tooltip);
+    assert.ok(
+      ks.statusBar.tooltip.includes(`Team store postgres://${hostname}:${port}/keysmith_team · alice (issuer)`),
+      ks.statusBar.tooltip,
+    );
     for (const member of team.members.values()) {
       assert.ok(!ks.statusBar.tooltip.includes(member.password), `the tooltip holds ${member.name}'s password`);
       assert.ok(!(ks.team.store ?? '').includes(member.password), `the store name holds ${member.name}'s password`);
