@@ -166,6 +166,13 @@ describe('Team mode on a PostgreSQL store, one real daemon per member', function
     // What the menus offer, the database allows: alice reads her own test key's secret.
     const own = aliceKeys.find((key) => key.environment === 'test')!;
     assert.ok((await ks.client.revealKey(own.id)).secret);
+    // And what they hide, it refuses: bob's test key's sealed secret is not alice's to read.
+    const bobsTest = bobKeys.find((key) => key.environment === 'test')!;
+    await assert.rejects(ks.client.revealKey(bobsTest.id), (e: Error & { status?: number; code?: string }) => {
+      assert.equal(e.status, 403, e.message);
+      assert.equal(e.code, 'FORBIDDEN_ROLE', e.message);
+      return true;
+    });
   });
 
   it('"Created by me" lists only alice\'s keys, not those bob created', async () => {
