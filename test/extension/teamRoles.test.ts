@@ -12,7 +12,7 @@ import type { KeysmithApi } from '../../extension/extension';
 import type { KeyNode, KeyTreeNode } from '../../extension/tree/nodes';
 import { answerQuickPicks, clickFirstAction, createKey, EXTENSION_ID, eventually, keysmith, uniqueName, useSandbox } from './helpers';
 import { TeamStore, type TeamMember } from './teamStore';
-import { menuShows, readManifest, welcomeShown, type WhenContext } from './whenClause';
+import { menuShows, readManifest, welcomeShown, type WhenContext } from './manifestMenus';
 
 async function keyRows(ks: KeysmithApi): Promise<KeyNode[]> {
   const rows: KeyNode[] = [];
