@@ -198,7 +198,9 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
     if (isNew || this.currentState !== 'connected') {
       this.options.log.info(`Connected to the daemon ${info.version} on ${info.socket} (pid ${info.pid}, verify port ${info.port}).`);
     }
-    this.setState('connected');
+    // Another daemon than the one we were connected to (keysmith.dataDir changed): announce it even though
+    // the state stays `connected`, so the member, the role and the tree are read again from it.
+    this.setState('connected', isNew);
     return true;
   }
 
@@ -219,11 +221,12 @@ export class DaemonProcess implements EndpointSource, vscode.Disposable {
     this.setState('unreachable');
   }
 
-  private setState(state: DaemonState): void {
+  /** Fires onDidChangeState when the state changed, or when `announce` says another daemon answers now. */
+  private setState(state: DaemonState, announce = false): void {
     if (state === 'connected') this.lastProblem = '';
     const changed = state !== this.currentState;
     this.currentState = state;
-    if (changed && !this.disposed) this.stateEmitter.fire(state);
+    if ((changed || announce) && !this.disposed) this.stateEmitter.fire(state);
     this.schedule();
   }
 

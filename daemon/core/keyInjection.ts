@@ -7,11 +7,11 @@ import { conflict, fieldError } from '../errors';
 import { secretMaterial } from '../keys/authorization';
 import { sha256Hex } from '../keys/hashing';
 import { maskedOf } from '../keys/keyFormat';
-import { isRetrievable } from '../keys/keyState';
 import type { KeyRecord } from '../store/types';
 import type { InjectInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import { requireKey } from './keyLookup';
+import { requireSealed } from './sealedSecret';
 
 export class KeyInjection {
   constructor(private readonly context: CoreContext) {}
@@ -20,14 +20,14 @@ export class KeyInjection {
   async preview(input: InjectInput): Promise<InjectResult[]> {
     const { key, service } = await this.keyAndService(input.keyId);
     // Proves the caller may use this key's material, then shows the edit with the masked value only.
-    this.material(key, service, input.secret);
+    await this.material(key, service, input.secret);
     const masked = secretMaterial(service.scheme, key.reference, maskedOf(key.hint));
     return this.context.injector.previewInjection(input.workspace, input.targets, masked, { force: input.force });
   }
 
   async inject(input: InjectInput, actor: Actor): Promise<InjectResult[]> {
     const { key, service } = await this.keyAndService(input.keyId);
-    const material = this.material(key, service, input.secret);
+    const material = await this.material(key, service, input.secret);
     const results = await this.context.injector.applyInjection(input.workspace, input.targets, material, { force: input.force });
     await this.auditWrites(actor, key.id, input.workspace, results);
     return results;
@@ -83,7 +83,7 @@ export class KeyInjection {
     return { key, service };
   }
 
-  private material(key: KeyRecord, service: Service, secret: string | undefined): InjectMaterial {
+  private async material(key: KeyRecord, service: Service, secret: string | undefined): Promise<InjectMaterial> {
     if (secret !== undefined) {
       if (sha256Hex(secret) !== key.secretHash) {
         throw fieldError(
@@ -93,12 +93,11 @@ export class KeyInjection {
       }
       return secretMaterial(service.scheme, key.reference, secret);
     }
-    if (!isRetrievable(key) || key.sealed === undefined) {
-      throw conflict(
-        'NOT_RETRIEVABLE',
-        'This production key was generated here and its secret was shown only once; inject it when you create or regenerate it, or pass the secret you still hold.',
-      );
-    }
-    return secretMaterial(service.scheme, key.reference, this.context.sealer.unseal(key.sealed, key.id));
+    const sealed = await requireSealed(
+      this.context,
+      key,
+      'This production key was generated here and its secret was shown only once; inject it when you create or regenerate it, or pass the secret you still hold.',
+    );
+    return secretMaterial(service.scheme, key.reference, this.context.sealer.unseal(sealed, key.id));
   }
 }

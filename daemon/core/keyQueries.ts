@@ -2,10 +2,11 @@
 import type { KeyList, KeyView, RevealResponse } from '../protocol';
 import { conflict } from '../errors';
 import { secretMaterial } from '../keys/authorization';
-import { effectiveStatus, isRetrievable, toKeyView } from '../keys/keyState';
+import { effectiveStatus, toKeyView } from '../keys/keyState';
 import type { KeyQueryInput } from '../validation/schemas';
 import type { Actor, CoreContext } from './context';
 import { requireKey } from './keyLookup';
+import { requireSealed } from './sealedSecret';
 
 export class KeyQueries {
   constructor(private readonly context: CoreContext) {}
@@ -28,14 +29,13 @@ export class KeyQueries {
     if (effectiveStatus(key, this.context.clock.now()) === 'revoked') {
       throw conflict('KEY_REVOKED', 'This key is revoked, which is final: its secret is no longer shown.');
     }
-    if (!isRetrievable(key) || key.sealed === undefined) {
-      throw conflict(
-        'NOT_RETRIEVABLE',
-        'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.',
-      );
-    }
+    const sealed = await requireSealed(
+      this.context,
+      key,
+      'This production key was generated here: its secret was shown once, at creation, and is not stored. Regenerate the key to get a new secret.',
+    );
     const service = await this.context.store.services.get(key.serviceId);
-    const secret = this.context.sealer.unseal(key.sealed, key.id);
+    const secret = this.context.sealer.unseal(sealed, key.id);
     await this.context.audit.record(actor, 'key.revealed', id);
     return { secret: secretMaterial(service?.scheme ?? 'bearer', key.reference, secret) };
   }

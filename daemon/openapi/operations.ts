@@ -205,6 +205,7 @@ export const OPERATIONS: readonly Operation[] = [
     success: { status: 200, description: 'The secret.', schema: responses.revealResponse },
     refusals: {
       400: 'VALIDATION_FAILED: the body must be empty or {}.',
+      403: "FORBIDDEN_ROLE: on a team store, a secret the member's role may not read (an issuer: another member's key, or a production key).",
       404: noKey,
       409: 'NOT_RETRIEVABLE: a production key generated here; KEY_REVOKED: a revoked key.',
     },

@@ -28,7 +28,7 @@ let root;
 
 async function main() {
   const selection = selectUiTests(process.argv.slice(2));
-  const verdict = prerequisiteVerdict(missingPrerequisites());
+  const verdict = prerequisiteVerdict(missingPrerequisites({ exthost: selection.exthost }));
   if (verdict.action !== 'run') {
     console.error(verdict.message);
     if (verdict.action === 'skip') return 0;

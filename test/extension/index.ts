@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
   require('./environmentMismatch.test');
   require('./terminalEnv.test');
   require('./team.test');
+  require('./teamRoles.test');
   require('./daemonLoss.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed.`);

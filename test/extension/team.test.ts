@@ -1,11 +1,10 @@
-// Team mode as the extension shows it, against the real embedded daemon: the store and the member in
-// the status bar, the role's context keys, the rows' own/others mark and the "Created by me" filter.
-// A team store's member is simulated by the daemon's health answer only (the PostgreSQL daemon is not
-// wired in yet): that checks how the extension reacts to a role, not what the store enforces.
+// Team mode as the extension shows it on the embedded store: the store and the member in the status
+// bar, the owner's context keys, the rows' own mark and the "Created by me" filter. A real team on
+// PostgreSQL, one daemon per role, is in teamRoles.test.ts.
 import * as assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import type { Health, KeyQuery } from '../../daemon/protocol';
+import type { KeyQuery } from '../../daemon/protocol';
 import type { KeyNode, KeyTreeNode } from '../../extension/tree/nodes';
 import { answerQuickPicks, createKey, keysmith, uniqueName, useSandbox } from './helpers';
 
@@ -104,40 +103,5 @@ describe('Team mode: store, member and role', () => {
     assert.equal(roots.length, 1);
     assert.equal(roots[0]!.kind, 'message');
     assert.ok(ks.keyTree.describeFilter().includes(`Created by ${me}-someone-else`), ks.keyTree.describeFilter());
-  });
-
-  it('on a team store, shows the member and role in the status bar and offers an issuer only its own keys', async () => {
-    const ks = await keysmith();
-    const { key, secret } = await createKey(ks, 'test');
-    const document = await vscode.workspace.openTextDocument({ content: `API_KEY=${secret.secret}\n` });
-    const lensTitles = async () => {
-      ks.editorKeys.invalidate();
-      await ks.editorKeys.refresh(document);
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
-      return lenses.map((lens) => lens.command?.title);
-    };
-    assert.ok((await lensTitles()).includes('Regenerate'), 'the owner may regenerate it');
-    const real = await ks.client.health();
-    const teamHealth: Health = { ...real, store: 'postgres://db.example:5432/keysmith', member: { name: 'alice', role: 'issuer' } };
-    sandbox().stub(ks.client, 'health').resolves(teamHealth);
-    assert.equal(await ks.team.refresh(), true);
-
-    assert.equal(ks.statusBar.text, '$(key) Keysmith · alice (issuer)');
-    assert.ok(ks.statusBar.tooltip.includes('Team store postgres://db.example:5432/keysmith · alice (issuer)'), ks.statusBar.tooltip);
-    assert.equal(ks.team.contextKeys['keysmith.can.createKeys'], true);
-    assert.equal(ks.team.contextKeys['keysmith.can.manageAnyKey'], false);
-    assert.equal(ks.team.contextKeys['keysmith.can.manageOwnKeys'], true);
-    assert.equal(ks.team.contextKeys['keysmith.can.manageServices'], false);
-
-    // The key was created by the OS user, not by alice: another member's row.
-    ks.keyTree.setFilter({ text: key.name });
-    const [row] = await keyRows();
-    assert.equal(ks.keyTree.getTreeItem(row!).contextValue, 'key.active.retrievable:others:test');
-    assert.deepEqual(ks.team.rightsOn(key), { manage: false, reveal: false, inject: false, audit: true });
-    const titles = await lensTitles();
-    assert.ok(
-      titles.includes('Details') && !titles.includes('Regenerate'),
-      `an issuer may not regenerate another's key: ${titles.join(', ')}`,
-    );
   });
 });
