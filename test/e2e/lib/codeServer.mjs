@@ -16,6 +16,10 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'workbench.tips.enabled': false,
   'chat.commandCenter.enabled': false,
+  // VS Code's own git extension watches the throwaway repositories the editor tests make and delete; its
+  // `git check-ignore` then dies with EPIPE inside the extension host the tests share, and mocha blames
+  // whichever test runs. Keysmith asks git itself (extension/editor/gitPlace.ts), never that extension.
+  'git.enabled': false,
 };
 
 /**
