@@ -5,6 +5,7 @@ import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Environment, KeyCreated, Service } from '../../daemon/protocol';
 import type { KeysmithApi } from '../../extension/extension';
+import type { KeyNode, KeyTreeNode } from '../../extension/tree/nodes';
 
 export const EXTENSION_ID = 'keysmith.keysmith';
 let api: KeysmithApi | undefined;
@@ -17,6 +18,20 @@ export async function keysmith(): Promise<KeysmithApi> {
   api = await extension.activate();
   await api.ready;
   return api;
+}
+
+/** Every key row of the tree as it shows now (service and environment rows expanded). */
+export async function keyRows(ks?: KeysmithApi): Promise<KeyNode[]> {
+  const api = ks ?? (await keysmith());
+  const rows: KeyNode[] = [];
+  const walk = async (node?: KeyTreeNode) => {
+    for (const child of await api.keyTree.getChildren(node)) {
+      if (child.kind === 'key') rows.push(child);
+      else if (child.kind === 'service' || child.kind === 'environment') await walk(child);
+    }
+  };
+  await walk();
+  return rows;
 }
 
 /** A fresh sandbox per test, restored afterwards, so no stub leaks into the next test. */

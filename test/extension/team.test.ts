@@ -5,21 +5,7 @@ import * as assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import type { KeyQuery } from '../../daemon/protocol';
-import type { KeyNode, KeyTreeNode } from '../../extension/tree/nodes';
-import { answerQuickPicks, createKey, keysmith, uniqueName, useSandbox } from './helpers';
-
-async function keyRows(): Promise<KeyNode[]> {
-  const ks = await keysmith();
-  const rows: KeyNode[] = [];
-  const walk = async (node?: KeyTreeNode) => {
-    for (const child of await ks.keyTree.getChildren(node)) {
-      if (child.kind === 'key') rows.push(child);
-      else if (child.kind === 'service' || child.kind === 'environment') await walk(child);
-    }
-  };
-  await walk();
-  return rows;
-}
+import { answerQuickPicks, createKey, keyRows, keysmith, uniqueName, useSandbox } from './helpers';
 
 describe('Team mode: store, member and role', () => {
   const sandbox = useSandbox();

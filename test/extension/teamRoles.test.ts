@@ -9,22 +9,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KeyView } from '../../daemon/protocol';
 import type { KeysmithApi } from '../../extension/extension';
-import type { KeyNode, KeyTreeNode } from '../../extension/tree/nodes';
-import { answerQuickPicks, clickFirstAction, createKey, EXTENSION_ID, eventually, keysmith, uniqueName, useSandbox } from './helpers';
+import type { KeyNode } from '../../extension/tree/nodes';
+import {
+  answerQuickPicks,
+  clickFirstAction,
+  createKey,
+  EXTENSION_ID,
+  eventually,
+  keyRows,
+  keysmith,
+  uniqueName,
+  useSandbox,
+} from './helpers';
 import { TeamStore, type TeamMember } from './teamStore';
 import { menuShows, readManifest, welcomeShown, type WhenContext } from './manifestMenus';
-
-async function keyRows(ks: KeysmithApi): Promise<KeyNode[]> {
-  const rows: KeyNode[] = [];
-  const walk = async (node?: KeyTreeNode) => {
-    for (const child of await ks.keyTree.getChildren(node)) {
-      if (child.kind === 'key') rows.push(child);
-      else if (child.kind === 'service' || child.kind === 'environment') await walk(child);
-    }
-  };
-  await walk();
-  return rows;
-}
 
 describe('Team mode on a PostgreSQL store, one real daemon per member', function () {
   // A server, a migration and four daemons: once for the whole block.

@@ -3,21 +3,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KeyView } from '../../daemon/protocol';
-import type { EnvironmentNode, KeyNode, KeyTreeNode, ServiceNode } from '../../extension/tree/nodes';
-import { createKey, enabledService, keysmith, uniqueName } from './helpers';
+import type { EnvironmentNode, KeyNode, ServiceNode } from '../../extension/tree/nodes';
+import { createKey, enabledService, keyRows, keysmith, uniqueName } from './helpers';
 
-async function keyRows(filterText?: string): Promise<KeyNode[]> {
+async function filteredRows(filterText?: string): Promise<KeyNode[]> {
   const ks = await keysmith();
   if (filterText !== undefined) ks.keyTree.setFilter({ text: filterText });
-  const rows: KeyNode[] = [];
-  const walk = async (node?: KeyTreeNode) => {
-    for (const child of await ks.keyTree.getChildren(node)) {
-      if (child.kind === 'key') rows.push(child);
-      else if (child.kind === 'service' || child.kind === 'environment') await walk(child);
-    }
-  };
-  await walk();
-  return rows;
+  return keyRows(ks);
 }
 
 describe('Key tree', () => {
@@ -45,7 +37,7 @@ describe('Key tree', () => {
   it('shows a key row with its name, state icon, masked value and every field in the tooltip', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'test');
-    const [row] = await keyRows(key.name);
+    const [row] = await filteredRows(key.name);
     assert.ok(row);
     const item = ks.keyTree.getTreeItem(row);
     assert.equal(item.label, key.name);
@@ -64,7 +56,7 @@ describe('Key tree', () => {
     const { key } = await createKey(ks, 'test');
     const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const later = new Date(Date.now() + 90 * 86_400_000).toISOString();
-    const iconOf = async () => (ks.keyTree.getTreeItem((await keyRows(key.name))[0]!).iconPath as vscode.ThemeIcon).id;
+    const iconOf = async () => (ks.keyTree.getTreeItem((await filteredRows(key.name))[0]!).iconPath as vscode.ThemeIcon).id;
     await ks.client.updateKey(key.id, { expiresAt: soon });
     assert.equal(await iconOf(), 'warning');
     await ks.client.updateKey(key.id, { expiresAt: later });
@@ -74,7 +66,7 @@ describe('Key tree', () => {
   it('marks production keys generated here as not retrievable, so "reveal" is not offered', async () => {
     const ks = await keysmith();
     const { key } = await createKey(ks, 'production');
-    const [row] = await keyRows(key.name);
+    const [row] = await filteredRows(key.name);
     assert.equal(ks.keyTree.getTreeItem(row!).contextValue, 'key.active:own:production');
   });
 
@@ -84,7 +76,7 @@ describe('Key tree', () => {
     const a = await createKey(ks, 'test', `${tag}-a`);
     const b = await createKey(ks, 'production', `${tag}-b`);
     await ks.client.revokeKey(b.key.id);
-    const ids = async () => (await keyRows()).map((r) => r.key.id).sort();
+    const ids = async () => (await filteredRows()).map((r) => r.key.id).sort();
 
     ks.keyTree.setFilter({ text: tag });
     assert.deepEqual(await ids(), [a.key.id, b.key.id].sort());
@@ -126,7 +118,7 @@ describe('Key tree', () => {
     const { key } = await createKey(ks, 'test');
     await ks.client.updateKey(key.id, { name: `${key.name}-renamed` });
     await vscode.commands.executeCommand('keysmith.refresh');
-    const rows = await keyRows(`${key.name}-renamed`);
+    const rows = await filteredRows(`${key.name}-renamed`);
     assert.deepEqual(
       rows.map((r) => (r.key as KeyView).id),
       [key.id],

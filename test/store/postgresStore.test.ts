@@ -3,7 +3,6 @@
 // transactions, the change feed between two daemons (and from psql), and a server that goes away.
 import { strict as assert } from 'node:assert';
 import pg, { Client } from 'pg';
-import { KeysmithError } from '../../daemon/errors';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { Environment, KeyState } from '../../daemon/protocol';
 import { MIGRATIONS } from '../../daemon/store/postgres/migrations';
@@ -17,6 +16,7 @@ import type { KeyRecord } from '../../daemon/store/types';
 import { createTestDatabase, startPostgresServer, type PostgresServer } from '../support/postgresServer';
 import { recordChanges } from './support/changeRecorder';
 import { LIST_CREATORS, LIST_DATES, LIST_SERVICES, keyRecord, serviceRecord, tokenRecord, variedKeys } from './support/records';
+import { rejectsWithCode } from '../support/keysmithErrors';
 
 /** Opens stores and closes every one of them after each test. */
 function useStores() {
@@ -39,17 +39,6 @@ async function withClient<T>(url: string, use: (client: Client) => Promise<T>): 
   } finally {
     await client.end();
   }
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<KeysmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof KeysmithError, `expected a KeysmithError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it resolved`);
 }
 
 const stored = (record: KeyRecord, version: number): Stored<KeyRecord> => ({ ...record, version });
@@ -158,7 +147,7 @@ describe('PostgreSQL store', function () {
       const store = await open({ url });
       const first = await store.keys.insert(keyRecord());
       const copy = keyRecord({ secretHash: first.secretHash });
-      const error = await rejectsWith(store.keys.insert(copy), 'DUPLICATE_SECRET');
+      const error = await rejectsWithCode(store.keys.insert(copy), 'DUPLICATE_SECRET');
       assert.ok(!error.message.includes(first.secretHash));
       assert.equal(await store.keys.get(copy.id), undefined);
       assert.deepEqual(await store.keys.findByHash(first.secretHash), first);
@@ -171,34 +160,34 @@ describe('PostgreSQL store', function () {
       assert.equal(renamed.version, 2);
       assert.equal(renamed.name, 'Payments API');
 
-      const error = await rejectsWith(store.keys.update({ ...key, name: 'Lost edit' }, 1), 'CONFLICT');
+      const error = await rejectsWithCode(store.keys.update({ ...key, name: 'Lost edit' }, 1), 'CONFLICT');
       assert.ok(error.message.includes('"Payments API"'), error.message);
       assert.deepEqual(error.details, { id: key.id });
       assert.ok(!`${error.message}${JSON.stringify(error.details)}`.includes(key.secretHash));
-      await rejectsWith(store.keys.delete(key.id, 1), 'CONFLICT');
+      await rejectsWithCode(store.keys.delete(key.id, 1), 'CONFLICT');
       assert.equal((await store.keys.get(key.id))?.name, 'Payments API');
 
       await store.keys.delete(key.id, 2);
       assert.equal(await store.keys.get(key.id), undefined);
-      await rejectsWith(store.keys.update({ ...key }, 2), 'NOT_FOUND');
-      await rejectsWith(store.keys.delete(key.id, 2), 'NOT_FOUND');
+      await rejectsWithCode(store.keys.update({ ...key }, 2), 'NOT_FOUND');
+      await rejectsWithCode(store.keys.delete(key.id, 2), 'NOT_FOUND');
     });
 
     it('refuses what another writer made impossible meanwhile with CONFLICT: an id taken, a service gone, a service in use', async () => {
       const store = await open({ url });
       const key = await store.keys.insert(keyRecord());
-      await rejectsWith(store.keys.insert(keyRecord({ id: key.id })), 'CONFLICT');
-      await rejectsWith(store.tokens.insert(tokenRecord({ id: (await store.tokens.insert(tokenRecord())).id })), 'CONFLICT');
+      await rejectsWithCode(store.keys.insert(keyRecord({ id: key.id })), 'CONFLICT');
+      await rejectsWithCode(store.tokens.insert(tokenRecord({ id: (await store.tokens.insert(tokenRecord())).id })), 'CONFLICT');
       const gone = keyRecord({ serviceId: 'svc_deleted_meanwhile' });
-      await rejectsWith(store.keys.insert(gone), 'CONFLICT');
+      await rejectsWithCode(store.keys.insert(gone), 'CONFLICT');
       assert.equal(await store.keys.get(gone.id), undefined);
-      await rejectsWith(store.keys.update({ ...key, serviceId: 'svc_deleted_meanwhile' }, 1), 'CONFLICT');
+      await rejectsWithCode(store.keys.update({ ...key, serviceId: 'svc_deleted_meanwhile' }, 1), 'CONFLICT');
       // A service found unused, then given a key by another daemon before its delete: the delete is refused.
       const service = await store.services.insert(serviceRecord());
       assert.equal(await store.services.keyCount(service.id), 0);
       await store.keys.insert(keyRecord({ serviceId: service.id }));
-      await rejectsWith(store.services.delete(service.id, 1), 'CONFLICT');
-      await rejectsWith(store.services.insert(serviceRecord({ id: service.id })), 'CONFLICT');
+      await rejectsWithCode(store.services.delete(service.id, 1), 'CONFLICT');
+      await rejectsWithCode(store.services.insert(serviceRecord({ id: service.id })), 'CONFLICT');
       assert.deepEqual(await store.services.get(service.id), service);
     });
 
@@ -209,7 +198,7 @@ describe('PostgreSQL store', function () {
         await psql.query('BEGIN');
         await psql.query("UPDATE keys SET name = 'Held in psql' WHERE id = $1", [key.id]);
         const started = Date.now();
-        const error = await rejectsWith(store.keys.update({ ...key, name: 'Waited' }, 1), 'CONFLICT');
+        const error = await rejectsWithCode(store.keys.update({ ...key, name: 'Waited' }, 1), 'CONFLICT');
         assert.ok(Date.now() - started >= 250, 'refused before the lock timeout');
         assert.match(error.message, /being changed by someone else right now/);
         await psql.query('ROLLBACK');
@@ -402,7 +391,7 @@ describe('PostgreSQL store', function () {
       assert.deepEqual(await store.services.get(service.id), { ...service, version: 1 });
       const disabled = await store.services.update({ ...service, enabled: false, disabledReason: 'paused' }, 1);
       assert.deepEqual(disabled, { ...service, enabled: false, disabledReason: 'paused', version: 2 });
-      const error = await rejectsWith(store.services.update(service, 1), 'CONFLICT');
+      const error = await rejectsWithCode(store.services.update(service, 1), 'CONFLICT');
       assert.ok(error.message.includes(`"${service.name}"`), error.message);
       assert.deepEqual(error.details, { id: service.id });
       const first = await store.keys.insert(keyRecord({ serviceId: service.id }));
@@ -414,7 +403,7 @@ describe('PostgreSQL store', function () {
       assert.equal(await store.services.keyCount(service.id), 0);
       await store.services.delete(service.id, 2);
       assert.equal(await store.services.get(service.id), undefined);
-      await rejectsWith(store.services.delete(service.id, 2), 'NOT_FOUND');
+      await rejectsWithCode(store.services.delete(service.id, 2), 'NOT_FOUND');
     });
 
     it('keeps verify tokens until deleted', async () => {
@@ -504,7 +493,7 @@ describe('PostgreSQL store', function () {
       assert.equal(await store.keys.get(added.id), undefined);
       assert.deepEqual(await store.keys.get(kept.id), kept);
       // A CONFLICT inside undoes the writes before it too.
-      await rejectsWith(
+      await rejectsWithCode(
         store.unitOfWork(async (tx) => {
           await tx.keys.insert(added);
           await tx.keys.update({ ...kept, name: 'Stale' }, 7);
@@ -579,7 +568,7 @@ describe('PostgreSQL store', function () {
         assert.deepEqual(recorder.changes[1], { collection: 'keys', id: key.id, record: { ...key, name: 'Edited in psql', version: 2 } });
       }
       // The daemon's copy is now stale: its write is refused instead of undoing the psql edit.
-      await rejectsWith(a.keys.update({ ...key, name: 'Stale' }, 1), 'CONFLICT');
+      await rejectsWithCode(a.keys.update({ ...key, name: 'Stale' }, 1), 'CONFLICT');
       await withClient(url, (client) => client.query('DELETE FROM keys WHERE id = $1', [key.id]));
       for (const recorder of [atA, atB]) {
         await recorder.waitFor('the psql delete', (changes) => changes.length === 3);
@@ -617,27 +606,30 @@ describe('PostgreSQL store', function () {
       await server.stop();
       try {
         const failures = [
-          await rejectsWith(store.keys.get(key.id), 'STORE_UNAVAILABLE'),
-          await rejectsWith(store.keys.update({ ...key, name: 'While down' }, 1), 'STORE_UNAVAILABLE'),
-          await rejectsWith(store.keys.list({ sort: 'name', order: 'asc', page: 1, pageSize: 10, now: new Date() }), 'STORE_UNAVAILABLE'),
-          await rejectsWith(
+          await rejectsWithCode(store.keys.get(key.id), 'STORE_UNAVAILABLE'),
+          await rejectsWithCode(store.keys.update({ ...key, name: 'While down' }, 1), 'STORE_UNAVAILABLE'),
+          await rejectsWithCode(
+            store.keys.list({ sort: 'name', order: 'asc', page: 1, pageSize: 10, now: new Date() }),
+            'STORE_UNAVAILABLE',
+          ),
+          await rejectsWithCode(
             store.unitOfWork((tx) => tx.keys.insert(keyRecord())),
             'STORE_UNAVAILABLE',
           ),
-          await rejectsWith(
+          await rejectsWithCode(
             store.audit.append([{ id: 'evt_down', at: new Date().toISOString(), actor: 'a', action: 'x' }]),
             'STORE_UNAVAILABLE',
           ),
         ];
         store.recordUse({ keyId: key.id, at: '2030-01-01T00:00:00.000Z' });
-        failures.push(await rejectsWith(store.flush(), 'STORE_UNAVAILABLE'));
+        failures.push(await rejectsWithCode(store.flush(), 'STORE_UNAVAILABLE'));
         for (const failure of failures) {
           assert.equal(failure.message, STORE_UNAVAILABLE_MESSAGE);
           assert.ok(
             !JSON.stringify({ message: failure.message, details: failure.details, stack: failure.stack }).includes(server.password),
           );
         }
-        await rejectsWith(openPostgresStore({ url }), 'STORE_UNAVAILABLE');
+        await rejectsWithCode(openPostgresStore({ url }), 'STORE_UNAVAILABLE');
       } finally {
         await server.start();
       }
@@ -652,7 +644,7 @@ describe('PostgreSQL store', function () {
     it('a unit of work whose connection dies between two statements fails with STORE_UNAVAILABLE and leaves nothing', async () => {
       const store = await open({ url, reconnectBackoffMs: 50 });
       const added = keyRecord();
-      await rejectsWith(
+      await rejectsWithCode(
         store.unitOfWork(async (tx) => {
           await tx.keys.insert(added);
           // The held connection is terminated while idle in the transaction: its 'error' must not crash us.
@@ -670,7 +662,7 @@ describe('PostgreSQL store', function () {
       const recorder = recordChanges(store);
       const key = await store.keys.insert(keyRecord());
       await server.kill9();
-      await rejectsWith(store.keys.get(key.id), 'STORE_UNAVAILABLE');
+      await rejectsWithCode(store.keys.get(key.id), 'STORE_UNAVAILABLE');
       await server.start();
       assert.deepEqual(await store.keys.get(key.id), key);
       await recorder.waitForResyncs(1);

@@ -3,24 +3,15 @@
 // member per role, added with keysmith_add_member: the owner by the database's superuser, the owner adds
 // the admin, the admin adds the others.
 import { strict as assert } from 'node:assert';
-import { KeysmithError } from '../../daemon/errors';
 import type { PostgresStore } from '../../daemon/store/postgres/postgresStore';
 import type { MemberRole, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord } from '../../daemon/store/types';
 import { createTestDatabase } from '../support/postgresServer';
 import { keyRecord, serviceRecord, tokenRecord } from '../store/support/records';
 import { addMember, memberUrl, newPassword, openAs, psqlAs, uniqueName, type TestMember } from './support/members';
+import { rejectsWithCode } from '../support/keysmithErrors';
 
-async function refused(promise: Promise<unknown>, code = 'FORBIDDEN_ROLE'): Promise<KeysmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof KeysmithError, `expected a KeysmithError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it resolved`);
-}
+const refused = (promise: Promise<unknown>, code = 'FORBIDDEN_ROLE') => rejectsWithCode(promise, code);
 
 const event = (actor: string, action: string, keyId?: string) => ({
   id: uniqueName('evt'),
