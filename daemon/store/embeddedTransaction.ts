@@ -43,8 +43,10 @@ export class EmbeddedTransaction {
   all(collection: Collection): Stored[] {
     if (this.tracked && !this.scans.has(collection)) this.scans.set(collection, this.state.changeCount(collection));
     const result: Stored[] = [];
+    // Most reads happen with nothing written yet (a list, the verify index at start): no lookup per record.
+    const hasWrites = this.writes.size > 0;
     for (const record of this.state.values(collection)) {
-      const written = this.writes.get(slot(collection, record.id));
+      const written = hasWrites ? this.writes.get(slot(collection, record.id)) : undefined;
       if (!written) result.push(withVersion(record));
       else if (written.record) result.push(written.record);
     }
