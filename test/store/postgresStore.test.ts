@@ -406,22 +406,6 @@ describe('PostgreSQL store', function () {
       await rejectsWithCode(store.services.delete(service.id, 2), 'NOT_FOUND');
     });
 
-    it('keeps verify tokens until deleted', async () => {
-      const store = await open({ url });
-      const token = tokenRecord();
-      assert.deepEqual(await store.tokens.insert(token), { ...token, version: 1 });
-      assert.deepEqual(
-        (await store.tokens.list()).find((listed) => listed.id === token.id),
-        { ...token, version: 1 },
-      );
-      assert.equal(await store.tokens.delete(token.id), true);
-      assert.equal(await store.tokens.delete(token.id), false);
-      assert.equal(
-        (await store.tokens.list()).find((listed) => listed.id === token.id),
-        undefined,
-      );
-    });
-
     it('appends audit events, reads them newest first (per key too), records the login that appended each, and refuses to change them', async () => {
       const store = await open({ url });
       const events = Array.from({ length: 5 }, (_, index) => ({
