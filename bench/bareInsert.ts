@@ -11,19 +11,13 @@ import { createSealer } from '../daemon/keys/sealing';
 import { initialStoreData } from '../daemon/server';
 import { placeholders, toValues } from '../daemon/store/postgres/columns';
 import { KEY_COLUMNS } from '../daemon/store/postgres/keyColumns';
-import type { PhaseLimits } from './create';
-import { percentile } from './stats';
+import { runClosedLoop, type ClosedLoopResult, type PhaseLimits } from './closedLoop';
 import { keyRecord } from './storeSeed';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const INSERT = `INSERT INTO bench_keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)})`;
 
-export interface BareInsertPhase {
-  created: number;
-  failed: number;
-  perSecond: number;
-  p99Ms: number;
-}
+export type BareInsertPhase = ClosedLoopResult;
 
 /** Makes `bench_keys` the twin of `keys`, with the same rows (call once the store is seeded). */
 export async function createTwinTable(url: string): Promise<void> {
@@ -56,33 +50,17 @@ export async function openBareInserter(url: string, masterKey: Buffer, connectio
   const service = initialStoreData().services.find((candidate) => candidate.id === 'payline')!;
   let serial = 0;
   return {
-    async run(clients, limits) {
-      let issued = 0;
-      let created = 0;
-      let failed = 0;
-      const latencies: number[] = [];
-      const started = performance.now();
-      const worker = async () => {
-        while (issued < limits.maxCreates && performance.now() - started < limits.maxMs) {
-          issued += 1;
-          serial += 1;
-          // The same work per row as a create: a fresh secret, its hash, a sealed copy for test keys.
-          const environment: Environment = serial % 2 === 0 ? 'test' : 'production';
-          const record = keyRecord(service, environment, serial, generateSecret(service.prefix, environment), sealer, new Date());
-          const sent = performance.now();
-          try {
-            await pool.query(INSERT, toValues(record, KEY_COLUMNS));
-            created += 1;
-          } catch {
-            failed += 1;
-          }
-          latencies.push(performance.now() - sent);
-        }
-      };
-      await Promise.all(Array.from({ length: clients }, worker));
-      const seconds = (performance.now() - started) / 1000;
-      return { created, failed, perSecond: created / seconds, p99Ms: percentile(latencies, 99) };
-    },
+    run: (clients, limits) =>
+      runClosedLoop(clients, limits, async () => {
+        serial += 1;
+        // The same work per row as a create: a fresh secret, its hash, a sealed copy for test keys.
+        const environment: Environment = serial % 2 === 0 ? 'test' : 'production';
+        const record = keyRecord(service, environment, serial, generateSecret(service.prefix, environment), sealer, new Date());
+        return pool.query(INSERT, toValues(record, KEY_COLUMNS)).then(
+          () => true,
+          () => false,
+        );
+      }),
     close: () => pool.end(),
   };
 }

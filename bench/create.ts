@@ -7,9 +7,10 @@ import type { Agent } from 'node:http';
 import type { KeyCreate } from '../daemon/protocol';
 import { keepAliveAgent, send, type Target } from '../test/support/http';
 import type { StallStats } from './benchDaemon';
+import { runClosedLoop, type ClosedLoopResult, type PhaseLimits } from './closedLoop';
 import { measureDurableRewrite } from './durableRewrite';
 import { startSeededDaemon } from './seededDaemon';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRate, percentile, verdict } from './stats';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRate, verdict } from './stats';
 import type { Row } from './table';
 
 export interface CreateSize {
@@ -18,21 +19,12 @@ export interface CreateSize {
   concurrent: PhaseLimits;
 }
 
-export interface PhaseLimits {
-  maxCreates: number;
-  maxMs: number;
-}
-
 export interface CreateBenchResult {
   rows: Row[];
   notes: string[];
 }
 
-interface PhaseResult {
-  created: number;
-  failed: number;
-  perSecond: number;
-  p99Ms: number;
+interface PhaseResult extends ClosedLoopResult {
   stall: StallStats;
 }
 
@@ -100,32 +92,9 @@ function describeStall(stall: StallStats): string {
 }
 
 /** `clients` loops creating keys until the phase's count or time is used up. */
-export async function runPhase(
-  client: { target: Target; agent: Agent },
-  clients: number,
-  limits: PhaseLimits,
-): Promise<Omit<PhaseResult, 'stall'>> {
-  let issued = 0;
-  let created = 0;
-  let failed = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  const worker = async () => {
-    while (issued < limits.maxCreates && performance.now() - started < limits.maxMs) {
-      issued += 1;
-      const body: KeyCreate = {
-        serviceId: 'payline',
-        environment: issued % 2 === 0 ? 'test' : 'production',
-        name: `bench create ${issued}`,
-      };
-      const sent = performance.now();
-      const answer = await send(client.target, 'POST', '/v1/keys', { json: body, agent: client.agent });
-      latencies.push(performance.now() - sent);
-      if (answer.status === 201) created += 1;
-      else failed += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return { created, failed, perSecond: created / seconds, p99Ms: percentile(latencies, 99) };
+export function runPhase(client: { target: Target; agent: Agent }, clients: number, limits: PhaseLimits): Promise<ClosedLoopResult> {
+  return runClosedLoop(clients, limits, async (n) => {
+    const body: KeyCreate = { serviceId: 'payline', environment: n % 2 === 0 ? 'test' : 'production', name: `bench create ${n}` };
+    return (await send(client.target, 'POST', '/v1/keys', { json: body, agent: client.agent })).status === 201;
+  });
 }

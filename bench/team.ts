@@ -11,7 +11,8 @@ import { keepAliveAgent, sendExpecting, type Target } from '../test/support/http
 import { startPostgresServer, type PostgresServer } from '../test/support/postgresServer';
 import { createTwinTable, openBareInserter, type BareInsertPhase } from './bareInsert';
 import { startDaemon, type BenchDaemon } from './benchDaemon';
-import { runPhase, type PhaseLimits } from './create';
+import type { PhaseLimits } from './closedLoop';
+import { runPhase } from './create';
 import { compareLoads, rawJsonPost, type LoadResult } from './loadClient';
 import { postmasterOf, withCpu } from './processCpu';
 import { measureRevokePropagation } from './revokePropagation';
