@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadMasterKey, MasterKeyError } from './keys/masterKey';
 import { createSealer, MASTER_KEY_BYTES, type Sealer } from './keys/sealing';
-import type { Store } from './store/repositories';
+import type { MemberRole, Store } from './store/repositories';
 
 export interface SealerOptions {
   /** Set for a team store: its daemons never make up a master key. */
@@ -14,11 +14,12 @@ export interface SealerOptions {
 }
 
 /** Roles that neither read a sealed secret nor create a key: they need no master key at all. */
-const SEALS_NOTHING = new Set(['auditor', 'verifier']);
+const SEALS_NOTHING: ReadonlySet<MemberRole> = new Set(['auditor', 'verifier']);
 
-export async function openSealer(store: Store, dataDir: string, options: SealerOptions): Promise<Sealer> {
+/** `role`: the member the daemon acts as (on the embedded store, always the owner). */
+export async function openSealer(store: Store, role: MemberRole, dataDir: string, options: SealerOptions): Promise<Sealer> {
   const team = options.storeUrl !== undefined;
-  if (team && SEALS_NOTHING.has((await store.members.current()).role)) {
+  if (team && SEALS_NOTHING.has(role)) {
     // A verify sidecar or an auditor's daemon: the database never shows it a sealed copy and refuses
     // its inserts, so a key of its own that is never written down can seal or open nothing of the team's.
     return createSealer(randomBytes(MASTER_KEY_BYTES));

@@ -110,8 +110,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }));
   try {
     // On a team store the daemon acts as its member (the database login), whatever the OS user is.
-    const adminName = options.storeUrl !== undefined ? (await store.members.current()).name : (options.adminName ?? osUserName());
-    const sealer = await openSealer(store, dataDir, options);
+    const member = await store.members.current();
+    const adminName = options.storeUrl !== undefined ? member.name : (options.adminName ?? osUserName());
+    const sealer = await openSealer(store, member.role, dataDir, options);
     const token = options.adminToken ?? newAdminToken();
     const core = await createCore({
       store,

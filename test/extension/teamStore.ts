@@ -7,9 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import type { MemberRole } from '../../daemon/protocol';
-import { startPostgresServer, type PostgresServer } from '../support/postgresServer';
+import { startPostgresServer, withClient, type PostgresServer } from '../support/postgresServer';
 import { TempDirs } from '../support/tempDirs';
 
 export interface TeamMember {
@@ -39,14 +38,10 @@ export class TeamStore {
   async start(members: Array<{ name: string; role: MemberRole }>): Promise<void> {
     const server = (this.server = await startPostgresServer({ fsync: false }));
     const schemaPassword = secret();
-    const admin = new Client({ connectionString: server.url });
-    await admin.connect();
-    try {
+    await withClient(server.url, async (admin) => {
       await admin.query(`CREATE ROLE ${SCHEMA_OWNER} LOGIN CREATEROLE PASSWORD '${schemaPassword}'`);
       await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${SCHEMA_OWNER}`);
-    } finally {
-      await admin.end();
-    }
+    });
     const urlFor = (login: string, password: string) => `postgres://${login}:${password}@${server.host}:${server.port}/${DATABASE}`;
 
     // Step 3: the schema owner's daemon migrates, the CLI adds the members through it, then it stops.

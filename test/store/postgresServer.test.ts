@@ -2,19 +2,11 @@
 // take for granted about it, and the message when no server is installed.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { Client } from 'pg';
-import { postgresBinDir, startPostgresServer, type PostgresServer } from '../support/postgresServer';
+import { postgresBinDir, startPostgresServer, withClient, type PostgresServer } from '../support/postgresServer';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 
-async function query(connection: string | Record<string, unknown>, text: string): Promise<Record<string, unknown>[]> {
-  const client = new Client(typeof connection === 'string' ? { connectionString: connection } : connection);
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (url: string, text: string): Promise<Record<string, unknown>[]> =>
+  withClient(url, async (client) => (await client.query(text)).rows);
 
 describe('PostgreSQL test server', function () {
   this.timeout(60_000);

@@ -2,7 +2,7 @@
 // its migrations, keys listed in SQL exactly as the embedded store lists them, optimistic versions,
 // transactions, the change feed between two daemons (and from psql), and a server that goes away.
 import { strict as assert } from 'node:assert';
-import pg, { Client } from 'pg';
+import pg from 'pg';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { Environment, KeyState } from '../../daemon/protocol';
 import { MIGRATIONS } from '../../daemon/store/postgres/migrations';
@@ -13,7 +13,7 @@ import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from
 import { poolSession } from '../../daemon/store/postgres/session';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord } from '../../daemon/store/types';
-import { createTestDatabase, startPostgresServer, type PostgresServer } from '../support/postgresServer';
+import { createTestDatabase, startPostgresServer, withClient, type PostgresServer } from '../support/postgresServer';
 import { recordChanges } from './support/changeRecorder';
 import { LIST_CREATORS, LIST_DATES, LIST_SERVICES, keyRecord, serviceRecord, tokenRecord, variedKeys } from './support/records';
 import { rejectsWithCode } from '../support/keysmithErrors';
@@ -29,16 +29,6 @@ function useStores() {
     opened.push(store);
     return store;
   };
-}
-
-async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const stored = (record: KeyRecord, version: number): Stored<KeyRecord> => ({ ...record, version });

@@ -190,13 +190,7 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     password,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database names in tests are plain identifiers: ${name}`);
-      const client = new Client({ connectionString: urlFor('postgres') });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      await withClient(urlFor('postgres'), (client) => client.query(`CREATE DATABASE ${name}`));
       return urlFor(name);
     },
     async restart() {
@@ -266,6 +260,17 @@ async function waitUntilGone(pids: number[]): Promise<void> {
   while (pids.some(alive)) {
     if (Date.now() > deadline) throw new Error(`postgres processes ${pids.filter(alive).join(', ')} still alive 10 s after SIGKILL`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** One connection to `url` for `use`, closed after it whatever happens. */
+export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
   }
 }
 

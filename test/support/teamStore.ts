@@ -5,13 +5,13 @@
 //
 //   const url = await memberDatabase(await sharedPostgresServer(), 'keys');   // postgres://tester:…@…/keys_3
 //   await startTestDaemon({ storeUrl: url, env: teamDaemonEnv() });
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { MASTER_KEY_ENV } from '../../daemon/keys/masterKey';
 import { openPostgresStore } from '../../daemon/store/postgres/postgresStore';
 import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
 import type { StoreData } from '../../daemon/store/types';
-import { sharedPostgresServer, type PostgresServer } from './postgresServer';
+import { sharedPostgresServer, withClient, type PostgresServer } from './postgresServer';
 
 /** The member every test daemon connects as: the actor the embedded suites expect too. */
 export const TEST_MEMBER = 'tester';
@@ -108,20 +108,12 @@ export function memberUrl(server: PostgresServer, database: string, password: st
 async function asSuperuser<T>(server: PostgresServer, work: (client: Client) => Promise<T>, database?: string): Promise<T> {
   const url = new URL(server.url);
   if (database !== undefined) url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  return withClient(url.toString(), work);
 }
 
 /** Every row of every table of the store's database, as text (bytea as hex): what a dump would hold. */
-export async function tableContents(url: string): Promise<Array<readonly [string, string]>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+export function tableContents(url: string): Promise<Array<readonly [string, string]>> {
+  return withClient(url, async (client) => {
     const { rows: tables } = await client.query<{ name: string }>(
       "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
@@ -131,9 +123,7 @@ export async function tableContents(url: string): Promise<Array<readonly [string
       contents.push([`table ${name}`, rows.map((row) => row.row).join('\n')] as const);
     }
     return contents;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -146,15 +136,11 @@ export async function openTestStore(dataDir: string, initialData: () => StoreDat
 }
 
 /** The keys table's ids and secret hashes, read straight from the database. */
-export async function storedKeys(url: string): Promise<Array<{ id: string; secretHash: string }>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+export function storedKeys(url: string): Promise<Array<{ id: string; secretHash: string }>> {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ id: string; secret_hash: string }>('SELECT id, secret_hash FROM keys');
     return rows.map((row) => ({ id: row.id, secretHash: row.secret_hash }));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
