@@ -1,15 +1,23 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
-import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
+import type { AuditEvent } from '../../protocol';
+import type { KeyListQuery, KeyRepository, NewKeyWrite, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
-import { assignments, placeholders, toValues, unstorableText } from './columns';
+import { auditInsertSql, auditValues } from './auditRows';
+import { assignments, columnType, toValues, unstorableText } from './columns';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
-import { duplicateSecret, staleCollection, staleRecord } from '../staleRecord';
+import { duplicateSecret, serviceNoLongerEnabled, staleCollection, staleRecord } from '../staleRecord';
 import { staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
+/**
+ * The insert's values as a SELECT (so it can be gated by a WHERE), each cast to its column's type: a
+ * bare parameter in a select list would be taken as text.
+ */
+const TYPED_PLACEHOLDERS = KEY_COLUMNS.map(({ column, kind }, index) => `$${index + 1}::${columnType(column, kind)}`).join(', ');
+const SERVICE_ID_PARAMETER = KEY_COLUMNS.findIndex(({ field }) => field === 'serviceId') + 1;
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 
 /** The sealed copy a write was given (not read back: see KEY_RETURNING); an update without one keeps the stored one. */
@@ -92,33 +100,55 @@ export class PostgresKeyRepository implements KeyRepository {
     return { count: Number(rows[0]?.count ?? 0), keys: rows.map((row) => ({ id: row.id, sealed: row.sealed })) };
   }
 
-  async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
+  /**
+   * One statement, so a create is one round trip and one commit: the key, its usage (an imported key
+   * arrives with some), its audit events, and (requireEnabledService) the check of its service under a
+   * share lock (migration 003), which a concurrent disable waits for.
+   */
+  async insert(record: KeyRecord, write: NewKeyWrite = {}): Promise<Stored<KeyRecord>> {
     const values = toValues(record, KEY_COLUMNS);
-    const first = values.length + 1;
-    // The usage an imported key arrives with goes to key_usage in the same statement.
+    const usage = values.length + 1;
     values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
-    try {
-      const { rows } = await this.session.query(
-        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING ${KEY_RETURNING}),
-          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
-            SELECT id, $${first}::bigint, $${first + 1}::timestamptz, $${first + 2}::text FROM k WHERE $${first}::bigint > 0 OR $${first + 1}::timestamptz IS NOT NULL
-            RETURNING *)
-        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
-        values,
-      );
-      return this.announce(withSealed(keyFromRow(rows[0]), record));
-    } catch (error) {
-      throw refusal(error, record);
-    }
-  }
-
-  async update(record: KeyRecord, expectedVersion: number): Promise<Stored<KeyRecord>> {
-    // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
-    const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
+    const events = write.events ?? [];
+    const audit = values.length + 1;
+    if (events.length > 0) values.push(...auditValues(events));
+    const gate = write.requireEnabledService ? `WHERE keysmith_service_enabled($${SERVICE_ID_PARAMETER})` : '';
     let rows: Record<string, unknown>[];
     try {
       ({ rows } = await this.session.query(
-        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})
+        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${KEY_RETURNING}),
+          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
+            SELECT id, $${usage}::bigint, $${usage + 1}::timestamptz, $${usage + 2}::text FROM k WHERE $${usage}::bigint > 0 OR $${usage + 1}::timestamptz IS NOT NULL
+            RETURNING *)${
+              events.length > 0
+                ? `,
+          a AS (${auditInsertSql(audit, 'k')})`
+                : ''
+            }
+        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
+        values,
+      ));
+    } catch (error) {
+      throw refusal(error, record);
+    }
+    if (rows[0] === undefined) throw serviceNoLongerEnabled();
+    return this.announce(withSealed(keyFromRow(rows[0]), record));
+  }
+
+  async update(record: KeyRecord, expectedVersion: number, events: AuditEvent[] = []): Promise<Stored<KeyRecord>> {
+    // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
+    const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
+    const audit = values.length + 1;
+    if (events.length > 0) values.push(...auditValues(events));
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await this.session.query(
+        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})${
+          events.length > 0
+            ? `,
+          a AS (${auditInsertSql(audit, 'k')})`
+            : ''
+        }
         SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`,
         values,
       ));
@@ -129,8 +159,15 @@ export class PostgresKeyRepository implements KeyRepository {
     return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
-  async delete(id: string, expectedVersion: number): Promise<void> {
-    const { rowCount } = await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion]);
+  async delete(id: string, expectedVersion: number, events: AuditEvent[] = []): Promise<void> {
+    const { rowCount } =
+      events.length === 0
+        ? await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion])
+        : await this.session.query(
+            `WITH k AS (DELETE FROM keys WHERE id = $1 AND version = $2 RETURNING id), a AS (${auditInsertSql(3, 'k')})
+            SELECT id FROM k`,
+            [id, expectedVersion, ...auditValues(events)],
+          );
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
   }
