@@ -428,6 +428,63 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
       });
     });
 
+    describe('key writes with their audit events', function () {
+      const eventFor = async (action: string, keyId: string) => ({
+        id: `evt_${unique()}`,
+        at: '2030-01-02T00:00:00.000Z',
+        actor: (await store.members.current()).name,
+        action,
+        keyId,
+      });
+      const actionsOf = async (keyId: string) => (await store.audit.query({ keyId, limit: 10 })).map((event) => event.action);
+
+      it('stores the events of an insert, update and delete with them, and none for a refused or undone write', async function () {
+        const record = sampleKeyOf(service.id);
+        const stored = await store.keys.insert(record, { events: [await eventFor('key.created', record.id)] });
+        await store.keys.update({ ...record, name: 'renamed' }, stored.version, [await eventFor('key.updated', record.id)]);
+        await assert.rejects(
+          store.keys.update({ ...record, name: 'stale' }, stored.version, [await eventFor('key.stale', record.id)]),
+          isCode('CONFLICT'),
+        );
+        await assert.rejects(
+          store.keys.insert(sampleKeyOf(service.id, { secretHash: record.secretHash }), {
+            events: [await eventFor('key.duplicate', record.id)],
+          }),
+          isCode('DUPLICATE_SECRET'),
+        );
+        await assert.rejects(
+          store.unitOfWork(async (tx) => {
+            await tx.keys.update({ ...record, name: 'undone' }, 2, [await eventFor('key.undone', record.id)]);
+            throw new Error('changed my mind');
+          }),
+          /changed my mind/,
+        );
+        await store.keys.delete(record.id, 2, [await eventFor('key.deleted', record.id)]);
+        assert.deepEqual(await actionsOf(record.id), ['key.deleted', 'key.updated', 'key.created']);
+      });
+
+      it('refuses a new key on a disabled or deleted service when asked to check it, storing neither the key nor its event', async function () {
+        const disabled = await store.services.insert(sampleService({ enabled: false }));
+        const onDisabled = sampleKeyOf(disabled.id);
+        const refusal = (error: unknown) => {
+          isCode('VALIDATION_FAILED')(error);
+          assert.match(JSON.stringify((error as KeysmithError).details), /"serviceId":"[^"]*disabled or deleted meanwhile/);
+          return true;
+        };
+        await assert.rejects(
+          store.keys.insert(onDisabled, { events: [await eventFor('key.created', onDisabled.id)], requireEnabledService: true }),
+          refusal,
+        );
+        assert.equal(await store.keys.get(onDisabled.id), undefined);
+        assert.deepEqual(await actionsOf(onDisabled.id), []);
+        const onGone = sampleKeyOf(`svc_${unique()}`);
+        await assert.rejects(store.keys.insert(onGone, { requireEnabledService: true }), refusal);
+        // Asked to check, an enabled service takes the key; not asked, the store leaves the rule to the core.
+        assert.equal((await store.keys.insert(sampleKeyOf(service.id), { requireEnabledService: true })).version, 1);
+        assert.equal((await store.keys.insert(sampleKeyOf(disabled.id))).version, 1);
+      });
+    });
+
     describe('members and audit', function () {
       it('knows the member it acts as, among its members', async function () {
         const current = await store.members.current();
