@@ -44,6 +44,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   private queue: Promise<void> = Promise.resolve();
   /** A fetch failed: a change may be unknown here, so the next successful step resyncs. */
   private missed = false;
+  /** This daemon's writes under way, by record: settled when their statement answered. */
+  private readonly ownWrites = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ChangeFeedOptions) {}
 
@@ -62,6 +64,24 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.isKnown(change.collection, change.id, change.record?.version)) return;
     this.remember(change);
     for (const listener of this.listeners) listener.onChange(change);
+  }
+
+  /**
+   * A write of this daemon was sent: its echo may arrive before the statement's answer (the NOTIFY and
+   * the result come on two connections), and is then held until the answer instead of fetched: the
+   * write announces the record itself. Without this about a third of sequential creates read their own
+   * key back. A write that failed (its answer lost) leaves the echo to fetch as any other.
+   */
+  expectOwn(collection: Collection, id: string, write: Promise<unknown>): void {
+    const key = keyOf(collection, id);
+    const settled = write.then(
+      () => {},
+      () => {},
+    );
+    this.ownWrites.set(key, settled);
+    void settled.then(() => {
+      if (this.ownWrites.get(key) === settled) this.ownWrites.delete(key);
+    });
   }
 
   async close(): Promise<void> {
@@ -152,9 +172,12 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async handle(notified: Notified): Promise<void> {
-    if (this.closed) return;
-    const seen = this.announced.get(keyOf(notified.collection, notified.id));
-    if (notified.deleted ? seen?.deleted : this.isKnown(notified.collection, notified.id, notified.version)) return;
+    if (this.closed || this.announcedAlready(notified)) return;
+    const own = this.ownWrites.get(keyOf(notified.collection, notified.id));
+    if (own) {
+      await own;
+      if (this.closed || this.announcedAlready(notified)) return;
+    }
     let record: StoreChange['record'];
     try {
       record = await this.options.fetch(notified.collection, notified.id);
@@ -167,6 +190,11 @@ export class PostgresChangeFeed implements ChangeFeed {
     const change = { collection: notified.collection, id: notified.id, record } as StoreChange;
     this.remember(change);
     for (const listener of this.listeners) listener.onChange(change);
+  }
+
+  private announcedAlready(notified: Notified): boolean {
+    const seen = this.announced.get(keyOf(notified.collection, notified.id));
+    return notified.deleted ? seen?.deleted === true : this.isKnown(notified.collection, notified.id, notified.version);
   }
 
   /** Whether this version (undefined: the deletion) of the record was announced already, or a newer one. */

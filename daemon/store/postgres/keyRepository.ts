@@ -47,7 +47,12 @@ export class PostgresKeyRepository implements KeyRepository {
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
     if (unstorableText(id)) return undefined;
-    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`, [id]);
+    // Every change another daemon makes is read back by id (the change feed): prepared.
+    const { rows } = await this.session.query(
+      `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`,
+      [id],
+      this.reads.name + '_get',
+    );
     return rows[0] && keyFromRow(rows[0]);
   }
 
@@ -115,8 +120,10 @@ export class PostgresKeyRepository implements KeyRepository {
     const gate = write.requireEnabledService ? `WHERE keysmith_service_enabled($${SERVICE_ID_PARAMETER})` : '';
     let rows: Record<string, unknown>[];
     try {
-      ({ rows } = await this.session.query(
-        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${KEY_RETURNING}),
+      ({ rows } = await this.writing(
+        record.id,
+        this.session.query(
+          `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${KEY_RETURNING}),
           u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
             SELECT id, $${usage}::bigint, $${usage + 1}::timestamptz, $${usage + 2}::text FROM k WHERE $${usage}::bigint > 0 OR $${usage + 1}::timestamptz IS NOT NULL
             RETURNING *)${
@@ -126,7 +133,9 @@ export class PostgresKeyRepository implements KeyRepository {
                 : ''
             }
         SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
-        values,
+          values,
+          `keysmith_key_insert${gate ? '_checked' : ''}${events.length > 0 ? '_audited' : ''}`,
+        ),
       ));
     } catch (error) {
       throw refusal(error, record);
@@ -142,15 +151,19 @@ export class PostgresKeyRepository implements KeyRepository {
     if (events.length > 0) values.push(...auditValues(events));
     let rows: Record<string, unknown>[];
     try {
-      ({ rows } = await this.session.query(
-        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})${
-          events.length > 0
-            ? `,
+      ({ rows } = await this.writing(
+        record.id,
+        this.session.query(
+          `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})${
+            events.length > 0
+              ? `,
           a AS (${auditInsertSql(audit, 'k')})`
-            : ''
-        }
+              : ''
+          }
         SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`,
-        values,
+          values,
+          `keysmith_key_update${events.length > 0 ? '_audited' : ''}`,
+        ),
       ));
     } catch (error) {
       throw refusal(error, record);
@@ -167,9 +180,16 @@ export class PostgresKeyRepository implements KeyRepository {
             `WITH k AS (DELETE FROM keys WHERE id = $1 AND version = $2 RETURNING id), a AS (${auditInsertSql(3, 'k')})
             SELECT id FROM k`,
             [id, expectedVersion, ...auditValues(events)],
+            'keysmith_key_delete_audited',
           );
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
+  }
+
+  /** Tells the change feed a write of this key is under way (its echo then waits for the answer). */
+  private writing<T>(id: string, write: Promise<T>): Promise<T> {
+    this.session.writing?.('keys', id, write);
+    return write;
   }
 
   private announce(record: Stored<KeyRecord>): Stored<KeyRecord> {

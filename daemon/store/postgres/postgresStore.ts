@@ -80,7 +80,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   // The feed fetches through the repositories, which announce through the feed: tied by a late reference.
   let feed: PostgresChangeFeed | undefined = undefined;
-  const session = poolSession(pool, password, (change) => feed?.announce(change), identity);
+  const session = poolSession(
+    pool,
+    password,
+    (change) => feed?.announce(change),
+    identity,
+    (collection, id, write) => feed?.expectOwn(collection, id, write),
+  );
   const direct = repositories(session, reads);
   const changes = new PostgresChangeFeed({
     connect: () => new pg.Client(clientConfig(options)),
