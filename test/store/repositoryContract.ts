@@ -485,6 +485,52 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
       });
     });
 
+    describe('concurrent new keys', function () {
+      // A store may write concurrent new keys together (PostgreSQL does: newKeyBatch.ts): a key refused
+      // among them is refused alone, in a batch that succeeds (a disabled service) or fails (a duplicate).
+      for (const refused of ['a disabled service', 'a duplicate secret'] as const) {
+        it(`answers each of many concurrent checked inserts on its own, one of them on ${refused}`, async function () {
+          const actor = (await store.members.current()).name;
+          const disabled = await store.services.insert(sampleService({ enabled: false }));
+          const taken = await store.keys.insert(sampleKeyOf(service.id));
+          const odd = 7;
+          const records = Array.from({ length: 30 }, (_, index) =>
+            index !== odd
+              ? sampleKeyOf(service.id)
+              : refused === 'a disabled service'
+                ? sampleKeyOf(disabled.id)
+                : sampleKeyOf(service.id, { secretHash: taken.secretHash }),
+          );
+          const outcomes = await Promise.allSettled(
+            records.map((record) =>
+              store.keys.insert(record, {
+                events: [{ id: `evt_${unique()}`, at: '2030-01-02T00:00:00.000Z', actor, action: 'key.created', keyId: record.id }],
+                requireEnabledService: true,
+              }),
+            ),
+          );
+          for (const [index, outcome] of outcomes.entries()) {
+            const record = records[index]!;
+            const events = (await store.audit.query({ keyId: record.id, limit: 10 })).map((event) => event.action);
+            if (index === odd) {
+              assert.equal(outcome.status, 'rejected', `key ${index} was stored`);
+              await assert.rejects(
+                Promise.reject(outcome.reason),
+                isCode(refused === 'a disabled service' ? 'VALIDATION_FAILED' : 'DUPLICATE_SECRET'),
+              );
+              assert.equal(await store.keys.get(record.id), undefined);
+              assert.deepEqual(events, []);
+            } else {
+              assert.equal(outcome.status, 'fulfilled', `key ${index}: ${String((outcome as PromiseRejectedResult).reason)}`);
+              assert.deepEqual(outcome.value, { ...record, version: 1 });
+              assert.deepEqual(await store.keys.get(record.id), { ...record, version: 1 });
+              assert.deepEqual(events, ['key.created']);
+            }
+          }
+        });
+      }
+    });
+
     describe('members and audit', function () {
       it('knows the member it acts as, among its members', async function () {
         const current = await store.members.current();

@@ -7,6 +7,7 @@ import { assignments, columnType, toValues, unstorableText } from './columns';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
+import { NewKeyBatch, type NewKey } from './newKeyBatch';
 import type { Session } from './session';
 import { duplicateSecret, serviceNoLongerEnabled, staleCollection, staleRecord } from '../staleRecord';
 import { staleWriteError } from './staleWrite';
@@ -18,6 +19,16 @@ const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
  */
 const TYPED_PLACEHOLDERS = KEY_COLUMNS.map(({ column, kind }, index) => `$${index + 1}::${columnType(column, kind)}`).join(', ');
 const SERVICE_ID_PARAMETER = KEY_COLUMNS.findIndex(({ field }) => field === 'serviceId') + 1;
+
+/** insertMany: $1 the keys as a JSON array of rows, $2 their events, each naming the key it belongs to. */
+const INSERT_MANY = `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::keys, $1::jsonb)),
+  k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM r WHERE keysmith_service_enabled(r.service_id) RETURNING ${KEY_RETURNING}),
+  a AS (INSERT INTO audit (event_id, at, actor, action, key_id, details)
+    SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
+    FROM jsonb_to_recordset($2::jsonb) AS e(n integer, written text, event_id text, at timestamptz, actor text, action text, key_id text, details jsonb)
+    WHERE e.written IN (SELECT id FROM k)
+    ORDER BY e.n)
+SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`;
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 
 /** The sealed copy a write was given (not read back: see KEY_RETURNING); an update without one keeps the stored one. */
@@ -38,12 +49,24 @@ function refusal(error: unknown, record: KeyRecord): unknown {
 export const ALL_KEYS_PAGE_ROWS = 5_000;
 
 export class PostgresKeyRepository implements KeyRepository {
+  /** New keys checked against their service, written together while another batch commits (newKeyBatch.ts). */
+  private readonly newKeys: NewKeyBatch | undefined;
+
   constructor(
     private readonly session: Session,
     /** A verifier reads only the verify columns (migration 002). */
     private readonly reads: KeyReads = FULL_KEY_READS,
     private readonly pageRows = ALL_KEYS_PAGE_ROWS,
-  ) {}
+    /** Outside a transaction only: a unit of work commits when its caller says. */
+    batchNewKeys = false,
+  ) {
+    this.newKeys = batchNewKeys
+      ? new NewKeyBatch(
+          (keys) => this.insertMany(keys),
+          (key) => this.insertOne(key.record, { events: key.events, requireEnabledService: true }),
+        )
+      : undefined;
+  }
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
     if (unstorableText(id)) return undefined;
@@ -105,12 +128,20 @@ export class PostgresKeyRepository implements KeyRepository {
     return { count: Number(rows[0]?.count ?? 0), keys: rows.map((row) => ({ id: row.id, sealed: row.sealed })) };
   }
 
+  async insert(record: KeyRecord, write: NewKeyWrite = {}): Promise<Stored<KeyRecord>> {
+    const withUsage = (record.useCount ?? 0) > 0 || record.lastUsedAt !== undefined;
+    if (this.newKeys === undefined || !write.requireEnabledService || withUsage) return this.insertOne(record, write);
+    const stored = await this.newKeys.insert({ record, events: write.events ?? [] });
+    if (stored === undefined) throw serviceNoLongerEnabled();
+    return stored;
+  }
+
   /**
    * One statement, so a create is one round trip and one commit: the key, its usage (an imported key
    * arrives with some), its audit events, and (requireEnabledService) the check of its service under a
    * share lock (migration 003), which a concurrent disable waits for.
    */
-  async insert(record: KeyRecord, write: NewKeyWrite = {}): Promise<Stored<KeyRecord>> {
+  private async insertOne(record: KeyRecord, write: NewKeyWrite): Promise<Stored<KeyRecord>> {
     const values = toValues(record, KEY_COLUMNS);
     const usage = values.length + 1;
     values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
@@ -184,6 +215,41 @@ export class PostgresKeyRepository implements KeyRepository {
           );
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
+  }
+
+  /**
+   * New keys with their service checks and events in one statement (newKeyBatch.ts): rows as JSON, typed
+   * by the keys table's own row type. The keys stored are returned; a key missing had its service
+   * disabled or deleted. Refused as a whole (unique, rights): the batch sends each key again alone.
+   */
+  private async insertMany(keys: NewKey[]): Promise<Map<string, Stored<KeyRecord>>> {
+    const rows = keys.map(({ record }) => {
+      const values = toValues(record, KEY_COLUMNS);
+      return Object.fromEntries(KEY_COLUMNS.map(({ column }, index) => [column, values[index]]));
+    });
+    let n = 0;
+    const events = keys.flatMap(({ record, events: described }) =>
+      described.map((event) => ({
+        n: n++,
+        written: record.id,
+        event_id: event.id,
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        key_id: event.keyId ?? null,
+        details: event.details ?? null,
+      })),
+    );
+    const query = this.session.query(INSERT_MANY, [JSON.stringify(rows), JSON.stringify(events)], 'keysmith_key_insert_batch');
+    for (const { record } of keys) this.session.writing?.('keys', record.id, query);
+    const { rows: inserted } = await query;
+    const stored = new Map<string, Stored<KeyRecord>>();
+    const written = new Map(keys.map(({ record }) => [record.id, record]));
+    for (const row of inserted) {
+      const record = written.get(String(row.id))!;
+      stored.set(record.id, this.announce(withSealed(keyFromRow(row), record)));
+    }
+    return stored;
   }
 
   /** Tells the change feed a write of this key is under way (its echo then waits for the answer). */

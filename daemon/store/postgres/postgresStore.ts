@@ -46,8 +46,8 @@ export interface PostgresStore extends Store {
   changes: PostgresChangeFeed;
 }
 
-const repositories = (session: Session, reads: KeyReads): UnitOfWork & { tokens: PostgresTokenRepository } => ({
-  keys: new PostgresKeyRepository(session, reads),
+const repositories = (session: Session, reads: KeyReads, batchNewKeys = false): UnitOfWork & { tokens: PostgresTokenRepository } => ({
+  keys: new PostgresKeyRepository(session, reads, undefined, batchNewKeys),
   services: new PostgresServiceRepository(session),
   tokens: new PostgresTokenRepository(session),
 });
@@ -87,7 +87,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     identity,
     (collection, id, write) => feed?.expectOwn(collection, id, write),
   );
-  const direct = repositories(session, reads);
+  const direct = repositories(session, reads, true);
   const changes = new PostgresChangeFeed({
     connect: () => new pg.Client(clientConfig(options)),
     fetch: (collection, id) => direct[collection].get(id),
