@@ -79,6 +79,16 @@ export class PostgresKeyRepository implements KeyRepository {
     return rows[0] && keyFromRow(rows[0]);
   }
 
+  /** The keys of `ids` that exist, by id: what the change feed reads for a burst of notifications. */
+  async getMany(ids: string[]): Promise<Map<string, Stored<KeyRecord>>> {
+    const { rows } = await this.session.query(
+      `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = ANY($1::text[])`,
+      [ids.filter((id) => !unstorableText(id))],
+      this.reads.name + '_get_many',
+    );
+    return new Map(rows.map((row) => [String(row.id), keyFromRow(row)]));
+  }
+
   async findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined> {
     const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.secret_hash = $1`, [secretHash]);
     return rows[0] && keyFromRow(rows[0]);

@@ -46,7 +46,11 @@ export interface PostgresStore extends Store {
   changes: PostgresChangeFeed;
 }
 
-const repositories = (session: Session, reads: KeyReads, batchNewKeys = false): UnitOfWork & { tokens: PostgresTokenRepository } => ({
+const repositories = (
+  session: Session,
+  reads: KeyReads,
+  batchNewKeys = false,
+): UnitOfWork & { keys: PostgresKeyRepository; tokens: PostgresTokenRepository } => ({
   keys: new PostgresKeyRepository(session, reads, undefined, batchNewKeys),
   services: new PostgresServiceRepository(session),
   tokens: new PostgresTokenRepository(session),
@@ -91,6 +95,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const changes = new PostgresChangeFeed({
     connect: () => new pg.Client(clientConfig(options)),
     fetch: (collection, id) => direct[collection].get(id),
+    fetchMany: async (collection, ids) => {
+      if (collection === 'keys') return direct.keys.getMany(ids);
+      const records = new Map<string, NonNullable<StoreChange['record']>>();
+      for (const id of ids) {
+        const record = await direct[collection].get(id);
+        if (record) records.set(id, record);
+      }
+      return records;
+    },
     backoffMs: options.reconnectBackoffMs,
   });
   try {
