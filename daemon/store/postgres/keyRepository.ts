@@ -4,7 +4,7 @@ import type { KeyListQuery, KeyRepository, NewKeyWrite, Stored } from '../reposi
 import type { KeyRecord } from '../types';
 import { auditInsertSql, auditValues } from './auditRows';
 import { assignments, columnType, toValues, unstorableText } from './columns';
-import { isForeignKeyViolation, isUniqueViolation } from './errors';
+import { isConnectionError, isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import { NewKeyBatch, type NewKey } from './newKeyBatch';
@@ -57,13 +57,16 @@ export class PostgresKeyRepository implements KeyRepository {
     /** A verifier reads only the verify columns (migration 002). */
     private readonly reads: KeyReads = FULL_KEY_READS,
     private readonly pageRows = ALL_KEYS_PAGE_ROWS,
-    /** Outside a transaction only: a unit of work commits when its caller says. */
-    batchNewKeys = false,
+    /**
+     * Outside a transaction (the pool's repositories): new keys are batched, and a create whose answer
+     * was lost is settled by asking again. Inside one, the caller's COMMIT decides both.
+     */
+    private readonly direct = false,
   ) {
-    this.newKeys = batchNewKeys
+    this.newKeys = direct
       ? new NewKeyBatch(
           (keys) => this.insertMany(keys),
-          (key) => this.insertOne(key.record, { events: key.events, requireEnabledService: true }),
+          (key, answerLost) => this.insertOne(key.record, { events: key.events, requireEnabledService: true }, answerLost),
         )
       : undefined;
   }
@@ -147,11 +150,28 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   /**
+   * A create whose answer was lost with its connection (`STORE_UNAVAILABLE` after the statement was
+   * sent) may have committed: answering 503 could refuse a key that is stored. Its statement is sent
+   * once more, on a fresh connection of the pool: if the first never committed, this one stores the key
+   * (with its events); if it did, this one meets the key's id, taken by a key with this very secret,
+   * and that key is the answer. The resent statement waits on the first's row if that is still being
+   * committed (the primary key's unique check), so the answer is never read too early.
+   */
+  private async insertOne(record: KeyRecord, write: NewKeyWrite, answerLost = false): Promise<Stored<KeyRecord>> {
+    try {
+      return await this.insertStatement(record, write, answerLost);
+    } catch (error) {
+      if (!this.direct || answerLost || !isConnectionError(error)) throw error;
+      return this.insertStatement(record, write, true);
+    }
+  }
+
+  /**
    * One statement, so a create is one round trip and one commit: the key, its usage (an imported key
    * arrives with some), its audit events, and (requireEnabledService) the check of its service under a
    * share lock (migration 003), which a concurrent disable waits for.
    */
-  private async insertOne(record: KeyRecord, write: NewKeyWrite): Promise<Stored<KeyRecord>> {
+  private async insertStatement(record: KeyRecord, write: NewKeyWrite, resent: boolean): Promise<Stored<KeyRecord>> {
     const values = toValues(record, KEY_COLUMNS);
     const usage = values.length + 1;
     values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
@@ -179,6 +199,10 @@ export class PostgresKeyRepository implements KeyRepository {
         ),
       ));
     } catch (error) {
+      if (resent && isUniqueViolation(error, 'keys_pkey')) {
+        const stored = await this.get(record.id);
+        if (stored?.secretHash === record.secretHash) return this.announce(withSealed(stored, record));
+      }
       throw refusal(error, record);
     }
     if (rows[0] === undefined) throw serviceNoLongerEnabled();

@@ -6,8 +6,9 @@
 // for all of them, each with its service check and its audit events, as a lone create has.
 //
 // A batch is all or nothing in the database; when it is refused for one key (a duplicate secret, a
-// member's right), each key is sent again on its own, so each gets its own answer. A lost connection
-// refuses them all (STORE_UNAVAILABLE), as it would a lone create.
+// member's right), each key is sent again on its own, so each gets its own answer. When its answer was
+// lost with the connection, each key is sent again too, as one that may be stored already
+// (keyRepository.ts, insertOne).
 import type { AuditEvent } from '../../protocol';
 import type { Stored } from '../repositories';
 import type { KeyRecord } from '../types';
@@ -20,7 +21,8 @@ export interface NewKey {
 
 /** What a batch statement answers: the keys stored (a key missing had its service disabled or deleted). */
 export type InsertMany = (keys: NewKey[]) => Promise<Map<string, Stored<KeyRecord>>>;
-export type InsertOne = (key: NewKey) => Promise<Stored<KeyRecord>>;
+/** `answerLost`: the key was sent in a batch whose answer was lost, so it may be stored already. */
+export type InsertOne = (key: NewKey, answerLost: boolean) => Promise<Stored<KeyRecord>>;
 
 interface Waiting extends NewKey {
   resolve(stored: Stored<KeyRecord> | undefined): void;
@@ -60,9 +62,9 @@ export class NewKeyBatch {
     }
   }
 
-  private async one(key: Waiting): Promise<void> {
+  private async one(key: Waiting, answerLost = false): Promise<void> {
     try {
-      key.resolve(await this.insertOne(key));
+      key.resolve(await this.insertOne(key, answerLost));
     } catch (error) {
       key.reject(error);
     }
@@ -73,12 +75,9 @@ export class NewKeyBatch {
     try {
       stored = await this.insertMany(batch);
     } catch (error) {
-      if (isConnectionError(error)) {
-        for (const key of batch) key.reject(error);
-        return;
-      }
-      // Refused for one of them: each on its own, for its own answer.
-      await Promise.all(batch.map((key) => this.one(key)));
+      // Refused for one of them, or unanswered: each on its own, for its own answer.
+      const answerLost = isConnectionError(error);
+      await Promise.all(batch.map((key) => this.one(key, answerLost)));
       return;
     }
     for (const key of batch) key.resolve(stored.get(key.record.id));

@@ -49,9 +49,9 @@ export interface PostgresStore extends Store {
 const repositories = (
   session: Session,
   reads: KeyReads,
-  batchNewKeys = false,
+  direct = false,
 ): UnitOfWork & { keys: PostgresKeyRepository; tokens: PostgresTokenRepository } => ({
-  keys: new PostgresKeyRepository(session, reads, undefined, batchNewKeys),
+  keys: new PostgresKeyRepository(session, reads, undefined, direct),
   services: new PostgresServiceRepository(session),
   tokens: new PostgresTokenRepository(session),
 });
