@@ -107,6 +107,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       initialData: initialStoreData,
       usageFlushMs: options.usageFlushMs,
       ownerName: options.adminName ?? osUserName(),
+      onAuditError: (error) => logger.error(error.message),
     }));
   try {
     // On a team store the daemon acts as its member (the database login), whatever the OS user is.

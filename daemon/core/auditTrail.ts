@@ -2,9 +2,11 @@
 // misconfigured client failing 10,000 times a minute yields one event per key and code with a count,
 // not 10,000 events. Details never carry a secret; callers pass ids, names, files and paths only.
 //
-// Audit writes never fail the request they describe: by then the change is durable (and for a new key,
-// its secret exists only in the answer), so answering an error would lie and lose the secret. Events the
-// log refused are kept in order and written ahead of the next ones; the failure is logged.
+// A key write's event is not written here: it goes with the write itself, which the store keeps or
+// refuses as one (store/repositories.ts, NewKeyWrite); `event()` only builds it. What this writes (service
+// and token changes, reveals, injections, verify failures) never fails the request it describes: by then
+// the change is durable, so answering an error would lie. Events the log refused are kept in order and
+// written ahead of the next ones; the failure is logged.
 import type { AuditEvent, VerifyFailure } from '../protocol';
 import type { Clock } from '../keys/clock';
 import { newId } from '../keys/keyFormat';

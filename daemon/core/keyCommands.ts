@@ -1,7 +1,8 @@
 // Creating, importing, changing and retiring keys. Each operation validates against the catalogue,
 // decides on the key as stored and writes it with the version it decided on (a change that lost a race
-// is read and decided again), then audits. The verify index follows through the store's change feed.
-import type { KeyCreated, KeyView } from '../protocol';
+// is read and decided again), together with the audit event that describes it: the store keeps both or
+// neither (repositories.ts, NewKeyWrite). The verify index follows through the store's change feed.
+import type { AuditEvent, KeyCreated, KeyView } from '../protocol';
 import { conflict, fieldError } from '../errors';
 import { sha256Hex } from '../keys/hashing';
 import { assertCanDelete, effectiveStatus, nextStatus, toKeyView, type Transition } from '../keys/keyState';
@@ -33,19 +34,14 @@ export class KeyCommands {
     // Plan the injection before storing, so a refused target leaves no key behind.
     const targets = await this.injection.targetsFor(input.workspace, input.inject, record);
     await this.injection.check(input.workspace, targets, minted.material, input.force);
-    const stored = await this.insert(record);
+    const stored = await this.insert(record, this.context.audit.event(actor, 'key.created', record.id, describe(record)));
     let injected;
     try {
       injected = await this.injection.apply(input.workspace, targets, minted.material, record.id, actor, input.force);
     } catch (error) {
-      await this.discard(record.id);
+      await this.discard(record.id, actor);
       throw error;
     }
-    await this.context.audit.record(actor, 'key.created', record.id, {
-      serviceId: record.serviceId,
-      environment: record.environment,
-      name: record.name,
-    });
     const created: KeyCreated = { key: toKeyView(stored, this.context.clock.now()), secret: minted.material };
     if (injected !== undefined) created.injected = injected;
     return created;
@@ -58,12 +54,7 @@ export class KeyCommands {
     const minted = describeSecret(this.context.sealer, service, input.secret, { reference: input.reference, retrievable: true });
     const record = this.newRecord(input, minted, 'imported', actor, service.defaultValidityDays);
     // Checked again by the store at commit: concurrent imports of one secret must store it once.
-    const stored = await this.insert(record);
-    await this.context.audit.record(actor, 'key.imported', record.id, {
-      serviceId: record.serviceId,
-      environment: record.environment,
-      name: record.name,
-    });
+    const stored = await this.insert(record, this.context.audit.event(actor, 'key.imported', record.id, describe(record)));
     return toKeyView(stored, this.context.clock.now());
   }
 
@@ -86,9 +77,8 @@ export class KeyCommands {
       const problem = datesProblem(key.startsAt, key.expiresAt);
       if (problem) throw fieldError(input.expiresAt !== undefined ? 'expiresAt' : 'startsAt', problem);
       key.updatedAt = now.toISOString();
-      return this.context.store.keys.update(key, current.version);
+      return this.context.store.keys.update(key, current.version, [this.context.audit.event(actor, 'key.updated', id, { fields })]);
     });
-    await this.context.audit.record(actor, 'key.updated', id, { fields });
     return toKeyView(updated, now);
   }
 
@@ -100,42 +90,40 @@ export class KeyCommands {
       if (effectiveStatus(current, now) === target) return { changed: false, key: current };
       const key: KeyRecord = { ...fieldsOf(current), status: target, updatedAt: now.toISOString() };
       if (target === 'revoked') key.revokedAt = now.toISOString();
-      return { changed: true, key: await this.context.store.keys.update(key, current.version) };
+      const event = this.context.audit.event(actor, `key.${transition}d`, id);
+      return { changed: true, key: await this.context.store.keys.update(key, current.version, [event]) };
     });
-    if (result.changed) await this.context.audit.record(actor, `key.${transition}d`, id);
     return toKeyView(result.key, now);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
     const now = this.context.clock.now();
-    const name = await retryOnConflict(async () => {
+    await retryOnConflict(async () => {
       const current = await requireKey(this.context.store.keys, id);
       assertCanDelete(current, now);
-      await this.context.store.keys.delete(id, current.version);
-      return current.name;
+      await this.context.store.keys.delete(id, current.version, [
+        this.context.audit.event(actor, 'key.deleted', id, { name: current.name }),
+      ]);
     });
-    await this.context.audit.record(actor, 'key.deleted', id, { name });
   }
 
   /**
-   * Stores a new key (refused with DUPLICATE_SECRET when its secret is stored already) in one unit of
-   * work with the check of its service: a service disabled or deleted meanwhile stores nothing.
+   * Stores a new key with its event (refused with DUPLICATE_SECRET when its secret is stored already),
+   * its service checked in the same write: a service disabled or deleted meanwhile stores nothing.
    */
-  async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
-    return retryOnConflict(() =>
-      this.context.store.unitOfWork(async (tx) => {
-        const service = await tx.services.get(record.serviceId);
-        if (!service?.enabled) throw fieldError('serviceId', 'the service was disabled or deleted meanwhile; nothing was stored');
-        return tx.keys.insert(record);
-      }),
-    );
+  async insert(record: KeyRecord, event: AuditEvent): Promise<Stored<KeyRecord>> {
+    return retryOnConflict(() => this.context.store.keys.insert(record, { events: [event], requireEnabledService: true }));
   }
 
-  /** Takes back a key whose injection failed after it was stored: its secret was never handed out. */
-  private async discard(id: string): Promise<void> {
+  /**
+   * Takes back a key whose injection failed after it was stored (its secret was never handed out); its
+   * `key.created` event stays, and this one says the key was taken back and why.
+   */
+  private async discard(id: string, actor: Actor): Promise<void> {
+    const event = this.context.audit.event(actor, 'key.discarded', id, { reason: 'injection failed; the secret was never handed out' });
     await retryOnConflict(async () => {
       const current = await this.context.store.keys.get(id);
-      if (current) await this.context.store.keys.delete(id, current.version);
+      if (current) await this.context.store.keys.delete(id, current.version, [event]);
     });
   }
 
@@ -176,3 +164,6 @@ export class KeyCommands {
     return record;
   }
 }
+
+/** What a key's `key.created` or `key.imported` event says of it (never its secret). */
+const describe = (record: KeyRecord) => ({ serviceId: record.serviceId, environment: record.environment, name: record.name });

@@ -1,5 +1,6 @@
 // Regenerate: a new secret with the same service, environment, name and settings; the old key revoked
-// at once or after a grace period; the workspace's mapped files rewritten with the new secret.
+// at once or after a grace period; the workspace's mapped files rewritten with the new secret. Each
+// key write carries its audit event (repositories.ts, NewKeyWrite).
 import type { KeyRegenerated, Service } from '../protocol';
 import { conflict } from '../errors';
 import { assertCanRegenerate, toKeyView } from '../keys/keyState';
@@ -42,15 +43,24 @@ export class KeyRotation {
 
     // Everything below is decided on the record as it is now, not as it was before the awaits above:
     // a concurrent PATCH must reach the successor, and a concurrent disable must stop the rotation.
-    // Retiring the old key and storing its successor is one unit of work: both or neither.
+    // Retiring the old key and storing its successor is one unit of work, with both their events: all
+    // or nothing.
     const { before, retired, successor } = await retryOnConflict(() =>
       this.context.store.unitOfWork(async (tx) => {
         const current = await requireKey(tx.keys, id);
         assertCanRegenerate(current, now); // a concurrent regenerate may have won the race
         if (!(await tx.services.get(current.serviceId))?.enabled) throw serviceDisabled(service);
         const next = successorOf(fieldsOf(current), minted, actor.name, now);
-        const retired = await tx.keys.update({ ...fieldsOf(current), ...retire(current, next.id, graceSeconds, now) }, current.version);
-        return { before: current, retired, successor: await tx.keys.insert(next) };
+        const retired = await tx.keys.update({ ...fieldsOf(current), ...retire(current, next.id, graceSeconds, now) }, current.version, [
+          this.context.audit.event(actor, 'key.regenerated', current.id, { rotatedTo: next.id, graceSeconds }),
+        ]);
+        const created = this.context.audit.event(actor, 'key.created', next.id, {
+          rotatedFrom: current.id,
+          serviceId: next.serviceId,
+          environment: next.environment,
+          name: next.name,
+        });
+        return { before: current, retired, successor: await tx.keys.insert(next, { events: [created] }) };
       }),
     );
 
@@ -58,18 +68,9 @@ export class KeyRotation {
     try {
       injected = await this.injection.apply(input.workspace, targets, minted.material, successor.id, actor, input.force);
     } catch (error) {
-      await this.undo(before, successor.id);
+      await this.undo(before, successor.id, actor);
       throw error;
     }
-    await this.context.audit.recordAll([
-      this.context.audit.event(actor, 'key.regenerated', old.id, { rotatedTo: successor.id, graceSeconds }),
-      this.context.audit.event(actor, 'key.created', successor.id, {
-        rotatedFrom: old.id,
-        serviceId: successor.serviceId,
-        environment: successor.environment,
-        name: successor.name,
-      }),
-    ]);
     const result: KeyRegenerated = {
       key: toKeyView(successor, now),
       secret: minted.material,
@@ -81,20 +82,23 @@ export class KeyRotation {
 
   /**
    * Takes the rotation back when writing the new secret into files failed: drops the successor and
-   * restores only the fields retire() set, so a change made to the old key meanwhile is kept.
+   * restores only the fields retire() set, so a change made to the old key meanwhile is kept. The
+   * rotation's events stay; these say it was taken back and why.
    */
-  private async undo(before: KeyRecord, successorId: string): Promise<void> {
+  private async undo(before: KeyRecord, successorId: string, actor: Actor): Promise<void> {
+    const reason = 'injection failed; the secret was never handed out';
     await retryOnConflict(() =>
       this.context.store.unitOfWork(async (tx) => {
         const successor = await tx.keys.get(successorId);
-        if (successor) await tx.keys.delete(successorId, successor.version);
+        if (successor)
+          await tx.keys.delete(successorId, successor.version, [this.context.audit.event(actor, 'key.discarded', successorId, { reason })]);
         const current = await requireKey(tx.keys, before.id);
         const key: KeyRecord = fieldsOf(current);
         for (const field of RETIRED_FIELDS) {
           if (before[field] === undefined) delete key[field];
           else Object.assign(key, { [field]: before[field] });
         }
-        await tx.keys.update(key, current.version);
+        await tx.keys.update(key, current.version, [this.context.audit.event(actor, 'key.regenerate.undone', before.id, { reason })]);
       }),
     );
   }

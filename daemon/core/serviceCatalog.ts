@@ -87,8 +87,11 @@ export class ServiceCatalog {
     );
   }
 
-  /** The service a new key would belong to, refused (400 on `serviceId`) when unknown or disabled. */
-  requireForNewKey(serviceId: string): Service {
+  /**
+   * The service a new key would belong to, refused (400 on `serviceId`) when unknown or disabled. The
+   * cached record itself, read-only: a create only reads it, and copying it was a clone per create.
+   */
+  requireForNewKey(serviceId: string): Readonly<Service> {
     const service = this.services.get(serviceId);
     if (!service) {
       throw fieldError('serviceId', 'no service has this id; GET /v1/services lists the catalogue');
@@ -99,7 +102,7 @@ export class ServiceCatalog {
         `the service "${service.name}" is disabled (${service.disabledReason ?? 'no reason given'}); enable it first`,
       );
     }
-    return serviceView(service);
+    return service;
   }
 
   /** Permissions must come from the service's list; companies only where the service supports them. */

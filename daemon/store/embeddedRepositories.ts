@@ -1,14 +1,19 @@
 // The repositories over one EmbeddedTransaction: inside a unit of work they share it; on the store
 // itself each call is its own transaction (a write commits at once). Everything handed out is a copy.
+import type { AuditEvent } from '../protocol';
 import type { EmbeddedTransaction } from './embeddedTransaction';
 import { selectKeys } from './keyListQuery';
 import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
+import { serviceNoLongerEnabled } from './staleRecord';
 import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
 
-/** How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers). */
+/**
+ * How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers)
+ * with the audit events that describe it, appended once the write committed.
+ */
 export interface TransactionAccess {
   read<T>(use: (tx: EmbeddedTransaction) => T): Promise<T>;
-  write<T>(use: (tx: EmbeddedTransaction) => T): Promise<T>;
+  write<T>(use: (tx: EmbeddedTransaction) => T, events?: AuditEvent[]): Promise<T>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -48,9 +53,15 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
         const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);
         return { count: sealed.length, keys: sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf })) };
       }),
-    insert: (record) => access.write((tx) => tx.insert('keys', record)),
-    update: (record, expectedVersion) => access.write((tx) => tx.update('keys', record, expectedVersion)),
-    delete: (id, expectedVersion) => access.write((tx) => void tx.delete('keys', id, expectedVersion)),
+    insert: (record, write = {}) =>
+      access.write((tx) => {
+        // Read in the write's transaction, which checks at commit that the service did not move meanwhile.
+        if (write.requireEnabledService && !(tx.get('services', record.serviceId) as ServiceRecord | undefined)?.enabled)
+          throw serviceNoLongerEnabled();
+        return tx.insert('keys', record);
+      }, write.events),
+    update: (record, expectedVersion, events) => access.write((tx) => tx.update('keys', record, expectedVersion), events),
+    delete: (id, expectedVersion, events) => access.write((tx) => void tx.delete('keys', id, expectedVersion), events),
   };
   const services: ServiceRepository = {
     get: (id) => access.read((tx) => copy(tx.get('services', id) as Stored<ServiceRecord> | undefined)),

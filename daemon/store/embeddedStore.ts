@@ -5,14 +5,18 @@
 // promise resolves.
 import { userInfo } from 'node:os';
 import { KeysmithError } from '../errors';
+import type { AuditEvent } from '../protocol';
+import { AuditAfterCommit } from './auditAfterCommit';
 import { EmbeddedTransaction } from './embeddedTransaction';
 import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
 import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
-import type { ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
+import type { AuditRepository, ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
 
 export interface OpenEmbeddedStoreOptions extends OpenJournaledStoreOptions {
   /** The one member of an embedded store, as owner: the OS user running the daemon (the default). */
   ownerName?: string;
+  /** Told when the audit log refused the events of a committed key write (kept and retried: auditAfterCommit.ts). */
+  onAuditError?: (error: Error) => void;
 }
 
 export interface EmbeddedStore extends Store {
@@ -23,7 +27,7 @@ export interface EmbeddedStore extends Store {
 type Listener = Parameters<ChangeFeed['subscribe']>[0];
 
 export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
-  const { ownerName = osUserName(), ...engineOptions } = options;
+  const { ownerName = osUserName(), onAuditError, ...engineOptions } = options;
   const listeners = new Set<Listener>();
   const engine = await openJournaledStore({
     ...engineOptions,
@@ -40,14 +44,22 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
       }
     },
   });
-  // Plain store calls: each read sees the committed state, each write commits on its own.
+  const audit: AuditRepository = {
+    append: (events) => engine.appendAudit(events),
+    query: (filter) => engine.readAudit(filter),
+  };
+  // Through `audit.append` (not the engine's) so the log a key write's events reach is the store's one.
+  const keyWriteEvents = new AuditAfterCommit((events) => audit.append(events), onAuditError);
+  // Plain store calls: each read sees the committed state, each write commits on its own. A write's
+  // transaction remembers what it read (a new key's service), checked again at commit.
   const direct: TransactionAccess = {
     read: async (use) => use(new EmbeddedTransaction(engine, false)),
-    write: async (use) => {
-      const tx = new EmbeddedTransaction(engine, false);
+    write: async (use, events = []) => {
+      const tx = new EmbeddedTransaction(engine, true);
       const result = use(tx);
       if (tx.isEmpty) return result;
       const [stored] = await tx.commit();
+      await keyWriteEvents.write(events);
       // The record as stored (usage fields are the store's), not as the caller sent it.
       return typeof result === 'object' && result !== null && stored?.record
         ? (structuredClone(stored.record) as unknown as typeof result)
@@ -60,10 +72,7 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
     description: 'embedded',
     ...repositoriesOver(direct),
     members: ownerOnlyMembers(ownerName, new Date().toISOString()),
-    audit: {
-      append: (events) => engine.appendAudit(events),
-      query: (filter) => engine.readAudit(filter),
-    },
+    audit,
     changes: {
       subscribe(listener) {
         listeners.add(listener);
@@ -72,12 +81,18 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
     },
     async unitOfWork<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       const tx = new EmbeddedTransaction(engine, true);
+      const events: AuditEvent[] = [];
       const buffered: TransactionAccess = {
         read: async (use) => use(tx),
-        write: async (use) => use(tx),
+        write: async (use, described = []) => {
+          const result = use(tx);
+          events.push(...described);
+          return result;
+        },
       };
       const result = await work(repositoriesOver(buffered));
       if (!tx.isEmpty) await tx.commit();
+      await keyWriteEvents.write(events);
       return result;
     },
     recordUse: (use) => engine.recordUse(use),

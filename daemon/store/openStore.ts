@@ -21,6 +21,8 @@ export interface StoreChoice {
   /** The embedded store's one member: the OS user. */
   ownerName: string;
   usageFlushMs?: number;
+  /** The embedded store's report of audit events it could not append after a committed key write. */
+  onAuditError?: (error: Error) => void;
 }
 
 export class StoreUrlError extends Error {
@@ -65,6 +67,7 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       initialData: choice.initialData,
       usageFlushMs: choice.usageFlushMs,
       ownerName: choice.ownerName,
+      onAuditError: choice.onAuditError,
     });
   }
   const lock = await acquireDataDirLock(nodeStoreFs, choice.dataDir);

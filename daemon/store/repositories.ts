@@ -53,11 +53,27 @@ export interface KeyRepository {
    */
   sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }>;
   /** Refused with DUPLICATE_SECRET when another key has the same `secretHash`. Returns version 1. */
-  insert(record: KeyRecord): Promise<Stored<KeyRecord>>;
+  insert(record: KeyRecord, write?: NewKeyWrite): Promise<Stored<KeyRecord>>;
   /** Refused with CONFLICT (naming the key) when the stored version is not `expectedVersion`; NOT_FOUND when gone. */
-  update(record: KeyRecord, expectedVersion: number): Promise<Stored<KeyRecord>>;
+  update(record: KeyRecord, expectedVersion: number, events?: AuditEvent[]): Promise<Stored<KeyRecord>>;
   /** Same refusals as update. */
-  delete(id: string, expectedVersion: number): Promise<void>;
+  delete(id: string, expectedVersion: number, events?: AuditEvent[]): Promise<void>;
+}
+
+/**
+ * Every key write may carry the audit events that describe it (`events`): they are stored with the
+ * change, or the change is refused. PostgreSQL writes both in one statement (one commit); the embedded
+ * store appends them to its audit log right after its commit, and the write resolves once both are on
+ * disk. A refused write stores no event; an event is never written for a change that was not made.
+ */
+export interface NewKeyWrite {
+  events?: AuditEvent[];
+  /**
+   * Refuse the key (field error on `serviceId`) unless its service exists and is enabled, checked in
+   * the same write: a concurrent disable either waits for this insert or is seen by it (PostgreSQL
+   * locks the service row), so no key is ever stored on a service disabled before it committed.
+   */
+  requireEnabledService?: boolean;
 }
 
 export interface ServiceRepository {

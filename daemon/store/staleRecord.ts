@@ -1,6 +1,6 @@
 // The refusals every store gives for optimistic concurrency, worded once so both stores say the same.
 // A record is named by its name and id, never by anything secret.
-import { KeysmithError } from '../errors';
+import { fieldError, KeysmithError } from '../errors';
 
 export const COLLECTIONS = ['services', 'keys', 'tokens'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -31,3 +31,6 @@ export const duplicateSecret = () =>
 export function isConflict(error: unknown): boolean {
   return error instanceof KeysmithError && error.code === 'CONFLICT';
 }
+
+/** A new key whose service was disabled or deleted before the key could be stored (NewKeyWrite.requireEnabledService). */
+export const serviceNoLongerEnabled = () => fieldError('serviceId', 'the service was disabled or deleted meanwhile; nothing was stored');

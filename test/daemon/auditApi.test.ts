@@ -60,19 +60,33 @@ describe('audit log API', () => {
   });
 
   it('answers a kept change with success when the audit log fails, and writes its event once the log works again', async () => {
+    // Changes other than key writes (here a verify token) are audited after they are made, by the trail.
     const append = sandbox.stub(store.audit, 'append').callThrough();
     append.onFirstCall().rejects(new Error('ENOSPC: no space left on device'));
-    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' });
-    assert.equal(created.status, 201, 'the key is stored and its secret must reach the caller');
+    const created = await daemon.request('POST', '/v1/tokens', { name: 'kept', role: 'verify' });
+    assert.equal(created.status, 201, 'the token is stored and its secret must reach the caller');
     assert.ok(
       daemon.logs.some((line) => /audit log refused 1 event.*ENOSPC/.test(line)),
       daemon.logs.join('\n'),
     );
-    assert.ok(daemon.logs.every((line) => !line.includes(created.body.secret.secret)));
+    assert.ok(daemon.logs.every((line) => !line.includes(created.body.token)));
     assert.equal(daemon.server.core.audit.pending, 1);
+    await daemon.request('POST', '/v1/tokens', { name: 'second', role: 'verify' });
+    assert.deepEqual(await actions('?limit=2'), ['token.created', 'token.created']);
+    assert.equal(daemon.server.core.audit.pending, 0);
+  });
+
+  it('keeps a key write and its event together, even when the audit log refuses an append', async () => {
+    // On PostgreSQL the event is in the key's own statement; the embedded store appends it after its
+    // commit and, refused, keeps it for its next append: either way the created key has its event.
+    const append = sandbox.stub(store.audit, 'append').callThrough();
+    append.onFirstCall().rejects(new Error('ENOSPC: no space left on device'));
+    const created = await daemon.request('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'production', name: 'kept' });
+    assert.equal(created.status, 201, 'the key is stored and its secret must reach the caller');
+    assert.ok(daemon.logs.every((line) => !line.includes(created.body.secret.secret)));
     await daemon.request('POST', `/v1/keys/${created.body.key.id}/revoke`);
     assert.deepEqual(await actions(`?keyId=${created.body.key.id}`), ['key.revoked', 'key.created']);
-    assert.equal(daemon.server.core.audit.pending, 0);
+    assert.equal(daemon.server.core.audit.pending, 0, 'no key event waits in the trail');
   });
 
   it('refuses a bad limit', async () => {

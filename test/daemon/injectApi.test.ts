@@ -98,6 +98,18 @@ describe('injection through the API (fake injector)', () => {
     });
     assert.equal(response.status, 409);
     assert.equal(await keyCount(), 0);
+    // The trail says what happened: the key was stored, then taken back, and why.
+    const events = (await daemon.request('GET', '/v1/audit?limit=2')).body.items as Array<{
+      action: string;
+      keyId: string;
+      details?: object;
+    }>;
+    assert.deepEqual(
+      events.map((event) => event.action),
+      ['key.discarded', 'key.created'],
+    );
+    assert.equal(events[0]!.keyId, events[1]!.keyId);
+    assert.deepEqual(events[0]!.details, { reason: 'injection failed; the secret was never handed out' });
   });
 
   it('rewrites mapped targets on regenerate and restores the old key if that fails', async () => {
@@ -117,6 +129,16 @@ describe('injection through the API (fake injector)', () => {
     assert.equal(current.rotatedTo, undefined);
     assert.equal(await keyCount(), 2);
     assert.equal((await daemon.request('POST', '/v1/verify', { key: rotated.body.secret.secret })).body.valid, true);
+    const events = (await daemon.request('GET', '/v1/audit?limit=4')).body.items as Array<{ action: string; keyId: string }>;
+    assert.deepEqual(
+      events.map((event) => [event.action, event.keyId === rotated.body.key.id ? 'old' : 'successor']),
+      [
+        ['key.regenerate.undone', 'old'],
+        ['key.discarded', 'successor'],
+        ['key.created', 'successor'],
+        ['key.regenerated', 'old'],
+      ],
+    );
   });
 
   it('regenerates from the record as it is after planning: a rename made meanwhile reaches the new key, and survives a failed write', async () => {

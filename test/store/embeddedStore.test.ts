@@ -25,6 +25,50 @@ describeRepositoryContract('embedded', async () => {
 describe('embedded store', function () {
   const temp = useTempDirs();
 
+  it('keeps a key write whose audit append failed, reports it, and writes its events ahead of the next ones', async function () {
+    const dataDir = await temp.make('embedded-audit-after-commit');
+    const reported: string[] = [];
+    const store = await openEmbeddedStore({
+      dataDir,
+      initialData: initialStoreData,
+      ownerName: 'tester',
+      onAuditError: (error) => reported.push(error.message),
+    });
+    try {
+      const service = await store.services.insert(sampleService());
+      const append = store.audit.append;
+      let refuse = true;
+      store.audit.append = async (events) => {
+        if (refuse) {
+          refuse = false;
+          throw new Error('ENOSPC: no space left on device');
+        }
+        return append(events);
+      };
+      const event = (action: string, keyId: string) => ({
+        id: `evt_${action}_${keyId}`,
+        at: new Date().toISOString(),
+        actor: 'tester',
+        action,
+        keyId,
+      });
+      const record = sampleKeyOf(service.id);
+      // The key is durable before its event is appended: the write resolves, with the event kept.
+      const stored = await store.keys.insert(record, { events: [event('key.created', record.id)], requireEnabledService: true });
+      assert.deepEqual(await store.keys.get(record.id), stored);
+      assert.equal(reported.length, 1);
+      assert.match(reported[0]!, /refused 1 event\(s\) of committed key writes, kept to retry \(1 pending\): ENOSPC/);
+      assert.deepEqual(await store.audit.query({ keyId: record.id, limit: 10 }), []);
+      await store.keys.update({ ...record, name: 'renamed' }, 1, [event('key.updated', record.id)]);
+      assert.deepEqual(
+        (await store.audit.query({ keyId: record.id, limit: 10 })).map((written) => written.action),
+        ['key.updated', 'key.created'],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads a record stored before versions existed as version 1, and writes version 2 over it', async function () {
     const dataDir = await temp.make('embedded-legacy');
     const store = await openEmbeddedStore({ dataDir, initialData: () => ({ ...emptyData(), keys: [sampleKey(1)] }) });

@@ -529,6 +529,23 @@ describe('PostgreSQL store', function () {
       ]);
     });
 
+    it('hands on a burst of notifications (a batch of new keys from another daemon) with every key once', async () => {
+      const a = await open({ url });
+      const b = await open({ url });
+      const atB = recordChanges(b);
+      const keys = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => a.keys.insert(keyRecord({ name: `Burst ${index}` }), { requireEnabledService: true })),
+      );
+      await atB.waitFor('the burst at B', (changes) => changes.length >= keys.length);
+      assert.equal(atB.changes.length, keys.length);
+      for (const key of keys) {
+        assert.deepEqual(
+          atB.changes.find((change) => change.id === key.id),
+          { collection: 'keys', id: key.id, record: key },
+        );
+      }
+    });
+
     it('reaches every daemon for a change made with plain SQL (psql), with a bumped version', async () => {
       const a = await open({ url });
       const b = await open({ url });

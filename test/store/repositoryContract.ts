@@ -428,6 +428,109 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
       });
     });
 
+    describe('key writes with their audit events', function () {
+      const eventFor = async (action: string, keyId: string) => ({
+        id: `evt_${unique()}`,
+        at: '2030-01-02T00:00:00.000Z',
+        actor: (await store.members.current()).name,
+        action,
+        keyId,
+      });
+      const actionsOf = async (keyId: string) => (await store.audit.query({ keyId, limit: 10 })).map((event) => event.action);
+
+      it('stores the events of an insert, update and delete with them, and none for a refused or undone write', async function () {
+        const record = sampleKeyOf(service.id);
+        const stored = await store.keys.insert(record, { events: [await eventFor('key.created', record.id)] });
+        await store.keys.update({ ...record, name: 'renamed' }, stored.version, [await eventFor('key.updated', record.id)]);
+        await assert.rejects(
+          store.keys.update({ ...record, name: 'stale' }, stored.version, [await eventFor('key.stale', record.id)]),
+          isCode('CONFLICT'),
+        );
+        await assert.rejects(
+          store.keys.insert(sampleKeyOf(service.id, { secretHash: record.secretHash }), {
+            events: [await eventFor('key.duplicate', record.id)],
+          }),
+          isCode('DUPLICATE_SECRET'),
+        );
+        await assert.rejects(
+          store.unitOfWork(async (tx) => {
+            await tx.keys.update({ ...record, name: 'undone' }, 2, [await eventFor('key.undone', record.id)]);
+            throw new Error('changed my mind');
+          }),
+          /changed my mind/,
+        );
+        await store.keys.delete(record.id, 2, [await eventFor('key.deleted', record.id)]);
+        assert.deepEqual(await actionsOf(record.id), ['key.deleted', 'key.updated', 'key.created']);
+      });
+
+      it('refuses a new key on a disabled or deleted service when asked to check it, storing neither the key nor its event', async function () {
+        const disabled = await store.services.insert(sampleService({ enabled: false }));
+        const onDisabled = sampleKeyOf(disabled.id);
+        const refusal = (error: unknown) => {
+          isCode('VALIDATION_FAILED')(error);
+          assert.match(JSON.stringify((error as KeysmithError).details), /"serviceId":"[^"]*disabled or deleted meanwhile/);
+          return true;
+        };
+        await assert.rejects(
+          store.keys.insert(onDisabled, { events: [await eventFor('key.created', onDisabled.id)], requireEnabledService: true }),
+          refusal,
+        );
+        assert.equal(await store.keys.get(onDisabled.id), undefined);
+        assert.deepEqual(await actionsOf(onDisabled.id), []);
+        const onGone = sampleKeyOf(`svc_${unique()}`);
+        await assert.rejects(store.keys.insert(onGone, { requireEnabledService: true }), refusal);
+        // Asked to check, an enabled service takes the key; not asked, the store leaves the rule to the core.
+        assert.equal((await store.keys.insert(sampleKeyOf(service.id), { requireEnabledService: true })).version, 1);
+        assert.equal((await store.keys.insert(sampleKeyOf(disabled.id))).version, 1);
+      });
+    });
+
+    describe('concurrent new keys', function () {
+      // A store may write concurrent new keys together (PostgreSQL does: newKeyBatch.ts): a key refused
+      // among them is refused alone, in a batch that succeeds (a disabled service) or fails (a duplicate).
+      for (const refused of ['a disabled service', 'a duplicate secret'] as const) {
+        it(`answers each of many concurrent checked inserts on its own, one of them on ${refused}`, async function () {
+          const actor = (await store.members.current()).name;
+          const disabled = await store.services.insert(sampleService({ enabled: false }));
+          const taken = await store.keys.insert(sampleKeyOf(service.id));
+          const odd = 7;
+          const records = Array.from({ length: 30 }, (_, index) =>
+            index !== odd
+              ? sampleKeyOf(service.id)
+              : refused === 'a disabled service'
+                ? sampleKeyOf(disabled.id)
+                : sampleKeyOf(service.id, { secretHash: taken.secretHash }),
+          );
+          const outcomes = await Promise.allSettled(
+            records.map((record) =>
+              store.keys.insert(record, {
+                events: [{ id: `evt_${unique()}`, at: '2030-01-02T00:00:00.000Z', actor, action: 'key.created', keyId: record.id }],
+                requireEnabledService: true,
+              }),
+            ),
+          );
+          for (const [index, outcome] of outcomes.entries()) {
+            const record = records[index]!;
+            const events = (await store.audit.query({ keyId: record.id, limit: 10 })).map((event) => event.action);
+            if (index === odd) {
+              assert.equal(outcome.status, 'rejected', `key ${index} was stored`);
+              await assert.rejects(
+                Promise.reject(outcome.reason),
+                isCode(refused === 'a disabled service' ? 'VALIDATION_FAILED' : 'DUPLICATE_SECRET'),
+              );
+              assert.equal(await store.keys.get(record.id), undefined);
+              assert.deepEqual(events, []);
+            } else {
+              assert.equal(outcome.status, 'fulfilled', `key ${index}: ${String((outcome as PromiseRejectedResult).reason)}`);
+              assert.deepEqual(outcome.value, { ...record, version: 1 });
+              assert.deepEqual(await store.keys.get(record.id), { ...record, version: 1 });
+              assert.deepEqual(events, ['key.created']);
+            }
+          }
+        });
+      }
+    });
+
     describe('members and audit', function () {
       it('knows the member it acts as, among its members', async function () {
         const current = await store.members.current();

@@ -166,6 +166,40 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       await refused(store.issuer.members.add({ name: uniqueName('x'), role: 'verifier', createdAt: '' }));
     });
 
+    it('issuer: creates keys the way a daemon does (checked service, event in the same write, batched), only in its own name', async () => {
+      const mine = Array.from({ length: 12 }, () => keyRecord({ createdBy: member.issuer.name }));
+      const stored = await Promise.all(
+        mine.map((record) =>
+          store.issuer.keys.insert(record, { events: [event(member.issuer.name, 'key.created', record.id)], requireEnabledService: true }),
+        ),
+      );
+      assert.deepEqual(
+        stored.map((key) => key.id),
+        mine.map((record) => record.id),
+      );
+      for (const record of mine) {
+        const events = await store.issuer.audit.query({ keyId: record.id, limit: 10 });
+        assert.deepEqual(
+          events.map((written) => written.action),
+          ['key.created'],
+        );
+      }
+      // One key in another's name among them: refused alone, the others stored.
+      const batch = Array.from({ length: 6 }, (_, index) => keyRecord({ createdBy: index === 3 ? member.admin.name : member.issuer.name }));
+      const outcomes = await Promise.allSettled(
+        batch.map((record) =>
+          store.issuer.keys.insert(record, { events: [event(member.issuer.name, 'key.created', record.id)], requireEnabledService: true }),
+        ),
+      );
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      await refused(Promise.reject((outcomes[3] as PromiseRejectedResult).reason));
+      assert.equal(await store.admin.keys.get(batch[3]!.id), undefined);
+      for (const record of mine.concat(batch.filter((_, index) => index !== 3))) await store.issuer.keys.delete(record.id, 1);
+    });
+
     it("issuer: appends audit events only in its own name (or a verify token's it served) and reads only its own", async () => {
       const forged = await refused(store.issuer.audit.append([event(member.admin.name, 'key.revoked', adminKey.id)]));
       assert.match(forged.message, /^Your role \(issuer\) does not allow writing audit events in another member's name\.$/);
@@ -196,6 +230,10 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       const write = await refused(store.auditor.keys.update({ ...adminKey, name: 'x' }, adminKey.version));
       assert.match(write.message, /^Your role \(auditor\) does not allow changing keys\.$/);
       await refused(store.auditor.keys.insert(keyRecord({ createdBy: member.auditor.name })));
+      const checked = await refused(
+        store.auditor.keys.insert(keyRecord({ createdBy: member.auditor.name }), { requireEnabledService: true }),
+      );
+      assert.match(checked.message, /does not allow adding keys/);
       await refused(store.auditor.keys.delete(adminKey.id, adminKey.version));
       await refused(store.auditor.services.insert(serviceRecord()));
     });

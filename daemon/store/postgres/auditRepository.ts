@@ -2,6 +2,7 @@
 // refuses updates and deletes (a trigger), whoever asks.
 import type { AuditEvent } from '../../protocol';
 import type { AuditRepository } from '../repositories';
+import { auditInsertSql, auditValues } from './auditRows';
 import { unstorableText } from './columns';
 import type { Session } from './session';
 
@@ -26,26 +27,9 @@ export class PostgresAuditRepository implements AuditRepository {
 
   async append(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One row per event, in the order given (WITH ORDINALITY), so ids follow the caller's order. An event
-    // already there is skipped: the audit trail writes refused events again, and a batch whose COMMIT
-    // was lost with the connection may in fact be stored; it must not block every later event.
-    // `recorded_by` is left to the database (session_user, checked by migration 002's row policy).
-    await this.session.query(
-      `INSERT INTO audit (event_id, at, actor, action, key_id, details)
-       SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-         WITH ORDINALITY AS e(event_id, at, actor, action, key_id, details, position)
-       ORDER BY e.position
-       ON CONFLICT (event_id) DO NOTHING`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.at),
-        events.map((event) => event.actor),
-        events.map((event) => event.action),
-        events.map((event) => event.keyId ?? null),
-        events.map((event) => (event.details === undefined ? null : JSON.stringify(event.details))),
-      ],
-    );
+    // An event already there is skipped: the audit trail writes refused events again, and a batch whose
+    // COMMIT was lost with the connection may in fact be stored; it must not block every later event.
+    await this.session.query(`${auditInsertSql(1)} ON CONFLICT (event_id) DO NOTHING`, auditValues(events));
   }
 
   async query(filter: { keyId?: string; limit: number }): Promise<AuditEvent[]> {

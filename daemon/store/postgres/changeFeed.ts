@@ -22,10 +22,18 @@ interface Notified {
 
 type Listener = Parameters<ChangeFeed['subscribe']>[0];
 export type FetchRecord = (collection: Collection, id: string) => Promise<StoreChange['record']>;
+/** The current records of `ids` (an id missing: deleted), in one query. */
+export type FetchRecords = (collection: Collection, ids: string[]) => Promise<Map<string, NonNullable<StoreChange['record']>>>;
 
 export interface ChangeFeedOptions {
   connect: () => pg.Client;
   fetch: FetchRecord;
+  /**
+   * When given, the notifications that arrived while the previous ones were handled are fetched
+   * together: another daemon creating keys in batches (newKeyBatch.ts) sends dozens per commit, and one
+   * query per key was most of this daemon's share of the work.
+   */
+  fetchMany?: FetchRecords;
   /** First retry delay after a lost connection; doubles up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -44,6 +52,10 @@ export class PostgresChangeFeed implements ChangeFeed {
   private queue: Promise<void> = Promise.resolve();
   /** A fetch failed: a change may be unknown here, so the next successful step resyncs. */
   private missed = false;
+  /** This daemon's writes under way, by record: settled when their statement answered. */
+  private readonly ownWrites = new Map<string, Promise<void>>();
+  /** Notifications received and not handled yet (with fetchMany), oldest first. */
+  private notified: Notified[] = [];
 
   constructor(private readonly options: ChangeFeedOptions) {}
 
@@ -64,6 +76,24 @@ export class PostgresChangeFeed implements ChangeFeed {
     for (const listener of this.listeners) listener.onChange(change);
   }
 
+  /**
+   * A write of this daemon was sent: its echo may arrive before the statement's answer (the NOTIFY and
+   * the result come on two connections), and is then held until the answer instead of fetched: the
+   * write announces the record itself. Without this about a third of sequential creates read their own
+   * key back. A write that failed (its answer lost) leaves the echo to fetch as any other.
+   */
+  expectOwn(collection: Collection, id: string, write: Promise<unknown>): void {
+    const key = keyOf(collection, id);
+    const settled = write.then(
+      () => {},
+      () => {},
+    );
+    this.ownWrites.set(key, settled);
+    void settled.then(() => {
+      if (this.ownWrites.get(key) === settled) this.ownWrites.delete(key);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
@@ -81,7 +111,14 @@ export class PostgresChangeFeed implements ChangeFeed {
     client.on('notification', (message) => {
       if (message.channel !== CHANGES_CHANNEL || message.payload === undefined) return;
       const notified = parseNotification(message.payload);
-      if (notified) this.enqueue(() => this.handle(notified));
+      if (!notified) return;
+      if (this.options.fetchMany === undefined) {
+        this.enqueue(() => this.handle(notified));
+        return;
+      }
+      this.notified.push(notified);
+      // One step handles whatever arrived before it runs.
+      if (this.notified.length === 1) this.enqueue(() => this.handleMany());
     });
     try {
       await client.connect();
@@ -152,9 +189,12 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async handle(notified: Notified): Promise<void> {
-    if (this.closed) return;
-    const seen = this.announced.get(keyOf(notified.collection, notified.id));
-    if (notified.deleted ? seen?.deleted : this.isKnown(notified.collection, notified.id, notified.version)) return;
+    if (this.closed || this.announcedAlready(notified)) return;
+    const own = this.ownWrites.get(keyOf(notified.collection, notified.id));
+    if (own) {
+      await own;
+      if (this.closed || this.announcedAlready(notified)) return;
+    }
     let record: StoreChange['record'];
     try {
       record = await this.options.fetch(notified.collection, notified.id);
@@ -167,6 +207,51 @@ export class PostgresChangeFeed implements ChangeFeed {
     const change = { collection: notified.collection, id: notified.id, record } as StoreChange;
     this.remember(change);
     for (const listener of this.listeners) listener.onChange(change);
+  }
+
+  private announcedAlready(notified: Notified): boolean {
+    const seen = this.announced.get(keyOf(notified.collection, notified.id));
+    return notified.deleted ? seen?.deleted === true : this.isKnown(notified.collection, notified.id, notified.version);
+  }
+
+  /** Every notification waiting, each record fetched once, one query per collection. */
+  private async handleMany(): Promise<void> {
+    const batch = this.notified;
+    this.notified = [];
+    if (this.closed) return;
+    const wanted: Notified[] = [];
+    for (const notified of batch) {
+      if (this.announcedAlready(notified)) continue;
+      const own = this.ownWrites.get(keyOf(notified.collection, notified.id));
+      if (own) {
+        await own;
+        if (this.closed || this.announcedAlready(notified)) continue;
+      }
+      wanted.push(notified);
+    }
+    const fetched = new Map<string, StoreChange['record']>();
+    for (const collection of new Set(wanted.map((notified) => notified.collection))) {
+      const ids = [...new Set(wanted.filter((notified) => notified.collection === collection).map((notified) => notified.id))];
+      let records: Map<string, NonNullable<StoreChange['record']>>;
+      try {
+        records = await this.options.fetchMany!(collection, ids);
+      } catch {
+        this.missed = true;
+        return;
+      }
+      for (const id of ids) fetched.set(keyOf(collection, id), records.get(id));
+    }
+    if (this.missed) this.resync();
+    for (const notified of wanted) {
+      const key = keyOf(notified.collection, notified.id);
+      if (!fetched.has(key)) continue;
+      const record = fetched.get(key);
+      fetched.delete(key); // a record notified twice is announced once, as it is now
+      if (this.closed || this.isKnown(notified.collection, notified.id, record?.version)) continue;
+      const change = { collection: notified.collection, id: notified.id, record } as StoreChange;
+      this.remember(change);
+      for (const listener of this.listeners) listener.onChange(change);
+    }
   }
 
   /** Whether this version (undefined: the deletion) of the record was announced already, or a newer one. */

@@ -35,6 +35,16 @@ export function fromRow<T>(row: Record<string, unknown>, columns: readonly Colum
 /** `$first, $first+1, ...` for an INSERT of `count` values. */
 export const placeholders = (count: number, first = 1) => Array.from({ length: count }, (_, index) => `$${index + first}`).join(', ');
 
+/** The SQL type of a column, for a parameter that needs a cast. Arrays are the string arrays of keys. */
+export function columnType(column: string, kind: ColumnKind = 'plain'): string {
+  if (kind === 'time') return 'timestamptz';
+  if (kind === 'count') return 'bigint';
+  if (kind === 'json') return 'jsonb';
+  return ARRAY_COLUMNS.has(column) ? 'text[]' : 'text';
+}
+
+const ARRAY_COLUMNS = new Set(['permissions', 'companies', 'ip_allow_list']);
+
 /** `column = $first, ...` for an UPDATE. */
 export const assignments = <T>(columns: readonly Column<T>[], first: number) =>
   columns.map(({ column }, index) => `${column} = $${index + first}`).join(', ');

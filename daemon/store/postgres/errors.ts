@@ -110,6 +110,8 @@ export function refusedAction(error: Error, sql: string): string {
   if (policy === 'audit') return "writing audit events in another member's name";
   if (policy === 'key_usage') return "recording usage of another member's key";
   const object = /permission denied for (?:table|view|sequence|function) "?([\w.]+)"?/.exec(error.message)?.[1];
+  // A new key's service check (migration 003), granted to those who may add keys.
+  if (object === 'keysmith_service_enabled') return 'adding keys';
   if (object?.startsWith('keysmith_') && object !== 'keysmith_migrations') return 'managing members';
   const noun = (object && TABLE_NOUNS[object]) ?? 'this';
   // A column grant refusal: reading keys is allowed, their sealed secrets are not.

@@ -46,14 +46,17 @@ export const KEY_FROM = 'keys_readable k LEFT JOIN key_usage u ON u.key_id = k.i
 
 /** How a repository reads keys: the full view, or the verify columns a verifier is granted. */
 export interface KeyReads {
+  /** Names the prepared statements of these reads. */
+  name: string;
   select: string;
   from: string;
 }
 
-export const FULL_KEY_READS: KeyReads = { select: KEY_SELECT, from: KEY_FROM };
+export const FULL_KEY_READS: KeyReads = { name: 'keysmith_key_full', select: KEY_SELECT, from: KEY_FROM };
 
 /** What verify needs (core/keyIndex.ts), as granted to keysmith_verifier: no names, creators, usage or secrets. */
 export const VERIFY_KEY_READS: KeyReads = {
+  name: 'keysmith_key_verify',
   select:
     'k.id, k.service_id, k.environment, k.reference, k.status, k.starts_at, k.expires_at, k.grace_until, k.permissions, ' +
     'k.companies, k.ip_allow_list, k.organization, k.secret_hash, k.version, 0 AS use_count',

@@ -1,15 +1,34 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
-import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
+import type { AuditEvent } from '../../protocol';
+import type { KeyListQuery, KeyRepository, NewKeyWrite, Stored } from '../repositories';
 import type { KeyRecord } from '../types';
-import { assignments, placeholders, toValues, unstorableText } from './columns';
-import { isForeignKeyViolation, isUniqueViolation } from './errors';
+import { auditInsertSql, auditValues } from './auditRows';
+import { assignments, columnType, toValues, unstorableText } from './columns';
+import { isConnectionError, isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
+import { NewKeyBatch, type NewKey } from './newKeyBatch';
 import type { Session } from './session';
-import { duplicateSecret, staleCollection, staleRecord } from '../staleRecord';
+import { duplicateSecret, serviceNoLongerEnabled, staleCollection, staleRecord } from '../staleRecord';
 import { staleWriteError } from './staleWrite';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
+/**
+ * The insert's values as a SELECT (so it can be gated by a WHERE), each cast to its column's type: a
+ * bare parameter in a select list would be taken as text.
+ */
+const TYPED_PLACEHOLDERS = KEY_COLUMNS.map(({ column, kind }, index) => `$${index + 1}::${columnType(column, kind)}`).join(', ');
+const SERVICE_ID_PARAMETER = KEY_COLUMNS.findIndex(({ field }) => field === 'serviceId') + 1;
+
+/** insertMany: $1 the keys as a JSON array of rows, $2 their events, each naming the key it belongs to. */
+const INSERT_MANY = `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::keys, $1::jsonb)),
+  k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM r WHERE keysmith_service_enabled(r.service_id) RETURNING ${KEY_RETURNING}),
+  a AS (INSERT INTO audit (event_id, at, actor, action, key_id, details)
+    SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
+    FROM jsonb_to_recordset($2::jsonb) AS e(n integer, written text, event_id text, at timestamptz, actor text, action text, key_id text, details jsonb)
+    WHERE e.written IN (SELECT id FROM k)
+    ORDER BY e.n)
+SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`;
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 
 /** The sealed copy a write was given (not read back: see KEY_RETURNING); an update without one keeps the stored one. */
@@ -30,17 +49,47 @@ function refusal(error: unknown, record: KeyRecord): unknown {
 export const ALL_KEYS_PAGE_ROWS = 5_000;
 
 export class PostgresKeyRepository implements KeyRepository {
+  /** New keys checked against their service, written together while another batch commits (newKeyBatch.ts). */
+  private readonly newKeys: NewKeyBatch | undefined;
+
   constructor(
     private readonly session: Session,
     /** A verifier reads only the verify columns (migration 002). */
     private readonly reads: KeyReads = FULL_KEY_READS,
     private readonly pageRows = ALL_KEYS_PAGE_ROWS,
-  ) {}
+    /**
+     * Outside a transaction (the pool's repositories): new keys are batched, and a create whose answer
+     * was lost is settled by asking again. Inside one, the caller's COMMIT decides both.
+     */
+    private readonly direct = false,
+  ) {
+    this.newKeys = direct
+      ? new NewKeyBatch(
+          (keys) => this.insertMany(keys),
+          (key, answerLost) => this.insertOne(key.record, { events: key.events, requireEnabledService: true }, answerLost),
+        )
+      : undefined;
+  }
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
     if (unstorableText(id)) return undefined;
-    const { rows } = await this.session.query(`SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`, [id]);
+    // Every change another daemon makes is read back by id (the change feed): prepared.
+    const { rows } = await this.session.query(
+      `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = $1`,
+      [id],
+      this.reads.name + '_get',
+    );
     return rows[0] && keyFromRow(rows[0]);
+  }
+
+  /** The keys of `ids` that exist, by id: what the change feed reads for a burst of notifications. */
+  async getMany(ids: string[]): Promise<Map<string, Stored<KeyRecord>>> {
+    const { rows } = await this.session.query(
+      `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = ANY($1::text[])`,
+      [ids.filter((id) => !unstorableText(id))],
+      this.reads.name + '_get_many',
+    );
+    return new Map(rows.map((row) => [String(row.id), keyFromRow(row)]));
   }
 
   async findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined> {
@@ -92,35 +141,94 @@ export class PostgresKeyRepository implements KeyRepository {
     return { count: Number(rows[0]?.count ?? 0), keys: rows.map((row) => ({ id: row.id, sealed: row.sealed })) };
   }
 
-  async insert(record: KeyRecord): Promise<Stored<KeyRecord>> {
-    const values = toValues(record, KEY_COLUMNS);
-    const first = values.length + 1;
-    // The usage an imported key arrives with goes to key_usage in the same statement.
-    values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
+  async insert(record: KeyRecord, write: NewKeyWrite = {}): Promise<Stored<KeyRecord>> {
+    const withUsage = (record.useCount ?? 0) > 0 || record.lastUsedAt !== undefined;
+    if (this.newKeys === undefined || !write.requireEnabledService || withUsage) return this.insertOne(record, write);
+    const stored = await this.newKeys.insert({ record, events: write.events ?? [] });
+    if (stored === undefined) throw serviceNoLongerEnabled();
+    return stored;
+  }
+
+  /**
+   * A create whose answer was lost with its connection (`STORE_UNAVAILABLE` after the statement was
+   * sent) may have committed: answering 503 could refuse a key that is stored. Its statement is sent
+   * once more, on a fresh connection of the pool: if the first never committed, this one stores the key
+   * (with its events); if it did, this one meets the key's id, taken by a key with this very secret,
+   * and that key is the answer. The resent statement waits on the first's row if that is still being
+   * committed (the primary key's unique check), so the answer is never read too early.
+   */
+  private async insertOne(record: KeyRecord, write: NewKeyWrite, answerLost = false): Promise<Stored<KeyRecord>> {
     try {
-      const { rows } = await this.session.query(
-        `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) VALUES (${placeholders(KEY_COLUMNS.length)}) RETURNING ${KEY_RETURNING}),
-          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
-            SELECT id, $${first}::bigint, $${first + 1}::timestamptz, $${first + 2}::text FROM k WHERE $${first}::bigint > 0 OR $${first + 1}::timestamptz IS NOT NULL
-            RETURNING *)
-        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
-        values,
-      );
-      return this.announce(withSealed(keyFromRow(rows[0]), record));
+      return await this.insertStatement(record, write, answerLost);
     } catch (error) {
-      throw refusal(error, record);
+      if (!this.direct || answerLost || !isConnectionError(error)) throw error;
+      return this.insertStatement(record, write, true);
     }
   }
 
-  async update(record: KeyRecord, expectedVersion: number): Promise<Stored<KeyRecord>> {
-    // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
-    const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
+  /**
+   * One statement, so a create is one round trip and one commit: the key, its usage (an imported key
+   * arrives with some), its audit events, and (requireEnabledService) the check of its service under a
+   * share lock (migration 003), which a concurrent disable waits for.
+   */
+  private async insertStatement(record: KeyRecord, write: NewKeyWrite, resent: boolean): Promise<Stored<KeyRecord>> {
+    const values = toValues(record, KEY_COLUMNS);
+    const usage = values.length + 1;
+    values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
+    const events = write.events ?? [];
+    const audit = values.length + 1;
+    if (events.length > 0) values.push(...auditValues(events));
+    const gate = write.requireEnabledService ? `WHERE keysmith_service_enabled($${SERVICE_ID_PARAMETER})` : '';
     let rows: Record<string, unknown>[];
     try {
-      ({ rows } = await this.session.query(
-        `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})
+      ({ rows } = await this.writing(
+        record.id,
+        this.session.query(
+          `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${KEY_RETURNING}),
+          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
+            SELECT id, $${usage}::bigint, $${usage + 1}::timestamptz, $${usage + 2}::text FROM k WHERE $${usage}::bigint > 0 OR $${usage + 1}::timestamptz IS NOT NULL
+            RETURNING *)${
+              events.length > 0
+                ? `,
+          a AS (${auditInsertSql(audit, 'k')})`
+                : ''
+            }
+        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
+          values,
+          `keysmith_key_insert${gate ? '_checked' : ''}${events.length > 0 ? '_audited' : ''}`,
+        ),
+      ));
+    } catch (error) {
+      if (resent && isUniqueViolation(error, 'keys_pkey')) {
+        const stored = await this.get(record.id);
+        if (stored?.secretHash === record.secretHash) return this.announce(withSealed(stored, record));
+      }
+      throw refusal(error, record);
+    }
+    if (rows[0] === undefined) throw serviceNoLongerEnabled();
+    return this.announce(withSealed(keyFromRow(rows[0]), record));
+  }
+
+  async update(record: KeyRecord, expectedVersion: number, events: AuditEvent[] = []): Promise<Stored<KeyRecord>> {
+    // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
+    const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
+    const audit = values.length + 1;
+    if (events.length > 0) values.push(...auditValues(events));
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await this.writing(
+        record.id,
+        this.session.query(
+          `WITH k AS (UPDATE keys SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING ${KEY_RETURNING})${
+            events.length > 0
+              ? `,
+          a AS (${auditInsertSql(audit, 'k')})`
+              : ''
+          }
         SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`,
-        values,
+          values,
+          `keysmith_key_update${events.length > 0 ? '_audited' : ''}`,
+        ),
       ));
     } catch (error) {
       throw refusal(error, record);
@@ -129,10 +237,59 @@ export class PostgresKeyRepository implements KeyRepository {
     return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
-  async delete(id: string, expectedVersion: number): Promise<void> {
-    const { rowCount } = await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion]);
+  async delete(id: string, expectedVersion: number, events: AuditEvent[] = []): Promise<void> {
+    const { rowCount } =
+      events.length === 0
+        ? await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion])
+        : await this.session.query(
+            `WITH k AS (DELETE FROM keys WHERE id = $1 AND version = $2 RETURNING id), a AS (${auditInsertSql(3, 'k')})
+            SELECT id FROM k`,
+            [id, expectedVersion, ...auditValues(events)],
+            'keysmith_key_delete_audited',
+          );
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.session.changed({ collection: 'keys', id, record: undefined });
+  }
+
+  /**
+   * New keys with their service checks and events in one statement (newKeyBatch.ts): rows as JSON, typed
+   * by the keys table's own row type. The keys stored are returned; a key missing had its service
+   * disabled or deleted. Refused as a whole (unique, rights): the batch sends each key again alone.
+   */
+  private async insertMany(keys: NewKey[]): Promise<Map<string, Stored<KeyRecord>>> {
+    const rows = keys.map(({ record }) => {
+      const values = toValues(record, KEY_COLUMNS);
+      return Object.fromEntries(KEY_COLUMNS.map(({ column }, index) => [column, values[index]]));
+    });
+    let n = 0;
+    const events = keys.flatMap(({ record, events: described }) =>
+      described.map((event) => ({
+        n: n++,
+        written: record.id,
+        event_id: event.id,
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        key_id: event.keyId ?? null,
+        details: event.details ?? null,
+      })),
+    );
+    const query = this.session.query(INSERT_MANY, [JSON.stringify(rows), JSON.stringify(events)], 'keysmith_key_insert_batch');
+    for (const { record } of keys) this.session.writing?.('keys', record.id, query);
+    const { rows: inserted } = await query;
+    const stored = new Map<string, Stored<KeyRecord>>();
+    const written = new Map(keys.map(({ record }) => [record.id, record]));
+    for (const row of inserted) {
+      const record = written.get(String(row.id))!;
+      stored.set(record.id, this.announce(withSealed(keyFromRow(row), record)));
+    }
+    return stored;
+  }
+
+  /** Tells the change feed a write of this key is under way (its echo then waits for the answer). */
+  private writing<T>(id: string, write: Promise<T>): Promise<T> {
+    this.session.writing?.('keys', id, write);
+    return write;
   }
 
   private announce(record: Stored<KeyRecord>): Stored<KeyRecord> {

@@ -46,8 +46,12 @@ export interface PostgresStore extends Store {
   changes: PostgresChangeFeed;
 }
 
-const repositories = (session: Session, reads: KeyReads): UnitOfWork & { tokens: PostgresTokenRepository } => ({
-  keys: new PostgresKeyRepository(session, reads),
+const repositories = (
+  session: Session,
+  reads: KeyReads,
+  direct = false,
+): UnitOfWork & { keys: PostgresKeyRepository; tokens: PostgresTokenRepository } => ({
+  keys: new PostgresKeyRepository(session, reads, undefined, direct),
   services: new PostgresServiceRepository(session),
   tokens: new PostgresTokenRepository(session),
 });
@@ -80,11 +84,26 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   // The feed fetches through the repositories, which announce through the feed: tied by a late reference.
   let feed: PostgresChangeFeed | undefined = undefined;
-  const session = poolSession(pool, password, (change) => feed?.announce(change), identity);
-  const direct = repositories(session, reads);
+  const session = poolSession(
+    pool,
+    password,
+    (change) => feed?.announce(change),
+    identity,
+    (collection, id, write) => feed?.expectOwn(collection, id, write),
+  );
+  const direct = repositories(session, reads, true);
   const changes = new PostgresChangeFeed({
     connect: () => new pg.Client(clientConfig(options)),
     fetch: (collection, id) => direct[collection].get(id),
+    fetchMany: async (collection, ids) => {
+      if (collection === 'keys') return direct.keys.getMany(ids);
+      const records = new Map<string, NonNullable<StoreChange['record']>>();
+      for (const id of ids) {
+        const record = await direct[collection].get(id);
+        if (record) records.set(id, record);
+      }
+      return records;
+    },
     backoffMs: options.reconnectBackoffMs,
   });
   try {

@@ -6,9 +6,16 @@ import type { StoreChange } from '../repositories';
 import { forbiddenRole, isForbidden, refusedAction, storeError } from './errors';
 
 export interface Session {
-  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /**
+   * `prepareAs`: a name for a statement run on every create or change (one name per distinct text), so
+   * each connection parses and plans it once instead of on every call: most of the database's CPU per
+   * create was parsing and planning the key insert's CTE and the key read by id.
+   */
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[], prepareAs?: string): Promise<pg.QueryResult<R>>;
   /** A write of this session: announced now (outside a transaction) or at COMMIT. */
   changed(change: StoreChange): void;
+  /** A write of a record was sent and settles with `write` (outside a transaction): see PostgresChangeFeed.expectOwn. */
+  writing?(collection: StoreChange['collection'], id: string, write: Promise<unknown>): void;
 }
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -24,9 +31,12 @@ export async function runQuery<R extends pg.QueryResultRow>(
   text: string,
   values?: unknown[],
   identity?: Identity,
+  prepareAs?: string,
 ): Promise<pg.QueryResult<R>> {
   try {
-    return await (target as pg.Pool).query<R>(text, values);
+    return prepareAs === undefined
+      ? await (target as pg.Pool).query<R>(text, values)
+      : await (target as pg.Pool).query<R>({ name: prepareAs, text, values });
   } catch (error) {
     if (identity && isForbidden(error)) throw forbiddenRole(identity.role ?? 'unknown', refusedAction(error as Error, text));
     throw storeError(error, password);
@@ -38,10 +48,12 @@ export function poolSession(
   password: string | undefined,
   announce: (change: StoreChange) => void,
   identity?: Identity,
+  writing?: Session['writing'],
 ): Session {
   return {
-    query: (text, values) => runQuery(pool, password, text, values, identity),
+    query: (text, values, prepareAs) => runQuery(pool, password, text, values, identity, prepareAs),
     changed: announce,
+    writing,
   };
 }
 
@@ -52,7 +64,7 @@ export function transactionSession(
   identity?: Identity,
 ): Session {
   return {
-    query: (text, values) => runQuery(client, password, text, values, identity),
+    query: (text, values, prepareAs) => runQuery(client, password, text, values, identity, prepareAs),
     changed: (change) => pending.push(change),
   };
 }

@@ -2,6 +2,7 @@
 // esbuild bundle, with no files beside it); once released it is never edited, only followed by another.
 import { initialSchema } from './001_initial';
 import { rolesSchema } from './002_roles';
+import { serviceLockSchema } from './003_service_lock';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'roles', sql: rolesSchema },
+  { version: 3, name: 'service lock', sql: serviceLockSchema },
 ];
