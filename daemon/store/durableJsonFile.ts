@@ -19,10 +19,10 @@ export interface DurableJsonFileOptions<T> {
 export class DurableJsonFile<T extends object> implements Adapter<T> {
   private readonly fs: DurableFileFs;
   /**
-   * The exact text of the file as last read or durably written (as slices): the state to return to
-   * when a later write fails. Kept as text, not objects: no clone per write, only a parse on failure.
+   * The file's exact content as last read (its bytes) or durably written (the JSON slices), until
+   * forgetContent(): what the store copies to its backup once it has loaded.
    */
-  private durableJson: readonly string[] | null = null;
+  private durableContent: Buffer | readonly string[] | null = null;
 
   constructor(
     readonly file: string,
@@ -31,38 +31,38 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     this.fs = options.fs ?? nodeStoreFs;
   }
 
-  get lastDurableJson(): readonly string[] | null {
-    return this.durableJson;
+  get lastDurableContent(): Buffer | readonly string[] | null {
+    return this.durableContent;
   }
 
   /** null when the file does not exist; throws StoreCorruptError when it exists but is unusable. */
   async read(): Promise<T | null> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
-      text = (await this.fs.readFile(this.file)).toString('utf8').replace(/^\uFEFF/, '');
+      bytes = await this.fs.readFile(this.file);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
-    const value = await this.validate(text);
-    this.durableJson = [text];
+    // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
+    const value = await this.validate(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    this.durableContent = bytes;
     return value;
   }
 
   /**
-   * `retainText: false` drops the text once written (the journaled store rolls back without it, and a
-   * 60 MB copy of the store is not worth keeping); lastDurableJson is then null until the next read.
+   * `retainContent: false` drops the text once written (a 60 MB copy of the store is not worth keeping
+   * after each compaction); lastDurableContent is then null until the next read.
    */
-  async write(data: T, options: { retainText?: boolean } = {}): Promise<void> {
+  async write(data: T, options: { retainContent?: boolean } = {}): Promise<void> {
     const json = await stringifyInSlices(data);
     await writeFileAtomic(this.fs, this.file, json);
-    this.durableJson = options.retainText === false ? null : json;
+    this.durableContent = options.retainContent === false ? null : json;
   }
 
-  /** Drops the retained text (after the store copied it to its backup). */
-  forgetText(): void {
-    this.durableJson = null;
+  /** Drops the retained content (after the store copied it to its backup). */
+  forgetContent(): void {
+    this.durableContent = null;
   }
 
   private async validate(text: string): Promise<T> {

@@ -29,7 +29,11 @@ export class EmbeddedTransaction {
     private readonly tracked: boolean,
   ) {}
 
-  get(collection: Collection, id: string): Stored | undefined {
+  /**
+   * The record as this unit sees it, shared, not copied (the repositories copy what they hand out); a
+   * record stored before versions has none: read it with versionOf.
+   */
+  get(collection: Collection, id: string): EngineRecord | undefined {
     const key = slot(collection, id);
     const written = this.writes.get(key);
     if (written) return written.record;
@@ -37,17 +41,17 @@ export class EmbeddedTransaction {
     if (this.tracked && !this.reads.has(key)) {
       this.reads.set(key, { collection, id, version: committed === undefined ? undefined : versionOf(committed) });
     }
-    return committed === undefined ? undefined : withVersion(committed);
+    return committed;
   }
 
-  all(collection: Collection): Stored[] {
+  all(collection: Collection): EngineRecord[] {
     if (this.tracked && !this.scans.has(collection)) this.scans.set(collection, this.state.changeCount(collection));
-    const result: Stored[] = [];
     // Most reads happen with nothing written yet (a list, the verify index at start): no lookup per record.
-    const hasWrites = this.writes.size > 0;
+    if (this.writes.size === 0) return [...this.state.values(collection)];
+    const result: EngineRecord[] = [];
     for (const record of this.state.values(collection)) {
-      const written = hasWrites ? this.writes.get(slot(collection, record.id)) : undefined;
-      if (!written) result.push(withVersion(record));
+      const written = this.writes.get(slot(collection, record.id));
+      if (!written) result.push(record);
       else if (written.record) result.push(written.record);
     }
     for (const written of this.writes.values()) {
@@ -59,7 +63,7 @@ export class EmbeddedTransaction {
   }
 
   /** `track` false: a uniqueness check, checked again at commit anyway, so not a read that can go stale. */
-  keyByHash(secretHash: string, track = true): Stored | undefined {
+  keyByHash(secretHash: string, track = true): EngineRecord | undefined {
     for (const written of this.writes.values()) {
       if (written.collection === 'keys' && (written.record as KeyRecord | undefined)?.secretHash === secretHash) return written.record;
     }
@@ -80,7 +84,7 @@ export class EmbeddedTransaction {
   update<T extends EngineRecord>(collection: Collection, record: T, expectedVersion: number): T & { version: number } {
     const current = this.get(collection, record.id);
     if (current === undefined) throw notFound(NOUN[collection], record.id);
-    if (current.version !== expectedVersion) throw staleRecord(collection, current as { id: string; name?: string });
+    if (versionOf(current) !== expectedVersion) throw staleRecord(collection, current as { id: string; name?: string });
     if (collection === 'keys') {
       const holder = this.keyByHash((record as KeyRecord).secretHash, false);
       if (holder !== undefined && holder.id !== record.id) throw duplicateSecret();
@@ -98,7 +102,7 @@ export class EmbeddedTransaction {
       if (expectedVersion === undefined) return false;
       throw notFound(NOUN[collection], id);
     }
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    if (expectedVersion !== undefined && versionOf(current) !== expectedVersion) {
       throw staleRecord(collection, current as { id: string; name?: string });
     }
     this.buffer({ collection, id, record: undefined, base: expectedVersion === undefined ? 'any' : expectedVersion });
@@ -154,8 +158,4 @@ export class EmbeddedTransaction {
       }
     }
   }
-}
-
-function withVersion(record: EngineRecord): Stored {
-  return record.version === undefined ? { ...record, version: 1 } : (record as Stored);
 }

@@ -44,7 +44,7 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
   let data: StoreData;
   let seq: number;
   let replayed = 0;
-  if (file.lastDurableJson === null) {
+  if (file.lastDurableContent === null) {
     if (journalText) {
       throw new JournalCorruptError(
         files.journal,
@@ -78,15 +78,15 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
     }
   }
 
-  if (file.lastDurableJson === null || replayed > 0) {
+  if (file.lastDurableContent === null || replayed > 0) {
     await file.write(snapshotOf(data, seq)).catch((error: unknown) => {
       throw new StoreWriteError(files.store, error);
     });
   }
-  await writeFileAtomic(fs, files.backup, file.lastDurableJson!).catch((error: unknown) => {
+  await writeFileAtomic(fs, files.backup, file.lastDurableContent!).catch((error: unknown) => {
     throw new StoreWriteError(files.backup, error);
   });
-  file.forgetText();
+  file.forgetContent();
   // Every batch is now in store.json: start an empty journal (also clears a torn tail or stale lines).
   const journal = await Journal.createEmpty(fs, files.journal).catch((error: unknown) => {
     throw new StoreWriteError(files.journal, error);
