@@ -25,6 +25,7 @@ import { openSealer } from './openSealer';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
 import { openStore } from './store/openStore';
+import { collectGarbageIfGrown, heapInUse } from './startupGarbage';
 import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
 import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
 import type { Store } from './store/repositories';
@@ -99,6 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await assertPrivateDataDir(dataDir);
   await assertNoSymlinks(dataDir, DATA_DIR_FILES);
+  const heapBeforeStore = heapInUse();
   const store =
     options.store ??
     (await openStore({
@@ -108,6 +110,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       usageFlushMs: options.usageFlushMs,
       ownerName: options.adminName ?? osUserName(),
     }));
+  // The file's text and bytes are garbage once the records are built: gone before the index is built.
+  collectGarbageIfGrown(heapBeforeStore);
   try {
     // On a team store the daemon acts as its member (the database login), whatever the OS user is.
     const member = await store.members.current();

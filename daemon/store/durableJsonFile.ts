@@ -18,21 +18,12 @@ export interface DurableJsonFileOptions<T> {
 
 export class DurableJsonFile<T extends object> implements Adapter<T> {
   private readonly fs: DurableFileFs;
-  /**
-   * The file's exact content as last read (its bytes) or durably written (the JSON slices), until
-   * forgetContent(): what the store copies to its backup once it has loaded.
-   */
-  private durableContent: Buffer | readonly string[] | null = null;
 
   constructor(
     readonly file: string,
     private readonly options: DurableJsonFileOptions<T>,
   ) {
     this.fs = options.fs ?? nodeStoreFs;
-  }
-
-  get lastDurableContent(): Buffer | readonly string[] | null {
-    return this.durableContent;
   }
 
   /** null when the file does not exist; throws StoreCorruptError when it exists but is unusable. */
@@ -44,39 +35,18 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
       if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
-    // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
-    const value = await this.validate(bytes.toString('utf8').replace(/^\uFEFF/, ''));
-    this.durableContent = bytes;
-    return value;
-  }
-
-  /**
-   * `retainContent: false` drops the text once written (a 60 MB copy of the store is not worth keeping
-   * after each compaction); lastDurableContent is then null until the next read.
-   */
-  async write(data: T, options: { retainContent?: boolean } = {}): Promise<void> {
-    const json = await stringifyInSlices(data);
-    await writeFileAtomic(this.fs, this.file, json);
-    this.durableContent = options.retainContent === false ? null : json;
-  }
-
-  /** Drops the retained content (after the store copied it to its backup). */
-  forgetContent(): void {
-    this.durableContent = null;
-  }
-
-  private async validate(text: string): Promise<T> {
-    let parsed: unknown;
+    // The text is not kept past the parse: at 100k keys it is 60 MB, and the bytes another 60 MB.
+    const parsed = parseJson(bytes.toString('utf8'));
+    if ('syntaxError' in parsed) throw await this.corrupt(parsed.syntaxError);
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw await this.corrupt(describeJsonSyntaxError(text));
-    }
-    try {
-      return this.options.validate(parsed);
+      return this.options.validate(parsed.value);
     } catch (error) {
       throw await this.corrupt({ reason: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.fs, this.file, await stringifyInSlices(data));
   }
 
   private async corrupt(detail: CorruptionDetail): Promise<StoreCorruptError> {
@@ -86,5 +56,15 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
       () => undefined,
     );
     return new StoreCorruptError(this.file, detail, this.options.backupFile, backupSavedAt);
+  }
+}
+
+function parseJson(text: string): { value: unknown } | { syntaxError: CorruptionDetail } {
+  // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
+  const json = text.replace(/^\uFEFF/, '');
+  try {
+    return { value: JSON.parse(json) };
+  } catch {
+    return { syntaxError: describeJsonSyntaxError(json) };
   }
 }

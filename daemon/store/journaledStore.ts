@@ -76,7 +76,7 @@ export async function openJournaledStore(options: OpenJournaledStoreOptions): Pr
         state,
         loaded.seq,
         loaded.journal,
-        (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainContent: false }),
+        (data, seq) => loaded.file.write(snapshotOf(data, seq)),
         { usageFlushMs, compactAfterBytes, compactAfterLines },
         options.onCommitted,
       );
