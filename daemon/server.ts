@@ -6,7 +6,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { adminSocketPath, listenOnAdminSocket } from './adminSocket';
 import { createApp } from './app';
@@ -24,6 +23,7 @@ import { MASTER_KEY_FILE } from './keys/masterKey';
 import { openSealer } from './openSealer';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
+import { osUserName } from './store/embeddedStore';
 import { openStore } from './store/openStore';
 import { collectGarbageIfGrown, heapInUse } from './startupGarbage';
 import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
@@ -84,14 +84,6 @@ export interface RunningServer {
 
 export function initialStoreData(): StoreData {
   return { version: 1, services: structuredClone([...BUILT_IN_SERVICES]), keys: [], tokens: [] };
-}
-
-function osUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'admin';
-  }
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {

@@ -15,12 +15,12 @@ export interface OpenEmbeddedStoreOptions extends OpenJournaledStoreOptions {
   ownerName?: string;
 }
 
+type Listener = Parameters<ChangeFeed['subscribe']>[0];
+
 export interface EmbeddedStore extends Store {
   /** The engine underneath (diagnostics: durable writes, snapshots). */
   readonly engine: JournaledKeyStore;
 }
-
-type Listener = Parameters<ChangeFeed['subscribe']>[0];
 
 export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
   const { ownerName = osUserName(), ...engineOptions } = options;
@@ -105,7 +105,8 @@ function ownerOnlyMembers(name: string, createdAt: string): MemberRepository {
   };
 }
 
-function osUserName(): string {
+/** The OS user running the daemon: the embedded store's owner, and the daemon's admin name. */
+export function osUserName(): string {
   try {
     return userInfo().username;
   } catch {

@@ -3,19 +3,18 @@
 // the change count of each collection it listed or counted) and checked again at commit, so a decision
 // taken on something that moved meanwhile is refused with CONFLICT instead of applied on stale ground.
 import { notFound } from '../errors';
-import { versionOf, type CommittedState, type EngineRecord, type RecordWrite } from './committedState';
-import { duplicateSecret, staleCollection, staleRecord, type Collection } from './staleRecord';
+import { versionOf, type CommittedState, type EngineRecord, type EngineWrite } from './committedState';
+import { duplicateSecret, NOUN, staleCollection, staleRecord, type Collection } from './staleRecord';
 import type { KeyRecord } from './types';
 
 type Stored = EngineRecord & { version: number };
 
-interface PendingWrite extends RecordWrite {
+interface PendingWrite extends EngineWrite {
   record: Stored | undefined;
   /** The committed version this write was decided on (undefined: the record must not exist; 'any': no check). */
   base: number | undefined | 'any';
 }
 
-const NOUN: Record<Collection, string> = { keys: 'key', services: 'service', tokens: 'token' };
 const slot = (collection: Collection, id: string) => `${collection}\u0000${id}`;
 
 export class EmbeddedTransaction {
@@ -114,7 +113,7 @@ export class EmbeddedTransaction {
   }
 
   /** Applies the writes durably, all or nothing, after checking nothing read or written moved meanwhile. */
-  commit(): Promise<RecordWrite[]> {
+  commit(): Promise<EngineWrite[]> {
     const writes = [...this.writes.values()];
     return this.state.commit(
       writes.map(({ collection, id, record }) => ({ collection, id, record })),

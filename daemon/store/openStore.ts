@@ -52,10 +52,6 @@ function cannotOpen(store: string, error: unknown): Error {
   return new Error(`cannot open the team store ${store}: ${reason}. Check --store (or ${STORE_URL_ENV}).`, { cause: error });
 }
 
-export function isTeamStore(choice: Pick<StoreChoice, 'storeUrl'>): boolean {
-  return choice.storeUrl !== undefined;
-}
-
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.storeUrl === undefined) {
     return openEmbeddedStore({

@@ -2,7 +2,6 @@
 // journal's batches newer than the snapshot replayed on top. When the journal held anything (the last
 // run did not close cleanly), the state as loaded is written as a new snapshot and the journal starts
 // empty, so store.json.bak is always a complete copy of the store as loaded.
-import * as path from 'node:path';
 import { DurableJsonFile } from './durableJsonFile';
 import { JournalCorruptError, StoreWriteError } from './errors';
 import { Journal, readJournalText } from './journal';
@@ -114,8 +113,4 @@ export async function assertPrivateIfExists(fs: StoreFs, file: string): Promise<
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
-}
-
-export function storeFilesIn(dataDir: string, names: { store: string; backup: string; journal: string }): StoreFiles {
-  return { store: path.join(dataDir, names.store), backup: path.join(dataDir, names.backup), journal: path.join(dataDir, names.journal) };
 }
