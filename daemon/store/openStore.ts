@@ -62,7 +62,10 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
     });
   }
   // Loaded only for a team store: evaluating the PostgreSQL driver costs an embedded start ~0.2 s.
-  const [{ openPostgresStore }, { describeUrl }] = await Promise.all([import('./postgres/postgresStore'), import('./postgres/connection')]);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand; import() would bypass tsx's CommonJS hook in the tests */
+  const { openPostgresStore } = require('./postgres/postgresStore') as typeof import('./postgres/postgresStore');
+  const { describeUrl } = require('./postgres/connection') as typeof import('./postgres/connection');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const lock = await acquireDataDirLock(nodeStoreFs, choice.dataDir);
   try {
     const store = await openPostgresStore({ url: choice.storeUrl, usageFlushMs: choice.usageFlushMs }).catch((error: unknown) => {
