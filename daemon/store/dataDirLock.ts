@@ -103,7 +103,7 @@ async function writeOwner(handle: StoreFileHandle): Promise<void> {
 /** null when there is no lock file. */
 async function readLockText(fs: StoreFs, file: string): Promise<string | null> {
   try {
-    return (await fs.readFile(file)).toString('utf8');
+    return await fs.readText(file);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;
