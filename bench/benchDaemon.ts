@@ -75,6 +75,13 @@ export async function startDaemon(dataDir: string, options: StartOptions = {}): 
   };
 }
 
+/** A process's resident memory now and its peak (VmRSS, VmHWM), from /proc. */
+export async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
 /** KEYSMITH_BENCH_DAEMON_NODE_ARGS adds node flags to every bench daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
 function extraNodeArgs(): string[] {
   return (process.env.KEYSMITH_BENCH_DAEMON_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);

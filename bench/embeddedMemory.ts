@@ -1,7 +1,9 @@
 // Where the embedded store's memory goes: seeds N keys in a child process (so the seeding's garbage is
 // not counted), then, in this process, opens the store as the daemon does and builds the verify index,
-// printing process.memoryUsage() after a full GC at each step. Run on its own:
-//   node --expose-gc --import tsx bench/embeddedMemory.ts [keys=100000]
+// printing process.memoryUsage() after a full GC at each step. Then the real daemon (dist/daemon.js, or
+// KEYSMITH_DAEMON_BUNDLE) on the same data dir, as the team bench measures it: RSS 2 s after start and
+// the peak, a few starts. Run on its own:
+//   node --expose-gc --import tsx bench/embeddedMemory.ts [keys=100000] [daemon starts=3]
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -9,6 +11,8 @@ import { KeyIndex } from '../daemon/core/keyIndex';
 import { initialStoreData } from '../daemon/server';
 import { openEmbeddedStore } from '../daemon/store/embeddedStore';
 import { makeTempDir, removeDir } from '../test/support/tempDirs';
+import { memoryOf, startDaemon } from './benchDaemon';
+import { formatMs } from './stats';
 import { seedStore } from './storeSeed';
 
 const MiB = 2 ** 20;
@@ -28,7 +32,7 @@ function measure(step: string): Step {
   return { step, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external + usage.arrayBuffers };
 }
 
-async function main(keys: number): Promise<void> {
+async function main(keys: number, starts: number): Promise<void> {
   if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
   const root = await makeTempDir('embedded-memory');
   try {
@@ -56,6 +60,18 @@ async function main(keys: number): Promise<void> {
     });
     console.log(`(${index.size} keys in the verify index)`);
     await store.close();
+    for (let start = 0; start < starts; start++) {
+      const daemon = await startDaemon(dataDir);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const { rssMiB, peakMiB } = await memoryOf(daemon.pid);
+        console.log(
+          `daemon: start-up ${formatMs(daemon.startupMs)}, RSS 2 s after start ${rssMiB.toFixed(0)} MB, peak ${peakMiB.toFixed(0)} MB`,
+        );
+      } finally {
+        await daemon.stop();
+      }
+    }
   } finally {
     await removeDir(root);
   }
@@ -64,7 +80,7 @@ async function main(keys: number): Promise<void> {
 if (process.argv[2] === '--seed') {
   void seedStore(process.argv[3]!, Number(process.argv[4]));
 } else {
-  main(Number(process.argv[2] ?? 100_000)).catch((error: unknown) => {
+  main(Number(process.argv[2] ?? 100_000), Number(process.argv[3] ?? 3)).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

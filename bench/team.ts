@@ -4,13 +4,13 @@
 // (revokePropagation.ts), and the daemon's start-up time and memory. Then the embedded store's memory at
 // 100k keys. One throwaway PostgreSQL 15 (test/support/postgresServer.ts, fsync on), a database per size.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TokenCreated } from '../daemon/protocol';
 import { keepAliveAgent, sendExpecting, type Target } from '../test/support/http';
 import { startPostgresServer, type PostgresServer } from '../test/support/postgresServer';
 import { createTwinTable, openBareInserter, type BareInsertPhase } from './bareInsert';
-import { startDaemon, type BenchDaemon } from './benchDaemon';
+import { memoryOf, startDaemon, type BenchDaemon } from './benchDaemon';
 import type { PhaseLimits } from './closedLoop';
 import { runPhase } from './create';
 import { compareLoads, rawJsonPost, type LoadResult } from './loadClient';
@@ -323,12 +323,6 @@ async function waitForToken(b: BenchDaemon, verifyToken: string, seed: TeamSeed)
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('daemon B never accepted the verify token made on A');
-}
-
-async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
 }
 
 async function embeddedMemory(root: string, keys: number): Promise<{ rssMiB: number; peakMiB: number; startupMs: number }> {

@@ -9,6 +9,7 @@ import { daemonFilePath, resolveDataDir } from '../common/daemonJson';
 import { consoleLogger } from './http/errorHandler';
 import { MASTER_KEY_FILE } from './keys/masterKey';
 import { startServer, type RunningServer } from './server';
+import { collectGarbage } from './startupGarbage';
 import { storeUrlFrom, StoreUrlError } from './store/openStore';
 import { STOP_SIGNALS, stopDaemon } from './stopDaemon';
 import { DAEMON_VERSION } from './version';
@@ -50,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Store: ${server.core.context.store.description}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
+  // What was read to build the verify index is garbage now that the daemon serves.
+  collectGarbage();
 }
 
 function stopOnSignals(server: RunningServer, dataDir: string): void {

@@ -6,7 +6,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { adminSocketPath, listenOnAdminSocket } from './adminSocket';
 import { createApp } from './app';
@@ -24,7 +23,9 @@ import { MASTER_KEY_FILE } from './keys/masterKey';
 import { openSealer } from './openSealer';
 import { BUILT_IN_SERVICES } from './keys/builtInServices';
 import { LOCK_FILE_NAME } from './store/dataDirLock';
+import { osUserName } from './store/embeddedStore';
 import { openStore } from './store/openStore';
+import { collectGarbageIfGrown, heapInUse } from './startupGarbage';
 import { AUDIT_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME, STORE_FILE_NAME } from './store/journaledStore';
 import { assertNoSymlinks, assertPrivateDataDir } from './store/privateDataDir';
 import type { Store } from './store/repositories';
@@ -85,20 +86,13 @@ export function initialStoreData(): StoreData {
   return { version: 1, services: structuredClone([...BUILT_IN_SERVICES]), keys: [], tokens: [] };
 }
 
-function osUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'admin';
-  }
-}
-
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger ?? consoleLogger;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await assertPrivateDataDir(dataDir);
   await assertNoSymlinks(dataDir, DATA_DIR_FILES);
+  const heapBeforeStore = heapInUse();
   const store =
     options.store ??
     (await openStore({
@@ -109,6 +103,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ownerName: options.adminName ?? osUserName(),
       onAuditError: (error) => logger.error(error.message),
     }));
+  // The file's text and bytes are garbage once the records are built: gone before the index is built.
+  collectGarbageIfGrown(heapBeforeStore);
   try {
     // On a team store the daemon acts as its member (the database login), whatever the OS user is.
     const member = await store.members.current();

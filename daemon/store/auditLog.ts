@@ -38,7 +38,7 @@ export class AuditLog {
     let text = '';
     let existed = true;
     try {
-      text = (await fs.readFile(file)).toString('utf8');
+      text = await fs.readText(file);
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw error;
       existed = false;
@@ -72,7 +72,7 @@ export class AuditLog {
     const fromMemory = selectAudit(this.recent, filter);
     if (fromMemory.length >= filter.limit || !this.olderOnDisk) return fromMemory;
     // Rare: asking further back than memory holds. The file is the full history.
-    const text = (await this.fs.readFile(this.file)).toString('utf8');
+    const text = await this.fs.readText(this.file);
     return selectAudit(parseAuditLines(text), filter);
   }
 

@@ -14,9 +14,6 @@ export interface EngineWrite {
   record: EngineRecord | undefined;
 }
 
-/** A write as it was stored. */
-export type RecordWrite = EngineWrite;
-
 export interface CommittedState {
   get(collection: Collection, id: string): EngineRecord | undefined;
   keyIdByHash(secretHash: string): string | undefined;
@@ -28,7 +25,7 @@ export interface CommittedState {
    * with every other commit. A key put keeps the stored usage fields (useCount, lastUsed*): uses are the
    * store's to count, never a caller's to overwrite. Resolves with the records as stored.
    */
-  commit(writes: EngineWrite[], validate?: () => void): Promise<RecordWrite[]>;
+  commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]>;
 }
 
 export const versionOf = (record: EngineRecord): number => record.version ?? 1;

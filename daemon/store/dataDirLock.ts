@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { StoreLockedError, StoreWriteError } from './errors';
 import { tempPathFor } from './secureFiles';
 import { isRunning } from '../../common/processAlive';
-import { errnoCode, type StoreFs } from './storeFs';
+import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
 
 export const LOCK_FILE_NAME = 'daemon.lock';
 
@@ -59,13 +59,7 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
  */
 async function createLockFile(fs: StoreFs, file: string): Promise<boolean> {
   const temp = tempPathFor(file);
-  const handle = await fs.open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(lockContent());
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeOwner(await fs.open(temp, 'wx', 0o600));
   try {
     await fs.link(temp, file);
     return true;
@@ -91,24 +85,25 @@ async function createDirectly(fs: StoreFs, file: string): Promise<boolean> {
     if (errnoCode(error) === 'EEXIST') return false;
     throw error;
   }
+  await writeOwner(handle);
+  return true;
+}
+
+/** Our pid (and boot id), written durably, then the handle closed. */
+async function writeOwner(handle: StoreFileHandle): Promise<void> {
+  const bootId = currentBootId();
   try {
-    await handle.writeFile(lockContent());
+    await handle.writeFile(`${process.pid}\n${bootId ? `boot ${bootId}\n` : ''}`);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
-}
-
-function lockContent(): string {
-  const bootId = currentBootId();
-  return `${process.pid}\n${bootId ? `boot ${bootId}\n` : ''}`;
 }
 
 /** null when there is no lock file. */
 async function readLockText(fs: StoreFs, file: string): Promise<string | null> {
   try {
-    return (await fs.readFile(file)).toString('utf8');
+    return await fs.readText(file);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;

@@ -18,11 +18,6 @@ export interface DurableJsonFileOptions<T> {
 
 export class DurableJsonFile<T extends object> implements Adapter<T> {
   private readonly fs: DurableFileFs;
-  /**
-   * The exact text of the file as last read or durably written (as slices): the state to return to
-   * when a later write fails. Kept as text, not objects: no clone per write, only a parse on failure.
-   */
-  private durableJson: readonly string[] | null = null;
 
   constructor(
     readonly file: string,
@@ -31,52 +26,27 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
     this.fs = options.fs ?? nodeStoreFs;
   }
 
-  get lastDurableJson(): readonly string[] | null {
-    return this.durableJson;
-  }
-
   /** null when the file does not exist; throws StoreCorruptError when it exists but is unusable. */
   async read(): Promise<T | null> {
     let text: string;
     try {
-      // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
-      text = (await this.fs.readFile(this.file)).toString('utf8').replace(/^\uFEFF/, '');
+      text = await this.fs.readText(this.file);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
-    const value = await this.validate(text);
-    this.durableJson = [text];
-    return value;
-  }
-
-  /**
-   * `retainText: false` drops the text once written (the journaled store rolls back without it, and a
-   * 60 MB copy of the store is not worth keeping); lastDurableJson is then null until the next read.
-   */
-  async write(data: T, options: { retainText?: boolean } = {}): Promise<void> {
-    const json = await stringifyInSlices(data);
-    await writeFileAtomic(this.fs, this.file, json);
-    this.durableJson = options.retainText === false ? null : json;
-  }
-
-  /** Drops the retained text (after the store copied it to its backup). */
-  forgetText(): void {
-    this.durableJson = null;
-  }
-
-  private async validate(text: string): Promise<T> {
-    let parsed: unknown;
+    // The text is not kept past the parse (at 100k keys it is 60 MB).
+    const parsed = parseJson(text);
+    if ('syntaxError' in parsed) throw await this.corrupt(parsed.syntaxError);
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw await this.corrupt(describeJsonSyntaxError(text));
-    }
-    try {
-      return this.options.validate(parsed);
+      return this.options.validate(parsed.value);
     } catch (error) {
       throw await this.corrupt({ reason: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.fs, this.file, await stringifyInSlices(data));
   }
 
   private async corrupt(detail: CorruptionDetail): Promise<StoreCorruptError> {
@@ -86,5 +56,15 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
       () => undefined,
     );
     return new StoreCorruptError(this.file, detail, this.options.backupFile, backupSavedAt);
+  }
+}
+
+function parseJson(text: string): { value: unknown } | { syntaxError: CorruptionDetail } {
+  // A byte-order mark (a hand edit in some Windows editors) is not damage: drop it.
+  const json = text.replace(/^\uFEFF/, '');
+  try {
+    return { value: JSON.parse(json) };
+  } catch {
+    return { syntaxError: describeJsonSyntaxError(json) };
   }
 }

@@ -19,12 +19,12 @@ export interface OpenEmbeddedStoreOptions extends OpenJournaledStoreOptions {
   onAuditError?: (error: Error) => void;
 }
 
+type Listener = Parameters<ChangeFeed['subscribe']>[0];
+
 export interface EmbeddedStore extends Store {
   /** The engine underneath (diagnostics: durable writes, snapshots). */
   readonly engine: JournaledKeyStore;
 }
-
-type Listener = Parameters<ChangeFeed['subscribe']>[0];
 
 export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Promise<EmbeddedStore> {
   const { ownerName = osUserName(), onAuditError, ...engineOptions } = options;
@@ -120,7 +120,8 @@ function ownerOnlyMembers(name: string, createdAt: string): MemberRepository {
   };
 }
 
-function osUserName(): string {
+/** The OS user running the daemon: the embedded store's owner, and the daemon's admin name. */
+export function osUserName(): string {
   try {
     return userInfo().username;
   } catch {

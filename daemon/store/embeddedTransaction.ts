@@ -3,19 +3,18 @@
 // the change count of each collection it listed or counted) and checked again at commit, so a decision
 // taken on something that moved meanwhile is refused with CONFLICT instead of applied on stale ground.
 import { notFound } from '../errors';
-import { versionOf, type CommittedState, type EngineRecord, type RecordWrite } from './committedState';
-import { duplicateSecret, staleCollection, staleRecord, type Collection } from './staleRecord';
+import { versionOf, type CommittedState, type EngineRecord, type EngineWrite } from './committedState';
+import { duplicateSecret, NOUN, staleCollection, staleRecord, type Collection } from './staleRecord';
 import type { KeyRecord } from './types';
 
 type Stored = EngineRecord & { version: number };
 
-interface PendingWrite extends RecordWrite {
+interface PendingWrite extends EngineWrite {
   record: Stored | undefined;
   /** The committed version this write was decided on (undefined: the record must not exist; 'any': no check). */
   base: number | undefined | 'any';
 }
 
-const NOUN: Record<Collection, string> = { keys: 'key', services: 'service', tokens: 'token' };
 const slot = (collection: Collection, id: string) => `${collection}\u0000${id}`;
 
 export class EmbeddedTransaction {
@@ -29,7 +28,11 @@ export class EmbeddedTransaction {
     private readonly tracked: boolean,
   ) {}
 
-  get(collection: Collection, id: string): Stored | undefined {
+  /**
+   * The record as this unit sees it, shared, not copied (the repositories copy what they hand out); a
+   * record stored before versions has none: read it with versionOf.
+   */
+  get(collection: Collection, id: string): EngineRecord | undefined {
     const key = slot(collection, id);
     const written = this.writes.get(key);
     if (written) return written.record;
@@ -37,17 +40,17 @@ export class EmbeddedTransaction {
     if (this.tracked && !this.reads.has(key)) {
       this.reads.set(key, { collection, id, version: committed === undefined ? undefined : versionOf(committed) });
     }
-    return committed === undefined ? undefined : withVersion(committed);
+    return committed;
   }
 
-  all(collection: Collection): Stored[] {
+  all(collection: Collection): EngineRecord[] {
     if (this.tracked && !this.scans.has(collection)) this.scans.set(collection, this.state.changeCount(collection));
-    const result: Stored[] = [];
     // Most reads happen with nothing written yet (a list, the verify index at start): no lookup per record.
-    const hasWrites = this.writes.size > 0;
+    if (this.writes.size === 0) return [...this.state.values(collection)];
+    const result: EngineRecord[] = [];
     for (const record of this.state.values(collection)) {
-      const written = hasWrites ? this.writes.get(slot(collection, record.id)) : undefined;
-      if (!written) result.push(withVersion(record));
+      const written = this.writes.get(slot(collection, record.id));
+      if (!written) result.push(record);
       else if (written.record) result.push(written.record);
     }
     for (const written of this.writes.values()) {
@@ -59,7 +62,7 @@ export class EmbeddedTransaction {
   }
 
   /** `track` false: a uniqueness check, checked again at commit anyway, so not a read that can go stale. */
-  keyByHash(secretHash: string, track = true): Stored | undefined {
+  keyByHash(secretHash: string, track = true): EngineRecord | undefined {
     for (const written of this.writes.values()) {
       if (written.collection === 'keys' && (written.record as KeyRecord | undefined)?.secretHash === secretHash) return written.record;
     }
@@ -80,7 +83,7 @@ export class EmbeddedTransaction {
   update<T extends EngineRecord>(collection: Collection, record: T, expectedVersion: number): T & { version: number } {
     const current = this.get(collection, record.id);
     if (current === undefined) throw notFound(NOUN[collection], record.id);
-    if (current.version !== expectedVersion) throw staleRecord(collection, current as { id: string; name?: string });
+    if (versionOf(current) !== expectedVersion) throw staleRecord(collection, current as { id: string; name?: string });
     if (collection === 'keys') {
       const holder = this.keyByHash((record as KeyRecord).secretHash, false);
       if (holder !== undefined && holder.id !== record.id) throw duplicateSecret();
@@ -98,7 +101,7 @@ export class EmbeddedTransaction {
       if (expectedVersion === undefined) return false;
       throw notFound(NOUN[collection], id);
     }
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    if (expectedVersion !== undefined && versionOf(current) !== expectedVersion) {
       throw staleRecord(collection, current as { id: string; name?: string });
     }
     this.buffer({ collection, id, record: undefined, base: expectedVersion === undefined ? 'any' : expectedVersion });
@@ -110,7 +113,7 @@ export class EmbeddedTransaction {
   }
 
   /** Applies the writes durably, all or nothing, after checking nothing read or written moved meanwhile. */
-  commit(): Promise<RecordWrite[]> {
+  commit(): Promise<EngineWrite[]> {
     const writes = [...this.writes.values()];
     return this.state.commit(
       writes.map(({ collection, id, record }) => ({ collection, id, record })),
@@ -154,8 +157,4 @@ export class EmbeddedTransaction {
       }
     }
   }
-}
-
-function withVersion(record: EngineRecord): Stored {
-  return record.version === undefined ? { ...record, version: 1 } : (record as Stored);
 }

@@ -8,7 +8,7 @@
 // batch-mates are kept); a refused append undoes the whole batch from the records each write replaced.
 // When the journal grows past a bound, the whole state is written as a new snapshot (store.json) and the
 // journal starts empty again.
-import type { EngineWrite, RecordWrite } from './committedState';
+import type { EngineWrite } from './committedState';
 import { StoreWriteError } from './errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
@@ -20,8 +20,8 @@ interface QueuedCommit {
   /** null marks a flush: it resolves when everything queued before it is durable. */
   writes: EngineWrite[] | null;
   validate?: () => void;
-  stored?: RecordWrite[];
-  resolve: (value: RecordWrite[]) => void;
+  stored?: EngineWrite[];
+  resolve: (value: EngineWrite[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -54,7 +54,7 @@ export class GroupCommitter {
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
     /** Told of each commit's records as stored, once durable and before its promise resolves. */
-    private readonly onCommitted: (stored: RecordWrite[]) => void = () => undefined,
+    private readonly onCommitted: (stored: EngineWrite[]) => void = () => undefined,
   ) {}
 
   /** Durable batch writes (journal appends) since open. */
@@ -68,8 +68,8 @@ export class GroupCommitter {
   }
 
   /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
-  commit(writes: EngineWrite[], validate?: () => void): Promise<RecordWrite[]> {
-    return new Promise<RecordWrite[]>((resolve, reject) => {
+  commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]> {
+    return new Promise<EngineWrite[]>((resolve, reject) => {
       this.queue.push({ writes, validate, resolve, reject });
       this.startDraining();
     });

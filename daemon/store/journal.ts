@@ -112,7 +112,7 @@ export class Journal {
 /** The journal's text, or null when there is none. */
 export async function readJournalText(fs: StoreFs, file: string): Promise<string | null> {
   try {
-    return (await fs.readFile(file)).toString('utf8');
+    return await fs.readText(file);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;

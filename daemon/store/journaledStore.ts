@@ -7,10 +7,10 @@ import type { AuditEvent } from '../protocol';
 import { AuditLog } from './auditLog';
 import { removeCrashLeftovers } from './crashLeftovers';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
-import type { CommittedState, EngineWrite, RecordWrite } from './committedState';
+import type { CommittedState, EngineWrite } from './committedState';
 import { GroupCommitter } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
-import { assertPrivateIfExists, loadStore, snapshotOf, storeFilesIn } from './storeLoading';
+import { assertPrivateIfExists, loadStore, snapshotOf } from './storeLoading';
 import { RecordState } from './recordState';
 import { nodeStoreFs, type StoreFs } from './storeFs';
 import type { KeyUse, StoreData } from './types';
@@ -29,7 +29,7 @@ export interface OpenJournaledStoreOptions {
   /** How long verify hits are batched before one write (default 1000 ms). */
   usageFlushMs?: number;
   /** Told of each commit's records as stored, once durable and before the commit resolves (the change feed). */
-  onCommitted?: (stored: RecordWrite[]) => void;
+  onCommitted?: (stored: EngineWrite[]) => void;
   /** Write a new snapshot once the journal reaches this many bytes (default 4 MiB)... */
   compactAfterBytes?: number;
   /** ...or this many batches (default 5000). */
@@ -65,10 +65,11 @@ export async function openJournaledStore(options: OpenJournaledStoreOptions): Pr
   const lock = await acquireDataDirLock(fs, dataDir);
   try {
     await removeCrashLeftovers(fs, dataDir, [STORE_FILE_NAME, BACKUP_FILE_NAME, JOURNAL_FILE_NAME]);
-    const files = storeFilesIn(dataDir, { store: STORE_FILE_NAME, backup: BACKUP_FILE_NAME, journal: JOURNAL_FILE_NAME });
+    const file = (name: string) => path.join(dataDir, name);
+    const files = { store: file(STORE_FILE_NAME), backup: file(BACKUP_FILE_NAME), journal: file(JOURNAL_FILE_NAME) };
     const loaded = await loadStore(fs, files, options.initialData);
     try {
-      const auditFile = path.join(dataDir, AUDIT_FILE_NAME);
+      const auditFile = file(AUDIT_FILE_NAME);
       await assertPrivateIfExists(fs, auditFile);
       const audit = await AuditLog.open(fs, auditFile);
       const state = new RecordState(loaded.data);
@@ -76,7 +77,7 @@ export async function openJournaledStore(options: OpenJournaledStoreOptions): Pr
         state,
         loaded.seq,
         loaded.journal,
-        (data, seq) => loaded.file.write(snapshotOf(data, seq), { retainText: false }),
+        (data, seq) => loaded.file.write(snapshotOf(data, seq)),
         { usageFlushMs, compactAfterBytes, compactAfterLines },
         options.onCommitted,
       );

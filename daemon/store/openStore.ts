@@ -5,8 +5,6 @@
 import { acquireDataDirLock } from './dataDirLock';
 import { openEmbeddedStore } from './embeddedStore';
 import { KeysmithError } from '../errors';
-import { describeUrl } from './postgres/connection';
-import { openPostgresStore } from './postgres/postgresStore';
 import type { Store } from './repositories';
 import { nodeStoreFs } from './storeFs';
 import type { StoreData } from './types';
@@ -48,16 +46,12 @@ export function storeUrlFrom(option: string | undefined, env: NodeJS.ProcessEnv)
  * never the password) and why. The store's own STORE_UNAVAILABLE words ("reconnects by itself") are
  * for a running daemon; at start the daemon stops.
  */
-function cannotOpen(url: string, error: unknown): Error {
+function cannotOpen(store: string, error: unknown): Error {
   const reason =
     error instanceof KeysmithError && error.code === 'STORE_UNAVAILABLE'
       ? 'the server cannot be reached (is it running, are host and port right?)'
       : (error as Error).message;
-  return new Error(`cannot open the team store ${describeUrl(url)}: ${reason}. Check --store (or ${STORE_URL_ENV}).`, { cause: error });
-}
-
-export function isTeamStore(choice: Pick<StoreChoice, 'storeUrl'>): boolean {
-  return choice.storeUrl !== undefined;
+  return new Error(`cannot open the team store ${store}: ${reason}. Check --store (or ${STORE_URL_ENV}).`, { cause: error });
 }
 
 export async function openStore(choice: StoreChoice): Promise<Store> {
@@ -70,10 +64,15 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       onAuditError: choice.onAuditError,
     });
   }
+  // Loaded only for a team store: evaluating the PostgreSQL driver costs an embedded start ~0.2 s.
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand; import() would bypass tsx's CommonJS hook in the tests */
+  const { openPostgresStore } = require('./postgres/postgresStore') as typeof import('./postgres/postgresStore');
+  const { describeUrl } = require('./postgres/connection') as typeof import('./postgres/connection');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const lock = await acquireDataDirLock(nodeStoreFs, choice.dataDir);
   try {
     const store = await openPostgresStore({ url: choice.storeUrl, usageFlushMs: choice.usageFlushMs }).catch((error: unknown) => {
-      throw cannotOpen(choice.storeUrl!, error);
+      throw cannotOpen(describeUrl(choice.storeUrl!), error);
     });
     const close = store.close.bind(store);
     return Object.assign(store, {

@@ -13,10 +13,6 @@ export function tempPathFor(target: string): string {
   return `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
-export function isTempFileOf(targetBaseName: string, candidate: string): boolean {
-  return candidate.startsWith(`${targetBaseName}.`) && candidate.endsWith('.tmp');
-}
-
 /**
  * Atomically replaces `target` with `data`: a temp file in the same directory, created exclusively
  * (`wx`) with mode 0600 so it is never readable by others (no chmod window), written, fsynced, renamed

@@ -5,7 +5,7 @@ import { fieldError, KeysmithError } from '../errors';
 export const COLLECTIONS = ['services', 'keys', 'tokens'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
-const NOUN: Record<Collection, string> = { keys: 'key', services: 'service', tokens: 'token' };
+export const NOUN: Record<Collection, string> = { keys: 'key', services: 'service', tokens: 'token' };
 
 /** The record moved (or went) since it was read: nothing was changed, the caller re-reads and retries. */
 export function staleRecord(collection: Collection, record: { id: string; name?: string }): KeysmithError {

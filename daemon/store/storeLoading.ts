@@ -1,9 +1,7 @@
-// Opening the durable state: the snapshot (store.json, via lowdb and the durable adapter), then the
+// Opening the durable state: the snapshot (store.json, read by its lowdb adapter DurableJsonFile), then the
 // journal's batches newer than the snapshot replayed on top. When the journal held anything (the last
 // run did not close cleanly), the state as loaded is written as a new snapshot and the journal starts
 // empty, so store.json.bak is always a complete copy of the store as loaded.
-import { Low } from 'lowdb';
-import * as path from 'node:path';
 import { DurableJsonFile } from './durableJsonFile';
 import { JournalCorruptError, StoreWriteError } from './errors';
 import { Journal, readJournalText } from './journal';
@@ -37,14 +35,13 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
   await assertPrivateIfExists(fs, files.store);
   await assertPrivateIfExists(fs, files.journal);
   const file = new DurableJsonFile<Snapshot>(files.store, { validate: assertStoreShape, backupFile: files.backup, fs });
-  const db = new Low<Snapshot>(file, { version: 1, services: [], keys: [], tokens: [] });
-  await db.read(); // throws StoreCorruptError, leaving the file as it is
+  const snapshot = await file.read(); // throws StoreCorruptError, leaving the file as it is
   const journalText = await readJournalText(fs, files.journal);
 
   let data: StoreData;
   let seq: number;
   let replayed = 0;
-  if (file.lastDurableJson === null) {
+  if (snapshot === null) {
     if (journalText) {
       throw new JournalCorruptError(
         files.journal,
@@ -56,7 +53,7 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
     data = initialData();
     seq = 0;
   } else {
-    const { journalSeq, ...loaded } = db.data;
+    const { journalSeq, ...loaded } = snapshot;
     data = loaded;
     seq = journalSeq ?? 0;
     if (journalText) {
@@ -78,15 +75,16 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
     }
   }
 
-  if (file.lastDurableJson === null || replayed > 0) {
+  if (snapshot === null || replayed > 0) {
     await file.write(snapshotOf(data, seq)).catch((error: unknown) => {
       throw new StoreWriteError(files.store, error);
     });
   }
-  await writeFileAtomic(fs, files.backup, file.lastDurableJson!).catch((error: unknown) => {
+  // The backup is store.json's bytes as they now are, read again (from the page cache) rather than kept
+  // from the parse: the 60 MB buffer is not held while the records are built.
+  await writeFileAtomic(fs, files.backup, await fs.readFile(files.store)).catch((error: unknown) => {
     throw new StoreWriteError(files.backup, error);
   });
-  file.forgetText();
   // Every batch is now in store.json: start an empty journal (also clears a torn tail or stale lines).
   const journal = await Journal.createEmpty(fs, files.journal).catch((error: unknown) => {
     throw new StoreWriteError(files.journal, error);
@@ -115,8 +113,4 @@ export async function assertPrivateIfExists(fs: StoreFs, file: string): Promise<
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
-}
-
-export function storeFilesIn(dataDir: string, names: { store: string; backup: string; journal: string }): StoreFiles {
-  return { store: path.join(dataDir, names.store), backup: path.join(dataDir, names.backup), journal: path.join(dataDir, names.journal) };
 }

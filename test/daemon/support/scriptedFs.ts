@@ -112,6 +112,11 @@ export class ScriptedFs implements StoreFs {
     return nodeStoreFs.readFile(file);
   }
 
+  readText(file: string): Promise<string> {
+    this.calls.push({ op: 'readFile', path: file });
+    return nodeStoreFs.readText(file);
+  }
+
   readdir(dir: string): Promise<string[]> {
     this.calls.push({ op: 'readdir', path: dir });
     return nodeStoreFs.readdir(dir);
