@@ -3,7 +3,8 @@
 import type { EmbeddedTransaction } from './embeddedTransaction';
 import { selectKeys } from './keyListQuery';
 import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
-import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from './types';
+import { verifyKeyOf } from './verifyKey';
 
 /** How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers). */
 export interface TransactionAccess {
@@ -33,6 +34,32 @@ function copyKey(record: Stored<KeyRecord> | undefined): Stored<KeyRecord> | und
 
 const copyKeys = (records: Stored<KeyRecord>[]) => records.map((record) => copyKey(record)!);
 
+/** Keys handed to the verify index per page. */
+const VERIFY_PAGE_KEYS = 10_000;
+
+/**
+ * The keys as verify needs them. One read takes the list of committed records (references, not copies:
+ * a write replaces a record, it never edits it); each page is then narrowed from it, so only a page of
+ * narrowed keys exists at a time. Reading in several transactions by position instead could skip a key
+ * when another is deleted in between. The arrays handed out are copies.
+ */
+async function* verifyKeyPages(access: TransactionAccess): AsyncGenerator<VerifyKey[]> {
+  const records = await access.read((tx) => tx.all('keys') as KeyRecord[]);
+  for (let start = 0; start < records.length; start += VERIFY_PAGE_KEYS) {
+    yield records.slice(start, start + VERIFY_PAGE_KEYS).map((record) => {
+      const key = verifyKeyOf(record);
+      const { profile } = key;
+      key.profile = {
+        ...profile,
+        permissions: [...profile.permissions],
+        companies: [...profile.companies],
+        ipAllowList: [...profile.ipAllowList],
+      };
+      return key;
+    });
+  }
+}
+
 export function repositoriesOver(access: TransactionAccess): UnitOfWork {
   const keys: KeyRepository = {
     get: (id) => access.read((tx) => copyKey(tx.get('keys', id) as Stored<KeyRecord> | undefined)),
@@ -43,6 +70,7 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
         return { items: copyKeys(items), total };
       }),
     all: () => access.read((tx) => copyKeys(tx.all('keys') as Stored<KeyRecord>[])),
+    verifyKeys: () => verifyKeyPages(access),
     sealedSample: (limit) =>
       access.read((tx) => {
         const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);

@@ -7,6 +7,7 @@ import { sha256Hex } from '../../daemon/keys/hashing';
 import { initialStoreData } from '../../daemon/server';
 import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
+import type { VerifyKey } from '../../daemon/store/types';
 import { useTestDaemon } from '../support/hooks';
 import { startTestDaemon } from '../support/inProcessDaemon';
 import { useTempDirs } from '../support/tempDirs';
@@ -94,15 +95,17 @@ describe('core on the store seam', function () {
     const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
     const listeners: Parameters<Store['changes']['subscribe']>[0][] = [];
     let hold: { read: Promise<unknown>; release: () => void } | undefined;
-    // keys.all() reads at once but answers only when released: the state it returns is from before.
-    const slowAll = async () => {
-      const read = await store.keys.all();
+    // keys.verifyKeys() reads at once but hands its pages over only when released: what it hands over
+    // is the state from before.
+    const slowVerifyKeys = async function* () {
+      const pages: VerifyKey[][] = [];
+      for await (const page of store.keys.verifyKeys()) pages.push(page);
       if (hold) await hold.read;
-      return read;
+      yield* pages;
     };
     const watched: Store = {
       ...store,
-      keys: { ...store.keys, all: slowAll },
+      keys: { ...store.keys, verifyKeys: slowVerifyKeys },
       changes: { subscribe: (listener) => (listeners.push(listener), store.changes.subscribe(listener)) },
     };
     const own = await startTestDaemon({ dataDir, store: watched });

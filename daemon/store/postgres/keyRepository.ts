@@ -1,6 +1,6 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
 import type { KeyListQuery, KeyRepository, Stored } from '../repositories';
-import type { KeyRecord } from '../types';
+import type { KeyRecord, VerifyKey } from '../types';
 import { assignments, placeholders, toValues, unstorableText } from './columns';
 import { isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
@@ -8,6 +8,7 @@ import { keyCountSql, keyPageSql } from './keyListQuery';
 import type { Session } from './session';
 import { duplicateSecret, staleCollection, staleRecord } from '../staleRecord';
 import { staleWriteError } from './staleWrite';
+import { verifyKeyPages, VERIFY_PAGE_KEYS } from './verifyKeyPages';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
@@ -35,6 +36,7 @@ export class PostgresKeyRepository implements KeyRepository {
     /** A verifier reads only the verify columns (migration 002). */
     private readonly reads: KeyReads = FULL_KEY_READS,
     private readonly pageRows = ALL_KEYS_PAGE_ROWS,
+    private readonly verifyPageKeys = VERIFY_PAGE_KEYS,
   ) {}
 
   async get(id: string): Promise<Stored<KeyRecord> | undefined> {
@@ -79,6 +81,10 @@ export class PostgresKeyRepository implements KeyRepository {
       if (rows.length < this.pageRows) return records;
       after = String(rows[rows.length - 1].id);
     }
+  }
+
+  verifyKeys(): AsyncIterable<VerifyKey[]> {
+    return verifyKeyPages(this.session, this.verifyPageKeys);
   }
 
   async sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }> {
