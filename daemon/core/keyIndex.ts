@@ -16,6 +16,8 @@ import { ProfilePool, type KeyProfile } from './keyProfiles';
 const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'revoked'];
 const STATUS_CODE: Readonly<Record<KeyStatus, number>> = { active: 0, inactive: 1, revoked: 2 };
 const FIRST_CAPACITY = 1024;
+
+type ValidAnswer = Extract<VerifyResponse, { valid: true }>;
 /** A date a key does not have (no expiry, no grace period). */
 const NO_DATE = Number.NaN;
 const CANONICAL_HASH = /^[0-9a-f]{64}$/;
@@ -46,7 +48,7 @@ export class KeyIndex {
   private references: (string | undefined)[] = [];
   private profiles: (KeyProfile | undefined)[] = [];
   /** Built on a key's first valid verify; dropped when the key changes. */
-  private answers: (Readonly<VerifyResponse> | undefined)[] = [];
+  private answers: (Readonly<ValidAnswer> | undefined)[] = [];
   private statuses = new Uint8Array(FIRST_CAPACITY);
   private startsAt = new Float64Array(FIRST_CAPACITY);
   private expiresAt = new Float64Array(FIRST_CAPACITY);
@@ -140,13 +142,13 @@ export class KeyIndex {
   }
 
   /** The 200 answer for the key, frozen and shared by its valid verifies: serialise it, never change it. */
-  validAnswerAt(slot: number): Readonly<VerifyResponse> {
+  validAnswerAt(slot: number): Readonly<ValidAnswer> {
     return this.answers[slot] ?? (this.answers[slot] = this.answerOf(slot));
   }
 
-  private answerOf(slot: number): Readonly<VerifyResponse> {
+  private answerOf(slot: number): Readonly<ValidAnswer> {
     const profile = this.profiles[slot]!;
-    const answer: VerifyResponse = {
+    const answer: ValidAnswer = {
       valid: true,
       keyId: this.ids[slot]!,
       serviceId: profile.serviceId,

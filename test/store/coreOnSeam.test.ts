@@ -128,6 +128,54 @@ describe('core on the store seam', function () {
     }
   });
 
+  it('sees a key changed between two pages of a resync: before its page or after it, as last committed', async function () {
+    const dataDir = await temp.make('resync-pages');
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
+    const listeners: Parameters<Store['changes']['subscribe']>[0][] = [];
+    let pause: Promise<void> | undefined;
+    let paused!: () => void;
+    // The store's pages cut into pages of one key, with a wait after the first while `pause` is set.
+    const keyByKey = async function* () {
+      let first = true;
+      for await (const page of store.keys.verifyKeys()) {
+        for (const key of page) {
+          yield [key];
+          if (first && pause) {
+            paused();
+            await pause;
+          }
+          first = false;
+        }
+      }
+    };
+    const watched: Store = {
+      ...store,
+      keys: { ...store.keys, verifyKeys: keyByKey },
+      changes: { subscribe: (listener) => (listeners.push(listener), store.changes.subscribe(listener)) },
+    };
+    const own = await startTestDaemon({ dataDir, store: watched });
+    try {
+      const created: KeyCreated[] = [];
+      for (const name of ['one', 'two', 'three']) {
+        created.push((await own.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name })).body);
+      }
+      let resume!: () => void;
+      pause = new Promise<void>((resolve) => (resume = resolve));
+      const firstPageRead = new Promise<void>((resolve) => (paused = resolve));
+      listeners[0]!.onResync();
+      await firstPageRead;
+      // The resync has read one key and not the others: every key changes now, read or not.
+      for (const { key } of created) assert.equal((await own.request('POST', `/v1/keys/${key.id}/revoke`)).status, 200);
+      resume();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const { secret } of created) {
+        assert.deepEqual((await own.request('POST', '/v1/verify', { key: secret.secret })).body, { valid: false, code: 'REVOKED' });
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('authenticates a verify token inserted straight in the store, and no longer once it is deleted there', async function () {
     const token = 'ksv_tokenInsertedElsewhere0123456789abcdefgh';
     const { store } = daemon.server.core.context;

@@ -12,7 +12,8 @@ import { PostgresKeyRepository } from '../../daemon/store/postgres/keyRepository
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
 import { poolSession } from '../../daemon/store/postgres/session';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
-import type { KeyRecord } from '../../daemon/store/types';
+import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
 import { createTestDatabase, startPostgresServer, withClient, type PostgresServer } from '../support/postgresServer';
 import { recordChanges } from './support/changeRecorder';
 import { LIST_CREATORS, LIST_DATES, LIST_SERVICES, keyRecord, serviceRecord, tokenRecord, variedKeys } from './support/records';
@@ -356,6 +357,35 @@ describe('PostgreSQL store', function () {
             `pages of ${pageRows}`,
           );
           for (const key of all) assert.deepEqual(key, stored(byId.get(key.id)!, 1));
+        }
+      } finally {
+        await pool.end();
+      }
+    });
+    it('hands the verify index every key once, narrowed, in id order, in pages of the size asked (the last partial, or full and then none)', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const byId = new Map(keys.map((key) => [key.id, key]));
+        const ids = keys.map((key) => key.id).sort();
+        for (const pageKeys of [7, 8]) {
+          const repository = new PostgresKeyRepository(
+            poolSession(pool, undefined, () => {}),
+            undefined,
+            undefined,
+            pageKeys,
+          );
+          const pages: VerifyKey[][] = [];
+          for await (const page of repository.verifyKeys()) pages.push(page);
+          assert.deepEqual(
+            pages.map((page) => page.length),
+            [...Array(Math.floor(1000 / pageKeys)).fill(pageKeys), ...(1000 % pageKeys === 0 ? [] : [1000 % pageKeys])],
+            `pages of ${pageKeys}`,
+          );
+          assert.deepEqual(
+            pages.flat().map((key) => key.id),
+            ids,
+          );
+          for (const key of pages.flat()) assert.deepEqual(key, verifyKeyOf(byId.get(key.id)!));
         }
       } finally {
         await pool.end();

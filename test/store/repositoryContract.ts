@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KeysmithError } from '../../daemon/errors';
 import type { Store, StoreChange, Stored } from '../../daemon/store/repositories';
-import type { KeyRecord, ServiceRecord, TokenRecord } from '../../daemon/store/types';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
 
 export interface OpenedStore {
   store: Store;
@@ -104,6 +105,40 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.equal(await store.keys.get(`key_${unique()}`), undefined);
         assert.equal(await store.keys.findByHash(hashOf()), undefined);
         assert.ok((await store.keys.all()).some((key) => key.id === record.id));
+      });
+
+      it('hands every key to the verify index narrowed to what verify needs (no name, creator, usage or secret)', async function () {
+        const records = [
+          sampleKeyOf(service.id),
+          sampleKeyOf(service.id, {
+            environment: 'production',
+            status: 'revoked',
+            permissions: ['write', 'read'],
+            companies: ['ACME', 'Ünïcödé "quoted" \\ co'],
+            ipAllowList: ['10.0.0.0/8', '2001:db8::/32'],
+            organization: 'Org "x"\n\t',
+            expiresAt: '2031-02-03T04:05:06.789Z',
+            graceUntil: '2030-06-01T00:00:00.001Z',
+            sealed: 'iv.tag.data',
+            useCount: 3,
+          }),
+          sampleKeyOf(service.id, { status: 'inactive', startsAt: '1969-12-31T23:59:59.999Z' }),
+        ];
+        for (const record of records) await store.keys.insert(record);
+        const gone = await store.keys.insert(sampleKeyOf(service.id));
+        await store.keys.delete(gone.id, gone.version);
+        const read = new Map<string, VerifyKey>();
+        for await (const page of store.keys.verifyKeys()) {
+          assert.ok(page.length > 0, 'an empty page');
+          for (const key of page) {
+            assert.ok(!read.has(key.id), `${key.id} read twice`);
+            read.set(key.id, key);
+          }
+        }
+        for (const record of records) assert.deepEqual(read.get(record.id), verifyKeyOf(record));
+        assert.equal(read.has(gone.id), false);
+        const fields = new Set([...read.values()].flatMap((key) => Object.keys(key)));
+        assert.deepEqual([...fields].sort(), ['expiresAt', 'graceUntil', 'id', 'profile', 'reference', 'secretHash', 'startsAt', 'status']);
       });
 
       it('samples the sealed keys: how many there are, and up to the limit of them with their sealed copy', async function () {

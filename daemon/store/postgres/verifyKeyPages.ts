@@ -28,7 +28,8 @@ FROM (
 ) k`;
 
 interface Page {
-  text: string | null;
+  /** The page's keys as a JSON array of PageRow (NULL when there are none). */
+  page: string | null;
   last: string | null;
   count: number;
 }
@@ -57,9 +58,9 @@ export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_K
     while (next !== undefined) {
       const page: Page = await next;
       next = page.count === pageKeys ? fetch(page.last!) : undefined;
-      if (page.text === null) return;
+      if (page.page === null) return;
       const keys: VerifyKey[] = [];
-      for (const [id, secretHash, reference, status, startsAt, expiresAt, graceUntil, profile] of JSON.parse(page.text) as PageRow[]) {
+      for (const [id, secretHash, reference, status, startsAt, expiresAt, graceUntil, profile] of JSON.parse(page.page) as PageRow[]) {
         const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile: profileOf(profile) };
         if (expiresAt !== null) key.expiresAt = expiresAt;
         if (graceUntil !== null) key.graceUntil = graceUntil;
