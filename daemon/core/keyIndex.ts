@@ -3,15 +3,17 @@
 // arrives as the record as stored, so a failed transaction never reaches the index.
 //
 // Compact on purpose: a team store holds a million keys and the daemon must stay small. A key is a slot
-// number, its fields columns of typed arrays (status, dates as epoch ms) and plain arrays (id, hash,
-// reference), its hash a 32-character binary string (not 64 hex), and what many keys share (service,
-// environment, restrictions, organization) one interned KeyProfile (keyProfiles.ts). The valid answer
-// is built the first time a key is verified, not for every key at load.
+// number and its fields columns: typed arrays for the hash (32 bytes, not 64 hex characters), the
+// status and the dates (epoch ms), plain arrays for the id and reference; lookups by hash and by id go
+// through SlotTables (Int32Arrays) rather than Maps; what many keys share (service, environment,
+// restrictions, organization) is one interned KeyProfile (keyProfiles.ts). The valid answer is built the
+// first time a key is verified, not for every key at load.
 import type { KeyState, KeyStatus, VerifyResponse } from '../protocol';
 import { stateAt } from '../keys/keyState';
 import type { KeyRecord, VerifyKey } from '../store/types';
 import { verifyKeyOf } from '../store/verifyKey';
 import { ProfilePool, type KeyProfile } from './keyProfiles';
+import { SlotTable } from './slotTable';
 
 const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'revoked'];
 const STATUS_CODE: Readonly<Record<KeyStatus, number>> = { active: 0, inactive: 1, revoked: 2 };
@@ -20,14 +22,34 @@ const FIRST_CAPACITY = 1024;
 type ValidAnswer = Extract<VerifyResponse, { valid: true }>;
 /** A date a key does not have (no expiry, no grace period). */
 const NO_DATE = Number.NaN;
-const CANONICAL_HASH = /^[0-9a-f]{64}$/;
+const HASH_BYTES = 32;
+// Per slot, in `flags`: a key is there; its hash is in the hash table (a stored hash no secret can
+// have, not lowercase hex SHA-256, is kept but never found, as no secret hashes to it).
+const IN_USE = 1;
+const FINDABLE = 2;
 
-/**
- * The form the index keys hashes by (what `sha256Binary` returns for a secret), or undefined for a
- * stored hash no secret can have (not lowercase hex SHA-256): such a key is tracked, never found.
- */
-function binaryHash(hexHash: string): string | undefined {
-  return CANONICAL_HASH.test(hexHash) ? Buffer.from(hexHash, 'hex').toString('latin1') : undefined;
+/** Lowercase hex digit -> value; anything else -> -1 (uppercase too: sha256Hex never writes it). */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit += 1) HEX_VALUE['0123456789abcdef'.charCodeAt(digit)] = digit;
+
+/** Writes the 32 bytes of a lowercase hex SHA-256 at `offset`; false (bytes undefined) when it is not one. */
+function decodeHash(hex: string, bytes: Uint8Array, offset: number): boolean {
+  if (hex.length !== HASH_BYTES * 2) return false;
+  for (let i = 0; i < HASH_BYTES; i += 1) {
+    const high = hex.charCodeAt(2 * i);
+    const low = hex.charCodeAt(2 * i + 1);
+    const value = high < 128 && low < 128 ? (HEX_VALUE[high]! << 4) | HEX_VALUE[low]! : -1;
+    if (value < 0) return false;
+    bytes[offset + i] = value;
+  }
+  return true;
+}
+
+/** FNV-1a of an id's characters: where the id table files it. */
+function idHashOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 const dateOrNone = (ms: number | undefined) => (ms === undefined ? NO_DATE : ms);
@@ -40,21 +62,24 @@ function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, capa
 }
 
 export class KeyIndex {
-  private slotByHash = new Map<string, number>();
-  private slotById = new Map<string, number>();
   // One entry per slot; a freed slot holds undefined until it is reused.
   private ids: (string | undefined)[] = [];
-  private hashes: (string | undefined)[] = [];
   private references: (string | undefined)[] = [];
   private profiles: (KeyProfile | undefined)[] = [];
   /** Built on a key's first valid verify; dropped when the key changes. */
   private answers: (Readonly<ValidAnswer> | undefined)[] = [];
+  private hashBytes = new Uint8Array(FIRST_CAPACITY * HASH_BYTES);
+  private idHashes = new Uint32Array(FIRST_CAPACITY);
+  private flags = new Uint8Array(FIRST_CAPACITY);
   private statuses = new Uint8Array(FIRST_CAPACITY);
   private startsAt = new Float64Array(FIRST_CAPACITY);
   private expiresAt = new Float64Array(FIRST_CAPACITY);
   private graceUntil = new Float64Array(FIRST_CAPACITY);
   private freeSlots: number[] = [];
   private pool = new ProfilePool();
+  /** Findable slots by the first 4 bytes of their hash (SHA-256 bytes are as good as any hash). */
+  private byHash = new SlotTable((slot) => this.hashHead(slot));
+  private byId = new SlotTable((slot) => this.idHashes[slot]!);
 
   /**
    * A new index from a store's pages of keys (KeyRepository.verifyKeys), built aside so that the index
@@ -75,19 +100,23 @@ export class KeyIndex {
 
   /** Takes over what `built` holds (which must not be used after). */
   replaceWith(built: KeyIndex): void {
-    this.slotByHash = built.slotByHash;
-    this.slotById = built.slotById;
     this.ids = built.ids;
-    this.hashes = built.hashes;
     this.references = built.references;
     this.profiles = built.profiles;
     this.answers = built.answers;
+    this.hashBytes = built.hashBytes;
+    this.idHashes = built.idHashes;
+    this.flags = built.flags;
     this.statuses = built.statuses;
     this.startsAt = built.startsAt;
     this.expiresAt = built.expiresAt;
     this.graceUntil = built.graceUntil;
     this.freeSlots = built.freeSlots;
     this.pool = built.pool;
+    // The entries only: this index's tables read hashes from this index's columns (built's would read
+    // built's, which this one replaces as it grows).
+    this.byHash.takeEntriesOf(built.byHash);
+    this.byId.takeEntriesOf(built.byId);
   }
 
   /** One committed change: the key as stored, or undefined when it was deleted. */
@@ -97,7 +126,7 @@ export class KeyIndex {
   }
 
   get size(): number {
-    return this.slotById.size;
+    return this.byId.size;
   }
 
   /** How many distinct profiles the keys share (a bench figure). */
@@ -107,15 +136,31 @@ export class KeyIndex {
 
   /** The key holding this hex hash (KeyRecord.secretHash), if any. */
   lookup(secretHash: string): { id: string } | undefined {
-    const hash = binaryHash(secretHash);
-    const slot = hash === undefined ? undefined : this.slotByHash.get(hash);
-    return slot === undefined ? undefined : { id: this.ids[slot]! };
+    const bytes = new Uint8Array(HASH_BYTES);
+    if (!decodeHash(secretHash, bytes, 0)) return undefined;
+    const slot = this.find(Buffer.from(bytes.buffer).toString('latin1'));
+    return slot < 0 ? undefined : { id: this.ids[slot]! };
   }
 
   /** The slot of the key whose hash is `binarySha256` (keys/hashing.ts sha256Binary), or -1. */
   find(binarySha256: string): number {
-    const slot = this.slotByHash.get(binarySha256);
-    return slot === undefined ? -1 : slot;
+    if (binarySha256.length !== HASH_BYTES) return -1;
+    const { cells, mask } = this.byHash;
+    const bytes = this.hashBytes;
+    const head =
+      (binarySha256.charCodeAt(0) |
+        (binarySha256.charCodeAt(1) << 8) |
+        (binarySha256.charCodeAt(2) << 16) |
+        (binarySha256.charCodeAt(3) << 24)) >>>
+      0;
+    for (let cell = head & mask; cells[cell] !== 0; cell = (cell + 1) & mask) {
+      const slot = cells[cell]! - 1;
+      const base = slot * HASH_BYTES;
+      let i = 0;
+      while (i < HASH_BYTES && bytes[base + i] === binarySha256.charCodeAt(i)) i += 1;
+      if (i === HASH_BYTES) return slot;
+    }
+    return -1;
   }
 
   // What a slot holds, for verify (slots come from find, which only returns live ones).
@@ -160,18 +205,25 @@ export class KeyIndex {
   }
 
   private upsert(key: VerifyKey): void {
-    const hash = binaryHash(key.secretHash);
-    let slot = this.slotById.get(key.id);
-    if (slot === undefined) {
+    let slot = this.slotOfId(key.id);
+    if (slot < 0) {
       slot = this.newSlot();
-      this.slotById.set(key.id, slot);
       this.ids[slot] = key.id;
+      this.idHashes[slot] = idHashOf(key.id);
+      this.flags[slot] = IN_USE;
+      this.byId.insert(slot);
     } else {
       this.forgetHash(slot);
       this.pool.release(this.profiles[slot]!);
     }
-    this.hashes[slot] = hash;
-    if (hash !== undefined) this.slotByHash.set(hash, slot);
+    if (decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES)) {
+      // Another key with the same hash: only for a moment (the store keeps hashes unique), when its own
+      // change has not arrived yet. The last one applied is the one found, as the store now says.
+      const holder = this.findBytesOf(slot);
+      if (holder >= 0) this.forgetHash(holder);
+      this.byHash.insert(slot);
+      this.flags[slot] = IN_USE | FINDABLE;
+    }
     this.references[slot] = key.reference;
     this.profiles[slot] = this.pool.acquire(key.profile);
     this.answers[slot] = undefined;
@@ -182,23 +234,56 @@ export class KeyIndex {
   }
 
   private remove(keyId: string): void {
-    const slot = this.slotById.get(keyId);
-    if (slot === undefined) return;
+    const slot = this.slotOfId(keyId);
+    if (slot < 0) return;
     this.forgetHash(slot);
+    this.byId.remove(slot);
     this.pool.release(this.profiles[slot]!);
-    this.slotById.delete(keyId);
+    this.flags[slot] = 0;
     this.ids[slot] = undefined;
-    this.hashes[slot] = undefined;
     this.references[slot] = undefined;
     this.profiles[slot] = undefined;
     this.answers[slot] = undefined;
     this.freeSlots.push(slot);
   }
 
-  /** Unmaps the slot's hash, unless another key took it meanwhile (its change arrived first). */
+  private slotOfId(id: string): number {
+    const hash = idHashOf(id);
+    const { cells, mask } = this.byId;
+    for (let cell = hash & mask; cells[cell] !== 0; cell = (cell + 1) & mask) {
+      const slot = cells[cell]! - 1;
+      if (this.idHashes[slot] === hash && this.ids[slot] === id) return slot;
+    }
+    return -1;
+  }
+
+  /** The findable slot, other than `slot`, whose hash bytes are `slot`'s, or -1. */
+  private findBytesOf(slot: number): number {
+    const { cells, mask } = this.byHash;
+    const bytes = this.hashBytes;
+    const base = slot * HASH_BYTES;
+    for (let cell = this.hashHead(slot) & mask; cells[cell] !== 0; cell = (cell + 1) & mask) {
+      const other = cells[cell]! - 1;
+      const otherBase = other * HASH_BYTES;
+      let i = 0;
+      while (i < HASH_BYTES && bytes[otherBase + i] === bytes[base + i]) i += 1;
+      if (i === HASH_BYTES && other !== slot) return other;
+    }
+    return -1;
+  }
+
+  /** Takes the slot's hash out of the hash table (before its bytes change), if it is there. */
   private forgetHash(slot: number): void {
-    const hash = this.hashes[slot];
-    if (hash !== undefined && this.slotByHash.get(hash) === slot) this.slotByHash.delete(hash);
+    if ((this.flags[slot]! & FINDABLE) === 0) return;
+    this.byHash.remove(slot);
+    this.flags[slot] = IN_USE;
+  }
+
+  /** The first 4 bytes of the slot's hash, as the hash table files it. */
+  private hashHead(slot: number): number {
+    const base = slot * HASH_BYTES;
+    const bytes = this.hashBytes;
+    return (bytes[base]! | (bytes[base + 1]! << 8) | (bytes[base + 2]! << 16) | (bytes[base + 3]! << 24)) >>> 0;
   }
 
   private newSlot(): number {
@@ -206,12 +291,14 @@ export class KeyIndex {
     if (reused !== undefined) return reused;
     const slot = this.ids.length;
     this.ids.push(undefined);
-    this.hashes.push(undefined);
     this.references.push(undefined);
     this.profiles.push(undefined);
     this.answers.push(undefined);
     if (slot === this.statuses.length) {
       const capacity = slot * 2;
+      this.hashBytes = grown(this.hashBytes, capacity * HASH_BYTES);
+      this.idHashes = grown(this.idHashes, capacity);
+      this.flags = grown(this.flags, capacity);
       this.statuses = grown(this.statuses, capacity);
       this.startsAt = grown(this.startsAt, capacity);
       this.expiresAt = grown(this.expiresAt, capacity);

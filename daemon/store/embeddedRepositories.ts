@@ -74,8 +74,9 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
     sealedSample: (limit) =>
       access.read((tx) => {
         const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);
-        return { count: sealed.length, keys: sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf })) };
+        return sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf }));
       }),
+    sealedCount: () => access.read((tx) => (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined).length),
     insert: (record) => access.write((tx) => tx.insert('keys', record)),
     update: (record, expectedVersion) => access.write((tx) => tx.update('keys', record, expectedVersion)),
     delete: (id, expectedVersion) => access.write((tx) => void tx.delete('keys', id, expectedVersion)),

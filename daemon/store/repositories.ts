@@ -55,10 +55,12 @@ export interface KeyRepository {
    */
   verifyKeys(): AsyncIterable<VerifyKey[]>;
   /**
-   * How many keys hold a sealed secret the caller may read, and up to `limit` of them: what a daemon
-   * checks its master key against at start, without reading every key a second time.
+   * Up to `limit` of the keys holding a sealed secret the caller may read, with it: what a daemon checks
+   * its master key against at start, without reading every key.
    */
-  sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }>;
+  sealedSample(limit: number): Promise<Pick<KeyRecord, 'id' | 'sealed'>[]>;
+  /** How many keys hold a sealed secret the caller may read (on a database, a scan of every key). */
+  sealedCount(): Promise<number>;
   /** Refused with DUPLICATE_SECRET when another key has the same `secretHash`. Returns version 1. */
   insert(record: KeyRecord): Promise<Stored<KeyRecord>>;
   /** Refused with CONFLICT (naming the key) when the stored version is not `expectedVersion`; NOT_FOUND when gone. */

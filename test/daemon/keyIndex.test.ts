@@ -3,6 +3,7 @@
 // same index through the API; these pin down the bookkeeping of slots, hashes and profiles.
 import { strict as assert } from 'node:assert';
 import { KeyIndex } from '../../daemon/core/keyIndex';
+import { SlotTable } from '../../daemon/core/slotTable';
 import { sha256Binary, sha256Hex } from '../../daemon/keys/hashing';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
@@ -228,3 +229,74 @@ describe('verify index', () => {
     assert.equal(index.size, 0);
   });
 });
+
+describe('verify index tables', () => {
+  it('finds every slot through crowded buckets, wrap-around and growth while slots come and go (SlotTable)', () => {
+    // Few distinct hashes near the end of the table: long walks that wrap, and backward shifts on remove.
+    const hashOf = (slot: number) => 1020 + (slot % 7);
+    const table = new SlotTable(hashOf);
+    const present = new Set<number>();
+    const random = seeded(7);
+    const holds = (slot: number) => {
+      for (let cell = hashOf(slot) & table.mask; table.cells[cell] !== 0; cell = (cell + 1) & table.mask) {
+        if (table.cells[cell] === slot + 1) return true;
+      }
+      return false;
+    };
+    for (let step = 0; step < 5000; step += 1) {
+      const slot = Math.floor(random() * 1500);
+      if (present.has(slot)) {
+        table.remove(slot);
+        present.delete(slot);
+      } else {
+        table.insert(slot);
+        present.add(slot);
+      }
+      if (step % 250 === 0 || step === 4999) {
+        for (let probe = 0; probe < 1500; probe += 1) assert.equal(holds(probe), present.has(probe), `slot ${probe} at step ${step}`);
+        assert.equal(table.size, present.size);
+      }
+    }
+  });
+
+  it('answers as a Map would through thousands of random creates, new hashes and deletes', () => {
+    const index = new KeyIndex();
+    const random = seeded(11);
+    const live = new Map<string, { key: KeyRecord; secret: string }>();
+    const retired: string[] = [];
+    let secrets = 0;
+    for (let step = 0; step < 4000; step += 1) {
+      const ids = [...live.keys()];
+      const pick = ids[Math.floor(random() * ids.length)];
+      const roll = random();
+      if (pick === undefined || roll < 0.5) {
+        const secret = `random-secret-${secrets++}`;
+        const key = record({ secretHash: sha256Hex(secret), organization: roll < 0.25 ? 'Org A' : undefined });
+        index.apply(key.id, key);
+        live.set(key.id, { key, secret });
+      } else if (roll < 0.75) {
+        const { key, secret } = live.get(pick)!;
+        const next = `random-secret-${secrets++}`;
+        const changed = { ...key, secretHash: sha256Hex(next) };
+        index.apply(key.id, changed);
+        live.set(key.id, { key: changed, secret: next });
+        retired.push(secret);
+      } else {
+        index.apply(pick, undefined);
+        retired.push(live.get(pick)!.secret);
+        live.delete(pick);
+      }
+    }
+    assert.equal(index.size, live.size);
+    for (const [id, { secret }] of live) assert.equal(found(index, secret), id);
+    for (const secret of retired) assert.equal(found(index, secret), undefined);
+  });
+});
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}

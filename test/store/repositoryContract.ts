@@ -141,15 +141,16 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.deepEqual([...fields].sort(), ['expiresAt', 'graceUntil', 'id', 'profile', 'reference', 'secretHash', 'startsAt', 'status']);
       });
 
-      it('samples the sealed keys: how many there are, and up to the limit of them with their sealed copy', async function () {
-        assert.deepEqual(await store.keys.sealedSample(3), { count: 0, keys: [] });
+      it('samples the sealed keys (up to the limit of them, with their sealed copy) and counts them', async function () {
+        assert.deepEqual(await store.keys.sealedSample(3), []);
+        assert.equal(await store.keys.sealedCount(), 0);
         const sealed = [1, 2, 3, 4].map((n) => sampleKeyOf(service.id, { sealed: `iv${n}.tag${n}.data${n}` }));
         for (const record of [...sealed, sampleKeyOf(service.id)]) await store.keys.insert(record);
+        assert.equal(await store.keys.sealedCount(), 4);
         const sample = await store.keys.sealedSample(3);
-        assert.equal(sample.count, 4);
-        assert.equal(sample.keys.length, 3);
+        assert.equal(sample.length, 3);
         const byId = new Map(sealed.map((record) => [record.id, record.sealed]));
-        for (const key of sample.keys) assert.equal(key.sealed, byId.get(key.id));
+        for (const key of sample) assert.equal(key.sealed, byId.get(key.id));
       });
 
       it('hands out copies: changing a returned record changes nothing stored', async function () {

@@ -3,12 +3,24 @@
 // (changes are announced only after COMMIT, and dropped on ROLLBACK).
 import type pg from 'pg';
 import type { StoreChange } from '../repositories';
+import { checkout } from './checkout';
 import { forbiddenRole, isForbidden, refusedAction, storeError } from './errors';
 
 export interface Session {
   query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
   /** A write of this session: announced now (outside a transaction) or at COMMIT. */
   changed(change: StoreChange): void;
+  /**
+   * Statements on one connection that all see one snapshot (what a cursor needs): on the pool, a
+   * read-only REPEATABLE READ transaction on a client held until `end`; inside a transaction, itself.
+   */
+  readSnapshot(): Promise<SnapshotReader>;
+}
+
+export interface SnapshotReader {
+  query: Session['query'];
+  /** Ends the snapshot's transaction and gives its connection back (a broken one is closed). */
+  end(): Promise<void>;
 }
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -42,6 +54,28 @@ export function poolSession(
   return {
     query: (text, values) => runQuery(pool, password, text, values, identity),
     changed: announce,
+    async readSnapshot() {
+      const held = await checkout(pool, password);
+      const query: Session['query'] = (text, values) => runQuery(held.client, password, text, values, identity);
+      try {
+        await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      } catch (error) {
+        held.release(true);
+        throw error;
+      }
+      return {
+        query,
+        async end() {
+          try {
+            await query('COMMIT');
+            held.release();
+          } catch {
+            // Only reads ran: nothing is lost with the connection, which is closed rather than reused.
+            held.release(true);
+          }
+        },
+      };
+    },
   };
 }
 
@@ -51,8 +85,11 @@ export function transactionSession(
   pending: StoreChange[],
   identity?: Identity,
 ): Session {
+  const query: Session['query'] = (text, values) => runQuery(client, password, text, values, identity);
   return {
-    query: (text, values) => runQuery(client, password, text, values, identity),
+    query,
     changed: (change) => pending.push(change),
+    // Already one snapshot's worth of statements on one connection: the transaction ends with the unit of work.
+    readSnapshot: async () => ({ query, end: async () => {} }),
   };
 }

@@ -1,75 +1,116 @@
-// The verify index's read (KeyRepository.verifyKeys): only the columns verify needs (exactly what
-// keysmith_verifier is granted, so every member can run it), a page at a time by keyset on the id, and
-// each page as ONE text: node-postgres parses a text row field by field, and a million keys of 13 fields
-// (three arrays, three timestamptz parsed into Dates) took most of a minute that way. PostgreSQL builds
-// the page as JSON, JSON.parse reads it at native speed; dates arrive as epoch ms, the hash as hex.
+// The verify index's read (KeyRepository.verifyKeys), made for a million keys:
+// - only the columns verify needs, exactly what keysmith_verifier is granted, so every member can run it;
+// - one cursor over a sequential scan, fetched a page at a time, in one read-only snapshot: keyset pages
+//   in id order visited the heap in random order (the ids are random) and took seconds of I/O alone;
+// - each key as its id, its reference and ONE line of text built by PostgreSQL: node-postgres parses a
+//   row field by field (three timestamptz into Dates, three arrays), and JSON built per row
+//   (json_build_array) cost PostgreSQL several seconds more than concat_ws. Dates arrive as epoch ms,
+//   the hash as hex; the profile part of the line (service, environment, restrictions, organization)
+//   is parsed once per distinct text.
+import pg from 'pg';
 import type { KeyStatus } from '../../protocol';
 import type { VerifyKey, VerifyProfile } from '../types';
 import type { Session } from './session';
 
-/** Keys per page: a few MB of text, a few hundred pages for a million keys. */
+/** Keys per FETCH: a few MB of text. */
 export const VERIFY_PAGE_KEYS = 10_000;
 
-/** Per key: [id, secret_hash, reference, status, starts_at ms, expires_at ms, grace_until ms, profile as JSON text]. */
-type PageRow = [string, string, string, KeyStatus, number, number | null, number | null, string];
-/** The profile text: [service_id, environment, permissions, companies, ip_allow_list, organization]. */
-type ProfileRow = [string, VerifyProfile['environment'], string[], string[], string[], string | null];
-
+/** Free text in the line: a backslash, a tab and a newline escaped, so tabs split fields and nothing else. */
+const escaped = (expression: string) => `replace(replace(replace(${expression}, '\\', '\\\\'), E'\\t', '\\t'), E'\\n', '\\n')`;
 const epochMs = (column: string) => `floor(extract(epoch FROM k.${column}) * 1000)::bigint`;
 
-// max(id) and the ORDER BYs use the id's "C" collation: the next page starts after `last`.
-const PAGE_SQL = `SELECT json_agg(json_build_array(id, secret_hash, reference, status, starts_at, expires_at, grace_until, profile) ORDER BY id)::text AS page,
-  max(id) AS last, count(*)::int AS count
-FROM (
-  SELECT k.id, k.secret_hash, k.reference, k.status, ${epochMs('starts_at')} AS starts_at, ${epochMs('expires_at')} AS expires_at,
-    ${epochMs('grace_until')} AS grace_until,
-    json_build_array(k.service_id, k.environment, k.permissions, k.companies, k.ip_allow_list, k.organization)::text AS profile
-  FROM keys k WHERE k.id > $1 ORDER BY k.id LIMIT $2
-) k`;
+/**
+ * Per key, the id and the reference as columns of their own (node-postgres makes each a string of its
+ * own: a piece cut from a longer line would keep the whole line alive for as long as the index keeps
+ * the id), and one line of the rest, fields split by tabs: hash, status, starts_at, expires_at and
+ * grace_until (ms, empty when NULL), then the profile: service, environment, the three arrays in
+ * PostgreSQL's array text, and the organization ('=' and the text, empty when NULL: concat_ws skips NULLs).
+ */
+const ROW_SQL = `SELECT k.id, k.reference, concat_ws(E'\t', ${escaped('k.secret_hash')}, k.status,
+  ${epochMs('starts_at')}, coalesce(${epochMs('expires_at')}::text, ''), coalesce(${epochMs('grace_until')}::text, ''),
+  ${escaped('k.service_id')}, k.environment, ${escaped('k.permissions::text')}, ${escaped('k.companies::text')},
+  ${escaped('k.ip_allow_list::text')}, coalesce('=' || ${escaped('k.organization')}, '')) AS line
+FROM keys k`;
 
-interface Page {
-  /** The page's keys as a JSON array of PageRow (NULL when there are none). */
-  page: string | null;
-  last: string | null;
-  count: number;
+interface Row {
+  id: string;
+  reference: string;
+  line: string;
+}
+
+const unescape = (field: string) =>
+  field.includes('\\') ? field.replace(/\\([\\tn])/g, (_, code: string) => (code === 't' ? '\t' : code === 'n' ? '\n' : '\\')) : field;
+
+/** text[]: node-postgres's own parser for it, so an array reads back exactly as in a whole record. */
+const TEXT_ARRAY_OID = 1009;
+const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY_OID as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (
+  text: string,
+) => string[];
+
+function profileOf(text: string): VerifyProfile {
+  const [serviceId, environment, permissions, companies, ipAllowList, organization] = text.split('\t') as [string, ...string[]];
+  const profile: VerifyProfile = {
+    serviceId: unescape(serviceId),
+    environment: environment as VerifyProfile['environment'],
+    permissions: parseTextArray(unescape(permissions!)),
+    companies: parseTextArray(unescape(companies!)),
+    ipAllowList: parseTextArray(unescape(ipAllowList!)),
+  };
+  if (organization !== '') profile.organization = unescape(organization!.slice(1));
+  return profile;
 }
 
 /** Profiles read so far, by their text, so keys that share one share the object (the index interns by it). */
 const PROFILES_KEPT = 10_000;
+let cursors = 0;
 
 export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_KEYS): AsyncGenerator<VerifyKey[]> {
   const profiles = new Map<string, VerifyProfile>();
-  const profileOf = (text: string): VerifyProfile => {
-    let profile = profiles.get(text);
-    if (profile === undefined) {
-      const [serviceId, environment, permissions, companies, ipAllowList, organization] = JSON.parse(text) as ProfileRow;
-      profile = { serviceId, environment, permissions, companies, ipAllowList };
-      if (organization !== null) profile.organization = organization;
-      // Bounded: a store where most keys have a profile of their own must not keep them all here.
-      if (profiles.size >= PROFILES_KEPT) profiles.clear();
-      profiles.set(text, profile);
-    }
-    return profile;
-  };
-  const fetch = async (after: string): Promise<Page> => (await session.query<Page>(PAGE_SQL, [after, pageKeys])).rows[0]!;
-  // The next page is asked for before this one is parsed and handed over: PostgreSQL builds it meanwhile.
-  let next: Promise<Page> | undefined = fetch('');
+  const reader = await session.readSnapshot();
+  const cursor = `keysmith_verify_keys_${++cursors}`;
+  let next: Promise<pg.QueryResult<Row>> | undefined;
   try {
+    await reader.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${ROW_SQL}`);
+    const fetch = () => reader.query<Row>(`FETCH ${pageKeys} FROM ${cursor}`);
+    next = fetch();
     while (next !== undefined) {
-      const page: Page = await next;
-      next = page.count === pageKeys ? fetch(page.last!) : undefined;
-      if (page.page === null) return;
+      const { rows }: pg.QueryResult<Row> = await next;
+      // The next page is asked for before this one is parsed and handed over: PostgreSQL builds it meanwhile.
+      next = rows.length === pageKeys ? fetch() : undefined;
+      if (rows.length === 0) return;
       const keys: VerifyKey[] = [];
-      for (const [id, secretHash, reference, status, startsAt, expiresAt, graceUntil, profile] of JSON.parse(page.page) as PageRow[]) {
-        const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile: profileOf(profile) };
-        if (expiresAt !== null) key.expiresAt = expiresAt;
-        if (graceUntil !== null) key.graceUntil = graceUntil;
+      for (const { id, reference, line } of rows) {
+        let at = 0;
+        const field = () => {
+          const end = line.indexOf('\t', at);
+          const text = line.slice(at, end);
+          at = end + 1;
+          return text;
+        };
+        const secretHash = unescape(field());
+        const status = field() as KeyStatus;
+        const startsAt = Number(field());
+        const expiresAt = field();
+        const graceUntil = field();
+        const profileText = line.slice(at);
+        let profile = profiles.get(profileText);
+        if (profile === undefined) {
+          // Bounded: a store where most keys have a profile of their own must not keep them all here.
+          if (profiles.size >= PROFILES_KEPT) profiles.clear();
+          profile = profileOf(profileText);
+          profiles.set(profileText, profile);
+        }
+        const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile };
+        if (expiresAt !== '') key.expiresAt = Number(expiresAt);
+        if (graceUntil !== '') key.graceUntil = Number(graceUntil);
         keys.push(key);
       }
       yield keys;
     }
   } finally {
-    // Stopped early (or failed): the page asked for ahead is not wanted, and must not fail unheard.
-    next?.catch(() => undefined);
+    // Stopped early or failed: the page asked for ahead is not wanted, and must not fail unheard.
+    await next?.catch(() => undefined);
+    await reader.query(`CLOSE ${cursor}`).catch(() => undefined);
+    await reader.end();
   }
 }
