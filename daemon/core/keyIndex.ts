@@ -4,16 +4,17 @@
 //
 // Compact on purpose: a team store holds a million keys and the daemon must stay small. A key is a slot
 // number and its fields columns: typed arrays for the hash (32 bytes, not 64 hex characters), the
-// status and the dates (epoch ms), plain arrays for the id and reference; lookups by hash and by id go
+// status and the dates (epoch ms); lookups by hash and by id go
 // through SlotTables (Int32Arrays) rather than Maps; what many keys share (service, environment,
-// restrictions, organization) is one interned KeyProfile (keyProfiles.ts). The valid answer is built the
-// first time a key is verified, not for every key at load.
+// restrictions, organization) is one interned KeyProfile (keyProfiles.ts); ids and references are bytes
+// in a TextArena. The valid answer is made when a key is verified, not kept for every key.
 import type { KeyState, KeyStatus, VerifyResponse } from '../protocol';
 import { stateAt } from '../keys/keyState';
 import type { KeyRecord, VerifyKey } from '../store/types';
 import { verifyKeyOf } from '../store/verifyKey';
 import { ProfilePool, type KeyProfile } from './keyProfiles';
 import { SlotTable } from './slotTable';
+import { TextArena } from './textArena';
 
 const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'revoked'];
 const STATUS_CODE: Readonly<Record<KeyStatus, number>> = { active: 0, inactive: 1, revoked: 2 };
@@ -63,11 +64,15 @@ function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, capa
 
 export class KeyIndex {
   // One entry per slot; a freed slot holds undefined until it is reused.
-  private ids: (string | undefined)[] = [];
-  private references: (string | undefined)[] = [];
   private profiles: (KeyProfile | undefined)[] = [];
-  /** Built on a key's first valid verify; dropped when the key changes. */
-  private answers: (Readonly<ValidAnswer> | undefined)[] = [];
+  /** Ids and references, as bytes: `texts` holds them, these say where. */
+  private texts = new TextArena();
+  private idStarts = new Uint32Array(FIRST_CAPACITY);
+  private idEnds = new Uint32Array(FIRST_CAPACITY);
+  private referenceStarts = new Uint32Array(FIRST_CAPACITY);
+  private referenceEnds = new Uint32Array(FIRST_CAPACITY);
+  /** Slots ever used (the next new one); freed ones wait in freeSlots. */
+  private slotCount = 0;
   private hashBytes = new Uint8Array(FIRST_CAPACITY * HASH_BYTES);
   private idHashes = new Uint32Array(FIRST_CAPACITY);
   private flags = new Uint8Array(FIRST_CAPACITY);
@@ -100,10 +105,13 @@ export class KeyIndex {
 
   /** Takes over what `built` holds (which must not be used after). */
   replaceWith(built: KeyIndex): void {
-    this.ids = built.ids;
-    this.references = built.references;
     this.profiles = built.profiles;
-    this.answers = built.answers;
+    this.texts = built.texts;
+    this.idStarts = built.idStarts;
+    this.idEnds = built.idEnds;
+    this.referenceStarts = built.referenceStarts;
+    this.referenceEnds = built.referenceEnds;
+    this.slotCount = built.slotCount;
     this.hashBytes = built.hashBytes;
     this.idHashes = built.idHashes;
     this.flags = built.flags;
@@ -139,7 +147,7 @@ export class KeyIndex {
     const bytes = new Uint8Array(HASH_BYTES);
     if (!decodeHash(secretHash, bytes, 0)) return undefined;
     const slot = this.find(Buffer.from(bytes.buffer).toString('latin1'));
-    return slot < 0 ? undefined : { id: this.ids[slot]! };
+    return slot < 0 ? undefined : { id: this.idAt(slot) };
   }
 
   /** The slot of the key whose hash is `binarySha256` (keys/hashing.ts sha256Binary), or -1. */
@@ -165,11 +173,12 @@ export class KeyIndex {
 
   // What a slot holds, for verify (slots come from find, which only returns live ones).
   idAt(slot: number): string {
-    return this.ids[slot]!;
+    return this.texts.text(this.idStarts[slot]!, this.idEnds[slot]!);
   }
 
-  referenceAt(slot: number): string {
-    return this.references[slot]!;
+  /** Whether `reference` (what a Basic credential names) is the key's. */
+  referenceIs(slot: number, reference: string): boolean {
+    return this.texts.equals(this.referenceStarts[slot]!, this.referenceEnds[slot]!, reference);
   }
 
   profileAt(slot: number): KeyProfile {
@@ -186,35 +195,41 @@ export class KeyIndex {
     );
   }
 
-  /** The 200 answer for the key, frozen and shared by its valid verifies: serialise it, never change it. */
-  validAnswerAt(slot: number): Readonly<ValidAnswer> {
-    return this.answers[slot] ?? (this.answers[slot] = this.answerOf(slot));
-  }
-
-  private answerOf(slot: number): Readonly<ValidAnswer> {
+  /**
+   * The 200 answer for the key, made on each valid verify (keeping one per key would cost a million-key
+   * daemon more than the rest of its index): a plain object to serialise, its permissions array the
+   * profile's own, frozen.
+   */
+  validAnswerAt(slot: number): ValidAnswer {
     const profile = this.profiles[slot]!;
     const answer: ValidAnswer = {
       valid: true,
-      keyId: this.ids[slot]!,
+      keyId: this.idAt(slot),
       serviceId: profile.serviceId,
       environment: profile.environment,
       permissions: profile.permissions as string[],
     };
     if (profile.organization !== undefined) answer.organization = profile.organization;
-    return Object.freeze(answer);
+    return answer;
   }
 
   private upsert(key: VerifyKey): void {
     let slot = this.slotOfId(key.id);
     if (slot < 0) {
       slot = this.newSlot();
-      this.ids[slot] = key.id;
+      this.texts.put(key.id, this.idStarts, this.idEnds, slot);
+      this.texts.put(key.reference, this.referenceStarts, this.referenceEnds, slot);
       this.idHashes[slot] = idHashOf(key.id);
       this.flags[slot] = IN_USE;
       this.byId.insert(slot);
     } else {
       this.forgetHash(slot);
       this.pool.release(this.profiles[slot]!);
+      if (!this.referenceIs(slot, key.reference)) {
+        this.texts.release(this.referenceStarts[slot]!, this.referenceEnds[slot]!);
+        this.texts.put(key.reference, this.referenceStarts, this.referenceEnds, slot);
+        if (this.texts.wasteful) this.compactTexts();
+      }
     }
     if (decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES)) {
       // Another key with the same hash: only for a moment (the store keeps hashes unique), when its own
@@ -224,9 +239,7 @@ export class KeyIndex {
       this.byHash.insert(slot);
       this.flags[slot] = IN_USE | FINDABLE;
     }
-    this.references[slot] = key.reference;
     this.profiles[slot] = this.pool.acquire(key.profile);
-    this.answers[slot] = undefined;
     this.statuses[slot] = STATUS_CODE[key.status];
     this.startsAt[slot] = key.startsAt;
     this.expiresAt[slot] = dateOrNone(key.expiresAt);
@@ -240,11 +253,22 @@ export class KeyIndex {
     this.byId.remove(slot);
     this.pool.release(this.profiles[slot]!);
     this.flags[slot] = 0;
-    this.ids[slot] = undefined;
-    this.references[slot] = undefined;
+    this.texts.release(this.idStarts[slot]!, this.idEnds[slot]!);
+    this.texts.release(this.referenceStarts[slot]!, this.referenceEnds[slot]!);
     this.profiles[slot] = undefined;
-    this.answers[slot] = undefined;
     this.freeSlots.push(slot);
+    if (this.texts.wasteful) this.compactTexts();
+  }
+
+  /** The ids and references of the keys still here, into a new arena (deleted keys' bytes left behind). */
+  private compactTexts(): void {
+    const old = this.texts;
+    this.texts = new TextArena();
+    for (let slot = 0; slot < this.slotCount; slot += 1) {
+      if ((this.flags[slot]! & IN_USE) === 0) continue;
+      this.texts.put(old.text(this.idStarts[slot]!, this.idEnds[slot]!), this.idStarts, this.idEnds, slot);
+      this.texts.put(old.text(this.referenceStarts[slot]!, this.referenceEnds[slot]!), this.referenceStarts, this.referenceEnds, slot);
+    }
   }
 
   private slotOfId(id: string): number {
@@ -252,7 +276,7 @@ export class KeyIndex {
     const { cells, mask } = this.byId;
     for (let cell = hash & mask; cells[cell] !== 0; cell = (cell + 1) & mask) {
       const slot = cells[cell]! - 1;
-      if (this.idHashes[slot] === hash && this.ids[slot] === id) return slot;
+      if (this.idHashes[slot] === hash && this.texts.equals(this.idStarts[slot]!, this.idEnds[slot]!, id)) return slot;
     }
     return -1;
   }
@@ -289,13 +313,15 @@ export class KeyIndex {
   private newSlot(): number {
     const reused = this.freeSlots.pop();
     if (reused !== undefined) return reused;
-    const slot = this.ids.length;
-    this.ids.push(undefined);
-    this.references.push(undefined);
+    const slot = this.slotCount;
+    this.slotCount += 1;
     this.profiles.push(undefined);
-    this.answers.push(undefined);
     if (slot === this.statuses.length) {
       const capacity = slot * 2;
+      this.idStarts = grown(this.idStarts, capacity);
+      this.idEnds = grown(this.idEnds, capacity);
+      this.referenceStarts = grown(this.referenceStarts, capacity);
+      this.referenceEnds = grown(this.referenceEnds, capacity);
       this.hashBytes = grown(this.hashBytes, capacity * HASH_BYTES);
       this.idHashes = grown(this.idHashes, capacity);
       this.flags = grown(this.flags, capacity);

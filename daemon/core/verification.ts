@@ -15,8 +15,7 @@ export class Verification {
   constructor(private readonly context: CoreContext) {}
 
   /** `peerIp` (the caller's socket address) is recorded as last-use IP when the body names no clientIp. */
-  /** A valid answer is the key's frozen, shared answer object (KeyIndex.validAnswerAt): serialise it, never change it. */
-  verify(body: unknown, actor: Actor, peerIp: string | undefined): Readonly<VerifyResponse> {
+  verify(body: unknown, actor: Actor, peerIp: string | undefined): VerifyResponse {
     const request = readVerifyRequest(body);
     const credential: PresentedCredential =
       request === undefined
@@ -30,7 +29,7 @@ export class Verification {
     }
     const { index } = this.context;
     const slot = index.find(sha256Binary(credential.secret));
-    if (slot < 0 || (credential.reference !== undefined && credential.reference !== index.referenceAt(slot))) {
+    if (slot < 0 || (credential.reference !== undefined && !index.referenceIs(slot, credential.reference))) {
       this.context.audit.verifyFailed(actor, 'UNKNOWN');
       return { valid: false, code: 'UNKNOWN' };
     }
@@ -41,9 +40,10 @@ export class Verification {
       this.context.audit.verifyFailed(actor, failure, index.idAt(slot));
       return { valid: false, code: failure };
     }
-    const keyId = index.idAt(slot);
+    const answer = index.validAnswerAt(slot);
+    const { keyId } = answer;
     const ip = request.clientIp ?? (peerIp === undefined ? undefined : normalizeIp(peerIp));
     this.context.store.recordUse(ip === undefined ? { keyId, at: now.toISOString() } : { keyId, at: now.toISOString(), ip });
-    return index.validAnswerAt(slot);
+    return answer;
   }
 }

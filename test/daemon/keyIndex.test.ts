@@ -53,7 +53,7 @@ describe('verify index', () => {
     assert.equal(index.size, 1);
   });
 
-  it('answers a valid verify with exactly the key, service, environment, permissions and organization, frozen', () => {
+  it('answers a valid verify with exactly the key, service, environment, permissions and organization', () => {
     const index = new KeyIndex();
     const plain = record({ permissions: ['read', 'write'] });
     const withOrg = record({ environment: 'production', organization: 'ACME SAS', permissions: [] });
@@ -64,7 +64,7 @@ describe('verify index', () => {
       JSON.stringify(answer),
       JSON.stringify({ valid: true, keyId: plain.id, serviceId: 'svc_a', environment: 'test', permissions: ['read', 'write'] }),
     );
-    assert.ok(Object.isFrozen(answer) && Object.isFrozen(answer.permissions));
+    assert.ok(Object.isFrozen(answer.permissions), 'the permissions handed out are the shared profile’s: frozen');
     const slot = index.find(sha256Binary(secretOf(withOrg)));
     assert.equal(
       JSON.stringify(index.validAnswerAt(slot)),
@@ -77,7 +77,6 @@ describe('verify index', () => {
         organization: 'ACME SAS',
       }),
     );
-    assert.equal(index.validAnswerAt(slot), index.validAnswerAt(slot), 'built once, then the same object');
   });
 
   it('derives the state as the key rules do, from dates held as epoch ms', () => {
@@ -120,7 +119,8 @@ describe('verify index', () => {
     index.apply(key.id, { ...key, permissions: ['admin'], reference: 'ref_new', status: 'inactive' });
     assert.equal(index.find(sha256Binary(secretOf(key))), slot);
     assert.deepEqual(index.validAnswerAt(slot).permissions, ['admin']);
-    assert.equal(index.referenceAt(slot), 'ref_new');
+    assert.equal(index.referenceIs(slot, 'ref_new'), true);
+    assert.equal(index.referenceIs(slot, key.reference), false);
     assert.equal(index.stateAt(slot, Date.parse('2030-02-01T00:00:00Z')), 'inactive');
   });
 
@@ -227,6 +227,35 @@ describe('verify index', () => {
     assert.equal(found(index, secretOf(key)), key.id);
     index.apply(key.id, undefined);
     assert.equal(index.size, 0);
+  });
+  it('keeps ids and references that are not ASCII, and tells a reference apart by its exact text', () => {
+    const index = new KeyIndex();
+    const key = record({ id: 'key_ünï_ℂ😀', reference: 'réf-ℂ😀' });
+    index.apply(key.id, key);
+    const slot = index.find(sha256Binary(secretOf({ ...key, id: `key_index${serial}` })));
+    assert.equal(index.idAt(slot), 'key_ünï_ℂ😀');
+    assert.equal(index.referenceIs(slot, 'réf-ℂ😀'), true);
+    for (const other of ['réf-ℂ', 'ref-ℂ😀', 'réf-ℂ😀 ', '', 'r\u00e9f']) assert.equal(index.referenceIs(slot, other), false, other);
+    index.apply(key.id, { ...key, status: 'inactive' });
+    assert.equal(index.size, 1, 'the same id, found again by its text');
+    index.apply(key.id, undefined);
+    assert.equal(index.size, 0);
+  });
+
+  it('keeps the ids and references of the keys left after most were deleted (their bytes compacted)', () => {
+    const index = new KeyIndex();
+    const keys = Array.from({ length: 6000 }, (_, n) => record({ reference: `reference-of-key-${n}-${'x'.repeat(20)}` }));
+    for (const key of keys) index.apply(key.id, key);
+    const kept = keys.filter((_, n) => n % 5 === 0);
+    for (const [n, key] of keys.entries()) if (n % 5 !== 0) index.apply(key.id, undefined);
+    for (const key of kept) {
+      const slot = index.find(sha256Binary(secretOf(key)));
+      assert.equal(index.idAt(slot), key.id);
+      assert.equal(index.referenceIs(slot, key.reference), true);
+    }
+    for (const key of kept) index.apply(key.id, { ...key, reference: `${key.reference}-renamed` });
+    assert.equal(index.size, kept.length);
+    for (const key of kept) assert.equal(index.referenceIs(index.find(sha256Binary(secretOf(key))), `${key.reference}-renamed`), true);
   });
 });
 
