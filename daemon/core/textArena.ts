@@ -26,7 +26,18 @@ export class TextArena {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (this.used + text.length * 3 > this.bytes.length) this.grow(this.used + text.length * 3);
     starts[index] = this.used;
-    this.used += this.bytes.write(text, this.used, 'utf8');
+    // Ids and references are ASCII as a rule: copied by hand, cheaper than a call into Buffer.write.
+    const { bytes } = this;
+    let at = this.used;
+    for (let i = 0; i < text.length; i += 1) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        at = this.used + bytes.write(text, this.used, 'utf8');
+        break;
+      }
+      bytes[at++] = code;
+    }
+    this.used = at;
     ends[index] = this.used;
   }
 
