@@ -2,32 +2,33 @@
 // - only the columns verify needs, exactly what keysmith_verifier is granted, so every member can run it;
 // - one cursor over a sequential scan, fetched a page at a time, in one read-only snapshot: keyset pages
 //   in id order visited the heap in random order (the ids are random) and took seconds of I/O alone;
-// - each key as its id, its reference and ONE line of text built by PostgreSQL: node-postgres parses a
+// - each key as its id, reference and hash, and ONE line of text built by PostgreSQL: node-postgres parses a
 //   row field by field (three timestamptz into Dates, three arrays), and JSON built per row
-//   (json_build_array) cost PostgreSQL several seconds more than concat_ws. Dates arrive as epoch ms,
-//   the hash as hex; the profile part of the line (service, environment, restrictions, organization)
-//   is parsed once per distinct text.
+//   (json_build_array) cost PostgreSQL several seconds more than concat_ws. Dates arrive as text read by
+//   hand (timestampText.ts), the hash as hex; the profile part of the line (service, environment,
+//   restrictions, organization) is parsed once per distinct text.
 import pg from 'pg';
 import type { KeyStatus } from '../../protocol';
 import type { VerifyKey, VerifyProfile } from '../types';
 import type { Session } from './session';
+import { timestampMs } from './timestampText';
 
 /** Keys per FETCH: a few MB of text. */
 export const VERIFY_PAGE_KEYS = 10_000;
 
 /** Free text in the line: a backslash, a tab and a newline escaped, so tabs split fields and nothing else. */
 const escaped = (expression: string) => `replace(replace(replace(${expression}, '\\', '\\\\'), E'\\t', '\\t'), E'\\n', '\\n')`;
-const epochMs = (column: string) => `floor(extract(epoch FROM k.${column}) * 1000)::bigint`;
 
 /**
- * Per key, the id and the reference as columns of their own (node-postgres makes each a string of its
- * own: a piece cut from a longer line would keep the whole line alive for as long as the index keeps
- * the id), and one line of the rest, fields split by tabs: hash, status, starts_at, expires_at and
- * grace_until (ms, empty when NULL), then the profile: service, environment, the three arrays in
- * PostgreSQL's array text, and the organization ('=' and the text, empty when NULL: concat_ws skips NULLs).
+ * Per key, the id, the reference and the hash as columns of their own (node-postgres makes each a string
+ * of its own: a piece cut from a longer line would keep the whole line alive for as long as the index
+ * keeps the id), and one line of the rest, fields split by tabs: status, starts_at, expires_at and
+ * grace_until (timestamptz text, empty when NULL), then the profile: service, environment, the three
+ * arrays in PostgreSQL's array text, and the organization ('=' and the text, empty when NULL: concat_ws
+ * skips NULLs).
  */
-const ROW_SQL = `SELECT k.id, k.reference, concat_ws(E'\t', ${escaped('k.secret_hash')}, k.status,
-  ${epochMs('starts_at')}, coalesce(${epochMs('expires_at')}::text, ''), coalesce(${epochMs('grace_until')}::text, ''),
+const ROW_SQL = `SELECT k.id, k.reference, k.secret_hash, concat_ws(E'\t', k.status,
+  k.starts_at, coalesce(k.expires_at::text, ''), coalesce(k.grace_until::text, ''),
   ${escaped('k.service_id')}, k.environment, ${escaped('k.permissions::text')}, ${escaped('k.companies::text')},
   ${escaped('k.ip_allow_list::text')}, coalesce('=' || ${escaped('k.organization')}, '')) AS line
 FROM keys k`;
@@ -35,6 +36,7 @@ FROM keys k`;
 interface Row {
   id: string;
   reference: string;
+  secret_hash: string;
   line: string;
 }
 
@@ -79,7 +81,7 @@ export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_K
       next = rows.length === pageKeys ? fetch() : undefined;
       if (rows.length === 0) return;
       const keys: VerifyKey[] = [];
-      for (const { id, reference, line } of rows) {
+      for (const { id, reference, secret_hash: secretHash, line } of rows) {
         let at = 0;
         const field = () => {
           const end = line.indexOf('\t', at);
@@ -87,9 +89,8 @@ export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_K
           at = end + 1;
           return text;
         };
-        const secretHash = unescape(field());
         const status = field() as KeyStatus;
-        const startsAt = Number(field());
+        const startsAt = timestampMs(field());
         const expiresAt = field();
         const graceUntil = field();
         const profileText = line.slice(at);
@@ -101,8 +102,8 @@ export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_K
           profiles.set(profileText, profile);
         }
         const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile };
-        if (expiresAt !== '') key.expiresAt = Number(expiresAt);
-        if (graceUntil !== '') key.graceUntil = Number(graceUntil);
+        if (expiresAt !== '') key.expiresAt = timestampMs(expiresAt);
+        if (graceUntil !== '') key.graceUntil = timestampMs(graceUntil);
         keys.push(key);
       }
       yield keys;
