@@ -141,6 +141,20 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.deepEqual([...fields].sort(), ['expiresAt', 'graceUntil', 'id', 'profile', 'reference', 'secretHash', 'startsAt', 'status']);
       });
 
+      it('hands the verify index, inside a unit of work, the keys as that unit sees them (its own writes included)', async function () {
+        const before = await store.keys.insert(sampleKeyOf(service.id));
+        const added = sampleKeyOf(service.id, { status: 'inactive' });
+        const seen = await store.unitOfWork(async (tx) => {
+          await tx.keys.insert(added);
+          await tx.keys.delete(before.id, before.version);
+          const ids: string[] = [];
+          for await (const page of tx.keys.verifyKeys()) ids.push(...page.map((key) => key.id));
+          return ids;
+        });
+        assert.ok(seen.includes(added.id), 'its own insert');
+        assert.ok(!seen.includes(before.id), 'its own delete');
+      });
+
       it('samples the sealed keys (up to the limit of them, with their sealed copy) and counts them', async function () {
         assert.deepEqual(await store.keys.sealedSample(3), []);
         assert.equal(await store.keys.sealedCount(), 0);
