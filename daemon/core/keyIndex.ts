@@ -92,7 +92,8 @@ export class KeyIndex {
    */
   static async fromPages(pages: AsyncIterable<readonly VerifyKey[]>): Promise<KeyIndex> {
     const built = new KeyIndex();
-    for await (const page of pages) for (const key of page) built.upsert(key);
+    // One read of a store, whose hashes are unique (its DUPLICATE_SECRET): no key to take a hash from.
+    for await (const page of pages) for (const key of page) built.upsert(key, false);
     return built;
   }
 
@@ -213,7 +214,8 @@ export class KeyIndex {
     return answer;
   }
 
-  private upsert(key: VerifyKey): void {
+  /** `mayShareHash`: another key may still hold this hash (a change arriving before the other's). */
+  private upsert(key: VerifyKey, mayShareHash = true): void {
     let slot = this.slotOfId(key.id);
     if (slot < 0) {
       slot = this.newSlot();
@@ -234,7 +236,7 @@ export class KeyIndex {
     if (decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES)) {
       // Another key with the same hash: only for a moment (the store keeps hashes unique), when its own
       // change has not arrived yet. The last one applied is the one found, as the store now says.
-      const holder = this.findBytesOf(slot);
+      const holder = mayShareHash ? this.findBytesOf(slot) : -1;
       if (holder >= 0) this.forgetHash(holder);
       this.byHash.insert(slot);
       this.flags[slot] = IN_USE | FINDABLE;
