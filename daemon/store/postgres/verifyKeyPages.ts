@@ -10,7 +10,7 @@
 import pg from 'pg';
 import type { KeyStatus } from '../../protocol';
 import type { VerifyKey, VerifyProfile } from '../types';
-import type { Session } from './session';
+import type { Session, SnapshotReader } from './session';
 import { timestampMs } from './timestampText';
 
 /** Keys per FETCH: a few MB of text. */
@@ -66,52 +66,76 @@ function profileOf(text: string): VerifyProfile {
 const PROFILES_KEPT = 10_000;
 let cursors = 0;
 
-export async function* verifyKeyPages(session: Session, pageKeys = VERIFY_PAGE_KEYS): AsyncGenerator<VerifyKey[]> {
+/** Connections reading at once: PostgreSQL prints each key's line in one process, so two halve the wait. */
+export const VERIFY_READERS = 2;
+
+interface Part {
+  reader: SnapshotReader;
+  cursor: string;
+  next: Promise<pg.QueryResult<Row>> | undefined;
+}
+
+export async function* verifyKeyPages(
+  session: Session,
+  pageKeys = VERIFY_PAGE_KEYS,
+  readers = VERIFY_READERS,
+): AsyncGenerator<VerifyKey[]> {
   const profiles = new Map<string, VerifyProfile>();
-  const reader = await session.readSnapshot();
-  const cursor = `keysmith_verify_keys_${++cursors}`;
-  let next: Promise<pg.QueryResult<Row>> | undefined;
+  const snapshot = await session.readSnapshot(readers);
+  const parts: Part[] = snapshot.map((reader) => ({ reader, cursor: `keysmith_verify_keys_${++cursors}`, next: undefined }));
   try {
-    await reader.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${ROW_SQL}`);
-    const fetch = () => reader.query<Row>(`FETCH ${pageKeys} FROM ${cursor}`);
-    next = fetch();
-    while (next !== undefined) {
-      const { rows }: pg.QueryResult<Row> = await next;
+    for (const [index, part] of parts.entries()) {
+      // Each reader its share of the keys, by a hash of the id: one snapshot, so together every key once.
+      const share = parts.length === 1 ? '' : ` WHERE ((hashtext(k.id) % ${parts.length}) + ${parts.length}) % ${parts.length} = ${index}`;
+      await part.reader.query(`DECLARE ${part.cursor} NO SCROLL CURSOR FOR ${ROW_SQL}${share}`);
+      part.next = part.reader.query<Row>(`FETCH ${pageKeys} FROM ${part.cursor}`);
+    }
+    for (;;) {
+      const part = parts.find((candidate) => candidate.next !== undefined);
+      if (part === undefined) return;
+      // Round robin: this part goes last, the others' pages are being printed meanwhile.
+      parts.push(parts.splice(parts.indexOf(part), 1)[0]!);
+      const { rows }: pg.QueryResult<Row> = await part.next!;
       // The next page is asked for before this one is parsed and handed over: PostgreSQL builds it meanwhile.
-      next = rows.length === pageKeys ? fetch() : undefined;
-      if (rows.length === 0) return;
-      const keys: VerifyKey[] = [];
-      for (const { id, reference, secret_hash: secretHash, line } of rows) {
-        let at = 0;
-        const field = () => {
-          const end = line.indexOf('\t', at);
-          const text = line.slice(at, end);
-          at = end + 1;
-          return text;
-        };
-        const status = field() as KeyStatus;
-        const startsAt = timestampMs(field());
-        const expiresAt = field();
-        const graceUntil = field();
-        const profileText = line.slice(at);
-        let profile = profiles.get(profileText);
-        if (profile === undefined) {
-          // Bounded: a store where most keys have a profile of their own must not keep them all here.
-          if (profiles.size >= PROFILES_KEPT) profiles.clear();
-          profile = profileOf(profileText);
-          profiles.set(profileText, profile);
-        }
-        const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile };
-        if (expiresAt !== '') key.expiresAt = timestampMs(expiresAt);
-        if (graceUntil !== '') key.graceUntil = timestampMs(graceUntil);
-        keys.push(key);
-      }
-      yield keys;
+      part.next = rows.length === pageKeys ? part.reader.query<Row>(`FETCH ${pageKeys} FROM ${part.cursor}`) : undefined;
+      if (rows.length > 0) yield keysOf(rows, profiles);
     }
   } finally {
-    // Stopped early or failed: the page asked for ahead is not wanted, and must not fail unheard.
-    await next?.catch(() => undefined);
-    await reader.query(`CLOSE ${cursor}`).catch(() => undefined);
-    await reader.end();
+    for (const part of parts) {
+      // Stopped early or failed: a page asked for ahead is not wanted, and must not fail unheard.
+      await part.next?.catch(() => undefined);
+      await part.reader.query(`CLOSE ${part.cursor}`).catch(() => undefined);
+    }
+    await Promise.all(snapshot.map((reader) => reader.end()));
   }
+}
+
+function keysOf(rows: Row[], profiles: Map<string, VerifyProfile>): VerifyKey[] {
+  const keys: VerifyKey[] = [];
+  for (const { id, reference, secret_hash: secretHash, line } of rows) {
+    let at = 0;
+    const field = () => {
+      const end = line.indexOf('\t', at);
+      const text = line.slice(at, end);
+      at = end + 1;
+      return text;
+    };
+    const status = field() as KeyStatus;
+    const startsAt = timestampMs(field());
+    const expiresAt = field();
+    const graceUntil = field();
+    const profileText = line.slice(at);
+    let profile = profiles.get(profileText);
+    if (profile === undefined) {
+      // Bounded: a store where most keys have a profile of their own must not keep them all here.
+      if (profiles.size >= PROFILES_KEPT) profiles.clear();
+      profile = profileOf(profileText);
+      profiles.set(profileText, profile);
+    }
+    const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile };
+    if (expiresAt !== '') key.expiresAt = timestampMs(expiresAt);
+    if (graceUntil !== '') key.graceUntil = timestampMs(graceUntil);
+    keys.push(key);
+  }
+  return keys;
 }
