@@ -1,13 +1,14 @@
-// secretHash -> what verify needs, in memory, so verify is a hash plus a Map lookup. Fed only by the
+// secretHash -> what verify needs, in memory, so verify is a hash plus a table lookup. Built at start
+// (and on a resync) from the store's narrowed pages (KeyRepository.verifyKeys), then fed only by the
 // store's change feed (createCore): each committed change, by this daemon or another on the same store,
 // arrives as the record as stored, so a failed transaction never reaches the index.
 //
 // Compact on purpose: a team store holds a million keys and the daemon must stay small. A key is a slot
 // number and its fields columns: typed arrays for the hash (32 bytes, not 64 hex characters), the
-// status and the dates (epoch ms); lookups by hash and by id go
-// through SlotTables (Int32Arrays) rather than Maps; what many keys share (service, environment,
-// restrictions, organization) is one interned KeyProfile (keyProfiles.ts); ids and references are bytes
-// in a TextArena. The valid answer is made when a key is verified, not kept for every key.
+// status and the dates (epoch ms); lookups by hash and by id go through SlotTables (Int32Arrays) rather
+// than Maps; what many keys share (service, environment, restrictions, organization) is one interned
+// KeyProfile (keyProfiles.ts); ids and references are bytes in a TextArena. The valid answer is made
+// when a key is verified, not kept for every key.
 import type { KeyState, KeyStatus, VerifyResponse } from '../protocol';
 import { stateAt } from '../keys/keyState';
 import type { KeyRecord, VerifyKey } from '../store/types';
