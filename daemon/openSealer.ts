@@ -25,9 +25,9 @@ export async function openSealer(store: Store, role: MemberRole, dataDir: string
     return createSealer(randomBytes(MASTER_KEY_BYTES));
   }
   const sample = await store.keys.sealedSample(3);
-  // The count names, in an error, what a made-up key would leave unreadable; a team's daemon never makes
-  // one up (a missing key is refused before the count is looked at), so it does not count a million keys.
-  const sealedSecrets = team ? sample.length : await store.keys.sealedCount();
+  // The count (every key read) is asked for only when the key file is missing and one might be made up:
+  // it names, in the refusal, what a new key would leave unreadable. A team's daemon never makes one up.
+  const sealedSecrets = () => store.keys.sealedCount();
   const sealer = createSealer(await loadMasterKey(dataDir, options.env, { sealedSecrets, mayCreate: !team, file: options.masterKeyFile }));
   // A wrong key opens none of them; one damaged record must not stop the daemon, so a few are tried.
   const opens = (key: (typeof sample)[number]) => {
