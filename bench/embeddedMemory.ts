@@ -1,8 +1,8 @@
 // Where the embedded store's memory goes: seeds N keys in a child process (so the seeding's garbage is
-// not counted), then, in this process, opens the store as the daemon does and builds the verify index,
-// printing process.memoryUsage() after a full GC at each step. Then the real daemon (dist/daemon.js, or
-// KEYSMITH_DAEMON_BUNDLE) on the same data dir, as the team bench measures it: RSS 2 s after start and
-// the peak, a few starts. Run on its own:
+// not counted), then, in this process, opens the store as the daemon does and builds the verify index as
+// createCore does, printing process.memoryUsage() after a full GC at each step. Then the real daemon
+// (dist/daemon.js, or KEYSMITH_DAEMON_BUNDLE) on the same data dir, as the team bench measures it: RSS
+// 2 s after start and the peak, a few starts. Run on its own:
 //   node --expose-gc --import tsx bench/embeddedMemory.ts [keys=100000] [daemon starts=3]
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -29,7 +29,8 @@ function measure(step: string): Step {
   global.gc!();
   global.gc!();
   const usage = process.memoryUsage();
-  return { step, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external + usage.arrayBuffers };
+  // `external` already counts the ArrayBuffers (the verify index's typed arrays among them).
+  return { step, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external };
 }
 
 async function main(keys: number, starts: number): Promise<void> {
@@ -42,13 +43,9 @@ async function main(keys: number, starts: number): Promise<void> {
     const steps = [measure('modules loaded')];
     const store = await openEmbeddedStore({ dataDir, initialData: () => initialStoreData(), ownerName: 'bench' });
     steps.push(measure('store open (committed state in memory)'));
-    const all = await store.keys.all();
-    steps.push(measure(`keys.all(): ${all.length} records copied out (held, as at start-up)`));
-    const index = new KeyIndex();
-    index.replaceAll(all);
-    steps.push(measure('verify index built, records still held'));
-    all.length = 0;
-    steps.push(measure('records released: store + verify index (what a running daemon keeps)'));
+    // As createCore builds it: the keys narrowed and paged (verifyKeys), no whole record copied out.
+    const index = await KeyIndex.fromPages(store.keys.verifyKeys());
+    steps.push(measure(`verify index built from keys.verifyKeys() (${index.profileCount} distinct profiles)`));
     console.log(`| step (${keys.toLocaleString('en-US')} keys) | RSS | heap used | heap total | external | heap used added |`);
     console.log('| --- | --- | --- | --- | --- | --- |');
     steps.forEach((step, i) => {

@@ -24,12 +24,13 @@ export async function openSealer(store: Store, role: MemberRole, dataDir: string
     // its inserts, so a key of its own that is never written down can seal or open nothing of the team's.
     return createSealer(randomBytes(MASTER_KEY_BYTES));
   }
-  const sealed = await store.keys.sealedSample(3);
-  const sealer = createSealer(
-    await loadMasterKey(dataDir, options.env, { sealedSecrets: sealed.count, mayCreate: !team, file: options.masterKeyFile }),
-  );
+  const sample = await store.keys.sealedSample(3);
+  // The count (every key read) is asked for only when the key file is missing and one might be made up:
+  // it names, in the refusal, what a new key would leave unreadable. A team's daemon never makes one up.
+  const sealedSecrets = () => store.keys.sealedCount();
+  const sealer = createSealer(await loadMasterKey(dataDir, options.env, { sealedSecrets, mayCreate: !team, file: options.masterKeyFile }));
   // A wrong key opens none of them; one damaged record must not stop the daemon, so a few are tried.
-  const opens = (key: (typeof sealed.keys)[number]) => {
+  const opens = (key: (typeof sample)[number]) => {
     try {
       sealer.unseal(key.sealed!, key.id);
       return true;
@@ -37,7 +38,7 @@ export async function openSealer(store: Store, role: MemberRole, dataDir: string
       return false;
     }
   };
-  if (sealed.keys.length > 0 && !sealed.keys.some(opens)) {
+  if (sample.length > 0 && !sample.some(opens)) {
     throw new MasterKeyError(
       "This master key does not open the store's sealed secrets: it is not the key they were sealed with. " +
         'Use the key file (or KEYSMITH_MASTER_KEY) the store was started with.',

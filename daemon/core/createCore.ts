@@ -108,15 +108,21 @@ class FeedCaches {
 
   /**
    * Reads everything again and installs it. A change can land while the reads run, before or after the
-   * read of its collection; each change carries the whole record, so replaying those that arrived
+   * read of its collection (or of its key's page); each change carries the whole record, so replaying those that arrived
    * meanwhile, in order, on top of what was read leaves every record as last committed.
    */
   async reload(): Promise<void> {
     const arrived: StoreChange[] = [];
     this.arrivedDuringReload.add(arrived);
     try {
-      const [keys, services, tokens] = await Promise.all([this.store.keys.all(), this.store.services.list(), this.store.tokens.list()]);
-      this.index.replaceAll(keys);
+      // The keys come narrowed and paged (verifyKeys), into an index built aside: the one in use keeps
+      // answering verify, and following the feed, until this one is installed.
+      const [keys, services, tokens] = await Promise.all([
+        KeyIndex.fromPages(this.store.keys.verifyKeys()),
+        this.store.services.list(),
+        this.store.tokens.list(),
+      ]);
+      this.index.replaceWith(keys);
       this.catalog.replaceAll(services);
       this.tokens.replaceAll(tokens);
       for (const change of arrived) this.applyOne(change);

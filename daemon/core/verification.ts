@@ -3,8 +3,7 @@
 import type { VerifyResponse } from '../protocol';
 import { normalizeIp } from '../keys/ipAllowList';
 import { parseAuthorization, type PresentedCredential } from '../keys/authorization';
-import { sha256Hex } from '../keys/hashing';
-import { stateAt } from '../keys/keyState';
+import { sha256Binary } from '../keys/hashing';
 import { restrictionFailure, stateFailure } from '../keys/verifyRules';
 import { readVerifyRequest } from '../validation/verifyBody';
 import type { Actor, CoreContext } from './context';
@@ -16,8 +15,7 @@ export class Verification {
   constructor(private readonly context: CoreContext) {}
 
   /** `peerIp` (the caller's socket address) is recorded as last-use IP when the body names no clientIp. */
-  /** A valid answer is the key's frozen, shared answer object (see KeyIndex): serialise it, never change it. */
-  verify(body: unknown, actor: Actor, peerIp: string | undefined): Readonly<VerifyResponse> {
+  verify(body: unknown, actor: Actor, peerIp: string | undefined): VerifyResponse {
     const request = readVerifyRequest(body);
     const credential: PresentedCredential =
       request === undefined
@@ -29,23 +27,23 @@ export class Verification {
       this.context.audit.verifyFailed(actor, 'MALFORMED');
       return MALFORMED;
     }
-    const key = this.context.index.lookup(sha256Hex(credential.secret));
-    if (key === undefined || (credential.reference !== undefined && credential.reference !== key.reference)) {
+    const { index } = this.context;
+    const slot = index.find(sha256Binary(credential.secret));
+    if (slot < 0 || (credential.reference !== undefined && !index.referenceIs(slot, credential.reference))) {
       this.context.audit.verifyFailed(actor, 'UNKNOWN');
       return { valid: false, code: 'UNKNOWN' };
     }
     const now = this.context.clock.now();
-    const failure =
-      stateFailure(stateAt(key.status, key.startsAtMs, key.expiresAtMs, key.graceUntilMs, now.getTime())) ??
-      restrictionFailure(key, request, key.ipAllowed);
+    const profile = index.profileAt(slot);
+    const failure = stateFailure(index.stateAt(slot, now.getTime())) ?? restrictionFailure(profile, request, profile.ipAllowed);
     if (failure !== undefined) {
-      this.context.audit.verifyFailed(actor, failure, key.id);
+      this.context.audit.verifyFailed(actor, failure, index.idAt(slot));
       return { valid: false, code: failure };
     }
+    const answer = index.validAnswerAt(slot);
+    const { keyId } = answer;
     const ip = request.clientIp ?? (peerIp === undefined ? undefined : normalizeIp(peerIp));
-    this.context.store.recordUse(
-      ip === undefined ? { keyId: key.id, at: now.toISOString() } : { keyId: key.id, at: now.toISOString(), ip },
-    );
-    return key.validAnswer;
+    this.context.store.recordUse(ip === undefined ? { keyId, at: now.toISOString() } : { keyId, at: now.toISOString(), ip });
+    return answer;
   }
 }

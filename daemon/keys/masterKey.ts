@@ -28,8 +28,11 @@ function decode(text: string, source: string): Buffer {
 export const MASTER_KEY_FILE_ENV = 'KEYSMITH_MASTER_KEY_FILE';
 
 export interface MasterKeySource {
-  /** How many stored secrets are sealed under the key: with any, a missing key file is an error. */
-  sealedSecrets?: number;
+  /**
+   * How many stored secrets are sealed under the key: with any, a missing key file is an error. A
+   * function is asked only then (counting means reading every key).
+   */
+  sealedSecrets?: number | (() => Promise<number>);
   /**
    * False for a team store: every member's daemon must use the same key, so it is handed out
    * (KEYSMITH_MASTER_KEY or a key file) and never made up by whichever daemon starts first.
@@ -60,9 +63,10 @@ export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = pr
           `put the team's key there (mode 0600, from \`openssl rand -base64 32\` once for the team) or set ${MASTER_KEY_ENV}.`,
       );
     }
-    if (sealedSecrets > 0) {
+    const sealedCount = typeof sealedSecrets === 'function' ? await sealedSecrets() : sealedSecrets;
+    if (sealedCount > 0) {
       throw new MasterKeyError(
-        `${file} is missing, but the store holds ${sealedSecrets} sealed secret(s) that only it can open. ` +
+        `${file} is missing, but the store holds ${sealedCount} sealed secret(s) that only it can open. ` +
           `Restore ${MASTER_KEY_FILE} from your backup (mode 0600) or set ${MASTER_KEY_ENV}; ` +
           'Keysmith will not create a new master key over them.',
       );

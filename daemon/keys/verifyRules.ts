@@ -46,7 +46,7 @@ export function stateFailure(state: KeyState): VerifyFailure | undefined {
 
 /** The restrictions an active key carries, checked after its state: method, then company, then IP. */
 export function restrictionFailure(
-  key: Pick<VerifiableKey, 'permissions' | 'companies' | 'ipAllowList'>,
+  key: { readonly permissions: readonly string[]; readonly companies: readonly string[]; readonly ipAllowList: readonly string[] },
   ask: VerifyAsk,
   ipAllowed: (clientIp: string) => boolean,
 ): VerifyFailure | undefined {

@@ -6,7 +6,8 @@ import type { EmbeddedTransaction } from './embeddedTransaction';
 import { selectKeys } from './keyListQuery';
 import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
 import { serviceNoLongerEnabled } from './staleRecord';
-import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey, VerifyProfile } from './types';
+import { verifyKeyOf, verifyProfileOf } from './verifyKey';
 
 /**
  * How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers)
@@ -46,6 +47,46 @@ function copyKey(record: EngineRecord | undefined): Stored<KeyRecord> | undefine
 
 const copyKeys = (records: EngineRecord[]) => records.map((record) => copyKey(record)!);
 
+/** Keys handed to the verify index per page. */
+const VERIFY_PAGE_KEYS = 10_000;
+
+/**
+ * The keys as verify needs them. One read takes the list of committed records (references, not copies:
+ * a write replaces a record, it never edits it); each page is then narrowed from it, so only a page of
+ * narrowed keys exists at a time. Reading in several transactions by position instead could skip a key
+ * when another is deleted in between. Keys with the same profile get the same profile object, its
+ * arrays copies: one per distinct profile, not three arrays and an object per key to throw away.
+ */
+async function* verifyKeyPages(access: TransactionAccess): AsyncGenerator<VerifyKey[]> {
+  const records = await access.read((tx) => tx.all('keys') as KeyRecord[]);
+  const profiles = new Map<string, VerifyProfile>();
+  const sharedProfileOf = (record: KeyRecord): VerifyProfile => {
+    const text = JSON.stringify([
+      record.serviceId,
+      record.environment,
+      record.permissions,
+      record.companies,
+      record.ipAllowList,
+      record.organization ?? null,
+    ]);
+    let profile = profiles.get(text);
+    if (profile === undefined) {
+      profile = verifyProfileOf(record);
+      profile = {
+        ...profile,
+        permissions: [...profile.permissions],
+        companies: [...profile.companies],
+        ipAllowList: [...profile.ipAllowList],
+      };
+      profiles.set(text, profile);
+    }
+    return profile;
+  };
+  for (let start = 0; start < records.length; start += VERIFY_PAGE_KEYS) {
+    yield records.slice(start, start + VERIFY_PAGE_KEYS).map((record) => verifyKeyOf(record, sharedProfileOf(record)));
+  }
+}
+
 export function repositoriesOver(access: TransactionAccess): UnitOfWork {
   const keys: KeyRepository = {
     get: (id) => access.read((tx) => copyKey(tx.get('keys', id))),
@@ -56,11 +97,13 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
         return { items: copyKeys(items), total };
       }),
     all: () => access.read((tx) => copyKeys(tx.all('keys'))),
+    verifyKeys: () => verifyKeyPages(access),
     sealedSample: (limit) =>
       access.read((tx) => {
         const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);
-        return { count: sealed.length, keys: sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf })) };
+        return sealed.slice(0, limit).map(({ id, sealed: copyOf }) => ({ id, sealed: copyOf }));
       }),
+    sealedCount: () => access.read((tx) => (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined).length),
     insert: (record, write = {}) =>
       access.write((tx) => {
         // Read in the write's transaction, which checks at commit that the service did not move meanwhile.

@@ -6,7 +6,7 @@
 // version it was decided on and is refused with CONFLICT when the record moved meanwhile, so no update
 // is ever lost silently; callers that merge field-wise (PATCH) re-read and retry.
 import type { AuditEvent, Environment, KeyState } from '../protocol';
-import type { KeyRecord, KeyUse, ServiceRecord, TokenRecord } from './types';
+import type { KeyRecord, KeyUse, ServiceRecord, TokenRecord, VerifyKey } from './types';
 
 /** A record as a store returns it: with the version its next write must name. */
 export type Stored<T> = T & { version: number };
@@ -45,13 +45,22 @@ export interface KeyRepository {
   findByHash(secretHash: string): Promise<Stored<KeyRecord> | undefined>;
   /** Filtered, sorted (ties broken by id), one page; `total` counts every match. */
   list(query: KeyListQuery): Promise<{ items: Stored<KeyRecord>[]; total: number }>;
-  /** Every key, for building the verify index and for resyncs. */
+  /** Every key, whole (an export, a test): the verify index reads verifyKeys instead. */
   all(): Promise<Stored<KeyRecord>[]>;
   /**
-   * How many keys hold a sealed secret the caller may read, and up to `limit` of them: what a daemon
-   * checks its master key against at start, without reading every key a second time.
+   * Every key, narrowed to what verify needs, a page at a time (a page is never the whole store): what
+   * the verify index is built from at start-up and on a resync. Pages need not be one snapshot: a key
+   * changed meanwhile is also announced on the change feed, which the caller applies on top. Readable
+   * by every member, a verifier included (its grants cover exactly these columns).
    */
-  sealedSample(limit: number): Promise<{ count: number; keys: Pick<KeyRecord, 'id' | 'sealed'>[] }>;
+  verifyKeys(): AsyncIterable<VerifyKey[]>;
+  /**
+   * Up to `limit` of the keys holding a sealed secret the caller may read, with it: what a daemon checks
+   * its master key against at start, without reading every key.
+   */
+  sealedSample(limit: number): Promise<Pick<KeyRecord, 'id' | 'sealed'>[]>;
+  /** How many keys hold a sealed secret the caller may read (on a database, a scan of every key). */
+  sealedCount(): Promise<number>;
   /** Refused with DUPLICATE_SECRET when another key has the same `secretHash`. Returns version 1. */
   insert(record: KeyRecord, write?: NewKeyWrite): Promise<Stored<KeyRecord>>;
   /** Refused with CONFLICT (naming the key) when the stored version is not `expectedVersion`; NOT_FOUND when gone. */

@@ -36,3 +36,31 @@ export interface KeyUse {
   at: string;
   ip?: string;
 }
+
+/**
+ * What verify needs of a key and nothing more (no name, creator, usage or secret): what a store hands
+ * the verify index at start-up and on a resync, a page at a time, instead of whole records.
+ */
+export interface VerifyKey {
+  id: string;
+  /** Hex SHA-256 of the secret, as in KeyRecord. */
+  secretHash: string;
+  reference: string;
+  status: KeyRecord['status'];
+  /** The dates as epoch ms (KeyRecord holds them as ISO text). */
+  startsAt: number;
+  expiresAt?: number;
+  graceUntil?: number;
+  /** What many keys have in common; a store may hand the same object to keys that share it. */
+  profile: VerifyProfile;
+}
+
+/** The part of a key verify answers with or checks a request against, usually shared by many keys. */
+export interface VerifyProfile {
+  serviceId: string;
+  environment: KeyRecord['environment'];
+  permissions: readonly string[];
+  companies: readonly string[];
+  ipAllowList: readonly string[];
+  organization?: string;
+}

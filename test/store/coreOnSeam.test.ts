@@ -7,6 +7,7 @@ import { sha256Hex } from '../../daemon/keys/hashing';
 import { initialStoreData } from '../../daemon/server';
 import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
+import type { VerifyKey } from '../../daemon/store/types';
 import { useTestDaemon } from '../support/hooks';
 import { startTestDaemon } from '../support/inProcessDaemon';
 import { useTempDirs } from '../support/tempDirs';
@@ -94,15 +95,17 @@ describe('core on the store seam', function () {
     const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
     const listeners: Parameters<Store['changes']['subscribe']>[0][] = [];
     let hold: { read: Promise<unknown>; release: () => void } | undefined;
-    // keys.all() reads at once but answers only when released: the state it returns is from before.
-    const slowAll = async () => {
-      const read = await store.keys.all();
+    // keys.verifyKeys() reads at once but hands its pages over only when released: what it hands over
+    // is the state from before.
+    const slowVerifyKeys = async function* () {
+      const pages: VerifyKey[][] = [];
+      for await (const page of store.keys.verifyKeys()) pages.push(page);
       if (hold) await hold.read;
-      return read;
+      yield* pages;
     };
     const watched: Store = {
       ...store,
-      keys: { ...store.keys, all: slowAll },
+      keys: { ...store.keys, verifyKeys: slowVerifyKeys },
       changes: { subscribe: (listener) => (listeners.push(listener), store.changes.subscribe(listener)) },
     };
     const own = await startTestDaemon({ dataDir, store: watched });
@@ -120,6 +123,54 @@ describe('core on the store seam', function () {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const answer = (await own.request('POST', '/v1/verify', { key: created.secret.secret })).body;
       assert.deepEqual(answer, { valid: false, code: 'REVOKED' });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('sees a key changed between two pages of a resync: before its page or after it, as last committed', async function () {
+    const dataDir = await temp.make('resync-pages');
+    const store = await openEmbeddedStore({ dataDir, initialData: initialStoreData });
+    const listeners: Parameters<Store['changes']['subscribe']>[0][] = [];
+    let pause: Promise<void> | undefined;
+    let paused!: () => void;
+    // The store's pages cut into pages of one key, with a wait after the first while `pause` is set.
+    const keyByKey = async function* () {
+      let first = true;
+      for await (const page of store.keys.verifyKeys()) {
+        for (const key of page) {
+          yield [key];
+          if (first && pause) {
+            paused();
+            await pause;
+          }
+          first = false;
+        }
+      }
+    };
+    const watched: Store = {
+      ...store,
+      keys: { ...store.keys, verifyKeys: keyByKey },
+      changes: { subscribe: (listener) => (listeners.push(listener), store.changes.subscribe(listener)) },
+    };
+    const own = await startTestDaemon({ dataDir, store: watched });
+    try {
+      const created: KeyCreated[] = [];
+      for (const name of ['one', 'two', 'three']) {
+        created.push((await own.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name })).body);
+      }
+      let resume!: () => void;
+      pause = new Promise<void>((resolve) => (resume = resolve));
+      const firstPageRead = new Promise<void>((resolve) => (paused = resolve));
+      listeners[0]!.onResync();
+      await firstPageRead;
+      // The resync has read one key and not the others: every key changes now, read or not.
+      for (const { key } of created) assert.equal((await own.request('POST', `/v1/keys/${key.id}/revoke`)).status, 200);
+      resume();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const { secret } of created) {
+        assert.deepEqual((await own.request('POST', '/v1/verify', { key: secret.secret })).body, { valid: false, code: 'REVOKED' });
+      }
     } finally {
       await own.stop();
     }

@@ -11,8 +11,10 @@ import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
 import { PostgresKeyRepository } from '../../daemon/store/postgres/keyRepository';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
 import { poolSession } from '../../daemon/store/postgres/session';
+import { verifyKeyPages } from '../../daemon/store/postgres/verifyKeyPages';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
-import type { KeyRecord } from '../../daemon/store/types';
+import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
 import { createTestDatabase, startPostgresServer, withClient, type PostgresServer } from '../support/postgresServer';
 import { recordChanges } from './support/changeRecorder';
 import { LIST_CREATORS, LIST_DATES, LIST_SERVICES, keyRecord, serviceRecord, tokenRecord, variedKeys } from './support/records';
@@ -357,6 +359,47 @@ describe('PostgreSQL store', function () {
           );
           for (const key of all) assert.deepEqual(key, stored(byId.get(key.id)!, 1));
         }
+      } finally {
+        await pool.end();
+      }
+    });
+    it('hands the verify index every key once, narrowed, in pages of the size asked, by one reader or two on one snapshot', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const session = poolSession(pool, undefined, () => {});
+        const byId = new Map(keys.map((key) => [key.id, key]));
+        const ids = keys.map((key) => key.id).sort();
+        for (const [pageKeys, readers] of [
+          [7, 1],
+          [8, 1],
+          [7, 2],
+          [8, 3],
+        ] as const) {
+          const pages: VerifyKey[][] = [];
+          for await (const page of verifyKeyPages(session, pageKeys, readers)) pages.push(page);
+          const label = `pages of ${pageKeys}, ${readers} reader(s)`;
+          assert.ok(
+            pages.every((page) => page.length > 0 && page.length <= pageKeys),
+            label,
+          );
+          if (readers === 1) {
+            assert.deepEqual(
+              pages.map((page) => page.length),
+              [...Array(Math.floor(1000 / pageKeys)).fill(pageKeys), ...(1000 % pageKeys === 0 ? [] : [1000 % pageKeys])],
+              label,
+            );
+          }
+          assert.deepEqual(
+            pages
+              .flat()
+              .map((key) => key.id)
+              .sort(),
+            ids,
+            label,
+          );
+          for (const key of pages.flat()) assert.deepEqual(key, verifyKeyOf(byId.get(key.id)!));
+        }
+        assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
       } finally {
         await pool.end();
       }

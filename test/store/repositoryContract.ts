@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KeysmithError } from '../../daemon/errors';
 import type { Store, StoreChange, Stored } from '../../daemon/store/repositories';
-import type { KeyRecord, ServiceRecord, TokenRecord } from '../../daemon/store/types';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
 
 export interface OpenedStore {
   store: Store;
@@ -106,15 +107,64 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         assert.ok((await store.keys.all()).some((key) => key.id === record.id));
       });
 
-      it('samples the sealed keys: how many there are, and up to the limit of them with their sealed copy', async function () {
-        assert.deepEqual(await store.keys.sealedSample(3), { count: 0, keys: [] });
+      it('hands every key to the verify index narrowed to what verify needs (no name, creator, usage or secret)', async function () {
+        const records = [
+          sampleKeyOf(service.id),
+          sampleKeyOf(service.id, {
+            environment: 'production',
+            status: 'revoked',
+            permissions: ['write', 'read'],
+            companies: ['ACME', 'Ünïcödé "quoted" \\ co'],
+            ipAllowList: ['10.0.0.0/8', '2001:db8::/32'],
+            organization: 'Org "x"\n\t',
+            expiresAt: '2031-02-03T04:05:06.789Z',
+            graceUntil: '2030-06-01T00:00:00.001Z',
+            sealed: 'iv.tag.data',
+            useCount: 3,
+          }),
+          sampleKeyOf(service.id, { status: 'inactive', startsAt: '1969-12-31T23:59:59.999Z' }),
+        ];
+        for (const record of records) await store.keys.insert(record);
+        const gone = await store.keys.insert(sampleKeyOf(service.id));
+        await store.keys.delete(gone.id, gone.version);
+        const read = new Map<string, VerifyKey>();
+        for await (const page of store.keys.verifyKeys()) {
+          assert.ok(page.length > 0, 'an empty page');
+          for (const key of page) {
+            assert.ok(!read.has(key.id), `${key.id} read twice`);
+            read.set(key.id, key);
+          }
+        }
+        for (const record of records) assert.deepEqual(read.get(record.id), verifyKeyOf(record));
+        assert.equal(read.has(gone.id), false);
+        const fields = new Set([...read.values()].flatMap((key) => Object.keys(key)));
+        assert.deepEqual([...fields].sort(), ['expiresAt', 'graceUntil', 'id', 'profile', 'reference', 'secretHash', 'startsAt', 'status']);
+      });
+
+      it('hands the verify index, inside a unit of work, the keys as that unit sees them (its own writes included)', async function () {
+        const before = await store.keys.insert(sampleKeyOf(service.id));
+        const added = sampleKeyOf(service.id, { status: 'inactive' });
+        const seen = await store.unitOfWork(async (tx) => {
+          await tx.keys.insert(added);
+          await tx.keys.delete(before.id, before.version);
+          const ids: string[] = [];
+          for await (const page of tx.keys.verifyKeys()) ids.push(...page.map((key) => key.id));
+          return ids;
+        });
+        assert.ok(seen.includes(added.id), 'its own insert');
+        assert.ok(!seen.includes(before.id), 'its own delete');
+      });
+
+      it('samples the sealed keys (up to the limit of them, with their sealed copy) and counts them', async function () {
+        assert.deepEqual(await store.keys.sealedSample(3), []);
+        assert.equal(await store.keys.sealedCount(), 0);
         const sealed = [1, 2, 3, 4].map((n) => sampleKeyOf(service.id, { sealed: `iv${n}.tag${n}.data${n}` }));
         for (const record of [...sealed, sampleKeyOf(service.id)]) await store.keys.insert(record);
+        assert.equal(await store.keys.sealedCount(), 4);
         const sample = await store.keys.sealedSample(3);
-        assert.equal(sample.count, 4);
-        assert.equal(sample.keys.length, 3);
+        assert.equal(sample.length, 3);
         const byId = new Map(sealed.map((record) => [record.id, record.sealed]));
-        for (const key of sample.keys) assert.equal(key.sealed, byId.get(key.id));
+        for (const key of sample) assert.equal(key.sealed, byId.get(key.id));
       });
 
       it('hands out copies: changing a returned record changes nothing stored', async function () {

@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import type { PostgresStore } from '../../daemon/store/postgres/postgresStore';
 import type { MemberRole, Stored } from '../../daemon/store/repositories';
-import type { KeyRecord } from '../../daemon/store/types';
+import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
 import { createTestDatabase } from '../support/postgresServer';
 import { keyRecord, serviceRecord, tokenRecord } from '../store/support/records';
 import { addMember, memberUrl, newPassword, openAs, psqlAs, uniqueName, type TestMember } from './support/members';
@@ -244,6 +245,14 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
       assert.deepEqual([found?.name, found?.createdBy, found?.sealed, found?.hint], [undefined, undefined, undefined, undefined]);
       assert.equal(found?.version, adminKey.version);
       assert.equal((await store.verifier.keys.all()).length, 3);
+      // What a verify sidecar builds its index from at start: exactly the columns it is granted.
+      const narrowed: VerifyKey[] = [];
+      for await (const page of store.verifier.keys.verifyKeys()) narrowed.push(...page);
+      assert.deepEqual(narrowed.map((key) => key.id).sort(), (await store.admin.keys.all()).map((key) => key.id).sort());
+      assert.deepEqual(
+        narrowed.find((key) => key.id === adminKey.id),
+        verifyKeyOf(adminKey),
+      );
 
       const before = (await store.admin.keys.get(adminKey.id))?.useCount ?? 0;
       store.verifier.recordUse({ keyId: adminKey.id, at: new Date().toISOString(), ip: '10.0.0.7' });

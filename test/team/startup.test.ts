@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { KeyCreated } from '../../daemon/protocol';
+import type { KeyCreated, VerifyResponse } from '../../daemon/protocol';
 import { ensureDaemonBuilt, expectRefusal, launchDaemonProcess, startDaemonProcess, stopDaemonProcess } from '../support/childDaemon';
 import { send } from '../support/http';
 import { sharedPostgresServer } from '../support/postgresServer';
@@ -64,6 +64,11 @@ describe('team store: starting a daemon', function () {
     const setup = await openPostgresStore({ url });
     const verifier = await addMember(setup, url, 'sidecar', 'verifier').finally(() => setup.close());
     const owner = await startDaemonProcess(await temp.make('team-owner'), { storeUrl: url });
+    // A key stored before the sidecar starts: its start-up read (only the columns a verifier is granted) finds it.
+    const stored = await send<KeyCreated>(owner, 'POST', '/v1/keys', {
+      json: { serviceId: 'cloudmc', environment: 'production', name: 'before' },
+    });
+    assert.equal(stored.status, 201, stored.text);
     const sidecarDir = await temp.make('team-sidecar');
     // No KEYSMITH_MASTER_KEY and no key file: a verifier never sees a sealed secret.
     const sidecar = await startDaemonProcess(sidecarDir, { args: ['--store', verifier.url] });
@@ -83,6 +88,18 @@ describe('team store: starting a daemon', function () {
       let answer = await verify();
       for (let tries = 0; answer.body.valid !== true && tries < 50; tries++) answer = await verify();
       assert.equal(answer.body.valid, true, answer.text);
+      const before = await send<VerifyResponse>(sidecar, 'POST', '/v1/verify', {
+        tcp: true,
+        token: token.body.token,
+        json: { key: stored.body.secret.secret },
+      });
+      assert.deepEqual(before.body, {
+        valid: true,
+        keyId: stored.body.key.id,
+        serviceId: 'cloudmc',
+        environment: 'production',
+        permissions: stored.body.key.permissions,
+      });
       assert.equal((await send(owner, 'POST', `/v1/keys/${created.body.key.id}/revoke`)).status, 200);
       const revokedAt = Date.now();
       while ((await verify()).body.valid !== false) assert.ok(Date.now() - revokedAt < 1000, 'the sidecar refuses the key within 1 s');

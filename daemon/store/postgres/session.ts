@@ -3,6 +3,7 @@
 // (changes are announced only after COMMIT, and dropped on ROLLBACK).
 import type pg from 'pg';
 import type { StoreChange } from '../repositories';
+import { checkout } from './checkout';
 import { forbiddenRole, isForbidden, refusedAction, storeError } from './errors';
 
 export interface Session {
@@ -16,6 +17,50 @@ export interface Session {
   changed(change: StoreChange): void;
   /** A write of a record was sent and settles with `write` (outside a transaction): see PostgresChangeFeed.expectOwn. */
   writing?(collection: StoreChange['collection'], id: string, write: Promise<unknown>): void;
+  /**
+   * Statements on one connection that all see one snapshot (what a cursor needs): on the pool, a
+   * read-only REPEATABLE READ transaction on a client held until `end`; inside a transaction, itself.
+   * `readers` > 1 asks for more connections seeing the very same snapshot, so that PostgreSQL can work
+   * on one read in several processes; inside a transaction there is only the one.
+   */
+  readSnapshot(readers?: number): Promise<SnapshotReader[]>;
+}
+
+export interface SnapshotReader {
+  query: Session['query'];
+  /** Ends the snapshot's transaction and gives its connection back (a broken one is closed). */
+  end(): Promise<void>;
+}
+
+/** A read-only REPEATABLE READ transaction on a held client, on `snapshot` when given (pg_export_snapshot). */
+async function snapshotReader(
+  pool: pg.Pool,
+  password: string | undefined,
+  identity: Identity | undefined,
+  snapshot?: string,
+): Promise<SnapshotReader> {
+  const held = await checkout(pool, password);
+  const query: Session['query'] = (text, values, prepareAs) => runQuery(held.client, password, text, values, identity, prepareAs);
+  try {
+    await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // A literal, not a parameter: SET takes none; the id is PostgreSQL's own (pg_export_snapshot).
+    if (snapshot !== undefined) await query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+  } catch (error) {
+    held.release(true);
+    throw error;
+  }
+  return {
+    query,
+    async end() {
+      try {
+        await query('COMMIT');
+        held.release();
+      } catch {
+        // Only reads ran: nothing is lost with the connection, which is closed rather than reused.
+        held.release(true);
+      }
+    },
+  };
 }
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -54,6 +99,20 @@ export function poolSession(
     query: (text, values, prepareAs) => runQuery(pool, password, text, values, identity, prepareAs),
     changed: announce,
     writing,
+    async readSnapshot(readers = 1) {
+      const first = await snapshotReader(pool, password, identity);
+      const all = [first];
+      try {
+        if (readers > 1) {
+          const { rows } = await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+          for (let n = 1; n < readers; n += 1) all.push(await snapshotReader(pool, password, identity, rows[0]!.id));
+        }
+      } catch (error) {
+        await Promise.all(all.map((reader) => reader.end()));
+        throw error;
+      }
+      return all;
+    },
   };
 }
 
@@ -63,8 +122,11 @@ export function transactionSession(
   pending: StoreChange[],
   identity?: Identity,
 ): Session {
+  const query: Session['query'] = (text, values, prepareAs) => runQuery(client, password, text, values, identity, prepareAs);
   return {
-    query: (text, values, prepareAs) => runQuery(client, password, text, values, identity, prepareAs),
+    query,
     changed: (change) => pending.push(change),
+    // Already one snapshot's worth of statements on one connection: the transaction ends with the unit of work.
+    readSnapshot: async () => [{ query, end: async () => {} }],
   };
 }

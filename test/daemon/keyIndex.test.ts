@@ -1,0 +1,331 @@
+// The verify index on its own (daemon/core/keyIndex.ts): what each change of a key does to lookups, the
+// valid answer it builds, the state it derives, and the profiles keys share. The verify suites check the
+// same index through the API; these pin down the bookkeeping of slots, hashes and profiles.
+import { strict as assert } from 'node:assert';
+import { KeyIndex } from '../../daemon/core/keyIndex';
+import { SlotTable } from '../../daemon/core/slotTable';
+import { sha256Binary, sha256Hex } from '../../daemon/keys/hashing';
+import { deriveState } from '../../daemon/keys/keyState';
+import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
+import { verifyKeyOf } from '../../daemon/store/verifyKey';
+
+let serial = 0;
+function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  serial += 1;
+  return {
+    id: `key_index${serial}`,
+    serviceId: 'svc_a',
+    environment: 'test',
+    name: `key ${serial}`,
+    reference: `ref_${serial}`,
+    hint: 'abcd',
+    secretHash: sha256Hex(`secret-${serial}`),
+    origin: 'generated',
+    status: 'active',
+    startsAt: '2030-01-01T00:00:00.000Z',
+    permissions: ['read'],
+    companies: [],
+    ipAllowList: [],
+    createdAt: '2030-01-01T00:00:00.000Z',
+    createdBy: 'tester',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+    useCount: 0,
+    ...overrides,
+  };
+}
+
+const secretOf = (key: KeyRecord) => `secret-${key.id.slice('key_index'.length)}`;
+/** The key id verify would find for this secret, or undefined. */
+function found(index: KeyIndex, secret: string): string | undefined {
+  const slot = index.find(sha256Binary(secret));
+  return slot < 0 ? undefined : index.idAt(slot);
+}
+
+describe('verify index', () => {
+  it('finds a key by the binary hash of its secret, and by its hex hash', () => {
+    const index = new KeyIndex();
+    const key = record();
+    index.apply(key.id, key);
+    assert.equal(found(index, secretOf(key)), key.id);
+    assert.deepEqual(index.lookup(key.secretHash), { id: key.id });
+    assert.equal(found(index, 'another secret'), undefined);
+    assert.equal(index.lookup(sha256Hex('another secret')), undefined);
+    assert.equal(index.size, 1);
+  });
+
+  it('answers a valid verify with exactly the key, service, environment, permissions and organization', () => {
+    const index = new KeyIndex();
+    const plain = record({ permissions: ['read', 'write'] });
+    const withOrg = record({ environment: 'production', organization: 'ACME SAS', permissions: [] });
+    index.apply(plain.id, plain);
+    index.apply(withOrg.id, withOrg);
+    const answer = index.validAnswerAt(index.find(sha256Binary(secretOf(plain))));
+    assert.equal(
+      JSON.stringify(answer),
+      JSON.stringify({ valid: true, keyId: plain.id, serviceId: 'svc_a', environment: 'test', permissions: ['read', 'write'] }),
+    );
+    assert.ok(Object.isFrozen(answer.permissions), 'the permissions handed out are the shared profile’s: frozen');
+    const slot = index.find(sha256Binary(secretOf(withOrg)));
+    assert.equal(
+      JSON.stringify(index.validAnswerAt(slot)),
+      JSON.stringify({
+        valid: true,
+        keyId: withOrg.id,
+        serviceId: 'svc_a',
+        environment: 'production',
+        permissions: [],
+        organization: 'ACME SAS',
+      }),
+    );
+  });
+
+  it('derives the state as the key rules do, from dates held as epoch ms', () => {
+    const index = new KeyIndex();
+    const keys = [
+      record({ expiresAt: '2030-06-01T00:00:00.001Z' }),
+      record({ status: 'inactive' }),
+      record({ graceUntil: '2030-03-01T12:00:00.000Z' }),
+      record({ status: 'revoked', expiresAt: '2031-01-01T00:00:00.000Z' }),
+    ];
+    for (const key of keys) index.apply(key.id, key);
+    for (const now of ['2029-12-31T23:59:59.999Z', '2030-01-01T00:00:00.000Z', '2030-03-01T12:00:00.000Z', '2030-06-01T00:00:00.001Z']) {
+      for (const key of keys) {
+        assert.equal(
+          index.stateAt(index.find(sha256Binary(secretOf(key))), Date.parse(now)),
+          deriveState(key, new Date(now)),
+          `${key.id} at ${now}`,
+        );
+      }
+    }
+  });
+
+  it('follows a regenerated hash: the new one finds the key, the old one nothing', () => {
+    const index = new KeyIndex();
+    const key = record();
+    index.apply(key.id, key);
+    const rehashed = { ...key, secretHash: sha256Hex('the new secret') };
+    index.apply(key.id, rehashed);
+    assert.equal(found(index, secretOf(key)), undefined);
+    assert.equal(found(index, 'the new secret'), key.id);
+    assert.equal(index.size, 1);
+  });
+
+  it('applies an update: a new status, reference and restrictions, and a valid answer built again', () => {
+    const index = new KeyIndex();
+    const key = record();
+    index.apply(key.id, key);
+    const slot = index.find(sha256Binary(secretOf(key)));
+    assert.deepEqual(index.validAnswerAt(slot).permissions, ['read']);
+    index.apply(key.id, { ...key, permissions: ['admin'], reference: 'ref_new', status: 'inactive' });
+    assert.equal(index.find(sha256Binary(secretOf(key))), slot);
+    assert.deepEqual(index.validAnswerAt(slot).permissions, ['admin']);
+    assert.equal(index.referenceIs(slot, 'ref_new'), true);
+    assert.equal(index.referenceIs(slot, key.reference), false);
+    assert.equal(index.stateAt(slot, Date.parse('2030-02-01T00:00:00Z')), 'inactive');
+  });
+
+  it('forgets a deleted key, and a key taking its place later answers as itself', () => {
+    const index = new KeyIndex();
+    const [gone, kept] = [record({ organization: 'Gone Org' }), record()];
+    index.apply(gone.id, gone);
+    index.apply(kept.id, kept);
+    index.validAnswerAt(index.find(sha256Binary(secretOf(gone))));
+    index.apply(gone.id, undefined);
+    index.apply(gone.id, undefined); // a delete heard twice (own write, then the feed)
+    assert.equal(found(index, secretOf(gone)), undefined);
+    assert.equal(index.size, 1);
+    const next = record();
+    index.apply(next.id, next);
+    const slot = index.find(sha256Binary(secretOf(next)));
+    assert.equal(index.validAnswerAt(slot).keyId, next.id);
+    assert.equal(index.validAnswerAt(slot).organization, undefined);
+    assert.equal(found(index, secretOf(kept)), kept.id);
+  });
+
+  it('keeps a hash another key took first: a change arriving late does not unmap it', () => {
+    const index = new KeyIndex();
+    const [first, second] = [record(), record()];
+    index.apply(first.id, first);
+    index.apply(second.id, second);
+    // The feed announced second taking first's old hash before first's own change to a new hash.
+    index.apply(second.id, { ...second, secretHash: first.secretHash });
+    index.apply(first.id, { ...first, secretHash: sha256Hex('first, regenerated') });
+    assert.equal(found(index, secretOf(first)), second.id);
+    assert.equal(found(index, 'first, regenerated'), first.id);
+    index.apply(first.id, undefined);
+    assert.equal(found(index, secretOf(first)), second.id);
+  });
+
+  it('replaces everything on replaceAll: keys not in the new set are gone', () => {
+    const index = new KeyIndex();
+    const [old, both] = [record(), record()];
+    index.apply(old.id, old);
+    index.apply(both.id, both);
+    const added = record();
+    index.replaceAll([verifyKeyOf({ ...both, status: 'revoked' }), verifyKeyOf(added)]);
+    assert.equal(found(index, secretOf(old)), undefined);
+    assert.equal(index.stateAt(index.find(sha256Binary(secretOf(both))), Date.parse('2030-02-01T00:00:00Z')), 'revoked');
+    assert.equal(found(index, secretOf(added)), added.id);
+    assert.equal(index.size, 2);
+    index.replaceAll([]);
+    assert.equal(index.size, 0);
+    assert.equal(found(index, secretOf(added)), undefined);
+  });
+
+  it('builds from pages aside, leaving the index in use as it is until replaceWith', async () => {
+    const index = new KeyIndex();
+    const inUse = record();
+    index.apply(inUse.id, inUse);
+    const [a, b] = [record(), record()];
+    async function* pages(): AsyncGenerator<VerifyKey[]> {
+      yield [verifyKeyOf(a)];
+      yield [verifyKeyOf(b)];
+    }
+    const built = await KeyIndex.fromPages(pages());
+    assert.equal(found(index, secretOf(inUse)), inUse.id);
+    assert.equal(found(index, secretOf(a)), undefined);
+    index.replaceWith(built);
+    assert.deepEqual([found(index, secretOf(a)), found(index, secretOf(b)), found(index, secretOf(inUse))], [a.id, b.id, undefined]);
+  });
+
+  it('shares one profile between keys that have the same one, and drops it when no key has it', () => {
+    const index = new KeyIndex();
+    const restricted = { permissions: ['read'], companies: ['ACME'], ipAllowList: ['10.0.0.0/8'] };
+    const keys = [record(restricted), record(restricted), record({ ...restricted, organization: 'Other' })];
+    for (const key of keys) index.apply(key.id, key);
+    const profileOf = (key: KeyRecord) => index.profileAt(index.find(sha256Binary(secretOf(key))));
+    assert.equal(profileOf(keys[0]!), profileOf(keys[1]!));
+    assert.notEqual(profileOf(keys[0]!), profileOf(keys[2]!));
+    assert.equal(index.profileCount, 2);
+    assert.equal(profileOf(keys[0]!).ipAllowed('10.1.2.3'), true);
+    assert.equal(profileOf(keys[0]!).ipAllowed('192.168.0.1'), false);
+    index.apply(keys[2]!.id, undefined);
+    assert.equal(index.profileCount, 1);
+    index.apply(keys[0]!.id, { ...keys[0]!, companies: [] });
+    assert.equal(index.profileCount, 2);
+    assert.deepEqual(profileOf(keys[1]!).companies, ['ACME'], 'a key changing its profile leaves the shared one as it was');
+  });
+
+  it('copies what it keeps: changing a record after it was applied changes nothing in the index', () => {
+    const index = new KeyIndex();
+    const key = record({ permissions: ['read'] });
+    index.apply(key.id, key);
+    key.permissions.push('write');
+    const slot = index.find(sha256Binary(secretOf(key)));
+    assert.deepEqual(index.profileAt(slot).permissions, ['read']);
+  });
+
+  it('tracks a key whose stored hash no secret can have (not lowercase hex SHA-256) without ever finding it', () => {
+    const index = new KeyIndex();
+    const key = record();
+    const upper = { ...key, secretHash: key.secretHash.toUpperCase() };
+    index.apply(key.id, upper);
+    assert.equal(found(index, secretOf(key)), undefined);
+    assert.equal(index.lookup(upper.secretHash), undefined);
+    assert.equal(index.size, 1);
+    index.apply(key.id, key);
+    assert.equal(found(index, secretOf(key)), key.id);
+    index.apply(key.id, undefined);
+    assert.equal(index.size, 0);
+  });
+  it('keeps ids and references that are not ASCII, and tells a reference apart by its exact text', () => {
+    const index = new KeyIndex();
+    const key = record({ id: 'key_ünï_ℂ😀', reference: 'réf-ℂ😀' });
+    index.apply(key.id, key);
+    const slot = index.find(sha256Binary(secretOf({ ...key, id: `key_index${serial}` })));
+    assert.equal(index.idAt(slot), 'key_ünï_ℂ😀');
+    assert.equal(index.referenceIs(slot, 'réf-ℂ😀'), true);
+    for (const other of ['réf-ℂ', 'ref-ℂ😀', 'réf-ℂ😀 ', '', 'r\u00e9f']) assert.equal(index.referenceIs(slot, other), false, other);
+    index.apply(key.id, { ...key, status: 'inactive' });
+    assert.equal(index.size, 1, 'the same id, found again by its text');
+    index.apply(key.id, undefined);
+    assert.equal(index.size, 0);
+  });
+
+  it('keeps the ids and references of the keys left after most were deleted (their bytes compacted)', () => {
+    const index = new KeyIndex();
+    const keys = Array.from({ length: 6000 }, (_, n) => record({ reference: `reference-of-key-${n}-${'x'.repeat(20)}` }));
+    for (const key of keys) index.apply(key.id, key);
+    const kept = keys.filter((_, n) => n % 5 === 0);
+    for (const [n, key] of keys.entries()) if (n % 5 !== 0) index.apply(key.id, undefined);
+    for (const key of kept) {
+      const slot = index.find(sha256Binary(secretOf(key)));
+      assert.equal(index.idAt(slot), key.id);
+      assert.equal(index.referenceIs(slot, key.reference), true);
+    }
+    for (const key of kept) index.apply(key.id, { ...key, reference: `${key.reference}-renamed` });
+    assert.equal(index.size, kept.length);
+    for (const key of kept) assert.equal(index.referenceIs(index.find(sha256Binary(secretOf(key))), `${key.reference}-renamed`), true);
+  });
+});
+
+describe('verify index tables', () => {
+  it('finds every slot through crowded buckets, wrap-around and growth while slots come and go (SlotTable)', () => {
+    // Few distinct hashes near the end of the table: long walks that wrap, and backward shifts on remove.
+    const hashOf = (slot: number) => 1020 + (slot % 7);
+    const table = new SlotTable(hashOf);
+    const present = new Set<number>();
+    const random = seeded(7);
+    const holds = (slot: number) => {
+      for (let cell = hashOf(slot) & table.mask; table.cells[cell] !== 0; cell = (cell + 1) & table.mask) {
+        if (table.cells[cell] === slot + 1) return true;
+      }
+      return false;
+    };
+    for (let step = 0; step < 5000; step += 1) {
+      const slot = Math.floor(random() * 1500);
+      if (present.has(slot)) {
+        table.remove(slot);
+        present.delete(slot);
+      } else {
+        table.insert(slot);
+        present.add(slot);
+      }
+      if (step % 250 === 0 || step === 4999) {
+        for (let probe = 0; probe < 1500; probe += 1) assert.equal(holds(probe), present.has(probe), `slot ${probe} at step ${step}`);
+        assert.equal(table.size, present.size);
+      }
+    }
+  });
+
+  it('answers as a Map would through thousands of random creates, new hashes and deletes', () => {
+    const index = new KeyIndex();
+    const random = seeded(11);
+    const live = new Map<string, { key: KeyRecord; secret: string }>();
+    const retired: string[] = [];
+    let secrets = 0;
+    for (let step = 0; step < 4000; step += 1) {
+      const ids = [...live.keys()];
+      const pick = ids[Math.floor(random() * ids.length)];
+      const roll = random();
+      if (pick === undefined || roll < 0.5) {
+        const secret = `random-secret-${secrets++}`;
+        const key = record({ secretHash: sha256Hex(secret), organization: roll < 0.25 ? 'Org A' : undefined });
+        index.apply(key.id, key);
+        live.set(key.id, { key, secret });
+      } else if (roll < 0.75) {
+        const { key, secret } = live.get(pick)!;
+        const next = `random-secret-${secrets++}`;
+        const changed = { ...key, secretHash: sha256Hex(next) };
+        index.apply(key.id, changed);
+        live.set(key.id, { key: changed, secret: next });
+        retired.push(secret);
+      } else {
+        index.apply(pick, undefined);
+        retired.push(live.get(pick)!.secret);
+        live.delete(pick);
+      }
+    }
+    assert.equal(index.size, live.size);
+    for (const [id, { secret }] of live) assert.equal(found(index, secret), id);
+    for (const secret of retired) assert.equal(found(index, secret), undefined);
+  });
+});
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
