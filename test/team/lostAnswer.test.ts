@@ -1,19 +1,25 @@
-// A create whose answer is lost with its connection (issue #11's known gap: "a COMMIT whose reply is
+// Writes whose answer is lost with their connection (issue #11's known gap: "a COMMIT whose reply is
 // lost gets a 503 although it may have been applied"). A TCP proxy between the daemon and PostgreSQL
-// forwards the create's statement and then cuts the daemon's side before any answer comes back: the
+// forwards a write's statement and then cuts the daemon's side before any answer comes back: the
 // statement commits, and the daemon cannot know. It asks again on a fresh connection and answers from
-// what is stored: 201 with the key, stored once, with one `key.created` event.
+// what is stored: a create 201 with the key, stored once, with one `key.created` event; a revoke, a
+// PATCH or a DELETE their success, the key changed once, with one event.
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
-import type { KeyCreated } from '../../daemon/protocol';
+import { Client } from 'pg';
+import type { KeyCreated, KeyView } from '../../daemon/protocol';
 import type { TestDaemon } from '../support/inProcessDaemon';
 import { sharedPostgresServer, withClient } from '../support/postgresServer';
 import { memberDatabase } from '../support/teamStore';
-import { startMemberDaemon } from './support';
+import { startMemberDaemon, until } from './support';
+import { addMember, openAs } from './support/members';
 
-/** Forwards TCP to PostgreSQL; armed with a statement name, cuts the client side once it was forwarded. */
+/**
+ * Forwards TCP to PostgreSQL; armed with a statement name, cuts the client side once it was forwarded
+ * (or, `dropStatement`, instead of forwarding it).
+ */
 class AnswerDroppingProxy {
-  private armed: string | undefined;
+  private armed: { statement: string; forward: boolean } | undefined;
   dropped = 0;
   private readonly sockets = new Set<net.Socket>();
 
@@ -33,7 +39,12 @@ class AnswerDroppingProxy {
 
   /** The next chunk naming `statement` reaches the server; its answer never reaches the daemon. */
   dropAnswerTo(statement: string): void {
-    this.armed = statement;
+    this.armed = { statement, forward: true };
+  }
+
+  /** The next chunk naming `statement` never reaches the server: the connection is cut instead. */
+  dropStatement(statement: string): void {
+    this.armed = { statement, forward: false };
   }
 
   private relay(client: net.Socket, upstream: net.Socket): void {
@@ -48,8 +59,9 @@ class AnswerDroppingProxy {
       });
     }
     client.on('data', (chunk: Buffer) => {
-      upstream.write(chunk);
-      if (this.armed !== undefined && chunk.includes(this.armed)) {
+      const armed = this.armed !== undefined && chunk.includes(this.armed.statement) ? this.armed : undefined;
+      if (armed === undefined || armed.forward) upstream.write(chunk);
+      if (armed !== undefined) {
         this.armed = undefined;
         this.dropped += 1;
         client.destroy();
@@ -66,6 +78,14 @@ class AnswerDroppingProxy {
   }
 }
 
+/** `url` with its host and port replaced by the proxy's. */
+function throughProxy(url: string, proxy: AnswerDroppingProxy): string {
+  const viaProxy = new URL(url);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  return viaProxy.toString();
+}
+
 describe('team store: a create whose answer was lost', function () {
   this.timeout(60_000);
   let url: string;
@@ -76,10 +96,7 @@ describe('team store: a create whose answer was lost', function () {
     url = await memberDatabase(await sharedPostgresServer(), 'lost_answer');
     const target = new URL(url);
     proxy = await AnswerDroppingProxy.start(target.hostname, Number(target.port));
-    const viaProxy = new URL(url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    daemon = await startMemberDaemon(viaProxy.toString());
+    daemon = await startMemberDaemon(throughProxy(url, proxy));
   });
   afterEach(async () => {
     await daemon?.stop();
@@ -123,5 +140,144 @@ describe('team store: a create whose answer was lost', function () {
       await stored(names),
       answers.map((answer) => ({ id: answer.body.key.id, name: answer.body.key.name, events: 1 })),
     );
+  });
+});
+
+describe('team store: an update or delete whose answer was lost', function () {
+  this.timeout(60_000);
+  let url: string;
+  let proxy: AnswerDroppingProxy;
+  let daemon: TestDaemon;
+
+  beforeEach(async () => {
+    url = await memberDatabase(await sharedPostgresServer(), 'lost_change');
+    const target = new URL(url);
+    proxy = await AnswerDroppingProxy.start(target.hostname, Number(target.port));
+    daemon = await startMemberDaemon(throughProxy(url, proxy));
+  });
+  afterEach(async () => {
+    await daemon?.stop();
+    await proxy?.close();
+  });
+
+  /** The key as stored (undefined once deleted) and how many `action` events it has. */
+  const stored = (id: string, action: string) =>
+    withClient(url, async (client) => {
+      const { rows } = await client.query<{ name: string; status: string; version: number }>(
+        'SELECT name, status, version FROM keys WHERE id = $1',
+        [id],
+      );
+      const { rows: events } = await client.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM audit WHERE key_id = $1 AND action = $2',
+        [id, action],
+      );
+      return { key: rows[0], events: events[0]!.count };
+    });
+
+  const createKey = async (on: TestDaemon, name: string): Promise<KeyView> => {
+    const created = await on.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name });
+    assert.equal(created.status, 201, created.text);
+    return created.body.key;
+  };
+
+  /**
+   * Revokes `key` on `on` with the update's answer cut (or, `statement`, the update itself), and checks
+   * the answer and what is stored.
+   */
+  const revokeWithAnswerLost = async (on: TestDaemon, key: KeyView, cut: 'answer' | 'statement' = 'answer') => {
+    const before = await stored(key.id, 'key.revoked');
+    if (cut === 'answer') proxy.dropAnswerTo('keysmith_key_update_audited');
+    else proxy.dropStatement('keysmith_key_update_audited');
+    const revoked = await on.request<KeyView>('POST', `/v1/keys/${key.id}/revoke`);
+    assert.equal(proxy.dropped, 1, 'the proxy did not cut the revoke');
+    assert.equal(revoked.status, 200, revoked.text);
+    assert.equal(revoked.body.status, 'revoked');
+    assert.deepEqual(await stored(key.id, 'key.revoked'), {
+      key: { name: key.name, status: 'revoked', version: before.key!.version + 1 },
+      events: 1,
+    });
+    const shown = await on.request<KeyView>('GET', `/v1/keys/${key.id}`);
+    assert.equal(shown.body.status, 'revoked', shown.text);
+  };
+
+  it('answers a revoke from the stored key when the answer to its update was lost', async () => {
+    await revokeWithAnswerLost(daemon, await createKey(daemon, 'lost revoke'));
+  });
+
+  it('answers a PATCH from the stored key when the answer to its update was lost', async () => {
+    const key = await createKey(daemon, 'lost patch');
+    const before = await stored(key.id, 'key.updated');
+    proxy.dropAnswerTo('keysmith_key_update_audited');
+    const patched = await daemon.request<KeyView>('PATCH', `/v1/keys/${key.id}`, { name: 'lost patch, renamed' });
+    assert.equal(proxy.dropped, 1, 'the proxy did not cut the PATCH');
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.name, 'lost patch, renamed');
+    assert.deepEqual(await stored(key.id, 'key.updated'), {
+      key: { name: 'lost patch, renamed', status: before.key!.status, version: before.key!.version + 1 },
+      events: 1,
+    });
+  });
+
+  it('answers a DELETE with 204 when the answer to its delete was lost', async () => {
+    const key = await createKey(daemon, 'lost delete');
+    assert.equal((await daemon.request('POST', `/v1/keys/${key.id}/revoke`)).status, 200);
+    proxy.dropAnswerTo('keysmith_key_delete_audited');
+    const deleted = await daemon.request('DELETE', `/v1/keys/${key.id}`);
+    assert.equal(proxy.dropped, 1, 'the proxy did not cut the DELETE');
+    assert.equal(deleted.status, 204, deleted.text);
+    assert.deepEqual(await stored(key.id, 'key.deleted'), { key: undefined, events: 1 });
+    assert.equal((await daemon.request('GET', `/v1/keys/${key.id}`)).status, 404);
+  });
+
+  it('sends a revoke again when its statement was cut before it reached the database (one revoke, one event)', async () => {
+    await revokeWithAnswerLost(daemon, await createKey(daemon, 'cut revoke'), 'statement');
+  });
+
+  it('waits for a lost PATCH still running on the server and answers it applied, once', async () => {
+    const key = await createKey(daemon, 'lost patch in flight');
+    const before = await stored(key.id, 'key.updated');
+    // Sessions of this database waiting for a row lock: the lost statement, then the daemon's resend.
+    const waiting = () =>
+      withClient(url, async (client) => {
+        const { rows } = await client.query<{ count: number }>(
+          "SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return rows[0]!.count;
+      });
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    try {
+      // The key's row held as a psql session would: the lost statement is still running when the
+      // daemon asks for its event, which is therefore not there yet.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM keys WHERE id = $1 FOR UPDATE', [key.id]);
+      proxy.dropAnswerTo('keysmith_key_update_audited');
+      const patching = daemon.request<KeyView>('PATCH', `/v1/keys/${key.id}`, { name: 'renamed in flight' });
+      await until('the lost PATCH and its resend wait for the row', async () => (await waiting()) === 2, 10_000);
+      await holder.query('COMMIT');
+      const patched = await patching;
+      assert.equal(proxy.dropped, 1, 'the proxy did not cut the PATCH');
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal(patched.body.name, 'renamed in flight');
+      assert.deepEqual(await stored(key.id, 'key.updated'), {
+        key: { name: 'renamed in flight', status: before.key!.status, version: before.key!.version + 1 },
+        events: 1,
+      });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it("settles an issuer's lost revoke too (an issuer reads only the audit events it recorded)", async () => {
+    const owner = await openAs({ url });
+    let issuerDaemon: TestDaemon | undefined;
+    try {
+      const issuer = await addMember(owner, url, 'issuer', 'issuer');
+      issuerDaemon = await startMemberDaemon(throughProxy(issuer.url, proxy));
+      await revokeWithAnswerLost(issuerDaemon, await createKey(issuerDaemon, 'lost issuer revoke'));
+    } finally {
+      await issuerDaemon?.stop();
+      await owner.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 // Keys in PostgreSQL: reads join the batched usage, writes name the version they were decided on.
+import { notFound } from '../../errors';
 import type { AuditEvent } from '../../protocol';
 import type { KeyListQuery, KeyRepository, NewKeyWrite, Stored } from '../repositories';
 import type { KeyRecord, VerifyKey } from '../types';
@@ -7,6 +8,7 @@ import { assignments, columnType, toValues, unstorableText } from './columns';
 import { isConnectionError, isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
+import { settleLostWrite } from './lostWrite';
 import { NewKeyBatch, type NewKey } from './newKeyBatch';
 import type { Session } from './session';
 import { duplicateSecret, serviceNoLongerEnabled, staleCollection, staleRecord } from '../staleRecord';
@@ -59,7 +61,7 @@ export class PostgresKeyRepository implements KeyRepository {
     private readonly reads: KeyReads = FULL_KEY_READS,
     private readonly pageRows = ALL_KEYS_PAGE_ROWS,
     /**
-     * Outside a transaction (the pool's repositories): new keys are batched, and a create whose answer
+     * Outside a transaction (the pool's repositories): new keys are batched, and a write whose answer
      * was lost is settled by asking again. Inside one, the caller's COMMIT decides both.
      */
     private readonly direct = false,
@@ -221,7 +223,30 @@ export class PostgresKeyRepository implements KeyRepository {
     return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
+  /**
+   * Outside a transaction, an update with events whose answer was lost is settled from what is stored
+   * (lostWrite.ts): the key read back if its first event is recorded.
+   */
   async update(record: KeyRecord, expectedVersion: number, events: AuditEvent[] = []): Promise<Stored<KeyRecord>> {
+    const write = () => this.updateStatement(record, expectedVersion, events);
+    if (!this.direct || events.length === 0) return write();
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      return settleLostWrite(this.session, events[0]!.id, write, () => this.readBack(record));
+    }
+  }
+
+  /** A key whose update committed though its answer was lost, as stored now (a later change included). */
+  private async readBack(record: KeyRecord): Promise<Stored<KeyRecord>> {
+    const stored = await this.get(record.id);
+    // Deleted since (by another writer): what is stored is no key.
+    if (stored === undefined) throw notFound('key', record.id);
+    return this.announce(withSealed(stored, record));
+  }
+
+  private async updateStatement(record: KeyRecord, expectedVersion: number, events: AuditEvent[]): Promise<Stored<KeyRecord>> {
     // Usage is not written here: the batcher owns it, and a stale copy must not undo counted uses.
     const values = [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)];
     const audit = values.length + 1;
@@ -249,7 +274,19 @@ export class PostgresKeyRepository implements KeyRepository {
     return this.announce(withSealed(keyFromRow(rows[0]), record));
   }
 
+  /** Outside a transaction, a delete with events whose answer was lost is settled as an update is. */
   async delete(id: string, expectedVersion: number, events: AuditEvent[] = []): Promise<void> {
+    const write = () => this.deleteStatement(id, expectedVersion, events);
+    if (!this.direct || events.length === 0) return write();
+    try {
+      await write();
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      await settleLostWrite(this.session, events[0]!.id, write, async () => this.announceDeleted(id));
+    }
+  }
+
+  private async deleteStatement(id: string, expectedVersion: number, events: AuditEvent[]): Promise<void> {
     const { rowCount } =
       events.length === 0
         ? await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion])
@@ -260,6 +297,10 @@ export class PostgresKeyRepository implements KeyRepository {
             'keysmith_key_delete_audited',
           );
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
+    this.announceDeleted(id);
+  }
+
+  private announceDeleted(id: string): void {
     this.session.changed({ collection: 'keys', id, record: undefined });
   }
 
