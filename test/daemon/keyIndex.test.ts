@@ -8,30 +8,19 @@ import { sha256Binary, sha256Hex } from '../../daemon/keys/hashing';
 import { deriveState } from '../../daemon/keys/keyState';
 import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
 import { verifyKeyOf } from '../../daemon/store/verifyKey';
+import { keyRecord } from '../store/support/records';
 
 let serial = 0;
+/** A key whose secret is `secret-<serial>` (secretOf below), so a test can present it. */
 function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
   serial += 1;
-  return {
+  return keyRecord({
     id: `key_index${serial}`,
     serviceId: 'svc_a',
-    environment: 'test',
-    name: `key ${serial}`,
-    reference: `ref_${serial}`,
-    hint: 'abcd',
     secretHash: sha256Hex(`secret-${serial}`),
-    origin: 'generated',
-    status: 'active',
-    startsAt: '2030-01-01T00:00:00.000Z',
     permissions: ['read'],
-    companies: [],
-    ipAllowList: [],
-    createdAt: '2030-01-01T00:00:00.000Z',
-    createdBy: 'tester',
-    updatedAt: '2030-01-01T00:00:00.000Z',
-    useCount: 0,
     ...overrides,
-  };
+  });
 }
 
 const secretOf = (key: KeyRecord) => `secret-${key.id.slice('key_index'.length)}`;

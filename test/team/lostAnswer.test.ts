@@ -86,18 +86,21 @@ function throughProxy(url: string, proxy: AnswerDroppingProxy): string {
   return viaProxy.toString();
 }
 
+/** A fresh member database, a proxy in front of it, and a member daemon connected through the proxy. */
+async function proxiedDaemon(database: string): Promise<{ url: string; proxy: AnswerDroppingProxy; daemon: TestDaemon }> {
+  const url = await memberDatabase(await sharedPostgresServer(), database);
+  const target = new URL(url);
+  const proxy = await AnswerDroppingProxy.start(target.hostname, Number(target.port));
+  return { url, proxy, daemon: await startMemberDaemon(throughProxy(url, proxy)) };
+}
+
 describe('team store: a create whose answer was lost', function () {
   this.timeout(60_000);
   let url: string;
   let proxy: AnswerDroppingProxy;
   let daemon: TestDaemon;
 
-  beforeEach(async () => {
-    url = await memberDatabase(await sharedPostgresServer(), 'lost_answer');
-    const target = new URL(url);
-    proxy = await AnswerDroppingProxy.start(target.hostname, Number(target.port));
-    daemon = await startMemberDaemon(throughProxy(url, proxy));
-  });
+  beforeEach(async () => ({ url, proxy, daemon } = await proxiedDaemon('lost_answer')));
   afterEach(async () => {
     await daemon?.stop();
     await proxy?.close();
@@ -149,12 +152,7 @@ describe('team store: an update or delete whose answer was lost', function () {
   let proxy: AnswerDroppingProxy;
   let daemon: TestDaemon;
 
-  beforeEach(async () => {
-    url = await memberDatabase(await sharedPostgresServer(), 'lost_change');
-    const target = new URL(url);
-    proxy = await AnswerDroppingProxy.start(target.hostname, Number(target.port));
-    daemon = await startMemberDaemon(throughProxy(url, proxy));
-  });
+  beforeEach(async () => ({ url, proxy, daemon } = await proxiedDaemon('lost_change')));
   afterEach(async () => {
     await daemon?.stop();
     await proxy?.close();
