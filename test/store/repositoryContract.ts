@@ -10,6 +10,7 @@ import { KeysmithError } from '../../daemon/errors';
 import type { Store, StoreChange, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../../daemon/store/types';
 import { verifyKeyOf } from '../../daemon/store/verifyKey';
+import { keyRecord } from './support/records';
 
 export interface OpenedStore {
   store: Store;
@@ -33,26 +34,7 @@ export function sampleService(overrides: Partial<ServiceRecord> = {}): ServiceRe
 }
 
 export function sampleKeyOf(serviceId: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
-  return {
-    id: `key_${unique()}`,
-    serviceId,
-    environment: 'test',
-    name: `Key ${unique()}`,
-    reference: `ref_${unique()}`,
-    hint: 'abcd',
-    secretHash: hashOf(),
-    origin: 'generated',
-    status: 'active',
-    startsAt: '2030-01-01T00:00:00.000Z',
-    permissions: ['read'],
-    companies: [],
-    ipAllowList: [],
-    createdAt: '2030-01-01T00:00:00.000Z',
-    createdBy: 'tester',
-    updatedAt: '2030-01-01T00:00:00.000Z',
-    useCount: 0,
-    ...overrides,
-  };
+  return keyRecord({ serviceId, secretHash: hashOf(), permissions: ['read'], ...overrides });
 }
 
 function sampleToken(): TokenRecord {
