@@ -6,8 +6,8 @@ import type { EmbeddedTransaction } from './embeddedTransaction';
 import { selectKeys } from './keyListQuery';
 import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
 import { serviceNoLongerEnabled } from './staleRecord';
-import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey, VerifyProfile } from './types';
-import { verifyKeyOf, verifyProfileOf } from './verifyKey';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from './types';
+import { verifyKeyOf } from './verifyKey';
 
 /**
  * How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers)
@@ -54,36 +54,13 @@ const VERIFY_PAGE_KEYS = 10_000;
  * The keys as verify needs them. One read takes the list of committed records (references, not copies:
  * a write replaces a record, it never edits it); each page is then narrowed from it, so only a page of
  * narrowed keys exists at a time. Reading in several transactions by position instead could skip a key
- * when another is deleted in between. Keys with the same profile get the same profile object, its
- * arrays copies: one per distinct profile, not three arrays and an object per key to throw away.
+ * when another is deleted in between. The narrowed keys share the records' arrays: the index keeps its
+ * own copy, once per distinct profile (core/keyProfiles.ts).
  */
 async function* verifyKeyPages(access: TransactionAccess): AsyncGenerator<VerifyKey[]> {
   const records = await access.read((tx) => tx.all('keys') as KeyRecord[]);
-  const profiles = new Map<string, VerifyProfile>();
-  const sharedProfileOf = (record: KeyRecord): VerifyProfile => {
-    const text = JSON.stringify([
-      record.serviceId,
-      record.environment,
-      record.permissions,
-      record.companies,
-      record.ipAllowList,
-      record.organization ?? null,
-    ]);
-    let profile = profiles.get(text);
-    if (profile === undefined) {
-      profile = verifyProfileOf(record);
-      profile = {
-        ...profile,
-        permissions: [...profile.permissions],
-        companies: [...profile.companies],
-        ipAllowList: [...profile.ipAllowList],
-      };
-      profiles.set(text, profile);
-    }
-    return profile;
-  };
   for (let start = 0; start < records.length; start += VERIFY_PAGE_KEYS) {
-    yield records.slice(start, start + VERIFY_PAGE_KEYS).map((record) => verifyKeyOf(record, sharedProfileOf(record)));
+    yield records.slice(start, start + VERIFY_PAGE_KEYS).map((record) => verifyKeyOf(record));
   }
 }
 
