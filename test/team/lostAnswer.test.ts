@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { Client } from 'pg';
-import type { KeyCreated, KeyView } from '../../daemon/protocol';
+import type { KeyCreated, KeyRegenerated, KeyView } from '../../daemon/protocol';
 import type { TestDaemon } from '../support/inProcessDaemon';
 import { sharedPostgresServer, withClient } from '../support/postgresServer';
 import { memberDatabase } from '../support/teamStore';
@@ -277,5 +277,69 @@ describe('team store: an update or delete whose answer was lost', function () {
       await issuerDaemon?.stop();
       await owner.close();
     }
+  });
+});
+
+describe('team store: a regenerate whose COMMIT answer was lost', function () {
+  this.timeout(60_000);
+  let url: string;
+  let proxy: AnswerDroppingProxy;
+  let daemon: TestDaemon;
+
+  beforeEach(async () => ({ url, proxy, daemon } = await proxiedDaemon('lost_commit')));
+  afterEach(async () => {
+    await daemon?.stop();
+    await proxy?.close();
+  });
+
+  /** The keys named `name` as stored, and the `key.regenerated` events of the first. */
+  const stored = (name: string, first: string) =>
+    withClient(url, async (client) => {
+      const { rows } = await client.query<{ id: string; status: string }>('SELECT id, status FROM keys WHERE name = $1 ORDER BY id', [
+        name,
+      ]);
+      const { rows: events } = await client.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM audit WHERE key_id = $1 AND action = 'key.regenerated'",
+        [first],
+      );
+      return { keys: rows, regenerated: events[0]!.count };
+    });
+
+  const createKey = async (name: string): Promise<KeyView> => {
+    const created = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name });
+    assert.equal(created.status, 201, created.text);
+    return created.body.key;
+  };
+
+  it('answers with the new key (its secret shown once) when the COMMIT committed but its answer was lost', async () => {
+    const old = await createKey('lost commit');
+    proxy.dropAnswerTo('COMMIT');
+    const regenerated = await daemon.request<KeyRegenerated>('POST', `/v1/keys/${old.id}/regenerate`, {});
+    assert.equal(proxy.dropped, 1, 'the proxy did not cut the COMMIT');
+    assert.equal(regenerated.status, 201, regenerated.text);
+    assert.equal(regenerated.body.previous.id, old.id);
+    assert.ok(regenerated.body.secret, 'the new secret is in the answer');
+    const after = await stored('lost commit', old.id);
+    assert.deepEqual(
+      after.keys.map((key) => key.id).sort(),
+      [old.id, regenerated.body.key.id].sort(),
+      'the old key and its successor are stored',
+    );
+    assert.equal(after.keys.find((key) => key.id === old.id)!.status, regenerated.body.previous.status);
+    assert.equal(after.regenerated, 1);
+    const shown = await daemon.request<KeyView>('GET', `/v1/keys/${regenerated.body.key.id}`);
+    assert.equal(shown.status, 200, shown.text);
+  });
+
+  it('answers 503 with nothing changed when the COMMIT never reached the database', async () => {
+    const old = await createKey('cut commit');
+    proxy.dropStatement('COMMIT');
+    const regenerated = await daemon.request<{ error: { code: string } }>('POST', `/v1/keys/${old.id}/regenerate`, {});
+    assert.equal(proxy.dropped, 1, 'the proxy did not cut the COMMIT');
+    assert.equal(regenerated.status, 503, regenerated.text);
+    assert.equal(regenerated.body.error.code, 'STORE_UNAVAILABLE');
+    assert.deepEqual(await stored('cut commit', old.id), { keys: [{ id: old.id, status: old.status }], regenerated: 0 });
+    const shown = await daemon.request<KeyView>('GET', `/v1/keys/${old.id}`);
+    assert.equal(shown.body.status, old.status, 'the old key is untouched');
   });
 });

@@ -11,6 +11,7 @@ import { checkout } from './checkout';
 import { clientConfig, createPool, describeUrl, passwordOf, type ConnectionSettings } from './connection';
 import { isForbidden, storeError } from './errors';
 import { PostgresKeyRepository } from './keyRepository';
+import { commitOrSettle, currentTransactionId } from './lostCommit';
 import { FULL_KEY_READS, VERIFY_KEY_READS, type KeyReads } from './keyColumns';
 import { PostgresMemberRepository } from './memberRepository';
 import { migrate } from './migrate';
@@ -133,7 +134,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       try {
         await tx.query('BEGIN');
         const result = await work(repositories(tx, reads));
-        await tx.query('COMMIT');
+        // A unit of work that wrote notes its transaction id, in case its COMMIT's answer is lost (lostCommit.ts).
+        const xid = pending.length > 0 ? await currentTransactionId(tx) : undefined;
+        broken = await commitOrSettle(tx, session, xid);
         for (const change of pending) changes.announce(change);
         return result;
       } catch (error) {
