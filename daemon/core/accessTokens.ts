@@ -86,14 +86,15 @@ export class AccessTokens {
       tokenHash: sha256Hex(token),
       createdAt: this.context.clock.now().toISOString(),
     };
-    await this.context.store.tokens.insert(record);
-    await this.context.audit.record(actor, 'token.created', undefined, { tokenId: record.id, name });
+    await this.context.store.tokens.insert(record, [
+      this.context.audit.event(actor, 'token.created', undefined, { tokenId: record.id, name }),
+    ]);
     return { id: record.id, name, role: 'verify', token, createdAt: record.createdAt };
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
     const removed = (await this.context.store.tokens.list()).find((candidate) => candidate.id === id);
-    if (!removed || !(await this.context.store.tokens.delete(id))) throw notFound('token', id);
-    await this.context.audit.record(actor, 'token.deleted', undefined, { tokenId: id, name: removed.name });
+    const event = removed && this.context.audit.event(actor, 'token.deleted', undefined, { tokenId: id, name: removed.name });
+    if (!event || !(await this.context.store.tokens.delete(id, [event]))) throw notFound('token', id);
   }
 }

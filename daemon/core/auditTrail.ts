@@ -2,11 +2,12 @@
 // misconfigured client failing 10,000 times a minute yields one event per key and code with a count,
 // not 10,000 events. Details never carry a secret; callers pass ids, names, files and paths only.
 //
-// A key write's event is not written here: it goes with the write itself, which the store keeps or
-// refuses as one (store/repositories.ts, NewKeyWrite); `event()` only builds it. What this writes (service
-// and token changes, reveals, injections, verify failures) never fails the request it describes: by then
-// the change is durable, so answering an error would lie. Events the log refused are kept in order and
-// written ahead of the next ones; the failure is logged.
+// A write's event (keys, services, tokens) is not written here: it goes with the write itself, which the
+// store keeps or refuses as one (store/repositories.ts, NewKeyWrite); `event()` only builds it. A reveal's
+// event is written before the secret leaves (`recordOrRefuse`): no secret is shown unrecorded. What
+// `record` writes (injections, verify failures) never fails the request it describes: by then the files
+// are written, so answering an error would lie. Events the log refused are kept in order and written
+// ahead of the next ones; the failure is logged.
 import type { AuditEvent, VerifyFailure } from '../protocol';
 import type { Clock } from '../keys/clock';
 import { newId } from '../keys/keyFormat';
@@ -54,6 +55,15 @@ export class AuditTrail {
 
   async record(actor: Actor, action: string, keyId?: string, details?: Record<string, unknown>): Promise<void> {
     await this.append([this.event(actor, action, keyId, details)]);
+  }
+
+  /**
+   * Writes the event before the caller goes on (a reveal: the secret is answered only once its reveal is
+   * recorded). Rejects with the log's own error when the log refuses it; events kept from earlier go first.
+   */
+  async recordOrRefuse(actor: Actor, action: string, keyId?: string): Promise<void> {
+    if (this.backlog.length > 0) await this.append([]);
+    await this.log.append([this.event(actor, action, keyId)]);
   }
 
   async recordAll(events: AuditEvent[]): Promise<void> {

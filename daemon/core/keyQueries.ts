@@ -36,7 +36,7 @@ export class KeyQueries {
     );
     const service = await this.context.store.services.get(key.serviceId);
     const secret = this.context.sealer.unseal(sealed, key.id);
-    await this.context.audit.record(actor, 'key.revealed', id);
+    await this.context.audit.recordOrRefuse(actor, 'key.revealed', id);
     return { secret: secretMaterial(service?.scheme ?? 'bearer', key.reference, secret) };
   }
 }

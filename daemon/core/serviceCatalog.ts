@@ -133,8 +133,9 @@ export class ServiceCatalog {
     for (const field of ['code', 'description', 'endpoint', 'disabledReason', 'supportsCompanies', 'defaultValidityDays'] as const) {
       if (input[field] !== undefined) Object.assign(service, { [field]: input[field] });
     }
-    await this.context.store.services.insert(service);
-    await this.context.audit.record(actor, 'service.created', undefined, { serviceId: service.id, name: service.name });
+    await this.context.store.services.insert(service, [
+      this.context.audit.event(actor, 'service.created', undefined, { serviceId: service.id, name: service.name }),
+    ]);
     return service;
   }
 
@@ -161,15 +162,16 @@ export class ServiceCatalog {
         }
         const next: Service = Object.assign(serviceView(service), input);
         if (input.enabled === true && input.disabledReason === undefined) delete next.disabledReason;
-        return tx.services.update(next, service.version);
+        return tx.services.update(next, service.version, [
+          this.context.audit.event(actor, 'service.updated', undefined, { serviceId: id, fields }),
+        ]);
       }),
     );
-    await this.context.audit.record(actor, 'service.updated', undefined, { serviceId: id, fields });
     return serviceView(updated);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    const deleted = await retryOnConflict(() =>
+    await retryOnConflict(() =>
       this.context.store.unitOfWork(async (tx) => {
         const service = await requireService(tx.services, id);
         if (service.builtIn) {
@@ -178,11 +180,11 @@ export class ServiceCatalog {
         if ((await tx.services.keyCount(id)) > 0) {
           throw conflict('SERVICE_IN_USE', `Keys still belong to "${service.name}"; revoke and delete them before deleting the service.`);
         }
-        await tx.services.delete(id, service.version);
-        return service;
+        await tx.services.delete(id, service.version, [
+          this.context.audit.event(actor, 'service.deleted', undefined, { serviceId: id, name: service.name }),
+        ]);
       }),
     );
-    await this.context.audit.record(actor, 'service.deleted', undefined, { serviceId: id, name: deleted.name });
   }
 }
 

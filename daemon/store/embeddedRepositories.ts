@@ -94,15 +94,15 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
   const services: ServiceRepository = {
     get: (id) => access.read((tx) => copy(tx.get('services', id) as ServiceRecord | undefined)),
     list: () => access.read((tx) => copyAll(tx.all('services') as ServiceRecord[])),
-    insert: (record) => access.write((tx) => tx.insert('services', record)),
-    update: (record, expectedVersion) => access.write((tx) => tx.update('services', record, expectedVersion)),
-    delete: (id, expectedVersion) => access.write((tx) => void tx.delete('services', id, expectedVersion)),
+    insert: (record, events) => access.write((tx) => tx.insert('services', record), events),
+    update: (record, expectedVersion, events) => access.write((tx) => tx.update('services', record, expectedVersion), events),
+    delete: (id, expectedVersion, events) => access.write((tx) => void tx.delete('services', id, expectedVersion), events),
     keyCount: (id) => access.read((tx) => tx.all('keys').filter((key) => (key as KeyRecord).serviceId === id).length),
   };
   const tokens: TokenRepository = {
     list: () => access.read((tx) => copyAll(tx.all('tokens') as TokenRecord[])),
-    insert: (record) => access.write((tx) => tx.insert('tokens', record)),
-    delete: (id) => access.write((tx) => tx.delete('tokens', id, undefined)),
+    insert: (record, events) => access.write((tx) => tx.insert('tokens', record), events),
+    delete: (id, events) => access.write((tx) => tx.delete('tokens', id, undefined), events),
   };
   return { keys, services, tokens };
 }

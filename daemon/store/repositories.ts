@@ -70,7 +70,7 @@ export interface KeyRepository {
 }
 
 /**
- * Every key write may carry the audit events that describe it (`events`): they are stored with the
+ * Every write (keys, services, tokens) may carry the audit events that describe it (`events`): they are stored with the
  * change, or the change is refused. PostgreSQL writes both in one statement (one commit); the embedded
  * store appends them to its audit log right after its commit, and the write resolves once both are on
  * disk. A refused write stores no event; an event is never written for a change that was not made.
@@ -88,17 +88,18 @@ export interface NewKeyWrite {
 export interface ServiceRepository {
   get(id: string): Promise<Stored<ServiceRecord> | undefined>;
   list(): Promise<Stored<ServiceRecord>[]>;
-  insert(record: ServiceRecord): Promise<Stored<ServiceRecord>>;
-  update(record: ServiceRecord, expectedVersion: number): Promise<Stored<ServiceRecord>>;
-  delete(id: string, expectedVersion: number): Promise<void>;
+  insert(record: ServiceRecord, events?: AuditEvent[]): Promise<Stored<ServiceRecord>>;
+  update(record: ServiceRecord, expectedVersion: number, events?: AuditEvent[]): Promise<Stored<ServiceRecord>>;
+  delete(id: string, expectedVersion: number, events?: AuditEvent[]): Promise<void>;
   /** Keys of the service, any state: a service in use cannot be deleted. */
   keyCount(id: string): Promise<number>;
 }
 
 export interface TokenRepository {
   list(): Promise<Stored<TokenRecord>[]>;
-  insert(record: TokenRecord): Promise<Stored<TokenRecord>>;
-  delete(id: string): Promise<boolean>;
+  insert(record: TokenRecord, events?: AuditEvent[]): Promise<Stored<TokenRecord>>;
+  /** False when there was no such token (and `events` are not stored). */
+  delete(id: string, events?: AuditEvent[]): Promise<boolean>;
 }
 
 export interface MemberRepository {

@@ -460,7 +460,7 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
       });
     });
 
-    describe('key writes with their audit events', function () {
+    describe('writes with their audit events', function () {
       const eventFor = async (action: string, keyId: string) => ({
         id: `evt_${unique()}`,
         at: '2030-01-02T00:00:00.000Z',
@@ -493,6 +493,40 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         );
         await store.keys.delete(record.id, 2, [await eventFor('key.deleted', record.id)]);
         assert.deepEqual(await actionsOf(record.id), ['key.deleted', 'key.updated', 'key.created']);
+      });
+
+      it('stores the events of service and token writes with them, and none for a refused write', async function () {
+        const actor = (await store.members.current()).name;
+        const written: string[] = [];
+        const refused: string[] = [];
+        const eventOf = (action: string, stored = true) => {
+          const event = { id: `evt_${unique()}`, at: '2030-01-02T00:00:00.000Z', actor, action };
+          (stored ? written : refused).push(event.id);
+          return [event];
+        };
+        const added = await store.services.insert(sampleService(), eventOf('service.created'));
+        await store.services.update({ ...withoutVersion(added), enabled: false }, 1, eventOf('service.updated'));
+        await assert.rejects(
+          store.services.update({ ...withoutVersion(added), name: 'stale' }, 1, eventOf('service.stale', false)),
+          isCode('CONFLICT'),
+        );
+        await assert.rejects(store.services.delete(added.id, 1, eventOf('service.stale', false)), isCode('CONFLICT'));
+        await store.services.delete(added.id, 2, eventOf('service.deleted'));
+        const token = sampleToken();
+        await store.tokens.insert(token, eventOf('token.created'));
+        assert.equal(await store.tokens.delete(token.id, eventOf('token.deleted')), true);
+        assert.equal(await store.tokens.delete(token.id, eventOf('token.gone', false)), false);
+        const recent = (await store.audit.query({ limit: 1000 })).map((event) => event.id);
+        assert.deepEqual(
+          written.filter((id) => recent.includes(id)),
+          written,
+          'an event of a stored write is missing',
+        );
+        assert.deepEqual(
+          refused.filter((id) => recent.includes(id)),
+          [],
+          'an event of a refused write was stored',
+        );
       });
 
       it('refuses a new key on a disabled or deleted service when asked to check it, storing neither the key nor its event', async function () {

@@ -29,3 +29,16 @@ export function auditInsertSql(first: number, onlyAfter?: string): string {
        ${onlyAfter === undefined ? '' : `WHERE EXISTS (SELECT 1 FROM ${onlyAfter})`}
        ORDER BY e.position`;
 }
+
+/**
+ * `sql` (an INSERT, UPDATE or DELETE with RETURNING, parameters `$1…$n` in `values`) with `events`
+ * stored in the same statement, only when it returned a row: one commit for a change and its events.
+ * Without events, `sql` itself.
+ */
+export function withAuditEvents(sql: string, values: unknown[], events: readonly AuditEvent[] | undefined): [string, unknown[]] {
+  if (events === undefined || events.length === 0) return [sql, values];
+  return [
+    `WITH changed AS (${sql}), logged AS (${auditInsertSql(values.length + 1, 'changed')}) SELECT * FROM changed`,
+    [...values, ...auditValues(events)],
+  ];
+}

@@ -1,5 +1,7 @@
-// Services in PostgreSQL, versioned like keys.
+// Services in PostgreSQL, versioned like keys; a change and its audit events are one statement.
+import type { AuditEvent } from '../../protocol';
 import type { ServiceRepository, Stored } from '../repositories';
+import { withAuditEvents } from './auditRows';
 import type { ServiceRecord } from '../types';
 import { assignments, col, fromRow, placeholders, toValues, type Column, unstorableText } from './columns';
 import type { Session } from './session';
@@ -45,11 +47,14 @@ export class PostgresServiceRepository implements ServiceRepository {
     return rows.map(serviceFromRow);
   }
 
-  async insert(record: ServiceRecord): Promise<Stored<ServiceRecord>> {
+  async insert(record: ServiceRecord, events?: AuditEvent[]): Promise<Stored<ServiceRecord>> {
     try {
       const { rows } = await this.session.query(
-        `INSERT INTO services (${COLUMN_LIST}) VALUES (${placeholders(SERVICE_COLUMNS.length)}) RETURNING *`,
-        toValues(record, SERVICE_COLUMNS),
+        ...withAuditEvents(
+          `INSERT INTO services (${COLUMN_LIST}) VALUES (${placeholders(SERVICE_COLUMNS.length)}) RETURNING *`,
+          toValues(record, SERVICE_COLUMNS),
+          events,
+        ),
       );
       return this.announce(serviceFromRow(rows[0]));
     } catch (error) {
@@ -58,19 +63,24 @@ export class PostgresServiceRepository implements ServiceRepository {
     }
   }
 
-  async update(record: ServiceRecord, expectedVersion: number): Promise<Stored<ServiceRecord>> {
+  async update(record: ServiceRecord, expectedVersion: number, events?: AuditEvent[]): Promise<Stored<ServiceRecord>> {
     const { rows } = await this.session.query(
-      `UPDATE services SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING *`,
-      [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)],
+      ...withAuditEvents(
+        `UPDATE services SET ${assignments(UPDATED_COLUMNS, 3)} WHERE id = $1 AND version = $2 RETURNING *`,
+        [record.id, expectedVersion, ...toValues(record, UPDATED_COLUMNS)],
+        events,
+      ),
     );
     if (rows[0] === undefined) throw await staleWriteError(this.session, 'services', record.id);
     return this.announce(serviceFromRow(rows[0]));
   }
 
-  async delete(id: string, expectedVersion: number): Promise<void> {
+  async delete(id: string, expectedVersion: number, events?: AuditEvent[]): Promise<void> {
     let rowCount: number | null;
     try {
-      ({ rowCount } = await this.session.query('DELETE FROM services WHERE id = $1 AND version = $2', [id, expectedVersion]));
+      ({ rowCount } = await this.session.query(
+        ...withAuditEvents('DELETE FROM services WHERE id = $1 AND version = $2 RETURNING id', [id, expectedVersion], events),
+      ));
     } catch (error) {
       // A key of this service was added since the service was found unused.
       throw isForeignKeyViolation(error, 'keys_service_fkey') ? staleCollection('keys') : error;

@@ -1,5 +1,7 @@
-// Verify tokens in PostgreSQL: created and deleted, never edited.
+// Verify tokens in PostgreSQL: created and deleted, never edited; each with its audit events, in one statement.
+import type { AuditEvent } from '../../protocol';
 import type { Stored, TokenRepository } from '../repositories';
+import { withAuditEvents } from './auditRows';
 import type { TokenRecord } from '../types';
 import { col, fromRow, placeholders, toValues, type Column, unstorableText } from './columns';
 import { isUniqueViolation } from './errors';
@@ -34,12 +36,15 @@ export class PostgresTokenRepository implements TokenRepository {
     return rows.map(tokenFromRow);
   }
 
-  async insert(record: TokenRecord): Promise<Stored<TokenRecord>> {
+  async insert(record: TokenRecord, events?: AuditEvent[]): Promise<Stored<TokenRecord>> {
     let rows: Record<string, unknown>[];
     try {
       ({ rows } = await this.session.query(
-        `INSERT INTO tokens (${COLUMN_LIST}) VALUES (${placeholders(TOKEN_COLUMNS.length)}) RETURNING *`,
-        toValues(record, TOKEN_COLUMNS),
+        ...withAuditEvents(
+          `INSERT INTO tokens (${COLUMN_LIST}) VALUES (${placeholders(TOKEN_COLUMNS.length)}) RETURNING *`,
+          toValues(record, TOKEN_COLUMNS),
+          events,
+        ),
       ));
     } catch (error) {
       throw isUniqueViolation(error, 'tokens_pkey') ? staleRecord('tokens', record) : error;
@@ -49,8 +54,8 @@ export class PostgresTokenRepository implements TokenRepository {
     return stored;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.session.query('DELETE FROM tokens WHERE id = $1', [id]);
+  async delete(id: string, events?: AuditEvent[]): Promise<boolean> {
+    const { rowCount } = await this.session.query(...withAuditEvents('DELETE FROM tokens WHERE id = $1 RETURNING id', [id], events));
     if (rowCount === 0) return false;
     this.session.changed({ collection: 'tokens', id, record: undefined });
     return true;
