@@ -7,7 +7,7 @@ import { generateSecret } from '../daemon/keys/keyFormat';
 import { loadMasterKey } from '../daemon/keys/masterKey';
 import { createSealer } from '../daemon/keys/sealing';
 import { initialStoreData } from '../daemon/server';
-import { openJournaledStore } from '../daemon/store/journaledStore';
+import { openJournaledStore } from '../daemon/store/embedded/journaledStore';
 import type { KeyRecord, StoreData } from '../daemon/store/types';
 
 /** What a verify needs to know about one seeded key; never written anywhere but the bench's memory. */

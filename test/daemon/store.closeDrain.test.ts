@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore } from '../../daemon/store/embedded/journaledStore';
 import { useStoreDir } from './support/storeDir';
 import { emptyData, put, sampleKey } from './support/storeData';
 

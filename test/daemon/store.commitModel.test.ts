@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore } from '../../daemon/store/embedded/journaledStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { durableState, emptyData, put, sampleKey } from './support/storeData';
 import { named, ScriptedFs } from './support/scriptedFs';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore } from '../../daemon/store/embedded/journaledStore';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
 import { emptyData } from './support/storeData';

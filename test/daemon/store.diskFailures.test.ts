@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreWriteError } from '../../daemon/store/errors';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/embedded/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
 import { durableState, emptyData, put, sampleKey } from './support/storeData';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/embedded/journaledStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { emptyData } from './support/storeData';
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/embedded/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { dataWithKeys, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/embedded/journaledStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
 import { dataWithKeys, durableState, put } from './support/storeData';

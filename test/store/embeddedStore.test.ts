@@ -5,7 +5,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { KeysmithError } from '../../daemon/errors';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { durableState, emptyData, sampleKey } from '../daemon/support/storeData';
 import { makeTempDir, removeDir, useTempDirs } from '../support/tempDirs';
 import { describeRepositoryContract, sampleKeyOf, sampleService } from './repositoryContract';

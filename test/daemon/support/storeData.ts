@@ -1,8 +1,8 @@
 // Sample records for the store tests, and the store as a restart would find it on disk.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore } from '../../../daemon/store/journaledStore';
-import type { EngineWrite } from '../../../daemon/store/committedState';
+import { openJournaledStore } from '../../../daemon/store/embedded/journaledStore';
+import type { EngineWrite } from '../../../daemon/store/embedded/committedState';
 import type { KeyRecord, StoreData } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 

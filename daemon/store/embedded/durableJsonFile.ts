@@ -3,10 +3,10 @@
 // A file that exists but cannot be parsed or has the wrong shape is refused, never replaced.
 import type { Adapter } from 'lowdb';
 import { stringifyInSlices } from './chunkedJson';
-import { StoreCorruptError, type CorruptionDetail } from './errors';
+import { StoreCorruptError, type CorruptionDetail } from '../errors';
 import { describeJsonSyntaxError } from './jsonSyntaxError';
-import { writeFileAtomic } from './secureFiles';
-import { errnoCode, nodeStoreFs, type DurableFileFs } from './storeFs';
+import { writeFileAtomic } from '../secureFiles';
+import { errnoCode, nodeStoreFs, type DurableFileFs } from '../storeFs';
 
 export interface DurableJsonFileOptions<T> {
   /** Checks the parsed value; throws an Error whose message says what is wrong. */

@@ -1,13 +1,13 @@
 // The repositories over one EmbeddedTransaction: inside a unit of work they share it; on the store
 // itself each call is its own transaction (a write commits at once). Everything handed out is a copy.
-import type { AuditEvent } from '../protocol';
+import type { AuditEvent } from '../../protocol';
 import { versionOf, type EngineRecord } from './committedState';
 import type { EmbeddedTransaction } from './embeddedTransaction';
-import { selectKeys } from './keyListQuery';
-import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
-import { serviceNoLongerEnabled } from './staleRecord';
-import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from './types';
-import { verifyKeyOf } from './verifyKey';
+import { selectKeys } from '../keyListQuery';
+import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from '../repositories';
+import { serviceNoLongerEnabled } from '../staleRecord';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../types';
+import { verifyKeyOf } from '../verifyKey';
 
 /**
  * How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers)

@@ -5,8 +5,8 @@
 // A failed append may leave part of its line (or, when only the fsync failed, all of it) in the file.
 // That batch was refused, so its line must never be replayed: before anything else is appended, the
 // file is put back to exactly its committed bytes (rewritten atomically from what is on disk).
-import { writeFileAtomic } from './secureFiles';
-import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+import { writeFileAtomic } from '../secureFiles';
+import { errnoCode, type StoreFileHandle, type StoreFs } from '../storeFs';
 
 export const JOURNAL_FILE_NAME = 'store.journal';
 

@@ -2,10 +2,10 @@
 // writes are buffered and committed together. What the unit read is remembered (record versions, and
 // the change count of each collection it listed or counted) and checked again at commit, so a decision
 // taken on something that moved meanwhile is refused with CONFLICT instead of applied on stale ground.
-import { notFound } from '../errors';
+import { notFound } from '../../errors';
 import { versionOf, type CommittedState, type EngineRecord, type EngineWrite } from './committedState';
-import { duplicateSecret, NOUN, staleCollection, staleRecord, type Collection } from './staleRecord';
-import type { KeyRecord } from './types';
+import { duplicateSecret, NOUN, staleCollection, staleRecord, type Collection } from '../staleRecord';
+import type { KeyRecord } from '../types';
 
 type Stored = EngineRecord & { version: number };
 

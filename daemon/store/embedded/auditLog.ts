@@ -3,11 +3,11 @@
 // and each append resolves only after fsync. Recent events stay in memory so listing them is cheap.
 import { constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import type { AuditEvent } from '../protocol';
-import { StoreWriteError } from './errors';
-import { syncDirectory } from './secureFiles';
-import { NO_FOLLOW, symlinkRefusal } from '../../common/privateFile';
-import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+import type { AuditEvent } from '../../protocol';
+import { StoreWriteError } from '../errors';
+import { syncDirectory } from '../secureFiles';
+import { NO_FOLLOW, symlinkRefusal } from '../../../common/privateFile';
+import { errnoCode, type StoreFileHandle, type StoreFs } from '../storeFs';
 
 const APPEND_NO_FOLLOW = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | NO_FOLLOW;
 

@@ -3,13 +3,13 @@
 // run did not close cleanly), the state as loaded is written as a new snapshot and the journal starts
 // empty, so store.json.bak is always a complete copy of the store as loaded.
 import { DurableJsonFile } from './durableJsonFile';
-import { JournalCorruptError, StoreWriteError } from './errors';
+import { JournalCorruptError, StoreWriteError } from '../errors';
 import { Journal, readJournalText } from './journal';
 import { applyEntries, JournalLineError, parseJournal } from './journalReplay';
-import { assertPrivateFile, writeFileAtomic } from './secureFiles';
+import { assertPrivateFile, writeFileAtomic } from '../secureFiles';
 import { assertStoreShape } from './storeShape';
-import { errnoCode, type StoreFs } from './storeFs';
-import type { StoreData } from './types';
+import { errnoCode, type StoreFs } from '../storeFs';
+import type { StoreData } from '../types';
 
 export interface StoreFiles {
   store: string;

@@ -2,8 +2,8 @@
 // secret hash. Writes replace or drop whole records and hand back what undoes them, so a batch the disk
 // refused is put back exactly; nothing is tracked or diffed.
 import type { CommittedState, EngineRecord, EngineWrite } from './committedState';
-import { COLLECTIONS, type Collection } from './staleRecord';
-import type { KeyRecord, StoreData } from './types';
+import { COLLECTIONS, type Collection } from '../staleRecord';
+import type { KeyRecord, StoreData } from '../types';
 
 /** How to take one applied write back: the record before it, and the order before it when it removed one. */
 export interface Undo {

@@ -1,8 +1,8 @@
 // What the embedded store's repositories need from the engine underneath: the committed records by id
 // (and keys by secret hash), a change counter per collection, and one durable, all-or-nothing commit
 // of a unit of work's writes.
-import type { Collection } from './staleRecord';
-import type { KeyRecord, ServiceRecord, TokenRecord } from './types';
+import type { Collection } from '../staleRecord';
+import type { KeyRecord, ServiceRecord, TokenRecord } from '../types';
 
 /** A record as the engine holds it: a record loaded from a store written before versions has none (= 1). */
 export type EngineRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };

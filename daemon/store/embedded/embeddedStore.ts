@@ -4,13 +4,13 @@
 // durable engine transaction with its version checks, and is published on the change feed before its
 // promise resolves.
 import { userInfo } from 'node:os';
-import { KeysmithError } from '../errors';
-import type { AuditEvent } from '../protocol';
+import { KeysmithError } from '../../errors';
+import type { AuditEvent } from '../../protocol';
 import { AuditAfterCommit } from './auditAfterCommit';
 import { EmbeddedTransaction } from './embeddedTransaction';
 import { repositoriesOver, type TransactionAccess } from './embeddedRepositories';
 import { openJournaledStore, type JournaledKeyStore, type OpenJournaledStoreOptions } from './journaledStore';
-import type { AuditRepository, ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from './repositories';
+import type { AuditRepository, ChangeFeed, MemberRecord, MemberRepository, Store, StoreChange, UnitOfWork } from '../repositories';
 
 export interface OpenEmbeddedStoreOptions extends OpenJournaledStoreOptions {
   /** The one member of an embedded store, as owner: the OS user running the daemon (the default). */

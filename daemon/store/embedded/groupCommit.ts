@@ -9,12 +9,12 @@
 // When the journal grows past a bound, the whole state is written as a new snapshot (store.json) and the
 // journal starts empty again.
 import type { EngineWrite } from './committedState';
-import { StoreWriteError } from './errors';
+import { StoreWriteError } from '../errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
-import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from './keyUsage';
+import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
 import type { RecordState, Undo } from './recordState';
-import type { KeyRecord, KeyUse, StoreData } from './types';
+import type { KeyRecord, KeyUse, StoreData } from '../types';
 
 interface QueuedCommit {
   /** null marks a flush: it resolves when everything queued before it is durable. */

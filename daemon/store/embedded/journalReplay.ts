@@ -1,7 +1,7 @@
 // Reading the journal back: parse its lines (strictly: a damaged line that is not the torn tail of the
 // last append stops the start), and apply their changes to the state loaded from the snapshot.
-import { COLLECTIONS, type Collection as CollectionName } from './staleRecord';
-import type { StoreData } from './types';
+import { COLLECTIONS, type Collection as CollectionName } from '../staleRecord';
+import type { StoreData } from '../types';
 
 type StoreRecord = Record<string, unknown>;
 

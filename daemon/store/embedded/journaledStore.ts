@@ -3,17 +3,17 @@
 // store instead of resetting it, cleans up after a crash, and keeps `store.json.bak` as the last good copy.
 // embeddedStore.ts puts the repositories (versions, units of work, change feed) on top.
 import * as path from 'node:path';
-import type { AuditEvent } from '../protocol';
+import type { AuditEvent } from '../../protocol';
 import { AuditLog } from './auditLog';
 import { removeCrashLeftovers } from './crashLeftovers';
-import { acquireDataDirLock, type DataDirLock } from './dataDirLock';
+import { acquireDataDirLock, type DataDirLock } from '../dataDirLock';
 import type { CommittedState, EngineWrite } from './committedState';
 import { GroupCommitter } from './groupCommit';
 import { JOURNAL_FILE_NAME, type Journal } from './journal';
 import { assertPrivateIfExists, loadStore, snapshotOf } from './storeLoading';
 import { RecordState } from './recordState';
-import { nodeStoreFs, type StoreFs } from './storeFs';
-import type { KeyUse, StoreData } from './types';
+import { nodeStoreFs, type StoreFs } from '../storeFs';
+import type { KeyUse, StoreData } from '../types';
 
 export const STORE_FILE_NAME = 'store.json';
 export const BACKUP_FILE_NAME = 'store.json.bak';
