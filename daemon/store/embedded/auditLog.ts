@@ -60,8 +60,8 @@ export class AuditLog {
   }
 
   append(events: AuditEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
     if (!this.handle) return Promise.reject(new Error('The Keysmith audit log is closed.'));
+    if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.writing ??= this.drain();

@@ -1,7 +1,7 @@
 // The repositories over one EmbeddedTransaction: inside a unit of work they share it; on the store
 // itself each call is its own transaction (a write commits at once). Everything handed out is a copy.
 import type { AuditEvent } from '../../protocol';
-import { versionOf, type EngineRecord } from './committedState';
+import { versionOf, type EngineRecord } from './recordState';
 import type { EmbeddedTransaction } from './embeddedTransaction';
 import { selectKeys } from '../keyListQuery';
 import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from '../repositories';

@@ -8,12 +8,11 @@
 // batch-mates are kept); a refused append undoes the whole batch from the records each write replaced.
 // When the journal grows past a bound, the whole state is written as a new snapshot (store.json) and the
 // journal starts empty again.
-import type { EngineWrite } from './committedState';
 import { StoreWriteError } from '../errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
 import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
-import type { RecordState, Undo } from './recordState';
+import type { EngineWrite, RecordState, Undo } from './recordState';
 import type { KeyRecord, KeyUse, StoreData } from '../types';
 
 interface QueuedCommit {
@@ -44,6 +43,7 @@ export class GroupCommitter {
   private snapshots = 0;
   /** After a failed snapshot, wait for the journal to grow by another bound before trying again. */
   private compactionDeferredUntil = 0;
+  private closed = false;
 
   constructor(
     private readonly state: RecordState,
@@ -69,6 +69,7 @@ export class GroupCommitter {
 
   /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
   commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]> {
+    if (this.closed) return Promise.reject(new Error('The Keysmith store is closed.'));
     return new Promise<EngineWrite[]>((resolve, reject) => {
       this.queue.push({ writes, validate, resolve, reject });
       this.startDraining();
@@ -77,7 +78,7 @@ export class GroupCommitter {
 
   recordUse(use: KeyUse): void {
     const key = this.state.get('keys', use.keyId) as KeyRecord | undefined;
-    if (!key) return;
+    if (!key || this.closed) return;
     applyUse(key, use);
     tallyUse(this.uses, use);
     this.armUseTimer();
@@ -92,15 +93,22 @@ export class GroupCommitter {
     });
   }
 
-  /** Writes a snapshot of everything durable and empties the journal (on close). No-op when it is empty. */
-  async compactIfJournalHoldsChanges(): Promise<void> {
-    while (this.draining) await this.draining;
-    if (this.journal.lines > 0) await this.compact();
-  }
-
-  stopTimers(): void {
-    if (this.useTimer) clearTimeout(this.useTimer);
-    this.useTimer = null;
+  /**
+   * Refuses new commits, writes what is queued, then leaves one file to read: the journal's batches
+   * folded into store.json. If the disk refuses that snapshot nothing is lost: the next open replays.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    try {
+      await this.flush();
+      // Let the callers whose changes that flush committed run on to their audit append.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.draining) await this.draining;
+      if (this.journal.lines > 0) await this.compact().catch(() => undefined);
+    } finally {
+      if (this.useTimer) clearTimeout(this.useTimer);
+      await this.journal.close();
+    }
   }
 
   private armUseTimer(): void {
@@ -134,7 +142,8 @@ export class GroupCommitter {
     const batchUses = this.uses;
     this.uses = new Map();
     this.usesDue = false;
-    this.stopTimers();
+    if (this.useTimer) clearTimeout(this.useTimer);
+    this.useTimer = null;
 
     const undos: Undo[] = [];
     const changes: JournalChange[] = [];

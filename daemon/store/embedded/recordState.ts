@@ -1,9 +1,19 @@
 // The embedded store's state in memory: each collection a Map by id (in stored order), plus keys by
 // secret hash. Writes replace or drop whole records and hand back what undoes them, so a batch the disk
 // refused is put back exactly; nothing is tracked or diffed.
-import type { CommittedState, EngineRecord, EngineWrite } from './committedState';
 import { COLLECTIONS, type Collection } from '../staleRecord';
-import type { KeyRecord, StoreData } from '../types';
+import type { KeyRecord, ServiceRecord, StoreData, TokenRecord } from '../types';
+
+/** A record as held: a record loaded from a store written before versions has none (= 1). */
+export type EngineRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };
+export const versionOf = (record: EngineRecord): number => record.version ?? 1;
+
+/** One record put or deleted (`record` undefined): what a commit is made of. */
+export interface EngineWrite {
+  collection: Collection;
+  id: string;
+  record: EngineRecord | undefined;
+}
 
 /** How to take one applied write back: the record before it, and the order before it when it removed one. */
 export interface Undo {
@@ -13,7 +23,7 @@ export interface Undo {
   orderBefore?: string[];
 }
 
-export class RecordState implements Omit<CommittedState, 'commit'> {
+export class RecordState {
   private readonly records = {} as Record<Collection, Map<string, EngineRecord>>;
   private readonly keyIds = new Map<string, string>();
   private readonly counts: Record<Collection, number> = { keys: 0, services: 0, tokens: 0 };
@@ -44,6 +54,7 @@ export class RecordState implements Omit<CommittedState, 'commit'> {
     return this.records[collection].values();
   }
 
+  /** Bumped by every write to the collection: how a unit of work sees that a list it read moved. */
   changeCount(collection: Collection): number {
     return this.counts[collection];
   }

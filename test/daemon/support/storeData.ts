@@ -1,9 +1,9 @@
 // Sample records for the store tests, and the store as a restart would find it on disk.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore } from '../../../daemon/store/embedded/journaledStore';
-import type { EngineWrite } from '../../../daemon/store/embedded/committedState';
-import type { KeyRecord, StoreData } from '../../../daemon/store/types';
+import { openEmbeddedStore, type EmbeddedStore } from '../../../daemon/store/embedded/embeddedStore';
+import type { EngineWrite } from '../../../daemon/store/embedded/recordState';
+import type { KeyRecord, StoreData, TokenRecord } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 
 /**
@@ -13,7 +13,7 @@ import { makeTempDir, removeDir } from '../../support/tempDirs';
 export async function durableState(dataDir: string): Promise<StoreData> {
   const copy = await copyStoreFiles(dataDir);
   try {
-    const store = await openJournaledStore({
+    const store = await openEmbeddedStore({
       dataDir: copy,
       initialData: () => {
         throw new Error(`no store.json in ${dataDir}`);
@@ -78,6 +78,31 @@ export function sampleKey(n: number, overrides: Partial<KeyRecord> = {}): KeyRec
 
 export function dataWithKeys(count: number): StoreData {
   return { ...emptyData(), keys: Array.from({ length: count }, (_, i) => sampleKey(i)) };
+}
+
+/**
+ * Commits `writes` as the core does, through the store's API, in one unit of work (one journal line): a
+ * record not stored yet is inserted, a stored one updated at its current version, a `drop` deleted.
+ * Resolves with the records as stored (with their versions).
+ */
+export function commit(store: EmbeddedStore, writes: EngineWrite[]): Promise<EngineWrite[]> {
+  return store.unitOfWork(async (tx) => {
+    const stored: EngineWrite[] = [];
+    for (const { collection, id, record } of writes) {
+      if (collection === 'tokens') {
+        if (record) stored.push(put(await tx.tokens.insert(record as TokenRecord), collection));
+        else if (await tx.tokens.delete(id)) stored.push(drop(id, collection));
+        continue;
+      }
+      const repository = tx[collection] as typeof tx.keys;
+      const current = await repository.get(id);
+      if (!record) await repository.delete(id, current!.version);
+      else if (current) stored.push(put(await repository.update(record as KeyRecord, current.version), collection));
+      else stored.push(put(await repository.insert(record as KeyRecord), collection));
+      if (!record) stored.push(drop(id, collection));
+    }
+    return stored;
+  });
 }
 
 /** A commit's write putting `record` (a key unless another collection is named). */
