@@ -100,10 +100,10 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
         description: 'embedded',
         read: () => state.toData(),
         get writeCount() {
-          return committer.writes;
+          return committer.durableWrites;
         },
         get snapshotCount() {
-          return committer.snapshotWrites;
+          return committer.snapshots;
         },
         members: ownerOnlyMembers(options.ownerName ?? osUserName(), new Date().toISOString()),
         audit: { append: (events) => auditLog.append(events), query: (filter) => auditLog.read(filter) },

@@ -11,7 +11,7 @@
 import { StoreWriteError } from '../errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
-import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
+import { addTally, applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
 import type { EngineWrite, RecordState, Undo } from './recordState';
 import type { KeyRecord, KeyUse, StoreData } from '../types';
 
@@ -39,8 +39,9 @@ export class GroupCommitter {
   private usesDue = false;
   private useTimer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
-  private durableWrites = 0;
-  private snapshots = 0;
+  /** Durable batch writes (journal appends) and snapshots (compactions) since open: diagnostics. */
+  durableWrites = 0;
+  snapshots = 0;
   /** After a failed snapshot, wait for the journal to grow by another bound before trying again. */
   private compactionDeferredUntil = 0;
   private closed = false;
@@ -56,16 +57,6 @@ export class GroupCommitter {
     /** Told of each commit's records as stored, once durable and before its promise resolves. */
     private readonly onCommitted: (stored: EngineWrite[]) => void = () => undefined,
   ) {}
-
-  /** Durable batch writes (journal appends) since open. */
-  get writes(): number {
-    return this.durableWrites;
-  }
-
-  /** Snapshots written since open (compactions). */
-  get snapshotWrites(): number {
-    return this.snapshots;
-  }
 
   /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
   commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]> {
@@ -208,7 +199,9 @@ export class GroupCommitter {
       const tally = collection === 'keys' && before ? this.uses.get(id) : undefined;
       if (tally && this.state.get('keys', id) === before) applyUsage(before as KeyRecord, tally);
     }
-    mergeTallies(this.uses, batchUses);
+    // The batch's uses are older than those recorded since: added first, so the newer win a tie.
+    for (const [keyId, tally] of this.uses) addTally(batchUses, keyId, tally);
+    this.uses = batchUses;
     this.armUseTimer();
   }
 
@@ -230,21 +223,6 @@ export class GroupCommitter {
       // Nothing is lost (the journal still holds every change); try again once it has grown more.
       this.compactionDeferredUntil = this.journal.lines + this.options.compactAfterLines / 10;
       throw error;
-    }
-  }
-}
-
-function mergeTallies(into: Map<string, KeyUsageTally>, from: Map<string, KeyUsageTally>): void {
-  for (const [keyId, tally] of from) {
-    const existing = into.get(keyId);
-    if (!existing) {
-      into.set(keyId, { ...tally });
-      continue;
-    }
-    existing.count += tally.count;
-    if (tally.lastAt > existing.lastAt) {
-      existing.lastAt = tally.lastAt;
-      existing.lastIp = tally.lastIp;
     }
   }
 }

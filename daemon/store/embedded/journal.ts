@@ -108,13 +108,3 @@ export class Journal {
     await handle?.close().catch(() => undefined);
   }
 }
-
-/** The journal's text, or null when there is none. */
-export async function readJournalText(fs: StoreFs, file: string): Promise<string | null> {
-  try {
-    return await fs.readText(file);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
