@@ -251,6 +251,29 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     assert.deepEqual(ids(await durableState(scratch.dir)), ['key_1', 'key_2', 'key_0']);
   });
 
+  it('replays a journal written before the store seam (whole collections, top-level fields)', async () => {
+    await (await open()).close();
+    const line = (seq: number, changes: unknown[]) => `${JSON.stringify({ seq, changes })}\n`;
+    await fsp.writeFile(
+      file('store.journal'),
+      line(1, [
+        { op: 'replace', collection: 'keys', records: [sampleKey(7), sampleKey(8)] },
+        { op: 'set', field: 'note', value: 'kept' },
+        { op: 'set', field: 'gone', value: 1 },
+      ]) +
+        line(2, [
+          { op: 'put', collection: 'keys', record: sampleKey(9) },
+          { op: 'delete', collection: 'keys', id: 'key_7' },
+          { op: 'unset', field: 'gone' },
+        ]),
+      { mode: 0o600 },
+    );
+    const reopened = await open({ initialData: () => assert.fail('initialData must not be called') });
+    assert.deepEqual(ids(reopened.read()), ['key_8', 'key_9']);
+    assert.equal((reopened.read() as unknown as { note?: string }).note, 'kept');
+    assert.ok(!('gone' in reopened.read()));
+  });
+
   it('writes nothing for a commit that changes nothing', async () => {
     const store = await open();
     scratch.fs.calls.length = 0;

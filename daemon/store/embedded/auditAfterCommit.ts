@@ -17,11 +17,6 @@ export class AuditAfterCommit {
     private readonly onError: (error: Error) => void = () => {},
   ) {}
 
-  /** Events refused by the log and not yet written. */
-  get pending(): number {
-    return this.kept.length;
-  }
-
   /** Never rejects: see the file's comment. */
   async write(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0 && this.kept.length === 0) return;

@@ -39,9 +39,7 @@ export interface OpenEmbeddedStoreOptions {
   fs?: StoreFs;
   /** How long verify hits are batched before one write (default 1000 ms). */
   usageFlushMs?: number;
-  /** Write a new snapshot once the journal reaches this many bytes (default 4 MiB)... */
-  compactAfterBytes?: number;
-  /** ...or this many batches (default 5000). */
+  /** Write a new snapshot once the journal holds this many batches (default 5000; or 4 MiB). */
   compactAfterBatches?: number;
 }
 
@@ -60,7 +58,6 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
   const fs = options.fs ?? nodeStoreFs;
   const limits = {
     usageFlushMs: checkedNumber('usageFlushMs', options.usageFlushMs, 1000, 0),
-    compactAfterBytes: checkedNumber('compactAfterBytes', options.compactAfterBytes, 4 * 1024 * 1024, 1),
     compactAfterLines: checkedNumber('compactAfterBatches', options.compactAfterBatches, 5000, 1),
   };
   const dataDir = path.resolve(options.dataDir);

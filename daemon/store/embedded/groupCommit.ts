@@ -26,11 +26,12 @@ interface QueuedCommit {
 
 export interface CommitterOptions {
   usageFlushMs: number;
-  /** Write a snapshot once the journal holds this many bytes... */
-  compactAfterBytes: number;
-  /** ...or this many batches. */
+  /** Write a snapshot once the journal holds this many batches (or COMPACT_AFTER_BYTES). */
   compactAfterLines: number;
 }
+
+/** Past this size the journal is folded into a snapshot, so an open replays little. */
+const COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
 
 export class GroupCommitter {
   private queue: QueuedCommit[] = [];
@@ -208,7 +209,7 @@ export class GroupCommitter {
   private compactionDue(): boolean {
     const { bytes, lines } = this.journal;
     if (lines < this.compactionDeferredUntil) return false;
-    return bytes >= this.options.compactAfterBytes || lines >= this.options.compactAfterLines;
+    return bytes >= COMPACT_AFTER_BYTES || lines >= this.options.compactAfterLines;
   }
 
   /** Runs between batches (in the drain loop or once it is idle), so the state is exactly `seq`. */
