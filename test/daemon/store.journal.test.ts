@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError } from '../../daemon/store/errors';
 import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
-import type { EngineWrite } from '../../daemon/store/embedded/recordState';
+import type { RecordWrite } from '../../daemon/store/embedded/recordState';
 import type { StoreData } from '../../daemon/store/types';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
@@ -194,7 +194,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   });
 
   describe('rolling back a batch the disk refused, exactly', () => {
-    const cases: Array<[string, () => EngineWrite[][]]> = [
+    const cases: Array<[string, () => RecordWrite[][]]> = [
       [
         'field edits of a record',
         () => {

@@ -8,13 +8,13 @@ import { notFound } from '../../errors';
 import { duplicateSecret, NOUN, staleCollection, staleRecord, type Collection } from '../staleRecord';
 import type { KeyRecord } from '../types';
 import type { GroupCommitter } from './groupCommit';
-import { versionOf, type EngineRecord, type EngineWrite, type RecordState } from './recordState';
+import { versionOf, type EmbeddedRecord, type RecordWrite, type RecordState } from './recordState';
 
 const slot = (collection: Collection, id: string) => `${collection}\u0000${id}`;
-const named = (record: EngineRecord | { id: string }) => record as { id: string; name?: string };
+const named = (record: EmbeddedRecord | { id: string }) => record as { id: string; name?: string };
 
 export class EmbeddedTransaction {
-  private readonly writes = new Map<string, EngineWrite>();
+  private readonly writes = new Map<string, RecordWrite>();
   private readonly reads = new Map<string, { collection: Collection; id: string; version: number | undefined }>();
   private readonly scans = new Map<Collection, number>();
 
@@ -27,7 +27,7 @@ export class EmbeddedTransaction {
    * The record as this unit sees it, shared, not copied (the repositories copy what they hand out); a
    * record stored before versions has none: read it with versionOf.
    */
-  get(collection: Collection, id: string): EngineRecord | undefined {
+  get(collection: Collection, id: string): EmbeddedRecord | undefined {
     const key = slot(collection, id);
     const written = this.writes.get(key);
     if (written) return written.record;
@@ -36,11 +36,11 @@ export class EmbeddedTransaction {
     return committed;
   }
 
-  all(collection: Collection): EngineRecord[] {
+  all(collection: Collection): EmbeddedRecord[] {
     if (!this.scans.has(collection)) this.scans.set(collection, this.state.changeCount(collection));
     // Most reads happen with nothing written yet (a list, the verify index at start): no lookup per record.
     if (this.writes.size === 0) return [...this.state.values(collection)];
-    const result: EngineRecord[] = [];
+    const result: EmbeddedRecord[] = [];
     for (const record of this.state.values(collection)) {
       const written = this.writes.get(slot(collection, record.id));
       if (!written) result.push(record);
@@ -55,7 +55,7 @@ export class EmbeddedTransaction {
   }
 
   /** `track` false: a uniqueness check, checked again at commit anyway, so not a read that can go stale. */
-  keyByHash(secretHash: string, track = true): EngineRecord | undefined {
+  keyByHash(secretHash: string, track = true): EmbeddedRecord | undefined {
     for (const written of this.writes.values()) {
       if (written.collection === 'keys' && (written.record as KeyRecord | undefined)?.secretHash === secretHash) return written.record;
     }
@@ -65,13 +65,13 @@ export class EmbeddedTransaction {
     return (found as KeyRecord | undefined)?.secretHash === secretHash ? found : undefined;
   }
 
-  insert<T extends EngineRecord>(collection: Collection, record: T): T & { version: number } {
+  insert<T extends EmbeddedRecord>(collection: Collection, record: T): T & { version: number } {
     if (this.get(collection, record.id) !== undefined) throw staleRecord(collection, named(record));
     if (collection === 'keys' && this.keyByHash((record as KeyRecord).secretHash, false) !== undefined) throw duplicateSecret();
     return this.put(collection, { ...structuredClone(record), version: 1 });
   }
 
-  update<T extends EngineRecord>(collection: Collection, record: T, expectedVersion: number): T & { version: number } {
+  update<T extends EmbeddedRecord>(collection: Collection, record: T, expectedVersion: number): T & { version: number } {
     const current = this.get(collection, record.id);
     if (current === undefined) throw notFound(NOUN[collection], record.id);
     if (versionOf(current) !== expectedVersion) throw staleRecord(collection, named(current));
@@ -79,7 +79,7 @@ export class EmbeddedTransaction {
       const holder = this.keyByHash((record as KeyRecord).secretHash, false);
       if (holder !== undefined && holder.id !== record.id) throw duplicateSecret();
     }
-    const { version: _ignored, ...fields } = record as EngineRecord;
+    const { version: _ignored, ...fields } = record as EmbeddedRecord;
     return this.put(collection, { ...structuredClone(fields), version: expectedVersion + 1 } as T & { version: number });
   }
 
@@ -103,11 +103,11 @@ export class EmbeddedTransaction {
   }
 
   /** Applies the writes durably, all or nothing, after checking nothing this unit read moved meanwhile. */
-  commit(): Promise<EngineWrite[]> {
+  commit(): Promise<RecordWrite[]> {
     return this.committer.commit([...this.writes.values()], () => this.check());
   }
 
-  private put<T extends EngineRecord>(collection: Collection, record: T): T {
+  private put<T extends EmbeddedRecord>(collection: Collection, record: T): T {
     this.writes.set(slot(collection, record.id), { collection, id: record.id, record });
     return structuredClone(record);
   }

@@ -12,15 +12,15 @@ import { StoreWriteError } from '../errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
 import { addTally, applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
-import type { EngineWrite, RecordState, Undo } from './recordState';
+import type { RecordWrite, RecordState, Undo } from './recordState';
 import type { KeyRecord, KeyUse, StoreData } from '../types';
 
 interface QueuedCommit {
   /** null marks a flush: it resolves when everything queued before it is durable. */
-  writes: EngineWrite[] | null;
+  writes: RecordWrite[] | null;
   validate?: () => void;
-  stored?: EngineWrite[];
-  resolve: (value: EngineWrite[]) => void;
+  stored?: RecordWrite[];
+  resolve: (value: RecordWrite[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -56,13 +56,13 @@ export class GroupCommitter {
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
     /** Told of each commit's records as stored, once durable and before its promise resolves. */
-    private readonly onCommitted: (stored: EngineWrite[]) => void = () => undefined,
+    private readonly onCommitted: (stored: RecordWrite[]) => void = () => undefined,
   ) {}
 
   /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
-  commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]> {
+  commit(writes: RecordWrite[], validate?: () => void): Promise<RecordWrite[]> {
     if (this.closed) return Promise.reject(new Error('The Keysmith store is closed.'));
-    return new Promise<EngineWrite[]>((resolve, reject) => {
+    return new Promise<RecordWrite[]>((resolve, reject) => {
       this.queue.push({ writes, validate, resolve, reject });
       this.startDraining();
     });

@@ -5,26 +5,26 @@ import { COLLECTIONS, type Collection } from '../staleRecord';
 import type { KeyRecord, ServiceRecord, StoreData, TokenRecord } from '../types';
 
 /** A record as held: a record loaded from a store written before versions has none (= 1). */
-export type EngineRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };
-export const versionOf = (record: EngineRecord): number => record.version ?? 1;
+export type EmbeddedRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };
+export const versionOf = (record: EmbeddedRecord): number => record.version ?? 1;
 
 /** One record put or deleted (`record` undefined): what a commit is made of. */
-export interface EngineWrite {
+export interface RecordWrite {
   collection: Collection;
   id: string;
-  record: EngineRecord | undefined;
+  record: EmbeddedRecord | undefined;
 }
 
 /** How to take one applied write back: the record before it, and the order before it when it removed one. */
 export interface Undo {
   collection: Collection;
   id: string;
-  before: EngineRecord | undefined;
+  before: EmbeddedRecord | undefined;
   orderBefore?: string[];
 }
 
 export class RecordState {
-  private readonly records = {} as Record<Collection, Map<string, EngineRecord>>;
+  private readonly records = {} as Record<Collection, Map<string, EmbeddedRecord>>;
   private readonly keyIds = new Map<string, string>();
   private readonly counts: Record<Collection, number> = { keys: 0, services: 0, tokens: 0 };
   /** The stored object's other top-level fields (`version`, and any a newer daemon wrote), and their order. */
@@ -34,7 +34,7 @@ export class RecordState {
     this.fields = { ...data };
     for (const collection of COLLECTIONS) {
       const records = (this.records[collection] = new Map());
-      for (const record of (data[collection] ?? []) as EngineRecord[]) records.set(record.id, record);
+      for (const record of (data[collection] ?? []) as EmbeddedRecord[]) records.set(record.id, record);
     }
     for (const key of this.records.keys.values() as Iterable<KeyRecord>) {
       shareRepeatedValues(key);
@@ -42,7 +42,7 @@ export class RecordState {
     }
   }
 
-  get(collection: Collection, id: string): EngineRecord | undefined {
+  get(collection: Collection, id: string): EmbeddedRecord | undefined {
     return this.records[collection].get(id);
   }
 
@@ -50,7 +50,7 @@ export class RecordState {
     return this.keyIds.get(secretHash);
   }
 
-  values(collection: Collection): Iterable<EngineRecord> {
+  values(collection: Collection): Iterable<EmbeddedRecord> {
     return this.records[collection].values();
   }
 
@@ -73,7 +73,7 @@ export class RecordState {
    * Puts or deletes one record. A key put keeps the stored usage fields: uses are counted by the store
    * (recordUse), never written back from a copy a caller read before them. Returns the record as stored.
    */
-  apply(write: EngineWrite): { stored: EngineWrite; undo: Undo } {
+  apply(write: RecordWrite): { stored: RecordWrite; undo: Undo } {
     const records = this.records[write.collection];
     const before = records.get(write.id);
     const undo: Undo = { collection: write.collection, id: write.id, before };

@@ -2,7 +2,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { openEmbeddedStore, type EmbeddedStore } from '../../../daemon/store/embedded/embeddedStore';
-import type { EngineWrite } from '../../../daemon/store/embedded/recordState';
+import type { RecordWrite } from '../../../daemon/store/embedded/recordState';
 import type { KeyRecord, StoreData, TokenRecord } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 
@@ -85,9 +85,9 @@ export function dataWithKeys(count: number): StoreData {
  * record not stored yet is inserted, a stored one updated at its current version, a `drop` deleted.
  * Resolves with the records as stored (with their versions).
  */
-export function commit(store: EmbeddedStore, writes: EngineWrite[]): Promise<EngineWrite[]> {
+export function commit(store: EmbeddedStore, writes: RecordWrite[]): Promise<RecordWrite[]> {
   return store.unitOfWork(async (tx) => {
-    const stored: EngineWrite[] = [];
+    const stored: RecordWrite[] = [];
     for (const { collection, id, record } of writes) {
       if (collection === 'tokens') {
         if (record) stored.push(put(await tx.tokens.insert(record as TokenRecord), collection));
@@ -106,11 +106,11 @@ export function commit(store: EmbeddedStore, writes: EngineWrite[]): Promise<Eng
 }
 
 /** A commit's write putting `record` (a key unless another collection is named). */
-export function put<T extends { id: string }>(record: T, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
-  return { collection, id: record.id, record: record as unknown as EngineWrite['record'] };
+export function put<T extends { id: string }>(record: T, collection: 'keys' | 'services' | 'tokens' = 'keys'): RecordWrite {
+  return { collection, id: record.id, record: record as unknown as RecordWrite['record'] };
 }
 
 /** A commit's write deleting the record with this id. */
-export function drop(id: string, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
+export function drop(id: string, collection: 'keys' | 'services' | 'tokens' = 'keys'): RecordWrite {
   return { collection, id, record: undefined };
 }
