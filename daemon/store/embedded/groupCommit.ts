@@ -16,11 +16,10 @@ import type { RecordWrite, RecordState, Undo } from './recordState';
 import type { KeyRecord, KeyUse, StoreData } from '../types';
 
 interface QueuedCommit {
-  /** null marks a flush: it resolves when everything queued before it is durable. */
-  writes: RecordWrite[] | null;
-  validate?: () => void;
-  stored?: RecordWrite[];
-  resolve: (value: RecordWrite[]) => void;
+  /** None for a flush: it resolves when everything queued before it is durable. */
+  writes: RecordWrite[];
+  check: () => void;
+  resolve: (stored: RecordWrite[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -56,14 +55,14 @@ export class GroupCommitter {
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
     /** Told of each commit's records as stored, once durable and before its promise resolves. */
-    private readonly onCommitted: (stored: RecordWrite[]) => void = () => undefined,
+    private readonly onCommitted: (stored: RecordWrite[]) => void,
   ) {}
 
-  /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
-  commit(writes: RecordWrite[], validate?: () => void): Promise<RecordWrite[]> {
+  /** Runs `check`, applies `writes`, and resolves with the records as stored once durable. */
+  commit(writes: RecordWrite[], check: () => void): Promise<RecordWrite[]> {
     if (this.closed) return Promise.reject(new Error('The Keysmith store is closed.'));
     return new Promise<RecordWrite[]>((resolve, reject) => {
-      this.queue.push({ writes, validate, resolve, reject });
+      this.queue.push({ writes, check, resolve, reject });
       this.startDraining();
     });
   }
@@ -80,7 +79,7 @@ export class GroupCommitter {
   flush(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.usesDue = true;
-      this.queue.push({ writes: null, resolve: () => resolve(), reject });
+      this.queue.push({ writes: [], check: () => undefined, resolve: () => resolve(), reject });
       this.startDraining();
     });
   }
@@ -139,27 +138,25 @@ export class GroupCommitter {
 
     const undos: Undo[] = [];
     const changes: JournalChange[] = [];
-    const settled: QueuedCommit[] = [];
+    const settled: { commit: QueuedCommit; stored: RecordWrite[] }[] = [];
     for (const commit of batch) {
-      if (commit.writes) {
-        try {
-          commit.validate?.(); // sees the batch-mates applied before it
-        } catch (error) {
-          commit.reject(error);
-          continue;
-        }
-        commit.stored = commit.writes.map((write) => {
-          const { stored, undo } = this.state.apply(write);
-          undos.push(undo);
-          changes.push(
-            stored.record === undefined
-              ? { op: 'delete', collection: stored.collection, id: stored.id }
-              : { op: 'put', collection: stored.collection, record: stored.record as unknown as Record<string, unknown> },
-          );
-          return stored;
-        });
+      try {
+        commit.check(); // sees the batch-mates applied before it
+      } catch (error) {
+        commit.reject(error);
+        continue;
       }
-      settled.push(commit);
+      const stored = commit.writes.map((write) => {
+        const { stored, undo } = this.state.apply(write);
+        undos.push(undo);
+        changes.push(
+          stored.record === undefined
+            ? { op: 'delete', collection: stored.collection, id: stored.id }
+            : { op: 'put', collection: stored.collection, record: stored.record as unknown as Record<string, unknown> },
+        );
+        return stored;
+      });
+      settled.push({ commit, stored });
     }
     // Keys used since the last batch, written as they are now (their usage fields are what changed).
     const written = new Set(undos.filter((undo) => undo.collection === 'keys').map((undo) => undo.id));
@@ -168,7 +165,7 @@ export class GroupCommitter {
       if (key && !written.has(keyId)) changes.push({ op: 'put', collection: 'keys', record: key as unknown as Record<string, unknown> });
     }
     if (changes.length === 0) {
-      for (const commit of settled) commit.resolve(commit.stored ?? []); // nothing changed: nothing to tell
+      for (const { commit, stored } of settled) commit.resolve(stored); // nothing changed: nothing to tell
       return;
     }
 
@@ -178,14 +175,14 @@ export class GroupCommitter {
     } catch (error) {
       this.rollBack(undos, batchUses);
       const refused = new StoreWriteError(this.journal.file, error);
-      for (const commit of settled) commit.reject(refused);
+      for (const { commit } of settled) commit.reject(refused);
       return;
     }
     this.seq = seq;
     this.durableWrites++;
-    for (const commit of settled) {
-      if (commit.stored) this.onCommitted(commit.stored);
-      commit.resolve(commit.stored ?? []);
+    for (const { commit, stored } of settled) {
+      this.onCommitted(stored);
+      commit.resolve(stored);
     }
   }
 
