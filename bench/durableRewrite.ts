@@ -4,7 +4,7 @@
 // while the whole store is one JSON file, so this is the ceiling for sequential creates of that design.
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { STORE_FILE_NAME } from '../daemon/store/journaledStore';
+import { STORE_FILE_NAME } from '../daemon/store/embedded/embeddedStore';
 import { writeFileAtomic } from '../daemon/store/secureFiles';
 import { nodeStoreFs } from '../daemon/store/storeFs';
 

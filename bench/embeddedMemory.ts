@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { KeyIndex } from '../daemon/core/keyIndex';
 import { initialStoreData } from '../daemon/server';
-import { openEmbeddedStore } from '../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../daemon/store/embedded/embeddedStore';
 import { makeTempDir, removeDir } from '../test/support/tempDirs';
 import { memoryOf, startDaemon } from './benchDaemon';
 import { formatMs } from './stats';

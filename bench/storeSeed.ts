@@ -1,4 +1,4 @@
-// Fills a fresh data dir with N keys through the real store API (openJournaledStore + one commit), the way
+// Fills a fresh data dir with N keys through the real store API (openEmbeddedStore, its initial state), the way
 // the daemon would have stored them: real key format, SHA-256 hashes, AES-GCM sealed copies for the test
 // environment under the data dir's own master key. The daemon is then started on that data dir.
 import type { Environment, Service } from '../daemon/protocol';
@@ -7,7 +7,7 @@ import { generateSecret } from '../daemon/keys/keyFormat';
 import { loadMasterKey } from '../daemon/keys/masterKey';
 import { createSealer } from '../daemon/keys/sealing';
 import { initialStoreData } from '../daemon/server';
-import { openJournaledStore } from '../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../daemon/store/embedded/embeddedStore';
 import type { KeyRecord, StoreData } from '../daemon/store/types';
 
 /** What a verify needs to know about one seeded key; never written anywhere but the bench's memory. */
@@ -58,12 +58,9 @@ export async function seedStore(dataDir: string, count: number, options: { keepS
     }
   }
   const initial = initialStoreData();
-  const store = await openJournaledStore({ dataDir, initialData: () => structuredClone(initial) });
-  try {
-    await store.commit(records.map((record) => ({ collection: 'keys', id: record.id, record })));
-  } finally {
-    await store.close();
-  }
+  // A fresh data dir: the store's initial state, with these keys, becomes its first snapshot.
+  const store = await openEmbeddedStore({ dataDir, initialData: () => ({ ...structuredClone(initial), keys: structuredClone(records) }) });
+  await store.close();
   // The data dir is fresh, so the store now holds exactly the initial state plus these records. Built
   // from our own objects: the store's records are its own.
   const state: StoreData = { ...initial, keys: records };

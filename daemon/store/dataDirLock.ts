@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { StoreLockedError, StoreWriteError } from './errors';
 import { tempPathFor } from './secureFiles';
 import { isRunning } from '../../common/processAlive';
-import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+import { errnoCode, readTextIfExists, type StoreFileHandle, type StoreFs } from './storeFs';
 
 export const LOCK_FILE_NAME = 'daemon.lock';
 
@@ -35,7 +35,7 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
       heldByThisProcess.add(file);
       return { file, release: () => releaseIfOurs(fs, file) };
     }
-    const text = await readLockText(fs, file);
+    const text = await readTextIfExists(fs, file);
     if (text === null) continue;
     if (text === '' && round < 4) {
       // Created but not yet written (only possible on the no-hard-link fallback): give its owner a moment.
@@ -45,7 +45,7 @@ export async function acquireDataDirLock(fs: StoreFs, dataDir: string): Promise<
     const owner = parseOwner(text);
     if (owner && ownerIsAlive(owner, file)) throw new StoreLockedError(owner.pid, file);
     // Stale. Another starting daemon may have replaced it meanwhile: remove only what we judged.
-    if ((await readLockText(fs, file)) !== text) continue;
+    if ((await readTextIfExists(fs, file)) !== text) continue;
     await fs.unlink(file).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
@@ -100,16 +100,6 @@ async function writeOwner(handle: StoreFileHandle): Promise<void> {
   }
 }
 
-/** null when there is no lock file. */
-async function readLockText(fs: StoreFs, file: string): Promise<string | null> {
-  try {
-    return await fs.readText(file);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 /** undefined when the content names no pid (damaged): such a lock protects nothing. */
 function parseOwner(text: string): LockOwner | undefined {
   const [pidLine = '', ...rest] = text.split('\n');
@@ -149,7 +139,7 @@ function currentBootId(): string | undefined {
 
 async function releaseIfOurs(fs: StoreFs, file: string): Promise<void> {
   heldByThisProcess.delete(file);
-  const text = await readLockText(fs, file);
+  const text = await readTextIfExists(fs, file);
   if (text !== null && parseOwner(text)?.pid === process.pid) {
     await fs.unlink(file).catch(() => undefined);
   }

@@ -11,15 +11,20 @@ export interface KeyUsageTally {
 }
 
 export function tallyUse(tallies: Map<string, KeyUsageTally>, use: KeyUse): void {
-  const tally = tallies.get(use.keyId);
-  if (!tally) {
-    tallies.set(use.keyId, { count: 1, lastAt: use.at, lastIp: use.ip });
+  addTally(tallies, use.keyId, { count: 1, lastAt: use.at, lastIp: use.ip });
+}
+
+/** Adds `tally` (newer uses win a tie; kept as is when the key has none yet) to the key's tally. */
+export function addTally(tallies: Map<string, KeyUsageTally>, keyId: string, tally: KeyUsageTally): void {
+  const existing = tallies.get(keyId);
+  if (!existing) {
+    tallies.set(keyId, tally);
     return;
   }
-  tally.count += 1;
-  if (use.at >= tally.lastAt) {
-    tally.lastAt = use.at;
-    tally.lastIp = use.ip;
+  existing.count += tally.count;
+  if (tally.lastAt >= existing.lastAt) {
+    existing.lastAt = tally.lastAt;
+    existing.lastIp = tally.lastIp;
   }
 }
 

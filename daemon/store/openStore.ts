@@ -3,7 +3,7 @@
 // daemon's own (daemon.json, the admin socket, the master key file) and holds the lock that keeps a
 // second daemon off it.
 import { acquireDataDirLock } from './dataDirLock';
-import { openEmbeddedStore } from './embeddedStore';
+import { openEmbeddedStore } from './embedded/embeddedStore';
 import { KeysmithError } from '../errors';
 import type { Store } from './repositories';
 import { nodeStoreFs } from './storeFs';

@@ -59,6 +59,16 @@ function nodeFileHandle(handle: fsp.FileHandle): StoreFileHandle {
   };
 }
 
+/** The file's text, or null when there is no such file. */
+export async function readTextIfExists(fs: Pick<DurableFileFs, 'readText'>, file: string): Promise<string | null> {
+  try {
+    return await fs.readText(file);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 /** The errno code of a Node fs error, if it has one. */
 export function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

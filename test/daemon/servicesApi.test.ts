@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Service } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { useTestDaemon } from '../support/hooks';
 import { startTestDaemon } from '../support/inProcessDaemon';
 import { makeTempDir, removeDir } from '../support/tempDirs';

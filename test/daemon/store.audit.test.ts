@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
-import { AuditLog } from '../../daemon/store/auditLog';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { AuditLog } from '../../daemon/store/embedded/auditLog';
+import { openEmbeddedStore, type EmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { useStoreDir } from './support/storeDir';
 import { emptyData } from './support/storeData';
 import { named } from './support/scriptedFs';
@@ -19,10 +19,10 @@ const ids = (events: AuditEvent[]) => events.map((e) => e.id);
 
 describe('store: audit log', () => {
   const scratch = useStoreDir();
-  let store: JournaledKeyStore | undefined;
+  let store: EmbeddedStore | undefined;
   const auditFile = () => path.join(scratch.dir, 'audit.jsonl');
   const open = async () =>
-    (store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
+    (store = scratch.keep(await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs })));
 
   afterEach(() => {
     store = undefined;
@@ -30,7 +30,7 @@ describe('store: audit log', () => {
 
   it('appends one JSON event per line, fsynced before it resolves, in a 0600 file', async () => {
     await open();
-    await store!.appendAudit([event(1, 'k1'), event(2)]);
+    await store!.audit.append([event(1, 'k1'), event(2)]);
     const lines = (await fsp.readFile(auditFile(), 'utf8')).split('\n');
     assert.deepEqual(lines, [JSON.stringify(event(1, 'k1')), JSON.stringify(event(2)), '']);
     assert.ok(scratch.fs.count('sync', named('audit.jsonl')) >= 1);
@@ -41,26 +41,26 @@ describe('store: audit log', () => {
 
   it('shares fsyncs among concurrent appends and keeps their order', async () => {
     await open();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => store!.appendAudit([event(i)])));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store!.audit.append([event(i)])));
     assert.ok(
       scratch.fs.count('sync', named('audit.jsonl')) < 30,
       `${scratch.fs.count('sync', named('audit.jsonl'))} fsyncs for 30 appends`,
     );
     assert.deepEqual(
-      ids(await store!.readAudit({ limit: 100 })),
+      ids(await store!.audit.query({ limit: 100 })),
       Array.from({ length: 30 }, (_, i) => `evt_${29 - i}`),
     );
   });
 
   it('reads newest first, with a limit and an optional key filter, also after a reopen', async () => {
     await open();
-    await store!.appendAudit([event(1, 'k1'), event(2, 'k2'), event(3, 'k1')]);
-    await store!.appendAudit([event(4), event(5, 'k1')]);
+    await store!.audit.append([event(1, 'k1'), event(2, 'k2'), event(3, 'k1')]);
+    await store!.audit.append([event(4), event(5, 'k1')]);
     for (let round = 0; round < 2; round++) {
-      assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_5', 'evt_4', 'evt_3', 'evt_2', 'evt_1']);
-      assert.deepEqual(ids(await store!.readAudit({ limit: 2 })), ['evt_5', 'evt_4']);
-      assert.deepEqual(ids(await store!.readAudit({ limit: 10, keyId: 'k1' })), ['evt_5', 'evt_3', 'evt_1']);
-      assert.deepEqual(ids(await store!.readAudit({ limit: 1, keyId: 'k2' })), ['evt_2']);
+      assert.deepEqual(ids(await store!.audit.query({ limit: 10 })), ['evt_5', 'evt_4', 'evt_3', 'evt_2', 'evt_1']);
+      assert.deepEqual(ids(await store!.audit.query({ limit: 2 })), ['evt_5', 'evt_4']);
+      assert.deepEqual(ids(await store!.audit.query({ limit: 10, keyId: 'k1' })), ['evt_5', 'evt_3', 'evt_1']);
+      assert.deepEqual(ids(await store!.audit.query({ limit: 1, keyId: 'k2' })), ['evt_2']);
       await store!.close();
       await open();
     }
@@ -68,37 +68,37 @@ describe('store: audit log', () => {
 
   it('skips a line torn by a crash and starts the next append on a fresh line', async () => {
     await open();
-    await store!.appendAudit([event(1), event(2)]);
+    await store!.audit.append([event(1), event(2)]);
     await store!.close();
     await fsp.appendFile(auditFile(), '{"id":"evt_3","at":"2026-01-0');
     await open();
-    assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_2', 'evt_1']);
-    await store!.appendAudit([event(4)]);
+    assert.deepEqual(ids(await store!.audit.query({ limit: 10 })), ['evt_2', 'evt_1']);
+    await store!.audit.append([event(4)]);
     await store!.close();
     await open();
-    assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_4', 'evt_2', 'evt_1']);
+    assert.deepEqual(ids(await store!.audit.query({ limit: 10 })), ['evt_4', 'evt_2', 'evt_1']);
   });
 
   it('rejects with the disk error when an append cannot be made durable, and lists nothing of it', async () => {
     await open();
-    await store!.appendAudit([event(1)]);
+    await store!.audit.append([event(1)]);
     scratch.fs.failOnce('sync', 'ENOSPC', named('audit.jsonl'));
-    await assert.rejects(store!.appendAudit([event(2)]), (error: Error & { code?: string }) => {
+    await assert.rejects(store!.audit.append([event(2)]), (error: Error & { code?: string }) => {
       assert.equal(error.name, 'StoreWriteError');
       assert.equal(error.code, 'ENOSPC');
       assert.match(error.message, /audit\.jsonl.*audit events were not recorded/);
       return true;
     });
-    assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_1']);
-    await store!.appendAudit([event(3)]);
-    assert.deepEqual(ids(await store!.readAudit({ limit: 10 })), ['evt_3', 'evt_1']);
+    assert.deepEqual(ids(await store!.audit.query({ limit: 10 })), ['evt_1']);
+    await store!.audit.append([event(3)]);
+    assert.deepEqual(ids(await store!.audit.query({ limit: 10 })), ['evt_3', 'evt_1']);
   });
 
   it('flush() waits for audit appends still in flight', async () => {
     await open();
     const held = scratch.fs.pause('sync', named('audit.jsonl'));
     let appended = false;
-    void store!.appendAudit([event(1)]).then(() => (appended = true));
+    void store!.audit.append([event(1)]).then(() => (appended = true));
     await held.reached;
     const flushed = store!.flush();
     held.release();

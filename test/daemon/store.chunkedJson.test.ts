@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { stringifyInSlices } from '../../daemon/store/chunkedJson';
+import { stringifyInSlices } from '../../daemon/store/embedded/chunkedJson';
 import { dataWithKeys } from './support/storeData';
 
 describe('store: sliced JSON serialisation', () => {

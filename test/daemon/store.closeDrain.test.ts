@@ -5,22 +5,22 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AuditEvent } from '../../daemon/protocol';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { useStoreDir } from './support/storeDir';
-import { emptyData, put, sampleKey } from './support/storeData';
+import { commit, emptyData, put, sampleKey } from './support/storeData';
 
 describe('store: closing while a change is in flight', () => {
   const scratch = useStoreDir();
 
   it('commits the queued change and writes the audit event appended after it', async () => {
-    const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
+    const store = await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData });
     const event: AuditEvent = { id: 'evt_drained', at: new Date().toISOString(), actor: 'tester', action: 'key.created', keyId: 'key_7' };
-    const change = store.commit([put(sampleKey(7))]).then(() => store.appendAudit([event]));
+    const change = store.keys.insert(sampleKey(7)).then(() => store.audit.append([event]));
     await store.close();
     await change;
     const audit = await fsp.readFile(path.join(scratch.dir, 'audit.jsonl'), 'utf8');
     assert.match(audit, /evt_drained/);
-    const reopened = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
+    const reopened = await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData });
     assert.deepEqual(
       reopened.read().keys.map((key) => key.id),
       ['key_7'],
@@ -29,10 +29,10 @@ describe('store: closing while a change is in flight', () => {
   });
 
   it('refuses changes asked for after close()', async () => {
-    const store = await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData });
+    const store = await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData });
     const closing = store.close();
-    await assert.rejects(store.commit([put(sampleKey(1))]), /closed/);
+    await assert.rejects(commit(store, [put(sampleKey(1))]), /closed/);
     await closing;
-    await assert.rejects(store.appendAudit([]), /closed/);
+    await assert.rejects(store.audit.append([]), /closed/);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
-import { durableState, emptyData, put, sampleKey } from './support/storeData';
+import { durableState, emptyData, sampleKey } from './support/storeData';
 import { named, ScriptedFs } from './support/scriptedFs';
 
 type Step = { kind: 'add'; n: number } | { kind: 'addThenThrow'; n: number } | { kind: 'diskFull' } | { kind: 'use'; n: number };
@@ -20,7 +20,7 @@ describe('store: group commit against a model (random concurrent changes, throws
       fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (waves) => {
         const dir = await makeTempDir('store');
         const fs = new ScriptedFs();
-        const store = await openJournaledStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
+        const store = await openEmbeddedStore({ dataDir: dir, initialData: emptyData, fs, usageFlushMs: 60_000 });
         try {
           const committed = new Set<string>();
           let id = 0;
@@ -33,13 +33,13 @@ describe('store: group commit against a model (random concurrent changes, throws
               if (s.kind === 'use')
                 store.recordUse({ keyId: [...committed][s.n % Math.max(committed.size, 1)] ?? 'none', at: '2026-01-01T00:00:00.000Z' });
               if (s.kind === 'add' || s.kind === 'addThenThrow') {
-                // Adds a key and, when there is one, renames the first key, in one commit; decided at its
-                // turn in the batch (the check sees the batch-mates before it).
-                const first = () => store.read().keys[0];
-                const writes = [put(sampleKey(s.n, { id: keyId }))];
-                const outcome = store.commit(writes, () => {
-                  const touched = first();
-                  if (touched) writes.push(put({ ...touched, name: `touched by ${keyId}` }));
+                // One unit of work adds a key and, when there is one, renames the first key: units racing
+                // on it are refused at their turn in the batch (CONFLICT), as is a secret already taken.
+                const firstId = store.read().keys[0]?.id;
+                const outcome = store.unitOfWork(async (tx) => {
+                  await tx.keys.insert(sampleKey(s.n, { id: keyId }));
+                  const first = firstId === undefined ? undefined : await tx.keys.get(firstId);
+                  if (first) await tx.keys.update({ ...first, name: `touched by ${keyId}` }, first.version);
                   if (s.kind === 'addThenThrow') throw new Error('refused by a domain rule');
                 });
                 pending.push(

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
 import { emptyData } from './support/storeData';
@@ -18,7 +18,7 @@ describe('store: crash leftovers in the data dir', () => {
   const temp = useTempDirs();
   let outside: string;
   const file = (name: string) => path.join(scratch.dir, name);
-  const open = async () => scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData }));
+  const open = async () => scratch.keep(await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData }));
 
   beforeEach(async () => {
     outside = await temp.make('store-outside');
@@ -63,7 +63,7 @@ describe('store: crash leftovers in the data dir', () => {
     await open();
     const leftover = leftoverOf('daemon.json');
     await fsp.writeFile(file(leftover), 'a live writer may own this', { mode: 0o600 });
-    await assert.rejects(openJournaledStore({ dataDir: scratch.dir, initialData: emptyData }), { name: 'StoreLockedError' });
+    await assert.rejects(openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData }), { name: 'StoreLockedError' });
     assert.ok((await fsp.readdir(scratch.dir)).includes(leftover));
   });
 });

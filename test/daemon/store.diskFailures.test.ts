@@ -2,23 +2,23 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreWriteError } from '../../daemon/store/errors';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore, type EmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
-import { durableState, emptyData, put, sampleKey } from './support/storeData';
+import { commit, durableState, emptyData, put, sampleKey } from './support/storeData';
 import { named } from './support/scriptedFs';
 
 describe('store: lowdb when the disk refuses a write', () => {
   const scratch = useStoreDir();
-  let store: JournaledKeyStore;
+  let store: EmbeddedStore;
   const journalFile = () => path.join(scratch.dir, 'store.journal');
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const journal = named('store.journal');
 
   beforeEach(async () => {
-    store = scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
-    await store.commit([put(sampleKey(1))]);
+    store = scratch.keep(await openEmbeddedStore({ dataDir: scratch.dir, initialData: emptyData, fs: scratch.fs, usageFlushMs: 60_000 }));
+    await commit(store, [put(sampleKey(1))]);
   });
 
   const faults = [
@@ -33,7 +33,7 @@ describe('store: lowdb when the disk refuses a write', () => {
       const journalBefore = await fsp.readFile(journalFile());
       scratch.fs.fail(op, code, journal);
 
-      await assert.rejects(store.commit([put(sampleKey(1, { name: 'renamed' })), put(sampleKey(2))]), (error: StoreWriteError) => {
+      await assert.rejects(commit(store, [put(sampleKey(1, { name: 'renamed' })), put(sampleKey(2))]), (error: StoreWriteError) => {
         assert.ok(error instanceof StoreWriteError);
         assert.equal(error.code, code);
         assert.match(error.message, /disk refused to write .*store\.journal/);
@@ -46,7 +46,7 @@ describe('store: lowdb when the disk refuses a write', () => {
       assert.deepEqual(ids(store.read()), ['key_1'], 'reads still work and show no trace of the batch');
       assert.equal(store.read().keys[0]!.name, 'Key 1');
 
-      await store.commit([put(sampleKey(3))]);
+      await commit(store, [put(sampleKey(3))]);
       assert.deepEqual(ids(await onDisk()), ['key_1', 'key_3']);
       assert.deepEqual(ids(store.read()), ['key_1', 'key_3']);
       assert.equal((await onDisk()).keys[0]!.name, 'Key 1');
@@ -55,7 +55,7 @@ describe('store: lowdb when the disk refuses a write', () => {
 
   it('rejects every commit of the failed batch with the disk error', async () => {
     scratch.fs.fail('write', 'ENOSPC', journal);
-    const outcomes = await Promise.allSettled([2, 3, 4].map((n) => store.commit([put(sampleKey(n))])));
+    const outcomes = await Promise.allSettled([2, 3, 4].map((n) => commit(store, [put(sampleKey(n))])));
     assert.deepEqual(
       outcomes.map((o) => o.status),
       ['rejected', 'rejected', 'rejected'],
@@ -67,9 +67,9 @@ describe('store: lowdb when the disk refuses a write', () => {
   it('keeps commits queued behind a failed batch and writes them in the next write', async () => {
     const held = scratch.fs.pause('write', journal);
     scratch.fs.failOnce('write', 'ENOSPC', journal);
-    const doomed = store.commit([put(sampleKey(1, { status: 'inactive' })), put(sampleKey(2))]);
+    const doomed = commit(store, [put(sampleKey(1, { status: 'inactive' })), put(sampleKey(2))]);
     await held.reached;
-    const queued = [3, 4].map((n) => store.commit([put(sampleKey(n))]));
+    const queued = [3, 4].map((n) => commit(store, [put(sampleKey(n))]));
     held.release();
 
     await assert.rejects(doomed, { code: 'ENOSPC' });
@@ -101,7 +101,7 @@ describe('store: lowdb when the disk refuses a write', () => {
   it('counts a use recorded during a refused write once, on a key the refused batch had changed', async () => {
     const held = scratch.fs.pause('write', journal);
     scratch.fs.failOnce('write', 'ENOSPC', journal);
-    const doomed = store.commit([put(sampleKey(1, { name: 'doomed' }))]);
+    const doomed = commit(store, [put(sampleKey(1, { name: 'doomed' }))]);
     await held.reached;
     store.recordUse({ keyId: 'key_1', at: '2026-03-01T00:00:03.000Z' });
     held.release();
@@ -117,7 +117,7 @@ describe('store: lowdb when the disk refuses a write', () => {
   it('keeps a store that could not write its snapshot working from the journal, and compacts once the disk recovers', async () => {
     await store.close();
     store = scratch.keep(
-      await openJournaledStore({
+      await openEmbeddedStore({
         dataDir: scratch.dir,
         initialData: emptyData,
         fs: scratch.fs,
@@ -126,11 +126,11 @@ describe('store: lowdb when the disk refuses a write', () => {
       }),
     );
     scratch.fs.fail('write', 'ENOSPC', (file) => path.basename(file).startsWith('store.json.'));
-    for (const n of [2, 3, 4]) await store.commit([put(sampleKey(n))]);
+    for (const n of [2, 3, 4]) await commit(store, [put(sampleKey(n))]);
     assert.equal(store.snapshotCount, 0, 'the snapshot was refused');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4']);
     scratch.fs.heal();
-    for (const n of [5, 6, 7, 8]) await store.commit([put(sampleKey(n))]);
+    for (const n of [5, 6, 7, 8]) await commit(store, [put(sampleKey(n))]);
     assert.ok(store.snapshotCount >= 1, 'a snapshot was written once the disk had room');
     assert.deepEqual(ids(await onDisk()), ['key_1', 'key_2', 'key_3', 'key_4', 'key_5', 'key_6', 'key_7', 'key_8']);
   });

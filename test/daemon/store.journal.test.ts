@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError } from '../../daemon/store/errors';
-import { openJournaledStore } from '../../daemon/store/journaledStore';
-import type { EngineWrite } from '../../daemon/store/committedState';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
+import type { RecordWrite } from '../../daemon/store/embedded/recordState';
 import type { StoreData } from '../../daemon/store/types';
 import { useTempDirs } from '../support/tempDirs';
 import { useStoreDir } from './support/storeDir';
-import { copyStoreFiles, dataWithKeys, drop, durableState, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
+import { commit, copyStoreFiles, dataWithKeys, drop, durableState, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
 import { isTemp, named } from './support/scriptedFs';
 
 describe('store: write-ahead journal (append per batch, replay, compaction)', () => {
@@ -17,7 +17,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   const ids = (data: Readonly<StoreData>) => data.keys.map((k) => k.id);
   const open = async (options: { dataDir?: string; compactAfterBatches?: number; initialData?: () => StoreData } = {}) => {
     return scratch.keep(
-      await openJournaledStore({
+      await openEmbeddedStore({
         dataDir: options.dataDir ?? scratch.dir,
         initialData: options.initialData ?? (() => dataWithKeys(3)),
         fs: scratch.fs,
@@ -37,8 +37,8 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     const store = await open();
     const snapshotBefore = await fsp.readFile(file('store.json'));
     scratch.fs.calls.length = 0;
-    for (let n = 10; n < 15; n++) await store.commit([put(sampleKey(n))]);
-    await Promise.all([20, 21, 22].map((n) => store.commit([put(sampleKey(n))])));
+    for (let n = 10; n < 15; n++) await commit(store, [put(sampleKey(n))]);
+    await Promise.all([20, 21, 22].map((n) => commit(store, [put(sampleKey(n))])));
     assert.equal(scratch.fs.count('write', named('store.journal')), 6, '5 sequential batches and 1 shared by 3 concurrent commits');
     assert.equal(scratch.fs.count('sync', named('store.journal')), 6);
     assert.equal(
@@ -54,7 +54,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     );
     assert.deepEqual(
       JSON.parse(lines[0]!).changes,
-      [{ op: 'put', collection: 'keys', record: sampleKey(10) }],
+      [{ op: 'put', collection: 'keys', record: { ...sampleKey(10), version: 1 } }],
       'a line holds the whole record it changed',
     );
   });
@@ -62,19 +62,19 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   it('writes only the records a change touched: an edit, a delete, a new service', async () => {
     const store = await open();
     scratch.fs.calls.length = 0;
-    await store.commit([put(sampleKey(1, { name: 'edited' })), drop('key_2'), put({ id: 'svc_x', name: 'X' }, 'services')]);
+    await commit(store, [put(sampleKey(1, { name: 'edited' })), drop('key_2'), put({ id: 'svc_x', name: 'X' }, 'services')]);
     const [line] = await journalLines();
     assert.deepEqual(JSON.parse(line!).changes, [
-      { op: 'put', collection: 'keys', record: sampleKey(1, { name: 'edited' }) },
+      { op: 'put', collection: 'keys', record: { ...sampleKey(1, { name: 'edited' }), version: 2 } },
       { op: 'delete', collection: 'keys', id: 'key_2' },
-      { op: 'put', collection: 'services', record: { id: 'svc_x', name: 'X' } },
+      { op: 'put', collection: 'services', record: { id: 'svc_x', name: 'X', version: 1 } },
     ]);
   });
 
   it('replays the journal after a crash: a store opened on the files left behind has every acknowledged change', async () => {
     const store = await open();
-    await store.commit([put(sampleKey(3))]);
-    await store.commit([put(sampleKey(0, { status: 'revoked' })), drop('key_1')]);
+    await commit(store, [put(sampleKey(3))]);
+    await commit(store, [put(sampleKey(0, { status: 'revoked' })), drop('key_1')]);
     store.recordUse({ keyId: 'key_2', at: '2026-05-01T00:00:00.000Z', ip: '192.0.2.9' });
     await store.flush();
     const expected = structuredClone(store.read());
@@ -89,12 +89,12 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('ignores a torn last line (an append that never completed) and keeps the lines before it', async () => {
     const store = await open();
-    await store.commit([put(sampleKey(3))]);
+    await commit(store, [put(sampleKey(3))]);
     const copy = await crashCopy();
     await fsp.appendFile(file('store.journal', copy), '{"seq":2,"changes":[{"op":"put","collection":"keys","rec');
     const reopened = await open({ dataDir: copy });
     assert.deepEqual(ids(reopened.read()), ['key_0', 'key_1', 'key_2', 'key_3']);
-    await reopened.commit([put(sampleKey(4))]);
+    await commit(reopened, [put(sampleKey(4))]);
     assert.deepEqual(ids(await durableState(copy)), ['key_0', 'key_1', 'key_2', 'key_3', 'key_4']);
   });
 
@@ -105,8 +105,8 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   ] as const) {
     it(`refuses to start on ${what} before the last line, naming the journal and the fix, and leaves it untouched`, async () => {
       const store = await open();
-      await store.commit([put(sampleKey(3))]);
-      await store.commit([put(sampleKey(4))]);
+      await commit(store, [put(sampleKey(3))]);
+      await commit(store, [put(sampleKey(4))]);
       const copy = await crashCopy();
       const damaged = `${damage(await journalLines(copy)).join('\n')}\n`;
       await fsp.writeFile(file('store.journal', copy), damaged);
@@ -128,7 +128,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('refuses a journal whose store.json is missing instead of replaying it onto a new store', async () => {
     const store = await open();
-    await store.commit([put(sampleKey(3))]);
+    await commit(store, [put(sampleKey(3))]);
     const copy = await crashCopy();
     await fsp.rm(file('store.json', copy));
     await assert.rejects(open({ dataDir: copy }), /store\.journal.*does not exist.*mv /s);
@@ -136,7 +136,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('compacts: past the bound it writes a snapshot with every change and empties the journal', async () => {
     const store = await open({ compactAfterBatches: 4 });
-    for (let n = 3; n < 13; n++) await store.commit([put(sampleKey(n))]);
+    for (let n = 3; n < 13; n++) await commit(store, [put(sampleKey(n))]);
     assert.equal(store.snapshotCount, 2, '10 batches with a bound of 4');
     assert.equal((await journalLines()).length, 2);
     const snapshot = JSON.parse(await fsp.readFile(file('store.json'), 'utf8')) as { journalSeq: number; keys: unknown[] };
@@ -151,7 +151,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('compacts on close, leaving store.json complete and the journal empty', async () => {
     const store = await open();
-    await store.commit([put(sampleKey(3))]);
+    await commit(store, [put(sampleKey(3))]);
     await store.close();
     assert.deepEqual(ids(await snapshotOnDisk(scratch.dir)), ['key_0', 'key_1', 'key_2', 'key_3']);
     assert.equal(await fsp.readFile(file('store.journal'), 'utf8'), '');
@@ -160,7 +160,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   it('replays correctly after a crash between writing the snapshot and emptying the journal', async () => {
     const store = await open({ compactAfterBatches: 3 });
     scratch.fs.failOnce('rename', 'EIO', named('store.journal')); // the snapshot lands, the journal keeps its lines
-    for (let n = 3; n < 6; n++) await store.commit([put(sampleKey(n))]);
+    for (let n = 3; n < 6; n++) await commit(store, [put(sampleKey(n))]);
     store.recordUse({ keyId: 'key_0', at: '2026-05-01T00:00:00.000Z' });
     await store.flush();
     assert.equal(store.snapshotCount, 1);
@@ -181,11 +181,11 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
     let dirSyncs = 0;
     // The snapshot's directory fsync passes, the journal reset's (right after its rename) fails.
     scratch.fs.failOnce('sync', 'EIO', (p) => p === scratch.dir && ++dirSyncs === 2);
-    for (let n = 3; n < 5; n++) await store.commit([put(sampleKey(n))]);
+    for (let n = 3; n < 5; n++) await commit(store, [put(sampleKey(n))]);
     await store.flush(); // the compaction runs after the batch resolved; a flush waits for it
     assert.equal(dirSyncs, 2, 'the reset was attempted');
     scratch.fs.fail('write', 'ENOSPC', (p) => path.basename(p).startsWith('store.json.')); // no snapshot to hide a loss
-    for (let n = 5; n < 8; n++) await store.commit([put(sampleKey(n))]);
+    for (let n = 5; n < 8; n++) await commit(store, [put(sampleKey(n))]);
     const copy = await crashCopy();
     assert.deepEqual(
       ids(await durableState(copy)),
@@ -194,7 +194,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
   });
 
   describe('rolling back a batch the disk refused, exactly', () => {
-    const cases: Array<[string, () => EngineWrite[][]]> = [
+    const cases: Array<[string, () => RecordWrite[][]]> = [
       [
         'field edits of a record',
         () => {
@@ -206,7 +206,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
       ['a delete at the start (order comes back too)', () => [[drop('key_0')]]],
       ['a delete and a new record', () => [[drop('key_1'), put(sampleKey(7))]]],
       [
-        'one record written by two commits of the batch',
+        'one record written by two racing commits of the batch (the second refused by its check)',
         () => [[put(sampleKey(2, { name: 'first' }))], [put(sampleKey(2, { name: 'second' }))]],
       ],
       [
@@ -224,7 +224,7 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
         const store = await open();
         const before = structuredClone(store.read());
         scratch.fs.failOnce('write', 'ENOSPC', named('store.journal'));
-        const outcomes = await Promise.allSettled(commits().map((writes) => store.commit(writes)));
+        const outcomes = await Promise.allSettled(commits().map((writes) => commit(store, writes)));
         assert.deepEqual(
           outcomes.map((outcome) => outcome.status),
           outcomes.map(() => 'rejected'),
@@ -232,11 +232,12 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
         assert.deepEqual(store.read(), before);
         assert.deepEqual(JSON.stringify(store.read()), JSON.stringify(before), 'same order and field order too');
         assert.deepEqual(await durableState(scratch.dir), before);
-        for (const key of before.keys) assert.equal(store.keyIdByHash(key.secretHash), key.id, 'the hash index is back too');
+        for (const key of before.keys)
+          assert.equal((await store.keys.findByHash(key.secretHash))?.id, key.id, 'the hash index is back too');
 
-        await store.commit([put(sampleKey(2, { name: 'mate' }))]);
+        await commit(store, [put(sampleKey(2, { name: 'mate' }))]);
         const expected = structuredClone(before);
-        expected.keys[2]!.name = 'mate';
+        expected.keys[2] = { ...expected.keys[2]!, name: 'mate', version: 2 } as (typeof expected.keys)[number];
         assert.deepEqual(await durableState(scratch.dir), expected);
       });
     }
@@ -244,16 +245,39 @@ describe('store: write-ahead journal (append per batch, replay, compaction)', ()
 
   it('replays puts and deletes in order: a record deleted and put again comes back last, as in memory', async () => {
     const store = await open();
-    await store.commit([drop('key_0')]);
-    await store.commit([put(sampleKey(0))]);
+    await commit(store, [drop('key_0')]);
+    await commit(store, [put(sampleKey(0))]);
     assert.deepEqual(ids(store.read()), ['key_1', 'key_2', 'key_0']);
     assert.deepEqual(ids(await durableState(scratch.dir)), ['key_1', 'key_2', 'key_0']);
+  });
+
+  it('replays a journal written before the store seam (whole collections, top-level fields)', async () => {
+    await (await open()).close();
+    const line = (seq: number, changes: unknown[]) => `${JSON.stringify({ seq, changes })}\n`;
+    await fsp.writeFile(
+      file('store.journal'),
+      line(1, [
+        { op: 'replace', collection: 'keys', records: [sampleKey(7), sampleKey(8)] },
+        { op: 'set', field: 'note', value: 'kept' },
+        { op: 'set', field: 'gone', value: 1 },
+      ]) +
+        line(2, [
+          { op: 'put', collection: 'keys', record: sampleKey(9) },
+          { op: 'delete', collection: 'keys', id: 'key_7' },
+          { op: 'unset', field: 'gone' },
+        ]),
+      { mode: 0o600 },
+    );
+    const reopened = await open({ initialData: () => assert.fail('initialData must not be called') });
+    assert.deepEqual(ids(reopened.read()), ['key_8', 'key_9']);
+    assert.equal((reopened.read() as unknown as { note?: string }).note, 'kept');
+    assert.ok(!('gone' in reopened.read()));
   });
 
   it('writes nothing for a commit that changes nothing', async () => {
     const store = await open();
     scratch.fs.calls.length = 0;
-    assert.deepEqual(await store.commit([]), []);
+    assert.deepEqual(await commit(store, []), []);
     assert.equal(scratch.fs.count('write'), 0);
   });
 

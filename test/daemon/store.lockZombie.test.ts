@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore, type EmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { makeTempDir, removeDir } from '../support/tempDirs';
 import { emptyData } from './support/storeData';
 
@@ -30,7 +30,7 @@ describe('store: a data-dir lock owned by a zombie process', function () {
   if (process.platform !== 'linux') return;
   let dir: string;
   let parents: ChildProcess[];
-  let stores: JournaledKeyStore[];
+  let stores: EmbeddedStore[];
 
   beforeEach(async () => {
     dir = await makeTempDir('store');
@@ -47,7 +47,7 @@ describe('store: a data-dir lock owned by a zombie process', function () {
     const zombie = await makeZombie(parents);
     const bootId = (await fsp.readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
     await fsp.writeFile(path.join(dir, 'daemon.lock'), `${zombie}\nboot ${bootId}\n`, { mode: 0o600 });
-    stores.push(await openJournaledStore({ dataDir: dir, initialData: emptyData }));
+    stores.push(await openEmbeddedStore({ dataDir: dir, initialData: emptyData }));
     assert.match(await fsp.readFile(path.join(dir, 'daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\n`));
   });
 });

@@ -4,19 +4,19 @@ import { once } from 'node:events';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreCorruptError, StoreLockedError } from '../../daemon/store/errors';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore, type EmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { StoreData } from '../../daemon/store/types';
 import { makeTempDir, removeDir } from '../support/tempDirs';
-import { dataWithKeys, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
+import { commit, dataWithKeys, emptyData, put, sampleKey, snapshotOnDisk } from './support/storeData';
 import { ScriptedFs } from './support/scriptedFs';
 
 describe('store: opening the lowdb store', () => {
   let dir: string;
-  let stores: JournaledKeyStore[];
+  let stores: EmbeddedStore[];
   let children: ChildProcess[];
   const file = (name: string) => path.join(dir, name);
   const open = async (initialData: () => StoreData = emptyData) => {
-    const store = await openJournaledStore({ dataDir: dir, initialData });
+    const store = await openEmbeddedStore({ dataDir: dir, initialData });
     stores.push(store);
     return store;
   };
@@ -35,7 +35,7 @@ describe('store: opening the lowdb store', () => {
   describe('a new data directory', () => {
     it('starts from initialData and writes it durably, private, with a backup copy', async () => {
       const nested = path.join(dir, 'nested', 'data');
-      const store = await openJournaledStore({ dataDir: nested, initialData: () => dataWithKeys(2) });
+      const store = await openEmbeddedStore({ dataDir: nested, initialData: () => dataWithKeys(2) });
       stores.push(store);
       assert.deepEqual(store.read(), dataWithKeys(2));
       const written = await fsp.readFile(path.join(nested, 'store.json'), 'utf8');
@@ -124,11 +124,11 @@ describe('store: opening the lowdb store', () => {
     it('still locks on a file system without hard links, and still refuses a second daemon', async () => {
       const fs = new ScriptedFs();
       fs.fail('link', 'EPERM');
-      const first = await openJournaledStore({ dataDir: dir, initialData: emptyData, fs });
+      const first = await openEmbeddedStore({ dataDir: dir, initialData: emptyData, fs });
       stores.push(first);
       assert.match(await fsp.readFile(file('daemon.lock'), 'utf8'), new RegExp(`^${process.pid}\\n`));
       assert.equal((await fsp.stat(file('daemon.lock'))).mode & 0o777, 0o600);
-      await assert.rejects(openJournaledStore({ dataDir: dir, initialData: emptyData, fs }), StoreLockedError);
+      await assert.rejects(openEmbeddedStore({ dataDir: dir, initialData: emptyData, fs }), StoreLockedError);
     });
 
     it('releases the lock on close so the next daemon can open', async () => {
@@ -203,7 +203,7 @@ describe('store: opening the lowdb store', () => {
   it('refuses a usage flush period that is not a number of milliseconds', async () => {
     for (const usageFlushMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
       await assert.rejects(
-        openJournaledStore({ dataDir: dir, initialData: emptyData, usageFlushMs }),
+        openEmbeddedStore({ dataDir: dir, initialData: emptyData, usageFlushMs }),
         /usageFlushMs must be a number of milliseconds >= 0/,
       );
     }
@@ -242,7 +242,7 @@ describe('store: opening the lowdb store', () => {
 
   it('keeps store.json.bak as the last good copy at each open', async () => {
     const first = await open();
-    await first.commit([put(sampleKey(5))]);
+    await commit(first, [put(sampleKey(5))]);
     await first.close();
     stores = [];
     await open();

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { openJournaledStore, type JournaledKeyStore } from '../../daemon/store/journaledStore';
+import { openEmbeddedStore, type EmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { StoreData } from '../../daemon/store/types';
 import { useStoreDir } from './support/storeDir';
-import { dataWithKeys, durableState, put } from './support/storeData';
+import { commit, dataWithKeys, durableState, put } from './support/storeData';
 
 describe('store: batched verify uses', () => {
   const scratch = useStoreDir();
-  let store: JournaledKeyStore | undefined;
+  let store: EmbeddedStore | undefined;
   const onDisk = (): Promise<StoreData> => durableState(scratch.dir);
   const open = async (usageFlushMs: number) =>
-    scratch.keep(await openJournaledStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
+    scratch.keep(await openEmbeddedStore({ dataDir: scratch.dir, initialData: () => dataWithKeys(3), fs: scratch.fs, usageFlushMs }));
   const at = (second: number) => new Date(Date.UTC(2026, 3, 1, 0, 0, second)).toISOString();
 
   afterEach(() => {
@@ -87,7 +87,10 @@ describe('store: batched verify uses', () => {
 
   it('counts uses of a key that a commit just replaced', async () => {
     store = await open(60_000);
-    await store.commit(store.read().keys.map((key) => put({ ...key, name: `${key.name}!` })));
+    await commit(
+      store,
+      store.read().keys.map((key) => put({ ...key, name: `${key.name}!` })),
+    );
     store.recordUse({ keyId: 'key_1', at: at(1) });
     await store.flush();
     assert.equal((await onDisk()).keys[1]!.useCount, 1);

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { newChallenge, proofMatches } from '../../common/daemonProof';
 import type { Health, KeyList } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
 import { useTestDaemon } from '../support/hooks';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';

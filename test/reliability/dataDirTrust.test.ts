@@ -7,7 +7,7 @@ import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs
 import path from 'node:path';
 import { CliError, connect } from '../../daemon/cliClient';
 import { writeDaemonFile } from '../../daemon/daemonFile';
-import { AuditLog } from '../../daemon/store/auditLog';
+import { AuditLog } from '../../daemon/store/embedded/auditLog';
 import { nodeStoreFs } from '../../daemon/store/storeFs';
 import { readDaemonFile, UntrustedFileError } from '../../extension/daemonFile';
 import { ensureDaemonBuilt, expectRefusal, launchDaemonProcess } from '../support/childDaemon';

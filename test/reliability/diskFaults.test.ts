@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyView } from '../../daemon/protocol';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { createKey, listAllKeys, validKeyBody, verifyKey } from './support/api';
 import { delay } from '../support/childDaemon';
 import { expectApiError } from './support/expectations';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { constants } from 'node:fs';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { nodeStoreFs, type StoreFs } from '../../daemon/store/storeFs';
 import { createKey, regenerateKey, verifyKey } from './support/api';
 import { startTestDaemon, type TestDaemon } from '../support/inProcessDaemon';

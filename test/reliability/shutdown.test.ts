@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { writeDaemonFile } from '../../daemon/daemonFile';
 import { initialStoreData, startServer } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { stopDaemon } from '../../daemon/stopDaemon';
 import { createKey, getKey, verifyKey } from './support/api';
 import { ensureDaemonBuilt, killHard, startDaemonProcess, type RunningDaemon } from '../support/childDaemon';

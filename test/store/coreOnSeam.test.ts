@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { KeyCreated, KeyView } from '../../daemon/protocol';
 import { sha256Hex } from '../../daemon/keys/hashing';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
 import type { VerifyKey } from '../../daemon/store/types';
 import { useTestDaemon } from '../support/hooks';

@@ -5,7 +5,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { KeysmithError } from '../../daemon/errors';
 import { initialStoreData } from '../../daemon/server';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import { durableState, emptyData, sampleKey } from '../daemon/support/storeData';
 import { makeTempDir, removeDir, useTempDirs } from '../support/tempDirs';
 import { describeRepositoryContract, sampleKeyOf, sampleService } from './repositoryContract';
@@ -123,13 +123,13 @@ describe('embedded store', function () {
     try {
       const service = await store.services.insert(sampleService());
       const old = await store.keys.insert(sampleKeyOf(service.id));
-      const writesBefore = store.engine.writeCount;
+      const writesBefore = store.writeCount;
       const successor = sampleKeyOf(service.id, { rotatedFrom: old.id });
       await store.unitOfWork(async (tx) => {
         await tx.keys.update({ ...sampleKeyOf(service.id), id: old.id, secretHash: old.secretHash, rotatedTo: successor.id }, 1);
         await tx.keys.insert(successor);
       });
-      assert.equal(store.engine.writeCount, writesBefore + 1);
+      assert.equal(store.writeCount, writesBefore + 1);
       const onDisk = await durableState(dataDir);
       assert.equal(onDisk.keys.find((record) => record.id === old.id)!.rotatedTo, successor.id);
       assert.ok(onDisk.keys.some((record) => record.id === successor.id));

@@ -8,7 +8,7 @@
 import type { Client } from 'pg';
 import { MASTER_KEY_ENV } from '../../daemon/keys/masterKey';
 import { openPostgresStore } from '../../daemon/store/postgres/postgresStore';
-import { openEmbeddedStore } from '../../daemon/store/embeddedStore';
+import { openEmbeddedStore } from '../../daemon/store/embedded/embeddedStore';
 import type { Store } from '../../daemon/store/repositories';
 import type { StoreData } from '../../daemon/store/types';
 import { sharedPostgresServer, withClient, type PostgresServer } from './postgresServer';

@@ -1,9 +1,9 @@
 // Sample records for the store tests, and the store as a restart would find it on disk.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { openJournaledStore } from '../../../daemon/store/journaledStore';
-import type { EngineWrite } from '../../../daemon/store/committedState';
-import type { KeyRecord, StoreData } from '../../../daemon/store/types';
+import { openEmbeddedStore, type EmbeddedStore } from '../../../daemon/store/embedded/embeddedStore';
+import type { RecordWrite } from '../../../daemon/store/embedded/recordState';
+import type { KeyRecord, StoreData, TokenRecord } from '../../../daemon/store/types';
 import { makeTempDir, removeDir } from '../../support/tempDirs';
 
 /**
@@ -13,7 +13,7 @@ import { makeTempDir, removeDir } from '../../support/tempDirs';
 export async function durableState(dataDir: string): Promise<StoreData> {
   const copy = await copyStoreFiles(dataDir);
   try {
-    const store = await openJournaledStore({
+    const store = await openEmbeddedStore({
       dataDir: copy,
       initialData: () => {
         throw new Error(`no store.json in ${dataDir}`);
@@ -80,12 +80,37 @@ export function dataWithKeys(count: number): StoreData {
   return { ...emptyData(), keys: Array.from({ length: count }, (_, i) => sampleKey(i)) };
 }
 
+/**
+ * Commits `writes` as the core does, through the store's API, in one unit of work (one journal line): a
+ * record not stored yet is inserted, a stored one updated at its current version, a `drop` deleted.
+ * Resolves with the records as stored (with their versions).
+ */
+export function commit(store: EmbeddedStore, writes: RecordWrite[]): Promise<RecordWrite[]> {
+  return store.unitOfWork(async (tx) => {
+    const stored: RecordWrite[] = [];
+    for (const { collection, id, record } of writes) {
+      if (collection === 'tokens') {
+        if (record) stored.push(put(await tx.tokens.insert(record as TokenRecord), collection));
+        else if (await tx.tokens.delete(id)) stored.push(drop(id, collection));
+        continue;
+      }
+      const repository = tx[collection] as typeof tx.keys;
+      const current = await repository.get(id);
+      if (!record) await repository.delete(id, current!.version);
+      else if (current) stored.push(put(await repository.update(record as KeyRecord, current.version), collection));
+      else stored.push(put(await repository.insert(record as KeyRecord), collection));
+      if (!record) stored.push(drop(id, collection));
+    }
+    return stored;
+  });
+}
+
 /** A commit's write putting `record` (a key unless another collection is named). */
-export function put<T extends { id: string }>(record: T, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
-  return { collection, id: record.id, record: record as unknown as EngineWrite['record'] };
+export function put<T extends { id: string }>(record: T, collection: 'keys' | 'services' | 'tokens' = 'keys'): RecordWrite {
+  return { collection, id: record.id, record: record as unknown as RecordWrite['record'] };
 }
 
 /** A commit's write deleting the record with this id. */
-export function drop(id: string, collection: 'keys' | 'services' | 'tokens' = 'keys'): EngineWrite {
+export function drop(id: string, collection: 'keys' | 'services' | 'tokens' = 'keys'): RecordWrite {
   return { collection, id, record: undefined };
 }

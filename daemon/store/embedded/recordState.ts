@@ -1,20 +1,30 @@
 // The embedded store's state in memory: each collection a Map by id (in stored order), plus keys by
 // secret hash. Writes replace or drop whole records and hand back what undoes them, so a batch the disk
 // refused is put back exactly; nothing is tracked or diffed.
-import type { CommittedState, EngineRecord, EngineWrite } from './committedState';
-import { COLLECTIONS, type Collection } from './staleRecord';
-import type { KeyRecord, StoreData } from './types';
+import { COLLECTIONS, type Collection } from '../staleRecord';
+import type { KeyRecord, ServiceRecord, StoreData, TokenRecord } from '../types';
+
+/** A record as held: a record loaded from a store written before versions has none (= 1). */
+export type EmbeddedRecord = (KeyRecord | ServiceRecord | TokenRecord) & { version?: number };
+export const versionOf = (record: EmbeddedRecord): number => record.version ?? 1;
+
+/** One record put or deleted (`record` undefined): what a commit is made of. */
+export interface RecordWrite {
+  collection: Collection;
+  id: string;
+  record: EmbeddedRecord | undefined;
+}
 
 /** How to take one applied write back: the record before it, and the order before it when it removed one. */
 export interface Undo {
   collection: Collection;
   id: string;
-  before: EngineRecord | undefined;
+  before: EmbeddedRecord | undefined;
   orderBefore?: string[];
 }
 
-export class RecordState implements Omit<CommittedState, 'commit'> {
-  private readonly records = {} as Record<Collection, Map<string, EngineRecord>>;
+export class RecordState {
+  private readonly records = {} as Record<Collection, Map<string, EmbeddedRecord>>;
   private readonly keyIds = new Map<string, string>();
   private readonly counts: Record<Collection, number> = { keys: 0, services: 0, tokens: 0 };
   /** The stored object's other top-level fields (`version`, and any a newer daemon wrote), and their order. */
@@ -24,7 +34,7 @@ export class RecordState implements Omit<CommittedState, 'commit'> {
     this.fields = { ...data };
     for (const collection of COLLECTIONS) {
       const records = (this.records[collection] = new Map());
-      for (const record of (data[collection] ?? []) as EngineRecord[]) records.set(record.id, record);
+      for (const record of (data[collection] ?? []) as EmbeddedRecord[]) records.set(record.id, record);
     }
     for (const key of this.records.keys.values() as Iterable<KeyRecord>) {
       shareRepeatedValues(key);
@@ -32,7 +42,7 @@ export class RecordState implements Omit<CommittedState, 'commit'> {
     }
   }
 
-  get(collection: Collection, id: string): EngineRecord | undefined {
+  get(collection: Collection, id: string): EmbeddedRecord | undefined {
     return this.records[collection].get(id);
   }
 
@@ -40,10 +50,11 @@ export class RecordState implements Omit<CommittedState, 'commit'> {
     return this.keyIds.get(secretHash);
   }
 
-  values(collection: Collection): Iterable<EngineRecord> {
+  values(collection: Collection): Iterable<EmbeddedRecord> {
     return this.records[collection].values();
   }
 
+  /** Bumped by every write to the collection: how a unit of work sees that a list it read moved. */
   changeCount(collection: Collection): number {
     return this.counts[collection];
   }
@@ -62,7 +73,7 @@ export class RecordState implements Omit<CommittedState, 'commit'> {
    * Puts or deletes one record. A key put keeps the stored usage fields: uses are counted by the store
    * (recordUse), never written back from a copy a caller read before them. Returns the record as stored.
    */
-  apply(write: EngineWrite): { stored: EngineWrite; undo: Undo } {
+  apply(write: RecordWrite): { stored: RecordWrite; undo: Undo } {
     const records = this.records[write.collection];
     const before = records.get(write.id);
     const undo: Undo = { collection: write.collection, id: write.id, before };

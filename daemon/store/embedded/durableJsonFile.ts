@@ -3,10 +3,10 @@
 // A file that exists but cannot be parsed or has the wrong shape is refused, never replaced.
 import type { Adapter } from 'lowdb';
 import { stringifyInSlices } from './chunkedJson';
-import { StoreCorruptError, type CorruptionDetail } from './errors';
+import { StoreCorruptError, type CorruptionDetail } from '../errors';
 import { describeJsonSyntaxError } from './jsonSyntaxError';
-import { writeFileAtomic } from './secureFiles';
-import { errnoCode, nodeStoreFs, type DurableFileFs } from './storeFs';
+import { writeFileAtomic } from '../secureFiles';
+import { nodeStoreFs, readTextIfExists, type DurableFileFs } from '../storeFs';
 
 export interface DurableJsonFileOptions<T> {
   /** Checks the parsed value; throws an Error whose message says what is wrong. */
@@ -28,13 +28,8 @@ export class DurableJsonFile<T extends object> implements Adapter<T> {
 
   /** null when the file does not exist; throws StoreCorruptError when it exists but is unusable. */
   async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await this.fs.readText(this.file);
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return null;
-      throw error;
-    }
+    const text = await readTextIfExists(this.fs, this.file);
+    if (text === null) return null;
     // The text is not kept past the parse (at 100k keys it is 60 MB).
     const parsed = parseJson(text);
     if ('syntaxError' in parsed) throw await this.corrupt(parsed.syntaxError);

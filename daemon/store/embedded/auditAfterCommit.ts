@@ -4,7 +4,7 @@
 // answer): the events are kept in order and written ahead of the next append, and the failure is
 // reported, rather than failing a change that was made. PostgreSQL has no such gap: there a key write
 // and its events are one statement.
-import type { AuditEvent } from '../protocol';
+import type { AuditEvent } from '../../protocol';
 
 /** Kept events beyond this are dropped, oldest first (and that is reported). */
 const MAX_KEPT = 10_000;
@@ -16,11 +16,6 @@ export class AuditAfterCommit {
     private readonly append: (events: AuditEvent[]) => Promise<void>,
     private readonly onError: (error: Error) => void = () => {},
   ) {}
-
-  /** Events refused by the log and not yet written. */
-  get pending(): number {
-    return this.kept.length;
-  }
 
   /** Never rejects: see the file's comment. */
   async write(events: readonly AuditEvent[]): Promise<void> {

@@ -2,7 +2,7 @@
 // no position or quote a piece of the text (which could be a hash or a sealed secret), so the
 // position comes from jsonc-parser in strict mode and the reason is described without quoting.
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { CorruptionDetail } from './errors';
+import type { CorruptionDetail } from '../errors';
 
 const REASONS: Record<string, string> = {
   InvalidSymbol: 'unexpected character',

@@ -6,7 +6,7 @@
 // copy of every record at once (at 100k keys ~50 MB more at the start-up's peak). A record's copy is
 // garbage as soon as it is checked.
 import { z } from 'zod';
-import type { StoreData } from './types';
+import type { StoreData } from '../types';
 
 const strings = z.array(z.string());
 const optionalString = z.string().optional();

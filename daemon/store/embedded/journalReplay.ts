@@ -1,7 +1,7 @@
 // Reading the journal back: parse its lines (strictly: a damaged line that is not the torn tail of the
 // last append stops the start), and apply their changes to the state loaded from the snapshot.
-import { COLLECTIONS, type Collection as CollectionName } from './staleRecord';
-import type { StoreData } from './types';
+import { COLLECTIONS, type Collection as CollectionName } from '../staleRecord';
+import type { StoreData } from '../types';
 
 type StoreRecord = Record<string, unknown>;
 
@@ -21,15 +21,6 @@ export interface JournalEntry {
   changes: JournalChange[];
 }
 
-export interface ParsedJournal {
-  /** Entries after the snapshot, in order. */
-  entries: JournalEntry[];
-  /** The last seq in the file (the snapshot's own seq when there is nothing newer). */
-  lastSeq: number;
-  /** True when the file ends with an unfinished line: an append that never completed. */
-  tornTail: boolean;
-}
-
 /** Why a journal line cannot be used, and which line (1-based). Never quotes the line: it holds hashes. */
 export class JournalLineError extends Error {
   constructor(
@@ -40,9 +31,13 @@ export class JournalLineError extends Error {
   }
 }
 
-export function parseJournal(text: string, snapshotSeq: number): ParsedJournal {
+/**
+ * The entries after the snapshot, in order, and the last seq (the snapshot's own when there is nothing
+ * newer). What follows the last newline is an append that never completed: ignored.
+ */
+export function parseJournal(text: string, snapshotSeq: number): { entries: JournalEntry[]; lastSeq: number } {
   const lines = text.split('\n');
-  const tail = lines.pop() ?? ''; // after the last newline: '' unless the last append was torn
+  lines.pop(); // after the last newline: '' unless the last append was torn
   const entries: JournalEntry[] = [];
   let lastSeq = snapshotSeq;
   let previous: number | undefined;
@@ -62,7 +57,7 @@ export function parseJournal(text: string, snapshotSeq: number): ParsedJournal {
     entries.push(entry);
     lastSeq = entry.seq;
   });
-  return { entries, lastSeq, tornTail: tail !== '' };
+  return { entries, lastSeq };
 }
 
 function parseEntry(line: string, lineNumber: number): JournalEntry {
@@ -111,40 +106,29 @@ function checkChange(change: unknown): string | undefined {
   }
 }
 
-/** Applies the entries to `data` in order: puts replace the record with that id in place or append it. */
+/**
+ * Applies the entries to `data` in order. Each collection touched is replayed in a Map by id, as the
+ * store holds it (recordState.ts): a put replaces the record in place or appends it, a delete removes it.
+ */
 export function applyEntries(data: StoreData, entries: readonly JournalEntry[]): void {
   const state = data as unknown as Record<string, unknown>;
-  const positions = new Map<CollectionName, Map<string, number>>();
-  const positionsOf = (collection: CollectionName) => {
-    let map = positions.get(collection);
-    if (!map) {
-      map = new Map();
-      const array = state[collection];
-      if (Array.isArray(array)) array.forEach((record: StoreRecord, i) => map!.set(record.id as string, i));
-      positions.set(collection, map);
-    }
-    return map;
-  };
+  const byId = (records: unknown) =>
+    new Map((Array.isArray(records) ? records : []).map((record: StoreRecord | null) => [record?.id, record]));
+  const collections = new Map<string, Map<unknown, unknown>>();
+  const records = (collection: CollectionName) =>
+    collections.get(collection) ?? collections.set(collection, byId(state[collection])).get(collection)!;
   for (const { changes } of entries) {
     for (const change of changes) {
-      if (change.op === 'set') state[change.field] = change.value;
-      else if (change.op === 'unset') delete state[change.field];
-      else if (change.op === 'replace') state[change.collection] = change.records;
-      if (change.op === 'set' || change.op === 'unset' || change.op === 'replace') {
-        positions.clear();
-        continue;
-      }
-      if (!Array.isArray(state[change.collection])) state[change.collection] = [];
-      const array = state[change.collection] as StoreRecord[];
-      const at = positionsOf(change.collection);
-      if (change.op === 'put') {
-        const index = at.get(change.record.id as string);
-        if (index === undefined) at.set(change.record.id as string, array.push(change.record) - 1);
-        else array[index] = change.record;
-      } else if (at.has(change.id)) {
-        array.splice(at.get(change.id)!, 1);
-        positions.delete(change.collection);
+      if (change.op === 'put') records(change.collection).set(change.record.id, change.record);
+      else if (change.op === 'delete') records(change.collection).delete(change.id);
+      else if (change.op === 'replace') collections.set(change.collection, byId(change.records));
+      else {
+        // A top-level field: a collection set this way is read again from the state.
+        if (change.op === 'set') state[change.field] = change.value;
+        else delete state[change.field];
+        collections.delete(change.field);
       }
     }
   }
+  for (const [collection, map] of collections) state[collection] = [...map.values()];
 }

@@ -1,13 +1,13 @@
 // The repositories over one EmbeddedTransaction: inside a unit of work they share it; on the store
 // itself each call is its own transaction (a write commits at once). Everything handed out is a copy.
-import type { AuditEvent } from '../protocol';
-import { versionOf, type EngineRecord } from './committedState';
+import type { AuditEvent } from '../../protocol';
+import { versionOf, type EmbeddedRecord } from './recordState';
 import type { EmbeddedTransaction } from './embeddedTransaction';
-import { selectKeys } from './keyListQuery';
-import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from './repositories';
-import { serviceNoLongerEnabled } from './staleRecord';
-import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from './types';
-import { verifyKeyOf } from './verifyKey';
+import { selectKeys } from '../keyListQuery';
+import type { KeyRepository, ServiceRepository, Stored, TokenRepository, UnitOfWork } from '../repositories';
+import { serviceNoLongerEnabled } from '../staleRecord';
+import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../types';
+import { verifyKeyOf } from '../verifyKey';
 
 /**
  * How a repository call reaches a transaction: `read` for reads, `write` runs and commits (or buffers)
@@ -19,9 +19,9 @@ export interface TransactionAccess {
 }
 
 /** A record's own copy, with its version (a record stored before versions reads as version 1). */
-const copy = <T extends EngineRecord>(record: T | undefined): Stored<T> | undefined =>
+const copy = <T extends EmbeddedRecord>(record: T | undefined): Stored<T> | undefined =>
   record === undefined ? undefined : { ...structuredClone(record), version: versionOf(record) };
-const copyAll = <T extends EngineRecord>(records: T[]): Stored<T>[] => records.map((record) => copy(record)!);
+const copyAll = <T extends EmbeddedRecord>(records: T[]): Stored<T>[] => records.map((record) => copy(record)!);
 
 /** The key fields that hold more than a scalar: each is an array of strings. */
 type NestedKeyField = {
@@ -38,14 +38,14 @@ type _KeyCopyIsComplete = StringArrayField<NestedKeyField>;
  * stored before versions gets its version 1 first, not last: a field added after the spread makes
  * V8 build each copy twice as big, several times slower, and slower to read.
  */
-function copyKey(record: EngineRecord | undefined): Stored<KeyRecord> | undefined {
+function copyKey(record: EmbeddedRecord | undefined): Stored<KeyRecord> | undefined {
   if (record === undefined) return record;
   const key = record as Stored<KeyRecord>;
   const arrays = { permissions: [...key.permissions], companies: [...key.companies], ipAllowList: [...key.ipAllowList] };
   return key.version === undefined ? { version: 1, ...(key as KeyRecord), ...arrays } : { ...key, ...arrays };
 }
 
-const copyKeys = (records: EngineRecord[]) => records.map((record) => copyKey(record)!);
+const copyKeys = (records: EmbeddedRecord[]) => records.map((record) => copyKey(record)!);
 
 /** Keys handed to the verify index per page. */
 const VERIFY_PAGE_KEYS = 10_000;

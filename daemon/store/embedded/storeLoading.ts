@@ -3,13 +3,13 @@
 // run did not close cleanly), the state as loaded is written as a new snapshot and the journal starts
 // empty, so store.json.bak is always a complete copy of the store as loaded.
 import { DurableJsonFile } from './durableJsonFile';
-import { JournalCorruptError, StoreWriteError } from './errors';
-import { Journal, readJournalText } from './journal';
+import { JournalCorruptError, StoreWriteError } from '../errors';
+import { Journal } from './journal';
 import { applyEntries, JournalLineError, parseJournal } from './journalReplay';
-import { assertPrivateFile, writeFileAtomic } from './secureFiles';
+import { assertPrivateFile, writeFileAtomic } from '../secureFiles';
 import { assertStoreShape } from './storeShape';
-import { errnoCode, type StoreFs } from './storeFs';
-import type { StoreData } from './types';
+import { errnoCode, readTextIfExists, type StoreFs } from '../storeFs';
+import type { StoreData } from '../types';
 
 export interface StoreFiles {
   store: string;
@@ -36,7 +36,7 @@ export async function loadStore(fs: StoreFs, files: StoreFiles, initialData: () 
   await assertPrivateIfExists(fs, files.journal);
   const file = new DurableJsonFile<Snapshot>(files.store, { validate: assertStoreShape, backupFile: files.backup, fs });
   const snapshot = await file.read(); // throws StoreCorruptError, leaving the file as it is
-  const journalText = await readJournalText(fs, files.journal);
+  const journalText = await readTextIfExists(fs, files.journal);
 
   let data: StoreData;
   let seq: number;

@@ -8,30 +8,29 @@
 // batch-mates are kept); a refused append undoes the whole batch from the records each write replaced.
 // When the journal grows past a bound, the whole state is written as a new snapshot (store.json) and the
 // journal starts empty again.
-import type { EngineWrite } from './committedState';
-import { StoreWriteError } from './errors';
+import { StoreWriteError } from '../errors';
 import type { Journal } from './journal';
 import type { JournalChange } from './journalReplay';
-import { applyUsage, applyUse, tallyUse, type KeyUsageTally } from './keyUsage';
-import type { RecordState, Undo } from './recordState';
-import type { KeyRecord, KeyUse, StoreData } from './types';
+import { addTally, applyUsage, applyUse, tallyUse, type KeyUsageTally } from '../keyUsage';
+import type { RecordWrite, RecordState, Undo } from './recordState';
+import type { KeyRecord, KeyUse, StoreData } from '../types';
 
 interface QueuedCommit {
-  /** null marks a flush: it resolves when everything queued before it is durable. */
-  writes: EngineWrite[] | null;
-  validate?: () => void;
-  stored?: EngineWrite[];
-  resolve: (value: EngineWrite[]) => void;
+  /** None for a flush: it resolves when everything queued before it is durable. */
+  writes: RecordWrite[];
+  check: () => void;
+  resolve: (stored: RecordWrite[]) => void;
   reject: (error: unknown) => void;
 }
 
 export interface CommitterOptions {
   usageFlushMs: number;
-  /** Write a snapshot once the journal holds this many bytes... */
-  compactAfterBytes: number;
-  /** ...or this many batches. */
+  /** Write a snapshot once the journal holds this many batches (or COMPACT_AFTER_BYTES). */
   compactAfterLines: number;
 }
+
+/** Past this size the journal is folded into a snapshot, so an open replays little. */
+const COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
 
 export class GroupCommitter {
   private queue: QueuedCommit[] = [];
@@ -40,10 +39,12 @@ export class GroupCommitter {
   private usesDue = false;
   private useTimer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
-  private durableWrites = 0;
-  private snapshots = 0;
+  /** Durable batch writes (journal appends) and snapshots (compactions) since open: diagnostics. */
+  durableWrites = 0;
+  snapshots = 0;
   /** After a failed snapshot, wait for the journal to grow by another bound before trying again. */
   private compactionDeferredUntil = 0;
+  private closed = false;
 
   constructor(
     private readonly state: RecordState,
@@ -54,30 +55,21 @@ export class GroupCommitter {
     private readonly writeSnapshot: (data: StoreData, seq: number) => Promise<void>,
     private readonly options: CommitterOptions,
     /** Told of each commit's records as stored, once durable and before its promise resolves. */
-    private readonly onCommitted: (stored: EngineWrite[]) => void = () => undefined,
+    private readonly onCommitted: (stored: RecordWrite[]) => void,
   ) {}
 
-  /** Durable batch writes (journal appends) since open. */
-  get writes(): number {
-    return this.durableWrites;
-  }
-
-  /** Snapshots written since open (compactions). */
-  get snapshotWrites(): number {
-    return this.snapshots;
-  }
-
-  /** Runs `validate`, applies `writes`, and resolves with the records as stored once durable. */
-  commit(writes: EngineWrite[], validate?: () => void): Promise<EngineWrite[]> {
-    return new Promise<EngineWrite[]>((resolve, reject) => {
-      this.queue.push({ writes, validate, resolve, reject });
+  /** Runs `check`, applies `writes`, and resolves with the records as stored once durable. */
+  commit(writes: RecordWrite[], check: () => void): Promise<RecordWrite[]> {
+    if (this.closed) return Promise.reject(new Error('The Keysmith store is closed.'));
+    return new Promise<RecordWrite[]>((resolve, reject) => {
+      this.queue.push({ writes, check, resolve, reject });
       this.startDraining();
     });
   }
 
   recordUse(use: KeyUse): void {
     const key = this.state.get('keys', use.keyId) as KeyRecord | undefined;
-    if (!key) return;
+    if (!key || this.closed) return;
     applyUse(key, use);
     tallyUse(this.uses, use);
     this.armUseTimer();
@@ -87,20 +79,27 @@ export class GroupCommitter {
   flush(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.usesDue = true;
-      this.queue.push({ writes: null, resolve: () => resolve(), reject });
+      this.queue.push({ writes: [], check: () => undefined, resolve: () => resolve(), reject });
       this.startDraining();
     });
   }
 
-  /** Writes a snapshot of everything durable and empties the journal (on close). No-op when it is empty. */
-  async compactIfJournalHoldsChanges(): Promise<void> {
-    while (this.draining) await this.draining;
-    if (this.journal.lines > 0) await this.compact();
-  }
-
-  stopTimers(): void {
-    if (this.useTimer) clearTimeout(this.useTimer);
-    this.useTimer = null;
+  /**
+   * Refuses new commits, writes what is queued, then leaves one file to read: the journal's batches
+   * folded into store.json. If the disk refuses that snapshot nothing is lost: the next open replays.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    try {
+      await this.flush();
+      // Let the callers whose changes that flush committed run on to their audit append.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.draining) await this.draining;
+      if (this.journal.lines > 0) await this.compact().catch(() => undefined);
+    } finally {
+      if (this.useTimer) clearTimeout(this.useTimer);
+      await this.journal.close();
+    }
   }
 
   private armUseTimer(): void {
@@ -134,31 +133,30 @@ export class GroupCommitter {
     const batchUses = this.uses;
     this.uses = new Map();
     this.usesDue = false;
-    this.stopTimers();
+    if (this.useTimer) clearTimeout(this.useTimer);
+    this.useTimer = null;
 
     const undos: Undo[] = [];
     const changes: JournalChange[] = [];
-    const settled: QueuedCommit[] = [];
+    const settled: { commit: QueuedCommit; stored: RecordWrite[] }[] = [];
     for (const commit of batch) {
-      if (commit.writes) {
-        try {
-          commit.validate?.(); // sees the batch-mates applied before it
-        } catch (error) {
-          commit.reject(error);
-          continue;
-        }
-        commit.stored = commit.writes.map((write) => {
-          const { stored, undo } = this.state.apply(write);
-          undos.push(undo);
-          changes.push(
-            stored.record === undefined
-              ? { op: 'delete', collection: stored.collection, id: stored.id }
-              : { op: 'put', collection: stored.collection, record: stored.record as unknown as Record<string, unknown> },
-          );
-          return stored;
-        });
+      try {
+        commit.check(); // sees the batch-mates applied before it
+      } catch (error) {
+        commit.reject(error);
+        continue;
       }
-      settled.push(commit);
+      const stored = commit.writes.map((write) => {
+        const { stored, undo } = this.state.apply(write);
+        undos.push(undo);
+        changes.push(
+          stored.record === undefined
+            ? { op: 'delete', collection: stored.collection, id: stored.id }
+            : { op: 'put', collection: stored.collection, record: stored.record as unknown as Record<string, unknown> },
+        );
+        return stored;
+      });
+      settled.push({ commit, stored });
     }
     // Keys used since the last batch, written as they are now (their usage fields are what changed).
     const written = new Set(undos.filter((undo) => undo.collection === 'keys').map((undo) => undo.id));
@@ -167,7 +165,7 @@ export class GroupCommitter {
       if (key && !written.has(keyId)) changes.push({ op: 'put', collection: 'keys', record: key as unknown as Record<string, unknown> });
     }
     if (changes.length === 0) {
-      for (const commit of settled) commit.resolve(commit.stored ?? []); // nothing changed: nothing to tell
+      for (const { commit, stored } of settled) commit.resolve(stored); // nothing changed: nothing to tell
       return;
     }
 
@@ -177,14 +175,14 @@ export class GroupCommitter {
     } catch (error) {
       this.rollBack(undos, batchUses);
       const refused = new StoreWriteError(this.journal.file, error);
-      for (const commit of settled) commit.reject(refused);
+      for (const { commit } of settled) commit.reject(refused);
       return;
     }
     this.seq = seq;
     this.durableWrites++;
-    for (const commit of settled) {
-      if (commit.stored) this.onCommitted(commit.stored);
-      commit.resolve(commit.stored ?? []);
+    for (const { commit, stored } of settled) {
+      this.onCommitted(stored);
+      commit.resolve(stored);
     }
   }
 
@@ -199,14 +197,16 @@ export class GroupCommitter {
       const tally = collection === 'keys' && before ? this.uses.get(id) : undefined;
       if (tally && this.state.get('keys', id) === before) applyUsage(before as KeyRecord, tally);
     }
-    mergeTallies(this.uses, batchUses);
+    // The batch's uses are older than those recorded since: added first, so the newer win a tie.
+    for (const [keyId, tally] of this.uses) addTally(batchUses, keyId, tally);
+    this.uses = batchUses;
     this.armUseTimer();
   }
 
   private compactionDue(): boolean {
     const { bytes, lines } = this.journal;
     if (lines < this.compactionDeferredUntil) return false;
-    return bytes >= this.options.compactAfterBytes || lines >= this.options.compactAfterLines;
+    return bytes >= COMPACT_AFTER_BYTES || lines >= this.options.compactAfterLines;
   }
 
   /** Runs between batches (in the drain loop or once it is idle), so the state is exactly `seq`. */
@@ -221,21 +221,6 @@ export class GroupCommitter {
       // Nothing is lost (the journal still holds every change); try again once it has grown more.
       this.compactionDeferredUntil = this.journal.lines + this.options.compactAfterLines / 10;
       throw error;
-    }
-  }
-}
-
-function mergeTallies(into: Map<string, KeyUsageTally>, from: Map<string, KeyUsageTally>): void {
-  for (const [keyId, tally] of from) {
-    const existing = into.get(keyId);
-    if (!existing) {
-      into.set(keyId, { ...tally });
-      continue;
-    }
-    existing.count += tally.count;
-    if (tally.lastAt > existing.lastAt) {
-      existing.lastAt = tally.lastAt;
-      existing.lastIp = tally.lastIp;
     }
   }
 }

@@ -5,11 +5,11 @@
 // folder with such a name was not made by us, and removing what is not ours is not our call.
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DAEMON_FILE_NAME } from '../../common/daemonJson';
-import { MASTER_KEY_FILE } from '../keys/masterKey';
-import { LOCK_FILE_NAME } from './dataDirLock';
-import { isRunning } from '../../common/processAlive';
-import { errnoCode, type StoreFs } from './storeFs';
+import { DAEMON_FILE_NAME } from '../../../common/daemonJson';
+import { MASTER_KEY_FILE } from '../../keys/masterKey';
+import { LOCK_FILE_NAME } from '../dataDirLock';
+import { isRunning } from '../../../common/processAlive';
+import { errnoCode, type StoreFs } from '../storeFs';
 
 /** Files of the data dir that the daemon itself (not the store) replaces atomically. */
 const DAEMON_FILES = [DAEMON_FILE_NAME, MASTER_KEY_FILE];

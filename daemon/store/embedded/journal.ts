@@ -5,17 +5,17 @@
 // A failed append may leave part of its line (or, when only the fsync failed, all of it) in the file.
 // That batch was refused, so its line must never be replayed: before anything else is appended, the
 // file is put back to exactly its committed bytes (rewritten atomically from what is on disk).
-import { writeFileAtomic } from './secureFiles';
-import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+import { writeFileAtomic } from '../secureFiles';
+import { errnoCode, type StoreFileHandle, type StoreFs } from '../storeFs';
 
 export const JOURNAL_FILE_NAME = 'store.journal';
 
 export class Journal {
   private handle: StoreFileHandle | null = null;
-  /** Bytes of complete, acknowledged lines: the file's valid length. */
-  private committedBytes = 0;
-  private committedLines = 0;
-  /** Set after a failed append: the file may hold bytes past committedBytes. */
+  /** Bytes and lines of complete, acknowledged lines: the file's valid length (read them, never set them). */
+  bytes = 0;
+  lines = 0;
+  /** Set after a failed append: the file may hold bytes past `bytes`. */
   private needsRepair = false;
 
   private constructor(
@@ -28,14 +28,6 @@ export class Journal {
     const journal = new Journal(fs, file);
     await journal.reset();
     return journal;
-  }
-
-  get bytes(): number {
-    return this.committedBytes;
-  }
-
-  get lines(): number {
-    return this.committedLines;
   }
 
   /** Appends one complete line ("...\n") durably; on failure the file is put back to its committed state. */
@@ -51,8 +43,8 @@ export class Journal {
       await this.repair().catch(() => undefined);
       throw error;
     }
-    this.committedBytes += Buffer.byteLength(line);
-    this.committedLines += 1;
+    this.bytes += Buffer.byteLength(line);
+    this.lines += 1;
   }
 
   /** After a snapshot holding every committed line was written: start an empty journal. */
@@ -67,8 +59,8 @@ export class Journal {
       throw error;
     }
     await this.closeHandle();
-    this.committedBytes = 0;
-    this.committedLines = 0;
+    this.bytes = 0;
+    this.lines = 0;
     this.needsRepair = false;
   }
 
@@ -84,12 +76,12 @@ export class Journal {
       if (errnoCode(error) !== 'ENOENT') throw error;
       onDisk = Buffer.alloc(0);
     }
-    if (onDisk.length < this.committedBytes) {
+    if (onDisk.length < this.bytes) {
       // Only a reset whose rename landed (after a snapshot holding every line) makes the file shorter.
-      this.committedBytes = onDisk.length;
-      this.committedLines = onDisk.toString('utf8').split('\n').length - 1;
-    } else if (onDisk.length > this.committedBytes) {
-      await writeFileAtomic(this.fs, this.file, onDisk.subarray(0, this.committedBytes));
+      this.bytes = onDisk.length;
+      this.lines = onDisk.toString('utf8').split('\n').length - 1;
+    } else if (onDisk.length > this.bytes) {
+      await writeFileAtomic(this.fs, this.file, onDisk.subarray(0, this.bytes));
     }
     await this.closeHandle(); // the next append opens the file that is now in place
     this.needsRepair = false;
@@ -106,15 +98,5 @@ export class Journal {
     const handle = this.handle;
     this.handle = null;
     await handle?.close().catch(() => undefined);
-  }
-}
-
-/** The journal's text, or null when there is none. */
-export async function readJournalText(fs: StoreFs, file: string): Promise<string | null> {
-  try {
-    return await fs.readText(file);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
   }
 }

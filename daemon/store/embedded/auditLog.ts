@@ -3,11 +3,11 @@
 // and each append resolves only after fsync. Recent events stay in memory so listing them is cheap.
 import { constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import type { AuditEvent } from '../protocol';
-import { StoreWriteError } from './errors';
-import { syncDirectory } from './secureFiles';
-import { NO_FOLLOW, symlinkRefusal } from '../../common/privateFile';
-import { errnoCode, type StoreFileHandle, type StoreFs } from './storeFs';
+import type { AuditEvent } from '../../protocol';
+import { StoreWriteError } from '../errors';
+import { syncDirectory } from '../secureFiles';
+import { NO_FOLLOW, symlinkRefusal } from '../../../common/privateFile';
+import { errnoCode, readTextIfExists, type StoreFileHandle, type StoreFs } from '../storeFs';
 
 const APPEND_NO_FOLLOW = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | NO_FOLLOW;
 
@@ -35,23 +35,16 @@ export class AuditLog {
   ) {}
 
   static async open(fs: StoreFs, file: string, memoryLimit = 10_000): Promise<AuditLog> {
-    let text = '';
-    let existed = true;
-    try {
-      text = await fs.readText(file);
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-      existed = false;
-    }
-    const all = parseAuditLines(text);
+    const text = await readTextIfExists(fs, file);
+    const all = parseAuditLines(text ?? '');
     const recent = all.slice(-memoryLimit);
-    const log = new AuditLog(fs, file, recent, all.length > recent.length, text !== '' && !text.endsWith('\n'), memoryLimit);
+    const log = new AuditLog(fs, file, recent, all.length > recent.length, !!text && !text.endsWith('\n'), memoryLimit);
     // O_NOFOLLOW: a planted audit.jsonl link must not make the daemon append to the file it points at.
     log.handle = await fs.open(file, APPEND_NO_FOLLOW, 0o600).catch((error: unknown) => {
       throw errnoCode(error) === 'ELOOP' ? new Error(symlinkRefusal(file)) : error;
     });
     // A new file's directory entry must be durable too, or the first events could vanish in a crash.
-    if (!existed)
+    if (text === null)
       await syncDirectory(fs, path.dirname(file)).catch(async (error: unknown) => {
         await log.close();
         throw error;
@@ -60,8 +53,8 @@ export class AuditLog {
   }
 
   append(events: AuditEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
     if (!this.handle) return Promise.reject(new Error('The Keysmith audit log is closed.'));
+    if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.writing ??= this.drain();
