@@ -57,7 +57,7 @@ describe('embedded store', function () {
       const stored = await store.keys.insert(record, { events: [event('key.created', record.id)], requireEnabledService: true });
       assert.deepEqual(await store.keys.get(record.id), stored);
       assert.equal(reported.length, 1);
-      assert.match(reported[0]!, /refused 1 event\(s\) of committed key writes, kept to retry \(1 pending\): ENOSPC/);
+      assert.match(reported[0]!, /refused 1 event\(s\) of committed writes, kept to retry \(1 pending\): ENOSPC/);
       assert.deepEqual(await store.audit.query({ keyId: record.id, limit: 10 }), []);
       await store.keys.update({ ...record, name: 'renamed' }, 1, [event('key.updated', record.id)]);
       assert.deepEqual(

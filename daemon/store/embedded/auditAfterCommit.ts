@@ -1,8 +1,9 @@
-// The embedded store's audit events of a key write, appended right after the write committed (the audit
-// log is a file of its own, not in the journal's transaction). The write resolves once both are on disk.
+// The embedded store's audit events of a write (key, service, token), appended right after the write
+// committed (the audit log is a file of its own, not in the journal's transaction). The write resolves
+// once both are on disk.
 // If the append fails, the change is durable already (and for a new key, its secret exists only in the
 // answer): the events are kept in order and written ahead of the next append, and the failure is
-// reported, rather than failing a change that was made. PostgreSQL has no such gap: there a key write
+// reported, rather than failing a change that was made. PostgreSQL has no such gap: there a write
 // and its events are one statement.
 import type { AuditEvent } from '../../protocol';
 
@@ -30,7 +31,7 @@ export class AuditAfterCommit {
       if (dropped > 0) this.kept.splice(0, dropped);
       this.onError(
         new Error(
-          `the audit log refused ${batch.length} event(s) of committed key writes, kept to retry (${this.kept.length} pending${dropped > 0 ? `, ${dropped} oldest dropped` : ''}): ${(error as Error).message}`,
+          `the audit log refused ${batch.length} event(s) of committed writes, kept to retry (${this.kept.length} pending${dropped > 0 ? `, ${dropped} oldest dropped` : ''}): ${(error as Error).message}`,
         ),
       );
     }

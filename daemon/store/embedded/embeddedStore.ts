@@ -33,7 +33,7 @@ export interface OpenEmbeddedStoreOptions {
   initialData: () => StoreData;
   /** The one member of an embedded store, as owner: the OS user running the daemon (the default). */
   ownerName?: string;
-  /** Told when the audit log refused the events of a committed key write (kept and retried: auditAfterCommit.ts). */
+  /** Told when the audit log refused the events of a committed write (kept and retried: auditAfterCommit.ts). */
   onAuditError?: (error: Error) => void;
   /** Stand-in file system for tests that simulate a failing disk. */
   fs?: StoreFs;
@@ -138,7 +138,7 @@ export async function openEmbeddedStore(options: OpenEmbeddedStoreOptions): Prom
             await lock.release();
           })),
       };
-      // Through `store.audit` so the log a key write's events reach is the store's one.
+      // Through `store.audit` so the log a write's events reach is the store's one.
       const keyWriteEvents = new AuditAfterCommit((events) => store.audit.append(events), options.onAuditError);
       // Plain store calls: each read sees the committed state, each write commits on its own. A write's
       // transaction remembers what it read (a new key's service), checked again at commit.
