@@ -87,9 +87,17 @@ export class PostgresKeyRepository implements KeyRepository {
 
   /** The keys of `ids` that exist, by id: what the change feed reads for a burst of notifications. */
   async getMany(ids: string[]): Promise<Map<string, Stored<KeyRecord>>> {
+    const wanted = ids.filter((id) => !unstorableText(id));
+    // One id (a sequential writer elsewhere: the usual case) is read by `get`'s statement. PostgreSQL
+    // plans `= ANY($1)` afresh on every call (its generic plan, sized for an unknown array, never
+    // looks cheaper than a plan for the one id given): 0.25 ms of planning against 0.05 ms for the read.
+    if (wanted.length === 1) {
+      const stored = await this.get(wanted[0]!);
+      return new Map(stored === undefined ? [] : [[stored.id, stored]]);
+    }
     const { rows } = await this.session.query(
       `SELECT ${this.reads.select} FROM ${this.reads.from} WHERE k.id = ANY($1::text[])`,
-      [ids.filter((id) => !unstorableText(id))],
+      [wanted],
       this.reads.name + '_get_many',
     );
     return new Map(rows.map((row) => [String(row.id), keyFromRow(row)]));
