@@ -6,7 +6,7 @@ import type { KeyRecord, VerifyKey } from '../types';
 import { auditInsertSql, auditValues } from './auditRows';
 import { assignments, columnType, toValues, unstorableText } from './columns';
 import { isConnectionError, isForeignKeyViolation, isUniqueViolation } from './errors';
-import { FULL_KEY_READS, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
+import { FULL_KEY_READS, insertedKey, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
 import { keyCountSql, keyPageSql } from './keyListQuery';
 import { settleLostWrite } from './lostWrite';
 import { NewKeyBatch, type NewKey } from './newKeyBatch';
@@ -25,13 +25,13 @@ const SERVICE_ID_PARAMETER = KEY_COLUMNS.findIndex(({ field }) => field === 'ser
 
 /** insertMany: $1 the keys as a JSON array of rows, $2 their events, each naming the key it belongs to. */
 const INSERT_MANY = `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::keys, $1::jsonb)),
-  k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM r WHERE keysmith_service_enabled(r.service_id) RETURNING ${KEY_RETURNING}),
+  k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM r WHERE keysmith_service_enabled(r.service_id) RETURNING id, version),
   a AS (INSERT INTO audit (event_id, at, actor, action, key_id, details)
     SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
     FROM jsonb_to_recordset($2::jsonb) AS e(n integer, written text, event_id text, at timestamptz, actor text, action text, key_id text, details jsonb)
     WHERE e.written IN (SELECT id FROM k)
     ORDER BY e.n)
-SELECT ${KEY_SELECT} FROM k LEFT JOIN key_usage u ON u.key_id = k.id`;
+SELECT id, version FROM k`;
 const UPDATED_COLUMNS = KEY_COLUMNS.filter(({ field }) => field !== 'id');
 
 /** The sealed copy a write was given (not read back: see KEY_RETURNING); an update without one keeps the stored one. */
@@ -46,6 +46,38 @@ function refusal(error: unknown, record: KeyRecord): unknown {
   // The service was deleted since the write was decided.
   if (isForeignKeyViolation(error, 'keys_service_fkey')) return staleCollection('services');
   return error;
+}
+
+/** An imported key may arrive with uses counted elsewhere; a generated one never has any. */
+const hasUsage = (record: KeyRecord): boolean => (record.useCount ?? 0) > 0 || record.lastUsedAt !== undefined;
+
+const insertStatements = new Map<string, { name: string; text: string }>();
+
+/**
+ * The one-key insert, by what it carries (prepared: one name per text). Without usage it returns only
+ * the version the database gave the key (insertedKey makes the rest from the record); with usage, the
+ * row joined to the usage it was given, as a read would return it.
+ */
+function insertSql(checked: boolean, audited: boolean, withUsage: boolean): { name: string; text: string } {
+  const name = `keysmith_key_insert${checked ? '_checked' : ''}${audited ? '_audited' : ''}${withUsage ? '_used' : ''}`;
+  let statement = insertStatements.get(name);
+  if (statement !== undefined) return statement;
+  const usage = KEY_COLUMNS.length + 1;
+  const audit = withUsage ? usage + 3 : usage;
+  const gate = checked ? `WHERE keysmith_service_enabled($${SERVICE_ID_PARAMETER})` : '';
+  const parts = [
+    `k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${withUsage ? KEY_RETURNING : 'version'})`,
+  ];
+  if (withUsage) {
+    parts.push(`u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
+      SELECT id, $${usage}::bigint, $${usage + 1}::timestamptz, $${usage + 2}::text FROM k WHERE $${usage}::bigint > 0 OR $${usage + 1}::timestamptz IS NOT NULL
+      RETURNING *)`);
+  }
+  if (audited) parts.push(`a AS (${auditInsertSql(audit, 'k')})`);
+  const text = `WITH ${parts.join(',\n  ')}\nSELECT ${withUsage ? `${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id` : 'version FROM k'}`;
+  statement = { name, text };
+  insertStatements.set(name, statement);
+  return statement;
 }
 
 /** Rows per query of `all()`: small enough that a page's row objects are a few MB. */
@@ -164,8 +196,7 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   async insert(record: KeyRecord, write: NewKeyWrite = {}): Promise<Stored<KeyRecord>> {
-    const withUsage = (record.useCount ?? 0) > 0 || record.lastUsedAt !== undefined;
-    if (this.newKeys === undefined || !write.requireEnabledService || withUsage) return this.insertOne(record, write);
+    if (this.newKeys === undefined || !write.requireEnabledService || hasUsage(record)) return this.insertOne(record, write);
     const stored = await this.newKeys.insert({ record, events: write.events ?? [] });
     if (stored === undefined) throw serviceNoLongerEnabled();
     return stored;
@@ -195,31 +226,14 @@ export class PostgresKeyRepository implements KeyRepository {
    */
   private async insertStatement(record: KeyRecord, write: NewKeyWrite, resent: boolean): Promise<Stored<KeyRecord>> {
     const values = toValues(record, KEY_COLUMNS);
-    const usage = values.length + 1;
-    values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
+    const withUsage = hasUsage(record);
+    if (withUsage) values.push(record.useCount ?? 0, record.lastUsedAt ?? null, record.lastUsedIp ?? null);
     const events = write.events ?? [];
-    const audit = values.length + 1;
     if (events.length > 0) values.push(...auditValues(events));
-    const gate = write.requireEnabledService ? `WHERE keysmith_service_enabled($${SERVICE_ID_PARAMETER})` : '';
+    const statement = insertSql(write.requireEnabledService === true, events.length > 0, withUsage);
     let rows: Record<string, unknown>[];
     try {
-      ({ rows } = await this.writing(
-        record.id,
-        this.session.query(
-          `WITH k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${TYPED_PLACEHOLDERS} ${gate} RETURNING ${KEY_RETURNING}),
-          u AS (INSERT INTO key_usage (key_id, use_count, last_used_at, last_used_ip)
-            SELECT id, $${usage}::bigint, $${usage + 1}::timestamptz, $${usage + 2}::text FROM k WHERE $${usage}::bigint > 0 OR $${usage + 1}::timestamptz IS NOT NULL
-            RETURNING *)${
-              events.length > 0
-                ? `,
-          a AS (${auditInsertSql(audit, 'k')})`
-                : ''
-            }
-        SELECT ${KEY_SELECT} FROM k LEFT JOIN u ON u.key_id = k.id`,
-          values,
-          `keysmith_key_insert${gate ? '_checked' : ''}${events.length > 0 ? '_audited' : ''}`,
-        ),
-      ));
+      ({ rows } = await this.writing(record.id, this.session.query(statement.text, values, statement.name)));
     } catch (error) {
       if (resent && isUniqueViolation(error, 'keys_pkey')) {
         const stored = await this.get(record.id);
@@ -228,7 +242,7 @@ export class PostgresKeyRepository implements KeyRepository {
       throw refusal(error, record);
     }
     if (rows[0] === undefined) throw serviceNoLongerEnabled();
-    return this.announce(withSealed(keyFromRow(rows[0]), record));
+    return this.announce(withUsage ? withSealed(keyFromRow(rows[0]), record) : insertedKey(record, rows[0].version));
   }
 
   /**
@@ -342,7 +356,7 @@ export class PostgresKeyRepository implements KeyRepository {
     const written = new Map(keys.map(({ record }) => [record.id, record]));
     for (const row of inserted) {
       const record = written.get(String(row.id))!;
-      stored.set(record.id, this.announce(withSealed(keyFromRow(row), record)));
+      stored.set(record.id, this.announce(insertedKey(record, row.version)));
     }
     return stored;
   }
