@@ -334,7 +334,9 @@ export class PostgresKeyRepository implements KeyRepository {
   private async insertMany(keys: NewKey[]): Promise<Map<string, Stored<KeyRecord>>> {
     const rows = keys.map(({ record }) => {
       const values = toValues(record, KEY_COLUMNS);
-      return Object.fromEntries(KEY_COLUMNS.map(({ column }, index) => [column, values[index]]));
+      const row: Record<string, unknown> = {};
+      for (let index = 0; index < KEY_COLUMNS.length; index += 1) row[KEY_COLUMNS[index]!.column] = values[index];
+      return row;
     });
     let n = 0;
     const events = keys.flatMap(({ record, events: described }) =>
