@@ -23,12 +23,16 @@ const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 const TYPED_PLACEHOLDERS = KEY_COLUMNS.map(({ column, kind }, index) => `$${index + 1}::${columnType(column, kind)}`).join(', ');
 const SERVICE_ID_PARAMETER = KEY_COLUMNS.findIndex(({ field }) => field === 'serviceId') + 1;
 
-/** insertMany: $1 the keys as a JSON array of rows, $2 their events, each naming the key it belongs to. */
-const INSERT_MANY = `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::keys, $1::jsonb)),
+/**
+ * insertMany: $1 the keys as a JSON array of rows, $2 their events, each naming the key it belongs to.
+ * `json`, not `jsonb`: read once, the text needs no binary form (jsonb sorts every row's keys): 0.85-0.98
+ * → 0.67-0.80 ms of database CPU to read 50 keys.
+ */
+const INSERT_MANY = `WITH r AS (SELECT * FROM json_populate_recordset(NULL::keys, $1::json)),
   k AS (INSERT INTO keys (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM r WHERE keysmith_service_enabled(r.service_id) RETURNING id, version),
   a AS (INSERT INTO audit (event_id, at, actor, action, key_id, details)
     SELECT e.event_id, e.at, e.actor, e.action, e.key_id, e.details
-    FROM jsonb_to_recordset($2::jsonb) AS e(n integer, written text, event_id text, at timestamptz, actor text, action text, key_id text, details jsonb)
+    FROM json_to_recordset($2::json) AS e(n integer, written text, event_id text, at timestamptz, actor text, action text, key_id text, details jsonb)
     WHERE e.written IN (SELECT id FROM k)
     ORDER BY e.n)
 SELECT id, version FROM k`;
