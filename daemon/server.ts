@@ -14,6 +14,7 @@ import { newAdminToken } from './core/accessTokens';
 import { createCore, type Core } from './core/createCore';
 import { DAEMON_FILE_NAME } from '../common/daemonJson';
 import { consoleLogger, type Logger } from './http/errorHandler';
+import { fastCreateHandler, isFastCreate } from './http/fastCreate';
 import { fastVerifyHandler, isFastVerify } from './http/fastVerify';
 import { checkTransport } from './http/guards';
 import { answerClientError, sendError } from './http/respond';
@@ -128,7 +129,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       refuseOnTcp(req, res);
     };
     const server = httpServer(onTcp);
-    const socketServer = httpServer((req, res) => (isFastVerify(req) ? fastVerify(req, res) : app(req, res)));
+    const fastCreate = fastCreateHandler(core, core.tokens, logger);
+    const socketServer = httpServer((req, res) => {
+      if (isFastVerify(req)) return fastVerify(req, res);
+      if (isFastCreate(req)) return fastCreate(req, res);
+      app(req, res);
+    });
     serveAsAdminSocket(socketServer);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,6 +1,6 @@
 // Base62 (0-9A-Za-z): URL-safe, double-click selectable, no padding. Used for secrets, ids and checksums.
-import { randomBytes } from 'node:crypto';
 import { BASE62_ALPHABET } from '../../common/base62';
+import { randomBytesFromPool } from './randomPool';
 
 // Encoding lives in common/ (scanners in the extension read checksums too); re-exported for daemon code.
 export { BASE62_ALPHABET, encodeBase62Fixed } from '../../common/base62';
@@ -9,7 +9,7 @@ export { BASE62_ALPHABET, encodeBase62Fixed } from '../../common/base62';
 const UNBIASED_BYTE_LIMIT = 248;
 
 /** `length` characters, each uniformly random from the base62 alphabet. */
-export function randomBase62(length: number, random: (size: number) => Buffer = randomBytes): string {
+export function randomBase62(length: number, random: (size: number) => Buffer = randomBytesFromPool): string {
   let out = '';
   while (out.length < length) {
     // ~3% of bytes are rejected; ask for a little more than needed so one round almost always suffices.

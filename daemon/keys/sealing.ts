@@ -1,7 +1,8 @@
 // AES-256-GCM sealing of retrievable secrets (test environment and imported keys).
 // Format: base64(iv) "." base64(tag) "." base64(ciphertext). A fresh 12-byte IV for every seal; the
 // key id is bound as additional authenticated data so a sealed copy cannot be moved to another record.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesFromPool } from './randomPool';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -27,7 +28,7 @@ export function createSealer(masterKey: Buffer): Sealer {
   const key = Buffer.from(masterKey);
   return {
     seal(plaintext, boundTo) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = randomBytesFromPool(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(boundTo, 'utf8'));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

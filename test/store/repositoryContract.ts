@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KeysmithError } from '../../daemon/errors';
+import type { AuditEvent } from '../../daemon/protocol';
 import type { Store, StoreChange, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord, ServiceRecord, TokenRecord, VerifyKey } from '../../daemon/store/types';
 import { verifyKeyOf } from '../../daemon/store/verifyKey';
@@ -548,6 +549,37 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         // Asked to check, an enabled service takes the key; not asked, the store leaves the rule to the core.
         assert.equal((await store.keys.insert(sampleKeyOf(service.id), { requireEnabledService: true })).version, 1);
         assert.equal((await store.keys.insert(sampleKeyOf(disabled.id))).version, 1);
+      });
+
+      it('answers each new key as a read of it returns it, alone or written together with others (checked, with events)', async function () {
+        const full = (overrides: Partial<KeyRecord>) =>
+          sampleKeyOf(service.id, {
+            environment: 'production',
+            permissions: ['write', 'read'],
+            companies: ['ACME', 'Ünïcödé "quoted" \\ co', '{braces}, commas'],
+            ipAllowList: ['10.0.0.0/8', '2001:db8::/32'],
+            organization: 'ACME SAS',
+            expiresAt: '2031-02-03T04:05:06.789Z',
+            rotatedFrom: `key_${unique()}`,
+            graceUntil: '2030-06-01T00:00:00.001Z',
+            sealed: 'iv.tag.ciphertext',
+            ...overrides,
+          });
+        const lone = full({});
+        const together = [full({ name: 'Ünïcödé together' }), sampleKeyOf(service.id), full({ environment: 'test', permissions: [] })];
+        const events = new Map<string, AuditEvent>();
+        for (const record of [lone, ...together]) events.set(record.id, await eventFor('key.created', record.id));
+        const write = (record: KeyRecord) => store.keys.insert(record, { events: [events.get(record.id)!], requireEnabledService: true });
+        // The first alone; the others sent in the same tick, so a store that batches writes them together.
+        const answers = [await write(lone), ...(await Promise.all(together.map(write)))];
+        for (const [index, record] of [lone, ...together].entries()) {
+          assert.deepEqual(answers[index], { ...record, version: 1 });
+          assert.deepEqual(answers[index], await store.keys.get(record.id));
+          assert.deepEqual(await actionsOf(record.id), ['key.created']);
+        }
+        // The answer is the caller's own: changing its arrays changes nothing stored nor the record written.
+        answers[0]!.permissions.push('changed');
+        assert.deepEqual(lone.permissions, ['write', 'read']);
       });
     });
 

@@ -69,6 +69,35 @@ export const VERIFY_KEY_READS: KeyReads = {
  */
 export const KEY_RETURNING = [...KEY_COLUMNS.filter(({ field }) => field !== 'sealed').map(({ column }) => column), 'version'].join(', ');
 
+/**
+ * A new key as a read of its row would return it, from the record it was inserted with and the version
+ * the database gave it: the insert wrote every column from that record and nothing else changes them
+ * (the insert trigger sets only the version; a new key has no usage). Reading every column back cost
+ * the database the sending and the daemon the parsing of 22 columns per create.
+ */
+export function insertedKey(record: KeyRecord, version: unknown): Stored<KeyRecord> {
+  // The fields in the order keyFromRow gives them; absent where the column is NULL.
+  const stored: Record<string, unknown> = {};
+  for (const { field, kind } of KEY_COLUMNS) {
+    const value = record[field];
+    if (value === undefined || value === null) continue;
+    // Arrays copied, as a read gives the caller arrays of its own.
+    if (Array.isArray(value)) stored[field] = [...(value as string[])];
+    else stored[field] = kind === 'time' ? canonicalTime(value as string) : value;
+  }
+  stored.useCount = 0;
+  stored.version = Number(version);
+  return stored as unknown as Stored<KeyRecord>;
+}
+
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A date as a read returns it (toISOString of what PostgreSQL stored). The core writes dates in that
+ * form already; PostgreSQL took the value, so it is a real date, and such a string reads back as is.
+ */
+const canonicalTime = (value: string): string => (CANONICAL_TIME.test(value) ? value : new Date(value).toISOString());
+
 export function keyFromRow(row: Record<string, unknown>): Stored<KeyRecord> {
   const record = fromRow(row, [...KEY_COLUMNS, ...USAGE_COLUMNS]);
   return { ...record, version: Number(row.version) };

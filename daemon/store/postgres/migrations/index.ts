@@ -3,6 +3,7 @@
 import { initialSchema } from './001_initial';
 import { rolesSchema } from './002_roles';
 import { serviceLockSchema } from './003_service_lock';
+import { serviceCheckPlanSchema } from './004_service_check_plan';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'roles', sql: rolesSchema },
   { version: 3, name: 'service lock', sql: serviceLockSchema },
+  { version: 4, name: 'service check plan', sql: serviceCheckPlanSchema },
 ];
