@@ -26,7 +26,7 @@ export interface VerifyBenchResult {
   notes: string[];
 }
 
-const GOAL_SHARE = 0.7;
+const GOAL_SHARE = 0.8;
 
 export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const key = seeded.seeded.keys[0]!;
