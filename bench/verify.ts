@@ -26,7 +26,7 @@ export interface VerifyBenchResult {
   notes: string[];
 }
 
-const GOAL_SHARE = 0.7;
+const GOAL_SHARE = 0.8;
 
 export async function benchVerify(seeded: SeededDaemon, options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const key = seeded.seeded.keys[0]!;
@@ -101,7 +101,7 @@ async function startBaseline(seeded: SeededDaemon): Promise<{ port: number; stop
 }
 
 /** The bare node:http server (baselineServer.ts) in its own process, on a JSON file of [hash, entry] pairs. */
-export async function startBaselineServer(hashesFile: string): Promise<{ port: number; stop: () => void }> {
+export async function startBaselineServer(hashesFile: string): Promise<{ port: number; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baselineServer.ts'), hashesFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -114,5 +114,5 @@ export async function startBaselineServer(hashesFile: string): Promise<{ port: n
     child.once('exit', (code) => reject(new Error(`the baseline server exited (code ${code}) before listening`)));
   });
   const { port } = JSON.parse(firstLine) as { port: number };
-  return { port, stop: () => child.kill('SIGTERM') };
+  return { port, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }

@@ -18,6 +18,12 @@ function digest(token: string): Buffer {
   return Buffer.from(sha256Hex(token), 'latin1');
 }
 
+/** A verify token as authenticate needs it: its digest's bytes and its actor, made once per change, not per request. */
+interface KnownToken {
+  readonly digest: Buffer;
+  readonly actor: Actor;
+}
+
 export function newAdminToken(): string {
   return `ksa_${randomBase62(43)}`;
 }
@@ -25,20 +31,33 @@ export function newAdminToken(): string {
 export class AccessTokens {
   private readonly adminDigest: Buffer;
   private readonly proofKey: Buffer;
+  private readonly adminActor: Actor;
   /** tokenHash -> token, fed by the store's change feed (createCore), so verify never awaits the store. */
-  private readonly verifyTokens = new Map<string, TokenRecord>();
+  private readonly verifyTokens = new Map<string, KnownToken>();
   private readonly hashById = new Map<string, string>();
+  private changes = 0;
 
   constructor(
     private readonly context: CoreContext,
     adminToken: string,
-    private readonly adminName: string,
+    adminName: string,
   ) {
     this.adminDigest = digest(adminToken);
+    this.adminActor = Object.freeze<Actor>({ name: adminName, role: 'admin' });
     this.proofKey = proofKey(adminToken);
   }
 
+  /**
+   * Moves on every change to the verify tokens (a token created, deleted, or all replaced): whoever keeps
+   * an authentication (the verify fast path, per connection) must authenticate again once it moved, so a
+   * deleted token is refused from the next request on.
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
   replaceAll(tokens: readonly TokenRecord[]): void {
+    this.changes += 1;
     this.verifyTokens.clear();
     this.hashById.clear();
     for (const token of tokens) this.apply(token.id, token);
@@ -46,12 +65,16 @@ export class AccessTokens {
 
   /** One committed change: the token as stored, or undefined when it was deleted. */
   apply(id: string, record: TokenRecord | undefined): void {
+    this.changes += 1;
     const previous = this.hashById.get(id);
     if (previous !== undefined) this.verifyTokens.delete(previous);
     this.hashById.delete(id);
     if (record === undefined) return;
-    const { id: tokenId, name, role, tokenHash, createdAt } = record;
-    this.verifyTokens.set(tokenHash, { id: tokenId, name, role, tokenHash, createdAt });
+    const { name, tokenHash } = record;
+    this.verifyTokens.set(tokenHash, {
+      digest: Buffer.from(tokenHash, 'latin1'),
+      actor: Object.freeze<Actor>({ name: `token:${name}`, role: 'verify' }),
+    });
     this.hashById.set(id, tokenHash);
   }
 
@@ -59,13 +82,11 @@ export class AccessTokens {
   authenticate(header: string | undefined): Actor | undefined {
     const match = header === undefined ? null : BEARER.exec(header);
     if (!match) return undefined;
-    const presented = digest(match[1]!);
-    if (timingSafeEqual(presented, this.adminDigest)) return { name: this.adminName, role: 'admin' };
-    const record = this.verifyTokens.get(presented.toString('latin1'));
-    if (record && timingSafeEqual(Buffer.from(record.tokenHash, 'latin1'), presented)) {
-      return { name: `token:${record.name}`, role: 'verify' };
-    }
-    return undefined;
+    const presentedHex = sha256Hex(match[1]!);
+    const presented = Buffer.from(presentedHex, 'latin1');
+    if (timingSafeEqual(presented, this.adminDigest)) return this.adminActor;
+    const known = this.verifyTokens.get(presentedHex);
+    return known && timingSafeEqual(known.digest, presented) ? known.actor : undefined;
   }
 
   /** Answers a client's health challenge: proof that this daemon holds the admin token of daemon.json. */

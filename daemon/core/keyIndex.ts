@@ -215,6 +215,14 @@ export class KeyIndex {
     return answer;
   }
 
+  /**
+   * `JSON.stringify(validAnswerAt(slot))`, from the profile's text made once: on the verify fast path
+   * only the key id is serialised per answer.
+   */
+  validAnswerJsonAt(slot: number): string {
+    return `{"valid":true,"keyId":${JSON.stringify(this.idAt(slot))}${this.profiles[slot]!.answerAfterKeyId}`;
+  }
+
   /** `mayShareHash`: another key may still hold this hash (a change arriving before the other's). */
   private upsert(key: VerifyKey, mayShareHash = true): void {
     let slot = this.slotOfId(key.id);

@@ -15,6 +15,11 @@ export interface KeyProfile {
   readonly organization: string | undefined;
   /** Compiled once from ipAllowList; asked only when the list is not empty (verifyRules). */
   readonly ipAllowed: (clientIp: string) => boolean;
+  /**
+   * The valid answer's JSON after its keyId, made once: `,"serviceId":…}` as JSON.stringify writes the
+   * fields that follow keyId (KeyIndex.validAnswerJsonAt puts the two together).
+   */
+  readonly answerAfterKeyId: string;
 }
 
 interface Pooled extends KeyProfile {
@@ -24,6 +29,13 @@ interface Pooled extends KeyProfile {
 }
 
 const allowAll = () => true;
+
+/** The valid answer's fields after keyId, in the answer's order (organization only when there is one). */
+function answerAfterKeyId(fields: VerifyProfile): string {
+  const rest: Record<string, unknown> = { serviceId: fields.serviceId, environment: fields.environment, permissions: fields.permissions };
+  if (fields.organization !== undefined) rest.organization = fields.organization;
+  return `,${JSON.stringify(rest).slice(1)}`;
+}
 const frozenCopy = (values: readonly string[]) => Object.freeze([...values]);
 
 /** Equal texts exactly for equal profiles (arrays compared in order, as verify reads them). */
@@ -65,6 +77,7 @@ export class ProfilePool {
           ipAllowList: frozenCopy(fields.ipAllowList),
           organization: fields.organization,
           ipAllowed: fields.ipAllowList.length > 0 ? compileAllowList(fields.ipAllowList) : allowAll,
+          answerAfterKeyId: answerAfterKeyId(fields),
         };
         this.byText.set(text, pooled);
       }

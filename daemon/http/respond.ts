@@ -18,7 +18,11 @@ const CONTENT_SECURITY_POLICY = SECURITY_HEADERS['content-security-policy']!;
 const REFERRER_POLICY = SECURITY_HEADERS['referrer-policy']!;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** `text` must be JSON (the verify fast path's answer, serialised as it was built). */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   // One flat [name, value, ...] literal: node writes it as is, without building and checking a headers
   // object, and nothing is looped over or pushed per response (this runs on every verify).
   res.writeHead(status, [

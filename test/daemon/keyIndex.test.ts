@@ -2,6 +2,7 @@
 // valid answer it builds, the state it derives, and the profiles keys share. The verify suites check the
 // same index through the API; these pin down the bookkeeping of slots, hashes and profiles.
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { KeyIndex } from '../../daemon/core/keyIndex';
 import { SlotTable } from '../../daemon/core/slotTable';
 import { sha256Binary, sha256Hex } from '../../daemon/keys/hashing';
@@ -65,6 +66,35 @@ describe('verify index', () => {
         permissions: [],
         organization: 'ACME SAS',
       }),
+    );
+  });
+
+  it('writes the valid answer as JSON exactly as JSON.stringify writes the answer object, for any profile', () => {
+    // What the verify fast path sends is the index's text; the answer object is what the Express route sends.
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.constantFrom('test', 'production' as const),
+        fc.array(text, { maxLength: 3 }),
+        fc.option(text, { nil: undefined }),
+        (id, serviceId, environment, permissions, organization) => {
+          const index = new KeyIndex();
+          const key = record({ id: `key_${id}`, secretHash: sha256Hex('the secret'), serviceId, environment, permissions, organization });
+          index.apply(key.id, key);
+          const slot = index.find(sha256Binary('the secret'));
+          assert.equal(index.validAnswerJsonAt(slot), JSON.stringify(index.validAnswerAt(slot)));
+          assert.deepEqual(JSON.parse(index.validAnswerJsonAt(slot)), {
+            valid: true,
+            keyId: key.id,
+            serviceId,
+            environment,
+            permissions,
+            ...(organization === undefined ? {} : { organization }),
+          });
+        },
+      ),
     );
   });
 

@@ -189,7 +189,7 @@ describe('security at the edge', () => {
   });
 
   it('answers an unexpected error on the verify fast path with 500 INTERNAL and keeps serving', async () => {
-    sandbox.stub(daemon.server.core.verification, 'verify').throws(new Error('index exploded'));
+    sandbox.stub(daemon.server.core.verification, 'verifyJson').throws(new Error('index exploded'));
     const response = await daemon.request('POST', '/v1/verify', { key: 'abc-abc-abc' });
     assert.equal(response.status, 500);
     assert.equal(response.body.error.code, 'INTERNAL');

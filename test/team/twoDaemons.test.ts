@@ -7,6 +7,7 @@ import { ManualClock } from '../../daemon/keys/clock';
 import type { KeyCreated, TokenCreated } from '../../daemon/protocol';
 import type { TestDaemon } from '../support/inProcessDaemon';
 import { sharedPostgresServer } from '../support/postgresServer';
+import { RawConnection } from '../support/rawConnection';
 import { memberDatabase } from '../support/teamStore';
 import { Delays, startMemberDaemon, until } from './support';
 
@@ -80,6 +81,30 @@ describe('team store: two daemons on one database', function () {
         1000,
       );
       delays.add('revoke on A → refused by B', delay);
+    }
+  });
+
+  it('refuses on B, within a second, a verify token deleted on A, on the very connection that used it', async () => {
+    // B remembers per connection the header it authenticated (daemon/http/connectionAuth.ts): the change
+    // feed's deletion must reach that memory too, not only B's token table.
+    const created = (await a.request<TokenCreated>('POST', '/v1/tokens', { name: 'leaving', role: 'verify' })).body;
+    const key = await create(a, 'checked by a leaving app');
+    // B learns of the token through the feed: wait for it on fresh connections (a refusal closes one).
+    await until(
+      'B accepts the token made on A',
+      async () => (await b.tcpRequest('POST', '/v1/verify', { key: key.secret.secret }, { token: created.token })).status === 200,
+    );
+    const connection = await RawConnection.open(b.port);
+    try {
+      const verifyOnConnection = () =>
+        connection.post('/v1/verify', { key: key.secret.secret }, { Authorization: `Bearer ${created.token}` });
+      assert.equal((await verifyOnConnection()).status, 200);
+      assert.equal((await verifyOnConnection()).status, 200);
+      assert.equal((await a.request('DELETE', `/v1/tokens/${created.id}`)).status, 204);
+      const delay = await until('B refuses the deleted token', async () => (await verifyOnConnection()).status === 401, 1000);
+      delays.add('token deleted on A → refused by B on a kept-alive connection', delay);
+    } finally {
+      connection.close();
     }
   });
 
