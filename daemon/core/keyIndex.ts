@@ -122,6 +122,7 @@ export class KeyIndex {
     const built = new KeyIndex(expectedKeys);
     // One read of a store, whose hashes are unique (its DUPLICATE_SECRET): no key to take a hash from.
     for await (const page of pages) for (const key of page) built.upsert(key, false);
+    built.pool.forgetObjects();
     return built;
   }
 
