@@ -2,8 +2,6 @@
 // Refuses to start, with a message saying what to do, when another daemon holds the data dir, when the
 // store is damaged, when daemon.json / master.key could be read by other users, or when the data dir is
 // not private to the current user.
-// First: it sets how V8 sizes the young generation before the rest of the bundle allocates anything.
-import { endStartupYoungGeneration } from './startupYoungGeneration';
 import * as path from 'node:path';
 import { parseArgs, parsePort, UsageError } from './args';
 import { assertPrivateIfPresent, writeDaemonFile } from './daemonFile';
@@ -53,10 +51,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Store: ${server.core.context.store.description}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
-  // What was read to build the verify index is garbage now that the daemon serves; what stays is
-  // compacted, and the young generation may grow again for bursts of requests.
+  // What was read to build the verify index is garbage now that the daemon serves; what stays is compacted.
   collectGarbage({ compact: true });
-  endStartupYoungGeneration();
 }
 
 function stopOnSignals(server: RunningServer, dataDir: string): void {
