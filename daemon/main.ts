@@ -51,8 +51,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Store: ${server.core.context.store.description}`);
   console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
-  // What was read to build the verify index is garbage now that the daemon serves.
-  collectGarbage();
+  // What was read to build the verify index is garbage now that the daemon serves; what stays is compacted.
+  collectGarbage({ compact: true });
 }
 
 function stopOnSignals(server: RunningServer, dataDir: string): void {

@@ -117,11 +117,7 @@ class FeedCaches {
     try {
       // The keys come narrowed and paged (verifyKeys), into an index built aside: the one in use keeps
       // answering verify, and following the feed, until this one is installed.
-      const [keys, services, tokens] = await Promise.all([
-        KeyIndex.fromPages(this.store.keys.verifyKeys()),
-        this.store.services.list(),
-        this.store.tokens.list(),
-      ]);
+      const [keys, services, tokens] = await Promise.all([this.readKeys(), this.store.services.list(), this.store.tokens.list()]);
       this.index.replaceWith(keys);
       this.catalog.replaceAll(services);
       this.tokens.replaceAll(tokens);
@@ -129,6 +125,12 @@ class FeedCaches {
     } finally {
       this.arrivedDuringReload.delete(arrived);
     }
+  }
+
+  /** With room made at once for as many keys as the store says it holds, when it knows. */
+  private async readKeys(): Promise<KeyIndex> {
+    const expected = await this.store.keys.keyCountHint?.();
+    return KeyIndex.fromPages(this.store.keys.verifyKeys(), expected);
   }
 
   private applyOne(change: StoreChange): void {

@@ -20,6 +20,8 @@ import { TextArena } from './textArena';
 const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'revoked'];
 const STATUS_CODE: Readonly<Record<KeyStatus, number>> = { active: 0, inactive: 1, revoked: 2 };
 const FIRST_CAPACITY = 1024;
+/** Room made per expected key in the text arena: an id (20 bytes) and a reference (~28), with margin. */
+const EXPECTED_TEXT_BYTES_PER_KEY = 64;
 
 type ValidAnswer = Extract<VerifyResponse, { valid: true }>;
 /** A date a key does not have (no expiry, no grace period). */
@@ -67,34 +69,60 @@ export class KeyIndex {
   // One entry per slot; a freed slot holds undefined until it is reused.
   private profiles: (KeyProfile | undefined)[] = [];
   /** Ids and references, as bytes: `texts` holds them, these say where. */
-  private texts = new TextArena();
-  private idStarts = new Uint32Array(FIRST_CAPACITY);
-  private idEnds = new Uint32Array(FIRST_CAPACITY);
-  private referenceStarts = new Uint32Array(FIRST_CAPACITY);
-  private referenceEnds = new Uint32Array(FIRST_CAPACITY);
+  private texts: TextArena;
+  private idStarts: Uint32Array;
+  private idEnds: Uint32Array;
+  private referenceStarts: Uint32Array;
+  private referenceEnds: Uint32Array;
   /** Slots ever used (the next new one); freed ones wait in freeSlots. */
   private slotCount = 0;
-  private hashBytes = new Uint8Array(FIRST_CAPACITY * HASH_BYTES);
-  private idHashes = new Uint32Array(FIRST_CAPACITY);
-  private flags = new Uint8Array(FIRST_CAPACITY);
-  private statuses = new Uint8Array(FIRST_CAPACITY);
-  private startsAt = new Float64Array(FIRST_CAPACITY);
-  private expiresAt = new Float64Array(FIRST_CAPACITY);
-  private graceUntil = new Float64Array(FIRST_CAPACITY);
+  private hashBytes: Uint8Array;
+  private idHashes: Uint32Array;
+  private flags: Uint8Array;
+  private statuses: Uint8Array;
+  private startsAt: Float64Array;
+  private expiresAt: Float64Array;
+  private graceUntil: Float64Array;
   private freeSlots: number[] = [];
   private pool = new ProfilePool();
   /** Findable slots by the first 4 bytes of their hash (SHA-256 bytes are as good as any hash). */
-  private byHash = new SlotTable((slot) => this.hashHead(slot));
-  private byId = new SlotTable((slot) => this.idHashes[slot]!);
+  private byHash: SlotTable;
+  private byId: SlotTable;
+
+  /**
+   * `expectedKeys`: room to make at once. Growing by doubling while a big store is read frees each
+   * smaller copy of every column: ~20 MB at 100k keys that the C allocator keeps (in its heap, not
+   * given back to the system) for the daemon's life. Room never used costs address space, not memory.
+   */
+  constructor(expectedKeys = 0) {
+    let capacity = FIRST_CAPACITY;
+    while (capacity < expectedKeys) capacity *= 2;
+    this.texts = new TextArena(expectedKeys * EXPECTED_TEXT_BYTES_PER_KEY);
+    this.idStarts = new Uint32Array(capacity);
+    this.idEnds = new Uint32Array(capacity);
+    this.referenceStarts = new Uint32Array(capacity);
+    this.referenceEnds = new Uint32Array(capacity);
+    this.hashBytes = new Uint8Array(capacity * HASH_BYTES);
+    this.idHashes = new Uint32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.statuses = new Uint8Array(capacity);
+    this.startsAt = new Float64Array(capacity);
+    this.expiresAt = new Float64Array(capacity);
+    this.graceUntil = new Float64Array(capacity);
+    this.byHash = new SlotTable((slot) => this.hashHead(slot), expectedKeys);
+    this.byId = new SlotTable((slot) => this.idHashes[slot]!, expectedKeys);
+  }
 
   /**
    * A new index from a store's pages of keys (KeyRepository.verifyKeys), built aside so that the index
-   * in use keeps answering while a resync reads; install it with `replaceWith`.
+   * in use keeps answering while a resync reads; install it with `replaceWith`. `expectedKeys`: about
+   * how many the pages hold, when the store knows (KeyRepository.keyCountHint).
    */
-  static async fromPages(pages: AsyncIterable<readonly VerifyKey[]>): Promise<KeyIndex> {
-    const built = new KeyIndex();
+  static async fromPages(pages: AsyncIterable<readonly VerifyKey[]>, expectedKeys = 0): Promise<KeyIndex> {
+    const built = new KeyIndex(expectedKeys);
     // One read of a store, whose hashes are unique (its DUPLICATE_SECRET): no key to take a hash from.
     for await (const page of pages) for (const key of page) built.upsert(key, false);
+    built.pool.forgetObjects();
     return built;
   }
 

@@ -55,7 +55,7 @@ export class ProfilePool {
    * A store may hand one object to every key of a page that shares a profile (PostgreSQL does): then
    * the text, a JSON.stringify, is made once per object instead of once per key.
    */
-  private readonly byObject = new WeakMap<VerifyProfile, Pooled>();
+  private byObject = new WeakMap<VerifyProfile, Pooled>();
 
   get size(): number {
     return this.byText.size;
@@ -85,6 +85,15 @@ export class ProfilePool {
     }
     pooled.users += 1;
     return pooled;
+  }
+
+  /**
+   * Drops what `acquire` noted per object, once a read is over: a store that hands each key its own
+   * profile object (the embedded one) leaves a table sized for all of them (4 MB at 100k keys), which a
+   * WeakMap keeps when its entries are gone.
+   */
+  forgetObjects(): void {
+    this.byObject = new WeakMap();
   }
 
   release(profile: KeyProfile): void {

@@ -9,12 +9,23 @@ const EMPTY = 0;
 
 export class SlotTable {
   /** slot + 1 per cell; 0 is an empty cell. Kept at most half full, so walks stay short. */
-  cells = new Int32Array(FIRST_CELLS);
-  mask = FIRST_CELLS - 1;
+  cells: Int32Array;
+  mask: number;
   private count = 0;
 
-  /** `hashOf(slot)`: the hash the slot was inserted under, read from the index's columns. */
-  constructor(private readonly hashOf: (slot: number) => number) {}
+  /**
+   * `hashOf(slot)`: the hash the slot was inserted under, read from the index's columns. `expected`:
+   * how many entries to make room for at once (the table still grows past them).
+   */
+  constructor(
+    private readonly hashOf: (slot: number) => number,
+    expected = 0,
+  ) {
+    let cells = FIRST_CELLS;
+    while (cells < expected * 2) cells *= 2;
+    this.cells = new Int32Array(cells);
+    this.mask = cells - 1;
+  }
 
   get size(): number {
     return this.count;

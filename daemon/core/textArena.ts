@@ -6,10 +6,15 @@
 const FIRST_BYTES = 64 * 1024;
 
 export class TextArena {
-  private bytes = Buffer.alloc(FIRST_BYTES);
+  private bytes: Buffer;
   private used = 0;
   /** Bytes of strings no longer kept (a deleted key's id, a changed reference): reclaimed by `compacted`. */
   private released = 0;
+
+  /** `expectedBytes`: room to make at once (a buffer never touched costs address space, not memory). */
+  constructor(expectedBytes = 0) {
+    this.bytes = Buffer.alloc(Math.max(FIRST_BYTES, expectedBytes));
+  }
 
   /** Bytes that hold strings still kept. */
   get liveBytes(): number {

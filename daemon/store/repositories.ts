@@ -55,6 +55,12 @@ export interface KeyRepository {
    */
   verifyKeys(): AsyncIterable<VerifyKey[]>;
   /**
+   * About how many keys verifyKeys will hand out, from a store that knows without reading them (the
+   * embedded store holds them in memory): the verify index then makes room for them at once. A store
+   * that would have to count leaves it out, and the index grows as it reads.
+   */
+  keyCountHint?(): Promise<number>;
+  /**
    * Up to `limit` of the keys holding a sealed secret the caller may read, with it: what a daemon checks
    * its master key against at start, without reading every key.
    */

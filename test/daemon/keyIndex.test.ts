@@ -207,6 +207,17 @@ describe('verify index', () => {
     assert.deepEqual([found(index, secretOf(a)), found(index, secretOf(b)), found(index, secretOf(inUse))], [a.id, b.id, undefined]);
   });
 
+  it('holds more keys than it made room for, and finds each (room made for 3, then 3,000 keys)', async () => {
+    const keys = Array.from({ length: 3000 }, () => record());
+    async function* pages(): AsyncGenerator<VerifyKey[]> {
+      for (let start = 0; start < keys.length; start += 500) yield keys.slice(start, start + 500).map((key) => verifyKeyOf(key));
+    }
+    const index = await KeyIndex.fromPages(pages(), 3);
+    assert.equal(index.size, keys.length);
+    for (const key of keys) assert.equal(found(index, secretOf(key)), key.id);
+    for (const key of keys.slice(0, 10)) assert.ok(index.referenceIs(index.find(sha256Binary(secretOf(key))), key.reference));
+  });
+
   it('shares one profile between keys that have the same one, and drops it when no key has it', () => {
     const index = new KeyIndex();
     const restricted = { permissions: ['read'], companies: ['ACME'], ipAllowList: ['10.0.0.0/8'] };
@@ -307,39 +318,53 @@ describe('verify index tables', () => {
     }
   });
 
-  it('answers as a Map would through thousands of random creates, new hashes and deletes', () => {
-    const index = new KeyIndex();
-    const random = seeded(11);
-    const live = new Map<string, { key: KeyRecord; secret: string }>();
-    const retired: string[] = [];
-    let secrets = 0;
-    for (let step = 0; step < 4000; step += 1) {
-      const ids = [...live.keys()];
-      const pick = ids[Math.floor(random() * ids.length)];
-      const roll = random();
-      if (pick === undefined || roll < 0.5) {
-        const secret = `random-secret-${secrets++}`;
-        const key = record({ secretHash: sha256Hex(secret), organization: roll < 0.25 ? 'Org A' : undefined });
-        index.apply(key.id, key);
-        live.set(key.id, { key, secret });
-      } else if (roll < 0.75) {
-        const { key, secret } = live.get(pick)!;
-        const next = `random-secret-${secrets++}`;
-        const changed = { ...key, secretHash: sha256Hex(next) };
-        index.apply(key.id, changed);
-        live.set(key.id, { key: changed, secret: next });
-        retired.push(secret);
-      } else {
-        index.apply(pick, undefined);
-        retired.push(live.get(pick)!.secret);
-        live.delete(pick);
-      }
-    }
-    assert.equal(index.size, live.size);
-    for (const [id, { secret }] of live) assert.equal(found(index, secret), id);
-    for (const secret of retired) assert.equal(found(index, secret), undefined);
+  it('makes room for the entries it expects at once, still at most half full (SlotTable)', () => {
+    const table = new SlotTable((slot) => slot, 100_000);
+    assert.equal(table.cells.length, 262_144);
+    for (let slot = 0; slot < 100_000; slot += 1) table.insert(slot);
+    assert.equal(table.cells.length, 262_144, 'no growth for the entries it made room for');
+    assert.equal(table.size, 100_000);
   });
+
+  for (const room of [0, 5_000]) {
+    it(`answers as a Map would through thousands of random creates, new hashes and deletes (room made for ${room})`, () => {
+      checkAgainstMap(new KeyIndex(room));
+    });
+  }
 });
+
+/** Thousands of random creates, new hashes and deletes: the index finds exactly what a Map would. */
+function checkAgainstMap(index: KeyIndex): void {
+  const random = seeded(11);
+  const live = new Map<string, { key: KeyRecord; secret: string }>();
+  const retired: string[] = [];
+  let secrets = 0;
+  for (let step = 0; step < 4000; step += 1) {
+    const ids = [...live.keys()];
+    const pick = ids[Math.floor(random() * ids.length)];
+    const roll = random();
+    if (pick === undefined || roll < 0.5) {
+      const secret = `random-secret-${secrets++}`;
+      const key = record({ secretHash: sha256Hex(secret), organization: roll < 0.25 ? 'Org A' : undefined });
+      index.apply(key.id, key);
+      live.set(key.id, { key, secret });
+    } else if (roll < 0.75) {
+      const { key, secret } = live.get(pick)!;
+      const next = `random-secret-${secrets++}`;
+      const changed = { ...key, secretHash: sha256Hex(next) };
+      index.apply(key.id, changed);
+      live.set(key.id, { key: changed, secret: next });
+      retired.push(secret);
+    } else {
+      index.apply(pick, undefined);
+      retired.push(live.get(pick)!.secret);
+      live.delete(pick);
+    }
+  }
+  assert.equal(index.size, live.size);
+  for (const [id, { secret }] of live) assert.equal(found(index, secret), id);
+  for (const secret of retired) assert.equal(found(index, secret), undefined);
+}
 
 function seeded(seed: number): () => number {
   let state = seed;

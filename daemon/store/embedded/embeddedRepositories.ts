@@ -75,6 +75,7 @@ export function repositoriesOver(access: TransactionAccess): UnitOfWork {
       }),
     all: () => access.read((tx) => copyKeys(tx.all('keys'))),
     verifyKeys: () => verifyKeyPages(access),
+    keyCountHint: () => access.read((tx) => tx.all('keys').length),
     sealedSample: (limit) =>
       access.read((tx) => {
         const sealed = (tx.all('keys') as KeyRecord[]).filter((key) => key.sealed !== undefined);
