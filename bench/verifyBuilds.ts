@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TokenCreated, VerifyResponse } from '../daemon/protocol';
-import { readDaemonInfo } from '../test/support/childDaemon';
+import { readDaemonInfo, UNSET_DAEMON_ENV } from '../test/support/childDaemon';
 import { sendExpecting } from '../test/support/http';
 import { startPostgresServer } from '../test/support/postgresServer';
 import { makeTempDir, removeDir } from '../test/support/tempDirs';
@@ -41,15 +41,7 @@ function option(name: string, fallback: string): string {
 
 /** One build's daemon on its own data dir; the same environment scrubbing as the test harness. */
 async function startBuild(bundle: string, dataDir: string, teamEnv: Record<string, string>) {
-  const env = {
-    ...process.env,
-    KEYSMITH_DATA_DIR: '',
-    KEYSMITH_PORT: '',
-    KEYSMITH_MASTER_KEY: '',
-    KEYSMITH_MASTER_KEY_FILE: '',
-    KEYSMITH_STORE_URL: '',
-    ...teamEnv,
-  };
+  const env = { ...process.env, ...UNSET_DAEMON_ENV, ...teamEnv };
   const nodeArgs = (process.env.KEYSMITH_BENCH_DAEMON_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, bundle, '--data-dir', dataDir, '--port', '0'], { env, stdio: 'ignore' });
   for (let waited = 0; waited < 60_000; waited += 20) {

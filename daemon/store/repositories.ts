@@ -56,8 +56,8 @@ export interface KeyRepository {
   verifyKeys(): AsyncIterable<VerifyKey[]>;
   /**
    * About how many keys verifyKeys will hand out, from a store that knows without reading them (the
-   * embedded store holds them in memory): the verify index then makes room for them at once. A store
-   * that would have to count leaves it out, and the index grows as it reads.
+   * embedded store holds them in memory; PostgreSQL keeps an estimate): the verify index then makes room
+   * for them at once, and grows past it as it reads if the hint was short.
    */
   keyCountHint?(): Promise<number>;
   /**

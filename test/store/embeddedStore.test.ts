@@ -117,6 +117,22 @@ describe('embedded store', function () {
     }
   });
 
+  it('hints exactly how many keys it holds, deleted ones gone (the verify index makes room for them)', async function () {
+    const dataDir = await temp.make('embedded-hint');
+    const store = await openEmbeddedStore({ dataDir, initialData: emptyData });
+    try {
+      const service = await store.services.insert(sampleService());
+      assert.equal(await store.keys.keyCountHint!(), 0);
+      const kept = await store.keys.insert(sampleKeyOf(service.id));
+      const gone = await store.keys.insert(sampleKeyOf(service.id));
+      await store.keys.delete(gone.id, gone.version);
+      assert.equal(await store.keys.keyCountHint!(), 1);
+      assert.ok(kept);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes a unit of work as one durable batch: both records on disk after it resolves, in one journal append', async function () {
     const dataDir = await temp.make('embedded-unit');
     const store = await openEmbeddedStore({ dataDir, initialData: emptyData });

@@ -107,6 +107,15 @@ describe('PostgreSQL store', function () {
       url = await createSeededDatabase('keys');
     });
 
+    it("hints the key count from PostgreSQL's own estimate, without counting (0 before any)", async () => {
+      const hinted = await createSeededDatabase('keys_hint');
+      const store = await open({ url: hinted });
+      assert.equal(await store.keys.keyCountHint!(), 0);
+      for (let n = 0; n < 25; n += 1) await store.keys.insert(keyRecord());
+      await withClient(hinted, (client) => client.query('ANALYZE keys'));
+      assert.equal(await store.keys.keyCountHint!(), 25);
+    });
+
     it('reads back a key exactly as written, optional fields absent or present, at version 1', async () => {
       const store = await open({ url });
       const bare = keyRecord();

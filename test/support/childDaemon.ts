@@ -71,17 +71,22 @@ function newestSourceMtime(dir: string): number {
   return newest;
 }
 
+/** The daemon's own environment variables, emptied: a spawned daemon takes its settings from its arguments only. */
+export const UNSET_DAEMON_ENV = {
+  KEYSMITH_DATA_DIR: '',
+  KEYSMITH_PORT: '',
+  KEYSMITH_MASTER_KEY: '',
+  KEYSMITH_MASTER_KEY_FILE: '',
+  KEYSMITH_STORE_URL: '',
+} as const;
+
 /** Starts the daemon process without waiting for it; see `startDaemonProcess` to wait until it serves. */
 export function launchDaemonProcess(dataDir: string, options: SpawnOptions = {}): DaemonProcess {
   const team = options.storeUrl === undefined ? [] : ['--store', options.storeUrl];
   const argv = [...(options.nodeArgs ?? []), DAEMON_BUNDLE, '--data-dir', dataDir, '--port', '0', ...team, ...(options.args ?? [])];
   const env = {
     ...process.env,
-    KEYSMITH_DATA_DIR: '',
-    KEYSMITH_PORT: '',
-    KEYSMITH_MASTER_KEY: '',
-    KEYSMITH_MASTER_KEY_FILE: '',
-    KEYSMITH_STORE_URL: '',
+    ...UNSET_DAEMON_ENV,
     ...(options.storeUrl === undefined ? {} : teamDaemonEnv()),
     ...options.env,
   };

@@ -94,6 +94,13 @@ async function proxiedDaemon(database: string): Promise<{ url: string; proxy: An
   return { url, proxy, daemon: await startMemberDaemon(throughProxy(url, proxy)) };
 }
 
+/** A test key created on `on`. */
+async function createKey(on: TestDaemon, name: string): Promise<KeyView> {
+  const created = await on.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name });
+  assert.equal(created.status, 201, created.text);
+  return created.body.key;
+}
+
 describe('team store: a create whose answer was lost', function () {
   this.timeout(60_000);
   let url: string;
@@ -171,12 +178,6 @@ describe('team store: an update or delete whose answer was lost', function () {
       );
       return { key: rows[0], events: events[0]!.count };
     });
-
-  const createKey = async (on: TestDaemon, name: string): Promise<KeyView> => {
-    const created = await on.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name });
-    assert.equal(created.status, 201, created.text);
-    return created.body.key;
-  };
 
   /**
    * Revokes `key` on `on` with the update's answer cut (or, `statement`, the update itself), and checks
@@ -305,14 +306,8 @@ describe('team store: a regenerate whose COMMIT answer was lost', function () {
       return { keys: rows, regenerated: events[0]!.count };
     });
 
-  const createKey = async (name: string): Promise<KeyView> => {
-    const created = await daemon.request<KeyCreated>('POST', '/v1/keys', { serviceId: 'cloudmc', environment: 'test', name });
-    assert.equal(created.status, 201, created.text);
-    return created.body.key;
-  };
-
   it('answers with the new key (its secret shown once) when the COMMIT committed but its answer was lost', async () => {
-    const old = await createKey('lost commit');
+    const old = await createKey(daemon, 'lost commit');
     proxy.dropAnswerTo('COMMIT');
     const regenerated = await daemon.request<KeyRegenerated>('POST', `/v1/keys/${old.id}/regenerate`, {});
     assert.equal(proxy.dropped, 1, 'the proxy did not cut the COMMIT');
@@ -332,7 +327,7 @@ describe('team store: a regenerate whose COMMIT answer was lost', function () {
   });
 
   it('answers 503 with nothing changed when the COMMIT never reached the database', async () => {
-    const old = await createKey('cut commit');
+    const old = await createKey(daemon, 'cut commit');
     proxy.dropStatement('COMMIT');
     const regenerated = await daemon.request<{ error: { code: string } }>('POST', `/v1/keys/${old.id}/regenerate`, {});
     assert.equal(proxy.dropped, 1, 'the proxy did not cut the COMMIT');

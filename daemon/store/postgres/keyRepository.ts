@@ -181,6 +181,18 @@ export class PostgresKeyRepository implements KeyRepository {
     return verifyKeyPages(this.session);
   }
 
+  /**
+   * PostgreSQL's own estimate of the table's rows (`reltuples`, kept by ANALYZE and autovacuum), read
+   * without counting: a hint, right or not (the index grows past it, or leaves room unused). 0 when the
+   * table was never estimated. All rows, not only those a member may read: room, never keys.
+   */
+  async keyCountHint(): Promise<number> {
+    const { rows } = await this.session.query<{ estimate: number }>(
+      "SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = 'keys'::regclass",
+    );
+    return Math.max(0, Math.round(rows[0]?.estimate ?? 0));
+  }
+
   async sealedSample(limit: number): Promise<Pick<KeyRecord, 'id' | 'sealed'>[]> {
     // A verifier's column grants leave out `sealed`: it may open none, so it has none to check.
     if (this.reads !== FULL_KEY_READS) return [];
