@@ -3,7 +3,7 @@
 // PostgreSQL itself writes, in several time zones, fractions of every length, and the odd shapes.
 import { strict as assert } from 'node:assert';
 import pg from 'pg';
-import { timestampMs } from '../../daemon/store/postgres/timestampText';
+import { timestampMs, timestampMsIn } from '../../daemon/store/postgres/timestampText';
 import { createTestDatabase, withClient } from '../support/postgresServer';
 
 const driverMs = (text: string) => {
@@ -49,5 +49,7 @@ describe('timestamptz text to epoch ms', () => {
       texts.some((text) => /\+05:30$/.test(text)) && texts.some((text) => /-03:30$/.test(text)) && texts.some((text) => / BC$/.test(text)),
     );
     for (const text of texts) assert.equal(timestampMs(text), driverMs(text), text);
+    // In place, as the verify read takes it from a line of tab-separated fields: the same, to the ms.
+    for (const text of texts) assert.equal(timestampMsIn(`active\t${text}\t${text}`, 7, 7 + text.length), driverMs(text), text);
   });
 });

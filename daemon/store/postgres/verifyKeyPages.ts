@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { KeyStatus } from '../../protocol';
 import type { VerifyKey, VerifyProfile } from '../types';
 import type { Session, SnapshotReader } from './session';
-import { timestampMs } from './timestampText';
+import { timestampMsIn } from './timestampText';
 
 /** Keys per FETCH: a few MB of text. */
 export const VERIFY_PAGE_KEYS = 10_000;
@@ -110,21 +110,26 @@ export async function* verifyKeyPages(
   }
 }
 
+/** The statuses as constants: the line's status field compared in place rather than cut out per key. */
+const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'revoked'];
+
+function statusAt(line: string, end: number): KeyStatus {
+  for (const status of STATUSES) if (end === status.length && line.startsWith(status)) return status;
+  return line.slice(0, end) as KeyStatus;
+}
+
+// Fields are read where they lie in the line, by their tab positions: no string cut out per field but
+// the profile's text (the key of `profiles`), so a million keys leave less garbage for the scavenger.
 function keysOf(rows: Row[], profiles: Map<string, VerifyProfile>): VerifyKey[] {
   const keys: VerifyKey[] = [];
   for (const { id, reference, secret_hash: secretHash, line } of rows) {
-    let at = 0;
-    const field = () => {
-      const end = line.indexOf('\t', at);
-      const text = line.slice(at, end);
-      at = end + 1;
-      return text;
-    };
-    const status = field() as KeyStatus;
-    const startsAt = timestampMs(field());
-    const expiresAt = field();
-    const graceUntil = field();
-    const profileText = line.slice(at);
+    const statusEnd = line.indexOf('\t');
+    const startsAtEnd = line.indexOf('\t', statusEnd + 1);
+    const expiresAtEnd = line.indexOf('\t', startsAtEnd + 1);
+    const graceUntilEnd = line.indexOf('\t', expiresAtEnd + 1);
+    const status = statusAt(line, statusEnd);
+    const startsAt = timestampMsIn(line, statusEnd + 1, startsAtEnd);
+    const profileText = line.slice(graceUntilEnd + 1);
     let profile = profiles.get(profileText);
     if (profile === undefined) {
       // Bounded: a store where most keys have a profile of their own must not keep them all here.
@@ -133,8 +138,9 @@ function keysOf(rows: Row[], profiles: Map<string, VerifyProfile>): VerifyKey[] 
       profiles.set(profileText, profile);
     }
     const key: VerifyKey = { id, secretHash, reference, status, startsAt, profile };
-    if (expiresAt !== '') key.expiresAt = timestampMs(expiresAt);
-    if (graceUntil !== '') key.graceUntil = timestampMs(graceUntil);
+    // An empty field: no such date.
+    if (expiresAtEnd > startsAtEnd + 1) key.expiresAt = timestampMsIn(line, startsAtEnd + 1, expiresAtEnd);
+    if (graceUntilEnd > expiresAtEnd + 1) key.graceUntil = timestampMsIn(line, expiresAtEnd + 1, graceUntilEnd);
     keys.push(key);
   }
   return keys;
