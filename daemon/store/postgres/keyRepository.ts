@@ -3,7 +3,7 @@ import { notFound } from '../../errors';
 import type { AuditEvent } from '../../protocol';
 import type { KeyListQuery, KeyRepository, NewKeyWrite, Stored } from '../repositories';
 import type { KeyRecord, VerifyKey } from '../types';
-import { auditInsertSql, auditValues } from './auditRows';
+import { auditInsertSql, auditValues, withAuditEvents } from './auditRows';
 import { assignments, columnType, toValues, unstorableText } from './columns';
 import { isConnectionError, isForeignKeyViolation, isUniqueViolation } from './errors';
 import { FULL_KEY_READS, insertedKey, KEY_COLUMNS, KEY_RETURNING, KEY_SELECT, keyFromRow, type KeyReads } from './keyColumns';
@@ -325,15 +325,8 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   private async deleteStatement(id: string, expectedVersion: number, events: AuditEvent[]): Promise<void> {
-    const { rowCount } =
-      events.length === 0
-        ? await this.session.query('DELETE FROM keys WHERE id = $1 AND version = $2', [id, expectedVersion])
-        : await this.session.query(
-            `WITH k AS (DELETE FROM keys WHERE id = $1 AND version = $2 RETURNING id), a AS (${auditInsertSql(3, 'k')})
-            SELECT id FROM k`,
-            [id, expectedVersion, ...auditValues(events)],
-            'keysmith_key_delete_audited',
-          );
+    const [text, values] = withAuditEvents('DELETE FROM keys WHERE id = $1 AND version = $2 RETURNING id', [id, expectedVersion], events);
+    const { rowCount } = await this.session.query(text, values, events.length > 0 ? 'keysmith_key_delete_audited' : undefined);
     if (rowCount === 0) throw await staleWriteError(this.session, 'keys', id);
     this.announceDeleted(id);
   }
