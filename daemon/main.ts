@@ -40,6 +40,15 @@ async function main(argv: string[]): Promise<void> {
   await assertPrivateIfPresent(path.join(dataDir, MASTER_KEY_FILE));
   const storeUrl = storeUrlFrom(args.options.get('store'), process.env);
   const server = await startServer({ dataDir, port, storeUrl, masterKeyFile: args.options.get('master-key-file') });
+  // Said before daemon.json appears, in one write: whoever waits for the file (a script, the extension, a
+  // test reading this output) then finds the whole start-up message, not part of it.
+  console.log(
+    [
+      `Keysmith daemon ${DAEMON_VERSION}: admin API on ${server.socket}, verify on ${server.url}`,
+      `Store: ${server.core.context.store.description}`,
+      `Connection details (admin token) in ${daemonFilePath(dataDir)}`,
+    ].join('\n'),
+  );
   await writeDaemonFile(dataDir, {
     socket: server.socket,
     port: server.port,
@@ -47,9 +56,6 @@ async function main(argv: string[]): Promise<void> {
     token: server.token,
     version: DAEMON_VERSION,
   });
-  console.log(`Keysmith daemon ${DAEMON_VERSION}: admin API on ${server.socket}, verify on ${server.url}`);
-  console.log(`Store: ${server.core.context.store.description}`);
-  console.log(`Connection details (admin token) in ${daemonFilePath(dataDir)}`);
   stopOnSignals(server, dataDir);
   // What was read to build the verify index is garbage now that the daemon serves; what stays is compacted.
   collectGarbage({ compact: true });
