@@ -598,6 +598,42 @@ describe('PostgreSQL store', function () {
       }
     });
 
+    it("reads another daemon's new keys together after a short wait, and a change to a key at once, new keys waiting included", async () => {
+      const waitMs = 600;
+      const a = await open({ url });
+      const b = await open({ url, newKeysWaitMs: waitMs });
+      const atB = recordChanges(b);
+      const arrivedAt = new Map<string, number>();
+      const stopTiming = b.changes.subscribe({ onChange: (change) => arrivedAt.set(change.id, performance.now()), onResync: () => {} });
+      const known = await a.keys.insert(keyRecord({ name: 'Known to both' }));
+      await atB.waitFor('the first key at B', (changes) => changes.length === 1, 2 * waitMs);
+      // A writer creating one key after another: B reads them in one go, once the first has waited.
+      const firstSent = performance.now();
+      const fresh = [];
+      for (let index = 0; index < 4; index++) {
+        fresh.push(await a.keys.insert(keyRecord({ name: `Fresh ${index}` })));
+        await new Promise((resolve) => setTimeout(resolve, 80));
+      }
+      await atB.waitFor('the new keys at B', (changes) => changes.length === 5, 2 * waitMs);
+      const times = fresh.map((key) => arrivedAt.get(key.id)!);
+      assert.ok(
+        Math.max(...times) - Math.min(...times) < 50,
+        `new keys read together (arrived over ${Math.max(...times) - Math.min(...times)} ms)`,
+      );
+      assert.ok(Math.min(...times) - firstSent >= waitMs - 50, 'the first new key waited for the next ones');
+      // A revoke is not held back by the wait, and takes a new key waiting along with it.
+      const waiting = await a.keys.insert(keyRecord({ name: 'Waiting' }));
+      const revoked = await a.keys.update({ ...known, status: 'revoked' }, known.version);
+      const revokedAt = performance.now();
+      await atB.waitFor('the revoke at B', (changes) => changes.some((change) => change.record?.version === revoked.version), waitMs / 3);
+      assert.ok(arrivedAt.get(waiting.id)! - revokedAt < waitMs / 3, 'the waiting key came with the revoke');
+      assert.deepEqual(
+        atB.changes.slice(1).map((change) => change.record),
+        [...fresh, waiting, revoked],
+      );
+      stopTiming();
+    });
+
     it('reaches every daemon for a change made with plain SQL (psql), with a bumped version', async () => {
       const a = await open({ url });
       const b = await open({ url });

@@ -27,6 +27,8 @@ export interface PostgresStoreOptions extends ConnectionSettings {
   usageFlushMs?: number;
   /** First reconnect delay of the change feed after a lost connection (default 100 ms, doubling to 5 s). */
   reconnectBackoffMs?: number;
+  /** How long another daemon's new key may wait to be read with the next ones (changeFeed.ts, default 20 ms). */
+  newKeysWaitMs?: number;
 }
 
 const notAMember = (url: string) =>
@@ -106,6 +108,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return records;
     },
     backoffMs: options.reconnectBackoffMs,
+    newKeysWaitMs: options.newKeysWaitMs,
   });
   try {
     await changes.start();
