@@ -3,11 +3,9 @@
 // POST /v1/keys is driven by 1 client (sequential) then by 50 concurrent clients, each phase bounded by
 // a count and a time limit. The longest event-loop stall is read from inside the daemon per phase.
 // Baseline: bare durable rewrites of a store file of the same size (bench/durableRewrite.ts).
-import type { Agent } from 'node:http';
-import type { KeyCreate } from '../daemon/protocol';
-import { keepAliveAgent, send, type Target } from '../test/support/http';
 import type { StallStats } from './benchDaemon';
 import { runClosedLoop, type ClosedLoopResult, type PhaseLimits } from './closedLoop';
+import { openCreateClient, type CreateClient } from './createClient';
 import { measureDurableRewrite } from './durableRewrite';
 import { startSeededDaemon } from './seededDaemon';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRate, verdict } from './stats';
@@ -41,16 +39,16 @@ export async function benchCreate(root: string, sizes: readonly CreateSize[], lo
     const baseline = await measureDurableRewrite(target.dataDir, target.seeded.state, { maxWrites: 200, maxMs: 2_000 });
     let sequential: PhaseResult;
     let concurrent: PhaseResult;
+    const client = await openCreateClient(target.daemon, CONCURRENT_CLIENTS);
     try {
-      const client = { target: target.daemon, agent: keepAliveAgent(CONCURRENT_CLIENTS) };
       await runPhase(client, 1, { maxCreates: WARMUP_CREATES, maxMs: 60_000 });
       log(`creation: ${formatCount(size.storedKeys)} keys, sequential...`);
       await target.daemon.stallWindow(); // start a clean window
       sequential = { ...(await runPhase(client, 1, size.sequential)), stall: await target.daemon.stallWindow() };
       log(`creation: ${formatCount(size.storedKeys)} keys, ${CONCURRENT_CLIENTS} concurrent...`);
       concurrent = { ...(await runPhase(client, CONCURRENT_CLIENTS, size.concurrent)), stall: await target.daemon.stallWindow() };
-      client.agent.destroy();
     } finally {
+      client.close();
       await target.daemon.stop();
     }
     rows.push({
@@ -92,9 +90,6 @@ function describeStall(stall: StallStats): string {
 }
 
 /** `clients` loops creating keys until the phase's count or time is used up. */
-export function runPhase(client: { target: Target; agent: Agent }, clients: number, limits: PhaseLimits): Promise<ClosedLoopResult> {
-  return runClosedLoop(clients, limits, async (n) => {
-    const body: KeyCreate = { serviceId: 'payline', environment: n % 2 === 0 ? 'test' : 'production', name: `bench create ${n}` };
-    return (await send(client.target, 'POST', '/v1/keys', { json: body, agent: client.agent })).status === 201;
-  });
+export function runPhase(client: CreateClient, clients: number, limits: PhaseLimits): Promise<ClosedLoopResult> {
+  return runClosedLoop(clients, limits, (n) => client.create(n));
 }
