@@ -462,7 +462,7 @@ describe('PostgreSQL store', function () {
     it('fails a key-by-key read whose statement fails, and gives every connection back', async () => {
       const pool = new pg.Pool({ connectionString: url });
       try {
-        // A session whose second reader's statement is refused: the other reader's rows are read to the end.
+        // A session whose second reader's statement fails (division by zero) while the first reads its rows.
         const session = poolSession(pool, undefined, () => {});
         const failing = {
           ...session,
@@ -471,7 +471,9 @@ describe('PostgreSQL store', function () {
               index === 1
                 ? {
                     ...reader,
-                    eachRow: (text: string, each: Parameters<typeof reader.eachRow>[1]) => reader.eachRow(`${text} AND 1/0 = 1`, each),
+                    eachRow: (_text: string, each: Parameters<typeof reader.eachRow>[1]) => reader.eachRow('SELECT 1/0', each),
+                    eachCopyLine: (_copy: string, each: Parameters<typeof reader.eachCopyLine>[1]) =>
+                      reader.eachCopyLine('COPY (SELECT 1/0) TO STDOUT', each),
                   }
                 : reader,
             ),
