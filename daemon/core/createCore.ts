@@ -129,8 +129,11 @@ class FeedCaches {
 
   /** With room made at once for as many keys as the store says it holds, when it knows. */
   private async readKeys(): Promise<KeyIndex> {
-    const expected = await this.store.keys.keyCountHint?.();
-    return KeyIndex.fromPages(this.store.keys.verifyKeys(), expected);
+    const { keys } = this.store;
+    const expected = await keys.keyCountHint?.();
+    // Key by key when the store can (no page of keys kept waiting), else a page at a time.
+    if (keys.eachVerifyKey !== undefined) return KeyIndex.fromEach((each) => keys.eachVerifyKey!(each), expected);
+    return KeyIndex.fromPages(keys.verifyKeys(), expected);
   }
 
   private applyOne(change: StoreChange): void {

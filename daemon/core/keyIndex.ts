@@ -120,9 +120,20 @@ export class KeyIndex {
    */
   static async fromPages(pages: AsyncIterable<readonly VerifyKey[]>, expectedKeys = 0): Promise<KeyIndex> {
     const built = new KeyIndex(expectedKeys);
-    // One read of a store, whose hashes are unique (its DUPLICATE_SECRET): no key to take a hash from.
-    for await (const page of pages) for (const key of page) built.upsert(key, false);
-    built.pool.forgetObjects();
+    for await (const page of pages) for (const key of page) built.append(key);
+    built.fileAppended();
+    return built;
+  }
+
+  /**
+   * The same from a read that hands over one key at a time (KeyRepository.eachVerifyKey): each is put
+   * in as it arrives, so no page of keys waits in memory (a million keys' pages otherwise outlived
+   * young-generation collections, and copying them was most of the start's garbage collection).
+   */
+  static async fromEach(read: (each: (key: VerifyKey) => void) => Promise<void>, expectedKeys = 0): Promise<KeyIndex> {
+    const built = new KeyIndex(expectedKeys);
+    await read((key) => built.append(key));
+    built.fileAppended();
     return built;
   }
 
@@ -251,6 +262,46 @@ export class KeyIndex {
     return `{"valid":true,"keyId":${JSON.stringify(this.idAt(slot))}${this.profiles[slot]!.answerAfterKeyId}`;
   }
 
+  /**
+   * A key of a whole store read in, put in a new slot with no look-up (fileAppended files the slots
+   * once the read is over): a store hands each key once, and a key handed twice (not expected) is
+   * still only kept once, the later copy, as upsert would have it.
+   */
+  private append(key: VerifyKey): void {
+    const slot = this.newSlot();
+    this.texts.put(key.id, this.idStarts, this.idEnds, slot);
+    this.texts.put(key.reference, this.referenceStarts, this.referenceEnds, slot);
+    this.idHashes[slot] = idHashOf(key.id);
+    this.flags[slot] = decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES) ? IN_USE | FINDABLE : IN_USE;
+    this.profiles[slot] = this.pool.acquire(key.profile);
+    this.statuses[slot] = STATUS_CODE[key.status];
+    this.startsAt[slot] = key.startsAt;
+    this.expiresAt[slot] = dateOrNone(key.expiresAt);
+    this.graceUntil[slot] = dateOrNone(key.graceUntil);
+  }
+
+  /**
+   * Files the slots `append` filled in the id and hash tables, all at once (SlotTable.insertMany). The
+   * read's hashes are unique (the store's DUPLICATE_SECRET): every findable slot goes in the hash table.
+   */
+  private fileAppended(): void {
+    const sameId = (held: number, slot: number) =>
+      this.idHashes[held] === this.idHashes[slot] && this.texts.equals(this.idStarts[held]!, this.idEnds[held]!, this.idAt(slot));
+    this.byId.insertMany(this.slotsWith(IN_USE), sameId, (held) => this.free(held));
+    this.byHash.insertMany(this.slotsWith(FINDABLE));
+    this.pool.forgetObjects();
+  }
+
+  /** The slots whose flags have `flag`, in slot order. */
+  private slotsWith(flag: number): Int32Array {
+    let count = 0;
+    for (let slot = 0; slot < this.slotCount; slot += 1) if ((this.flags[slot]! & flag) !== 0) count += 1;
+    const slots = new Int32Array(count);
+    let next = 0;
+    for (let slot = 0; slot < this.slotCount; slot += 1) if ((this.flags[slot]! & flag) !== 0) slots[next++] = slot;
+    return slots;
+  }
+
   /** `mayShareHash`: another key may still hold this hash (a change arriving before the other's). */
   private upsert(key: VerifyKey, mayShareHash = true): void {
     let slot = this.slotOfId(key.id);
@@ -290,6 +341,11 @@ export class KeyIndex {
     if (slot < 0) return;
     this.forgetHash(slot);
     this.byId.remove(slot);
+    this.free(slot);
+  }
+
+  /** Gives the slot back (out of both tables already). */
+  private free(slot: number): void {
     this.pool.release(this.profiles[slot]!);
     this.flags[slot] = 0;
     this.texts.release(this.idStarts[slot]!, this.idEnds[slot]!);

@@ -55,6 +55,12 @@ export interface KeyRepository {
    */
   verifyKeys(): AsyncIterable<VerifyKey[]>;
   /**
+   * The same keys, each handed to `each` as it is read, none kept, for a store whose read arrives row by
+   * row (PostgreSQL): what the index is built from when the store has it. `each` must take what it needs
+   * at once; a failure (the store's, or `each` throwing) rejects, after the read is closed.
+   */
+  eachVerifyKey?(each: (key: VerifyKey) => void): Promise<void>;
+  /**
    * About how many keys verifyKeys will hand out, from a store that knows without reading them (the
    * embedded store holds them in memory; PostgreSQL keeps an estimate): the verify index then makes room
    * for them at once, and grows past it as it reads if the hint was short.

@@ -218,6 +218,75 @@ describe('verify index', () => {
     for (const key of keys.slice(0, 10)) assert.ok(index.referenceIs(index.find(sha256Binary(secretOf(key))), key.reference));
   });
 
+  it('builds key by key as a read hands them over (fromEach), answering every key as an index fed change by change does', async () => {
+    const keys = Array.from({ length: 5000 }, (_, n) =>
+      record({
+        status: n % 7 === 0 ? 'revoked' : 'active',
+        expiresAt: n % 3 === 0 ? '2031-01-01T00:00:00.000Z' : undefined,
+        organization: n % 5 === 0 ? 'Org A' : undefined,
+      }),
+    );
+    const fed = new KeyIndex();
+    for (const key of keys) fed.apply(key.id, key);
+    const built = await KeyIndex.fromEach(async (each) => {
+      for (const key of keys) each(verifyKeyOf(key));
+    }, 10);
+    assert.equal(built.size, keys.length);
+    const now = Date.parse('2030-06-01T00:00:00.000Z');
+    for (const key of keys) {
+      const slot = built.find(sha256Binary(secretOf(key)));
+      const fedSlot = fed.find(sha256Binary(secretOf(key)));
+      assert.ok(slot >= 0, key.id);
+      assert.equal(built.idAt(slot), key.id);
+      assert.ok(built.referenceIs(slot, key.reference));
+      assert.equal(built.stateAt(slot, now), fed.stateAt(fedSlot, now));
+      assert.equal(built.validAnswerJsonAt(slot), fed.validAnswerJsonAt(fedSlot));
+    }
+    // Its tables take changes as any: a third deleted, a third given a new secret.
+    for (const [n, key] of keys.entries()) {
+      if (n % 3 === 0) built.apply(key.id, undefined);
+      if (n % 3 === 1) built.apply(key.id, { ...key, secretHash: sha256Hex(`renewed-${key.id}`) });
+    }
+    assert.equal(built.size, keys.length - Math.ceil(keys.length / 3));
+    for (const [n, key] of keys.entries()) {
+      assert.equal(found(built, secretOf(key)), n % 3 === 2 ? key.id : undefined, key.id);
+      if (n % 3 === 1) assert.equal(found(built, `renewed-${key.id}`), key.id);
+    }
+  });
+
+  it('keeps a key handed over twice by a read once, as its later copy (fromEach and fromPages)', async () => {
+    const keys = Array.from({ length: 300 }, () => record());
+    const twice = keys[120]!;
+    const later = { ...twice, secretHash: sha256Hex('later-copy'), reference: 'ks_later_ref', status: 'revoked' as const };
+    const handed = [...keys, later].map((key) => verifyKeyOf(key));
+    async function* pages(): AsyncGenerator<VerifyKey[]> {
+      for (let start = 0; start < handed.length; start += 50) yield handed.slice(start, start + 50);
+    }
+    const fromEach = await KeyIndex.fromEach(async (each) => handed.forEach((key) => each(key)));
+    for (const index of [fromEach, await KeyIndex.fromPages(pages())]) {
+      assert.equal(index.size, keys.length);
+      assert.equal(found(index, secretOf(twice)), undefined, 'the earlier copy is gone');
+      const slot = index.find(sha256Binary('later-copy'));
+      assert.equal(index.idAt(slot), twice.id);
+      assert.ok(index.referenceIs(slot, 'ks_later_ref'));
+      assert.equal(index.stateAt(slot, Date.now()), 'revoked');
+      for (const key of keys) if (key !== twice) assert.equal(found(index, secretOf(key)), key.id);
+      index.apply(twice.id, undefined);
+      assert.equal(found(index, 'later-copy'), undefined, 'deleted, no copy left behind');
+      assert.equal(index.size, keys.length - 1);
+    }
+  });
+
+  it("fails to build when the read fails, with the read's error", async () => {
+    await assert.rejects(
+      KeyIndex.fromEach(async (each) => {
+        each(verifyKeyOf(record()));
+        throw new Error('read broke');
+      }),
+      /read broke/,
+    );
+  });
+
   it('shares one profile between keys that have the same one, and drops it when no key has it', () => {
     const index = new KeyIndex();
     const restricted = { permissions: ['read'], companies: ['ACME'], ipAllowList: ['10.0.0.0/8'] };
@@ -316,6 +385,48 @@ describe('verify index tables', () => {
         assert.equal(table.size, present.size);
       }
     }
+  });
+
+  it('files many slots at once in any bucket order, through crowding and wrap-around, each found as if inserted one by one (SlotTable.insertMany)', () => {
+    // Hashes crowded into few home cells, some near the table's end so that their walks wrap around.
+    const hashOf = (slot: number) => (slot % 5 === 0 ? 1023 - (slot % 3) : (slot * 2654435761) % 97);
+    const many = new SlotTable(hashOf);
+    const slots = Int32Array.from({ length: 3000 }, (_, slot) => slot);
+    many.insertMany(slots.subarray(0, 100));
+    many.insertMany(slots.subarray(100));
+    assert.equal(many.size, 3000);
+    const cellOf = (table: SlotTable, slot: number) => {
+      for (let cell = hashOf(slot) & table.mask; table.cells[cell] !== 0; cell = (cell + 1) & table.mask)
+        if (table.cells[cell] === slot + 1) return cell;
+      return -1;
+    };
+    for (let slot = 0; slot < 3000; slot += 1) assert.ok(cellOf(many, slot) >= 0, `slot ${slot} on its walk`);
+    for (let slot = 0; slot < 3000; slot += 2) many.remove(slot);
+    assert.equal(many.size, 1500);
+    for (let slot = 0; slot < 3000; slot += 1) assert.equal(cellOf(many, slot) >= 0, slot % 2 === 1, `slot ${slot} after removals`);
+  });
+
+  it('files a slot that is another copy of one already in the table in its place, handing the first over (SlotTable.insertMany)', () => {
+    // Slots 0-9 and 10-19 are copies of one another (slot % 10), all in crowded cells.
+    const table = new SlotTable((slot) => (slot % 10) % 3);
+    const displaced: number[] = [];
+    table.insertMany(
+      Int32Array.from({ length: 20 }, (_, slot) => slot),
+      (held, slot) => held % 10 === slot % 10,
+      (held) => displaced.push(held),
+    );
+    assert.equal(table.size, 10);
+    assert.deepEqual(
+      displaced.sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(
+      [...table.cells]
+        .filter((entry) => entry !== 0)
+        .map((entry) => entry - 1)
+        .sort((a, b) => a - b),
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    );
   });
 
   it('makes room for the entries it expects at once, still at most half full (SlotTable)', () => {

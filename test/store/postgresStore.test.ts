@@ -11,7 +11,7 @@ import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
 import { PostgresKeyRepository } from '../../daemon/store/postgres/keyRepository';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
 import { poolSession } from '../../daemon/store/postgres/session';
-import { verifyKeyPages } from '../../daemon/store/postgres/verifyKeyPages';
+import { eachVerifyKey, verifyKeyPages } from '../../daemon/store/postgres/verifyKeyPages';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
 import { verifyKeyOf } from '../../daemon/store/verifyKey';
@@ -408,6 +408,80 @@ describe('PostgreSQL store', function () {
           );
           for (const key of pages.flat()) assert.deepEqual(key, verifyKeyOf(byId.get(key.id)!));
         }
+        assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
+      } finally {
+        await pool.end();
+      }
+    });
+    it('hands the verify index every key once, narrowed, one at a time as its row arrives, by one reader, two or three on one snapshot', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const session = poolSession(pool, undefined, () => {});
+        const byId = new Map(keys.map((key) => [key.id, key]));
+        const ids = keys.map((key) => key.id).sort();
+        for (const readers of [1, 2, 3]) {
+          const handed: VerifyKey[] = [];
+          await eachVerifyKey(session, (key) => handed.push(key), readers);
+          const label = `${readers} reader(s)`;
+          assert.deepEqual(handed.map((key) => key.id).sort(), ids, label);
+          for (const key of handed) assert.deepEqual(key, verifyKeyOf(byId.get(key.id)!), label);
+          // The store's own entry point reads the same.
+          const viaStore: string[] = [];
+          await store.keys.eachVerifyKey!((key) => viaStore.push(key.id));
+          assert.deepEqual(viaStore.sort(), ids);
+        }
+        assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('fails a key-by-key read with what the hand-over threw, hands nothing over after it, and gives every connection back', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const session = poolSession(pool, undefined, () => {});
+        let handed = 0;
+        await assert.rejects(
+          eachVerifyKey(session, () => {
+            handed += 1;
+            if (handed === 10) throw new Error('index broke');
+          }),
+          /index broke/,
+        );
+        assert.equal(handed, 10, 'nothing handed over after the failure');
+        assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
+        // The connections are fit for use: no transaction or row left over on them, the same read works.
+        const again: string[] = [];
+        await eachVerifyKey(session, (key) => again.push(key.id));
+        assert.equal(again.length, keys.length);
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('fails a key-by-key read whose statement fails, and gives every connection back', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        // A session whose second reader's statement fails (division by zero) while the first reads its rows.
+        const session = poolSession(pool, undefined, () => {});
+        const failing = {
+          ...session,
+          readSnapshot: async (readers?: number) =>
+            (await session.readSnapshot(readers)).map((reader, index) =>
+              index === 1
+                ? {
+                    ...reader,
+                    eachRow: (_text: string, each: Parameters<typeof reader.eachRow>[1]) => reader.eachRow('SELECT 1/0', each),
+                    eachCopyLine: (_copy: string, each: Parameters<typeof reader.eachCopyLine>[1]) =>
+                      reader.eachCopyLine('COPY (SELECT 1/0) TO STDOUT', each),
+                  }
+                : reader,
+            ),
+        };
+        await assert.rejects(
+          eachVerifyKey(failing, () => {}),
+          /division by zero/,
+        );
         assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
       } finally {
         await pool.end();

@@ -100,6 +100,8 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
             companies: ['ACME', 'Ünïcödé "quoted" \\ co'],
             ipAllowList: ['10.0.0.0/8', '2001:db8::/32'],
             organization: 'Org "x"\n\t',
+            // Every character the verify read escapes (COPY's text format: \\, \t, \n, \r) and one it does not.
+            reference: 'réf\t\\N\r\n\\t\b"x"',
             expiresAt: '2031-02-03T04:05:06.789Z',
             graceUntil: '2030-06-01T00:00:00.001Z',
             sealed: 'iv.tag.data',
@@ -120,6 +122,15 @@ export function describeRepositoryContract(name: string, openStore: () => Promis
         }
         for (const record of records) assert.deepEqual(read.get(record.id), verifyKeyOf(record));
         assert.equal(read.has(gone.id), false);
+        // A store that also hands them over one at a time (PostgreSQL, at start) hands over the same.
+        if (store.keys.eachVerifyKey) {
+          const handed = new Map<string, VerifyKey>();
+          await store.keys.eachVerifyKey((key) => {
+            assert.ok(!handed.has(key.id), `${key.id} handed over twice`);
+            handed.set(key.id, key);
+          });
+          assert.deepEqual(handed, read);
+        }
         // A store that hints how many keys it holds (the index makes room for them at once) hints a count.
         if (store.keys.keyCountHint) assert.ok(Number.isInteger(await store.keys.keyCountHint()));
         const fields = new Set([...read.values()].flatMap((key) => Object.keys(key)));

@@ -253,6 +253,14 @@ describe('Team rights enforced by PostgreSQL (members are roles)', function () {
         narrowed.find((key) => key.id === adminKey.id),
         verifyKeyOf(adminKey),
       );
+      // The same key by key, as the daemon reads it at start.
+      const handed: VerifyKey[] = [];
+      await store.verifier.keys.eachVerifyKey!((key) => handed.push(key));
+      assert.deepEqual(handed.map((key) => key.id).sort(), narrowed.map((key) => key.id).sort());
+      assert.deepEqual(
+        handed.find((key) => key.id === adminKey.id),
+        verifyKeyOf(adminKey),
+      );
 
       const before = (await store.admin.keys.get(adminKey.id))?.useCount ?? 0;
       store.verifier.recordUse({ keyId: adminKey.id, at: new Date().toISOString(), ip: '10.0.0.7' });

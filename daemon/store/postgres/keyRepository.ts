@@ -13,7 +13,7 @@ import { NewKeyBatch, type NewKey } from './newKeyBatch';
 import type { Session } from './session';
 import { duplicateSecret, serviceNoLongerEnabled, staleCollection, staleRecord } from '../staleRecord';
 import { staleWriteError } from './staleWrite';
-import { verifyKeyPages } from './verifyKeyPages';
+import { eachVerifyKey, verifyKeyPages } from './verifyKeyPages';
 
 const COLUMN_LIST = KEY_COLUMNS.map(({ column }) => column).join(', ');
 /**
@@ -179,6 +179,10 @@ export class PostgresKeyRepository implements KeyRepository {
 
   verifyKeys(): AsyncIterable<VerifyKey[]> {
     return verifyKeyPages(this.session);
+  }
+
+  eachVerifyKey(each: (key: VerifyKey) => void): Promise<void> {
+    return eachVerifyKey(this.session, each);
   }
 
   /**

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { StoreChange } from '../repositories';
 import { checkout } from './checkout';
 import { forbiddenRole, isForbidden, refusedAction, storeError } from './errors';
+import { eachCopyLine, eachRowFields, type RowFields } from './rowFields';
 
 export interface Session {
   /**
@@ -28,6 +29,10 @@ export interface Session {
 
 export interface SnapshotReader {
   query: Session['query'];
+  /** A statement's rows one at a time, as they arrive (rowFields.ts): for reads too big to hold as a result. */
+  eachRow(text: string, each: (fields: RowFields) => void): Promise<number>;
+  /** A COPY ... TO STDOUT's lines one at a time, as they arrive (rowFields.ts). */
+  eachCopyLine(copy: string, each: (line: string) => void): Promise<number>;
   /** Ends the snapshot's transaction and gives its connection back (a broken one is closed). */
   end(): Promise<void>;
 }
@@ -41,6 +46,10 @@ async function snapshotReader(
 ): Promise<SnapshotReader> {
   const held = await checkout(pool, password);
   const query: Session['query'] = (text, values, prepareAs) => runQuery(held.client, password, text, values, identity, prepareAs);
+  const eachRow: SnapshotReader['eachRow'] = (text, each) =>
+    streamOn(() => eachRowFields(held.client, text, each), password, text, identity);
+  const eachLine: SnapshotReader['eachCopyLine'] = (copy, each) =>
+    streamOn(() => eachCopyLine(held.client, copy, each), password, copy, identity);
   try {
     await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // A literal, not a parameter: SET takes none; the id is PostgreSQL's own (pg_export_snapshot).
@@ -51,6 +60,8 @@ async function snapshotReader(
   }
   return {
     query,
+    eachRow,
+    eachCopyLine: eachLine,
     async end() {
       try {
         await query('COMMIT');
@@ -82,6 +93,16 @@ export async function runQuery<R extends pg.QueryResultRow>(
     return prepareAs === undefined
       ? await (target as pg.Pool).query<R>(text, values)
       : await (target as pg.Pool).query<R>({ name: prepareAs, text, values });
+  } catch (error) {
+    if (identity && isForbidden(error)) throw forbiddenRole(identity.role ?? 'unknown', refusedAction(error as Error, text));
+    throw storeError(error, password);
+  }
+}
+
+/** A statement whose rows are handed over as they arrive (rowFields.ts), its failures reported as runQuery's are. */
+async function streamOn(run: () => Promise<number>, password: string | undefined, text: string, identity?: Identity): Promise<number> {
+  try {
+    return await run();
   } catch (error) {
     if (identity && isForbidden(error)) throw forbiddenRole(identity.role ?? 'unknown', refusedAction(error as Error, text));
     throw storeError(error, password);
@@ -127,6 +148,13 @@ export function transactionSession(
     query,
     changed: (change) => pending.push(change),
     // Already one snapshot's worth of statements on one connection: the transaction ends with the unit of work.
-    readSnapshot: async () => [{ query, end: async () => {} }],
+    readSnapshot: async () => [
+      {
+        query,
+        eachRow: (text, each) => streamOn(() => eachRowFields(client, text, each), password, text, identity),
+        eachCopyLine: (copy, each) => streamOn(() => eachCopyLine(client, copy, each), password, copy, identity),
+        end: async () => {},
+      },
+    ],
   };
 }
