@@ -44,7 +44,10 @@ export async function openCreateClient(target: { socket: string; token: string }
       const environment: Environment = n % 2 === 0 ? 'test' : 'production';
       const body: KeyCreate = { serviceId: 'payline', environment, name: `bench create ${n}` };
       const payload = Buffer.from(JSON.stringify(body));
-      const connection = await take();
+      let connection = await take();
+      // The daemon closes a connection left idle past its keep-alive timeout (5 s), as while the
+      // baseline's phases run: a fresh one, or the request would be written into a closed socket.
+      if (connection.socket.destroyed) connection = await replace(connection);
       const status = await new Promise<number>((resolve) => {
         connection.answer = resolve;
         connection.socket.write(Buffer.concat([Buffer.from(`${head}Content-Length: ${payload.length}\r\n\r\n`), payload]));
