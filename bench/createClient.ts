@@ -5,15 +5,13 @@
 // is part of its path too. A closed loop then measures the daemon, not the client in front of it.
 import * as net from 'node:net';
 import type { Environment, KeyCreate } from '../daemon/protocol';
+import { readAnswer } from './rawAnswer';
 
 export interface CreateClient {
   /** Creates key number `n` (even: a test key, odd: production); true when the daemon answered 201. */
   create(n: number): Promise<boolean>;
   close(): void;
 }
-
-const HEADER_END = Buffer.from('\r\n\r\n');
-const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
 interface Connection {
   socket: net.Socket;
@@ -75,16 +73,12 @@ function connect(socketPath: string): Promise<Connection> {
     });
     socket.on('data', (chunk: Buffer) => {
       connection.received = connection.received.length === 0 ? chunk : Buffer.concat([connection.received, chunk]);
-      const headerEnd = connection.received.indexOf(HEADER_END);
-      if (headerEnd < 0) return;
-      const header = connection.received.subarray(0, headerEnd).toString('latin1');
-      // The daemon answers JSON with a length; anything else is a failed create, not a hang.
-      const length = Number(CONTENT_LENGTH.exec(header)?.[1] ?? Number.NaN);
-      if (Number.isNaN(length)) return settle(connection, 0, true);
-      const end = headerEnd + HEADER_END.length + length;
-      if (connection.received.length < end) return;
-      connection.received = connection.received.subarray(end);
-      settle(connection, Number(header.slice(9, 12)));
+      const answer = readAnswer(connection.received);
+      if (answer === undefined) return;
+      // An answer without a length is a failed create, not a hang.
+      if (answer === 'unframed') return settle(connection, 0, true);
+      connection.received = connection.received.subarray(answer.end);
+      settle(connection, answer.status);
     });
   });
 }

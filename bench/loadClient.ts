@@ -3,6 +3,7 @@
 // must stay much cheaper than the servers it measures, or the baseline would be capped by the client and
 // the ratio would flatter the daemon. Latency is timed per request with hrtime, in microseconds.
 import * as net from 'node:net';
+import { readAnswer } from './rawAnswer';
 import { percentile } from './stats';
 
 export interface LoadOptions {
@@ -30,9 +31,6 @@ export interface LoadResult {
   /** Share of one core the load generator itself used: near 100% means the client, not the server, was the limit. */
   clientCpuPercent: number;
 }
-
-const HEADER_END = Buffer.from('\r\n\r\n');
-const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
 /** What one run of load recorded, before summarising; runs can be combined (see `summarize`). */
 export interface LoadRecording {
@@ -116,20 +114,15 @@ export function runLoad(options: LoadOptions): Promise<LoadRecording> {
       socket.on('data', (chunk: Buffer) => {
         pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
         for (;;) {
-          const headerEnd = pending.indexOf(HEADER_END);
-          if (headerEnd < 0) return;
-          const head = pending.toString('latin1', 0, headerEnd);
-          const length = CONTENT_LENGTH.exec(head);
-          if (!length) {
+          const answer = readAnswer(pending);
+          if (answer === undefined) return;
+          if (answer === 'unframed') {
             // Only Content-Length framing is read; anything else is counted and the connection dropped.
             protocolErrors += 1;
             return void socket.destroy();
           }
-          const total = headerEnd + HEADER_END.length + Number(length[1]);
-          if (pending.length < total) return;
-          const status = Number(head.slice(9, 12));
-          const body = pending.subarray(headerEnd + HEADER_END.length, total);
-          pending = pending.subarray(total);
+          const { status, body } = answer;
+          pending = pending.subarray(answer.end);
           if (stopped) return void socket.end();
           latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
