@@ -46,10 +46,6 @@ async function snapshotReader(
 ): Promise<SnapshotReader> {
   const held = await checkout(pool, password);
   const query: Session['query'] = (text, values, prepareAs) => runQuery(held.client, password, text, values, identity, prepareAs);
-  const eachRow: SnapshotReader['eachRow'] = (text, each) =>
-    streamOn(() => eachRowFields(held.client, text, each), password, text, identity);
-  const eachLine: SnapshotReader['eachCopyLine'] = (copy, each) =>
-    streamOn(() => eachCopyLine(held.client, copy, each), password, copy, identity);
   try {
     await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // A literal, not a parameter: SET takes none; the id is PostgreSQL's own (pg_export_snapshot).
@@ -60,8 +56,7 @@ async function snapshotReader(
   }
   return {
     query,
-    eachRow,
-    eachCopyLine: eachLine,
+    ...streamingReads(held.client, password, identity),
     async end() {
       try {
         await query('COMMIT');
@@ -99,7 +94,18 @@ export async function runQuery<R extends pg.QueryResultRow>(
   }
 }
 
-/** A statement whose rows are handed over as they arrive (rowFields.ts), its failures reported as runQuery's are. */
+/** The row-by-row reads of `client` (rowFields.ts), their failures reported as runQuery's are. */
+function streamingReads(
+  client: pg.ClientBase,
+  password: string | undefined,
+  identity?: Identity,
+): Pick<SnapshotReader, 'eachRow' | 'eachCopyLine'> {
+  return {
+    eachRow: (text, each) => streamOn(() => eachRowFields(client, text, each), password, text, identity),
+    eachCopyLine: (copy, each) => streamOn(() => eachCopyLine(client, copy, each), password, copy, identity),
+  };
+}
+
 async function streamOn(run: () => Promise<number>, password: string | undefined, text: string, identity?: Identity): Promise<number> {
   try {
     return await run();
@@ -151,8 +157,7 @@ export function transactionSession(
     readSnapshot: async () => [
       {
         query,
-        eachRow: (text, each) => streamOn(() => eachRowFields(client, text, each), password, text, identity),
-        eachCopyLine: (copy, each) => streamOn(() => eachCopyLine(client, copy, each), password, copy, identity),
+        ...streamingReads(client, password, identity),
         end: async () => {},
       },
     ],
