@@ -10,7 +10,7 @@ import { describeUrl } from '../../daemon/store/postgres/connection';
 import { STORE_UNAVAILABLE_MESSAGE } from '../../daemon/store/postgres/errors';
 import { PostgresKeyRepository } from '../../daemon/store/postgres/keyRepository';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../daemon/store/postgres/postgresStore';
-import { poolSession } from '../../daemon/store/postgres/session';
+import { poolSession, type Session } from '../../daemon/store/postgres/session';
 import { eachVerifyKey, verifyKeyPages } from '../../daemon/store/postgres/verifyKeyPages';
 import type { KeyListQuery, Stored } from '../../daemon/store/repositories';
 import type { KeyRecord, VerifyKey } from '../../daemon/store/types';
@@ -31,6 +31,19 @@ function useStores() {
     opened.push(store);
     return store;
   };
+}
+
+/** A session on a pool of the test's own, so that it can check every reader gave its connection back. */
+async function withOwnPool(url: string, use: (session: Session, pool: pg.Pool) => Promise<void>): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url });
+  try {
+    await use(
+      poolSession(pool, undefined, () => {}),
+      pool,
+    );
+  } finally {
+    await pool.end();
+  }
 }
 
 const stored = (record: KeyRecord, version: number): Stored<KeyRecord> => ({ ...record, version });
@@ -373,9 +386,7 @@ describe('PostgreSQL store', function () {
       }
     });
     it('hands the verify index every key once, narrowed, in pages of the size asked, by one reader or two on one snapshot', async () => {
-      const pool = new pg.Pool({ connectionString: url });
-      try {
-        const session = poolSession(pool, undefined, () => {});
+      await withOwnPool(url, async (session, pool) => {
         const byId = new Map(keys.map((key) => [key.id, key]));
         const ids = keys.map((key) => key.id).sort();
         for (const [pageKeys, readers] of [
@@ -409,14 +420,10 @@ describe('PostgreSQL store', function () {
           for (const key of pages.flat()) assert.deepEqual(key, verifyKeyOf(byId.get(key.id)!));
         }
         assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
-      } finally {
-        await pool.end();
-      }
+      });
     });
     it('hands the verify index every key once, narrowed, one at a time as its row arrives, by one reader, two or three on one snapshot', async () => {
-      const pool = new pg.Pool({ connectionString: url });
-      try {
-        const session = poolSession(pool, undefined, () => {});
+      await withOwnPool(url, async (session, pool) => {
         const byId = new Map(keys.map((key) => [key.id, key]));
         const ids = keys.map((key) => key.id).sort();
         for (const readers of [1, 2, 3]) {
@@ -431,15 +438,11 @@ describe('PostgreSQL store', function () {
           assert.deepEqual(viaStore.sort(), ids);
         }
         assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
-      } finally {
-        await pool.end();
-      }
+      });
     });
 
     it('fails a key-by-key read with what the hand-over threw, hands nothing over after it, and gives every connection back', async () => {
-      const pool = new pg.Pool({ connectionString: url });
-      try {
-        const session = poolSession(pool, undefined, () => {});
+      await withOwnPool(url, async (session, pool) => {
         let handed = 0;
         await assert.rejects(
           eachVerifyKey(session, () => {
@@ -454,16 +457,12 @@ describe('PostgreSQL store', function () {
         const again: string[] = [];
         await eachVerifyKey(session, (key) => again.push(key.id));
         assert.equal(again.length, keys.length);
-      } finally {
-        await pool.end();
-      }
+      });
     });
 
     it('fails a key-by-key read whose statement fails, and gives every connection back', async () => {
-      const pool = new pg.Pool({ connectionString: url });
-      try {
+      await withOwnPool(url, async (session, pool) => {
         // A session whose second reader's statement fails (division by zero) while the first reads its rows.
-        const session = poolSession(pool, undefined, () => {});
         const failing = {
           ...session,
           readSnapshot: async (readers?: number) =>
@@ -483,9 +482,7 @@ describe('PostgreSQL store', function () {
           /division by zero/,
         );
         assert.equal(pool.idleCount, pool.totalCount, 'every reader gave its connection back');
-      } finally {
-        await pool.end();
-      }
+      });
     });
   });
 
