@@ -12,6 +12,8 @@ import type { Log } from './log';
 
 export class TerminalEnv implements vscode.Disposable {
   private generation = 0;
+  /** The newest refresh's work, applied or dropped once it settles. */
+  private newest: Promise<void> = Promise.resolve();
 
   constructor(
     readonly collection: vscode.GlobalEnvironmentVariableCollection,
@@ -23,21 +25,36 @@ export class TerminalEnv implements vscode.Disposable {
     collection.description = vscode.l10n.t('Keysmith: the test keys mapped in .vscode/keysmith.json');
   }
 
-  /** Recomputes every variable; the last call wins when several overlap. */
-  async refresh(): Promise<void> {
+  /**
+   * Recomputes every variable; the last call wins when several overlap. Resolves once the newest refresh
+   * has applied, so a caller never finds the variables older than its call (a key-change or file-watcher
+   * refresh started meanwhile drops this one's answer, and the caller waits for that one instead).
+   */
+  refresh(): Promise<void> {
     const generation = ++this.generation;
-    let variables = new Map<string, string>();
-    if (this.enabled() && vscode.workspace.isTrusted) {
-      try {
-        variables = await this.mappedVariables();
-      } catch (error) {
-        // The message is the daemon's or the mapping file's: it never holds a secret.
-        this.log.error(`Could not set the terminals' Keysmith variables: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    const work = this.variables().then((variables) => {
+      if (generation !== this.generation) return;
+      this.collection.clear();
+      for (const [name, value] of variables) this.collection.replace(name, value);
+    });
+    this.newest = work;
+    return this.settled(work);
+  }
+
+  private async settled(work: Promise<void>): Promise<void> {
+    await work;
+    if (this.newest !== work) await this.settled(this.newest);
+  }
+
+  private async variables(): Promise<Map<string, string>> {
+    if (!this.enabled() || !vscode.workspace.isTrusted) return new Map();
+    try {
+      return await this.mappedVariables();
+    } catch (error) {
+      // The message is the daemon's or the mapping file's: it never holds a secret.
+      this.log.error(`Could not set the terminals' Keysmith variables: ${error instanceof Error ? error.message : String(error)}`);
+      return new Map();
     }
-    if (generation !== this.generation) return;
-    this.collection.clear();
-    for (const [name, value] of variables) this.collection.replace(name, value);
   }
 
   private async mappedVariables(): Promise<Map<string, string>> {

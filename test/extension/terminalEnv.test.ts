@@ -67,4 +67,19 @@ describe('Mapped keys in the integrated terminals (keysmith.terminalEnv.enabled)
     await settings().update('terminalEnv.enabled', false, vscode.ConfigurationTarget.Workspace);
     await eventually(() => variable(ks, 'KS_TEST_KEY') === undefined, 'the terminal variable to be cleared');
   });
+
+  it('resolves a refresh only once the newest one has applied, so its caller never finds an older key', async () => {
+    const ks = await keysmith();
+    const { test } = await mapKeys(ks);
+    await settings().update('terminalEnv.enabled', true, vscode.ConfigurationTarget.Workspace);
+    await eventually(() => variable(ks, 'KS_TEST_KEY') === test.secret.secret, 'the terminal variable to be set');
+    const next = await ks.client.regenerateKey(test.key.id, { graceSeconds: 0 });
+    // Two refreshes in flight, as when the mappings' file watcher or a key change refreshes while a
+    // command does: the first one's answer is dropped, and whoever awaits it must still see the new key.
+    const first = ks.terminalEnv.refresh();
+    const second = ks.terminalEnv.refresh();
+    await first;
+    assert.equal(variable(ks, 'KS_TEST_KEY'), next.secret.secret);
+    await second;
+  });
 });
