@@ -119,10 +119,9 @@ export class KeyIndex {
    * how many the pages hold, when the store knows (KeyRepository.keyCountHint).
    */
   static async fromPages(pages: AsyncIterable<readonly VerifyKey[]>, expectedKeys = 0): Promise<KeyIndex> {
-    const built = new KeyIndex(expectedKeys);
-    for await (const page of pages) for (const key of page) built.append(key);
-    built.fileAppended();
-    return built;
+    return KeyIndex.fromEach(async (each) => {
+      for await (const page of pages) for (const key of page) each(key);
+    }, expectedKeys);
   }
 
   /**
@@ -137,7 +136,7 @@ export class KeyIndex {
     return built;
   }
 
-  /** Starts over from these keys (tests, benches: the daemon itself builds with fromPages). */
+  /** Starts over from these keys (tests, benches: the daemon itself builds with fromEach or fromPages). */
   replaceAll(keys: Iterable<VerifyKey>): void {
     const built = new KeyIndex();
     for (const key of keys) built.upsert(key);
@@ -273,11 +272,7 @@ export class KeyIndex {
     this.texts.put(key.reference, this.referenceStarts, this.referenceEnds, slot);
     this.idHashes[slot] = idHashOf(key.id);
     this.flags[slot] = decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES) ? IN_USE | FINDABLE : IN_USE;
-    this.profiles[slot] = this.pool.acquire(key.profile);
-    this.statuses[slot] = STATUS_CODE[key.status];
-    this.startsAt[slot] = key.startsAt;
-    this.expiresAt[slot] = dateOrNone(key.expiresAt);
-    this.graceUntil[slot] = dateOrNone(key.graceUntil);
+    this.putState(slot, key);
   }
 
   /**
@@ -302,8 +297,8 @@ export class KeyIndex {
     return slots;
   }
 
-  /** `mayShareHash`: another key may still hold this hash (a change arriving before the other's). */
-  private upsert(key: VerifyKey, mayShareHash = true): void {
+  /** A key added or changed; another key may still hold its hash (a change arriving before the other's). */
+  private upsert(key: VerifyKey): void {
     let slot = this.slotOfId(key.id);
     if (slot < 0) {
       slot = this.newSlot();
@@ -324,11 +319,16 @@ export class KeyIndex {
     if (decodeHash(key.secretHash, this.hashBytes, slot * HASH_BYTES)) {
       // Another key with the same hash: only for a moment (the store keeps hashes unique), when its own
       // change has not arrived yet. The last one applied is the one found, as the store now says.
-      const holder = mayShareHash ? this.findBytesOf(slot) : -1;
+      const holder = this.findBytesOf(slot);
       if (holder >= 0) this.forgetHash(holder);
       this.byHash.insert(slot);
       this.flags[slot] = IN_USE | FINDABLE;
     }
+    this.putState(slot, key);
+  }
+
+  /** What verify decides on: the key's shared profile, its status and its dates. */
+  private putState(slot: number, key: VerifyKey): void {
     this.profiles[slot] = this.pool.acquire(key.profile);
     this.statuses[slot] = STATUS_CODE[key.status];
     this.startsAt[slot] = key.startsAt;
